@@ -1,0 +1,3 @@
+export * from './domain';
+export * from './payload';
+export * from './errors';

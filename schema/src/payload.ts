@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { categorySchema, engineSchema } from './domain';
+
+/** Bumped whenever a payload's shape changes incompatibly; the server refuses versions it does not know. */
+export const SCHEMA_VERSION = 1 as const;
+
+/** Hard caps on what one payload may weigh; the API refuses anything larger before reading it into memory. */
+export const MAX_COMPRESSED_PAYLOAD_BYTES = 5 * 1024 * 1024;
+export const MAX_DECOMPRESSED_PAYLOAD_BYTES = 32 * 1024 * 1024;
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+export const payloadIdSchema = z.string().regex(UUID_V7, 'must be a UUID version 7');
+
+/** Names chosen by the customer (agent, target): printable, bounded, no control characters. */
+const nameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{N}._:@\/ -]+$/u, 'letters, digits, space and . _ : @ / - only');
+
+/**
+ * A collector that failed without failing the whole collection (an optional collector, a missing privilege).
+ * Sent inside the payload so the server can show "collector X failed: missing privilege Y".
+ */
+export const collectorErrorSchema = z.object({
+  collector: z.string().min(1).max(128),
+  message: z.string().max(2000),
+  code: z.string().max(64).optional(),
+  fix: z.string().max(2000).optional(),
+});
+export type CollectorError = z.infer<typeof collectorErrorSchema>;
+
+const envelopeFields = {
+  id: payloadIdSchema,
+  agentId: nameSchema,
+  collectedAt: z.iso.datetime({ offset: true }),
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  /** True when the payload was re-sent from the agent's spool: alert evaluation ignores stale breaches. */
+  replayed: z.boolean().default(false),
+};
+
+/** One collection of one category from one database target. `data` holds named sections (rows or objects). */
+export const collectionPayloadSchema = z.object({
+  ...envelopeFields,
+  kind: z.literal('collection'),
+  targetId: nameSchema,
+  engine: engineSchema,
+  category: categorySchema,
+  data: z.record(z.string().max(128), z.unknown()),
+  errors: z.array(collectorErrorSchema).max(200).default([]),
+});
+export type CollectionPayload = z.infer<typeof collectionPayloadSchema>;
+
+/** Facts about the host the agent runs on, for the Assets view. */
+export const hostFactsSchema = z.object({
+  hostname: z.string().max(255),
+  os: z.string().max(255),
+  platform: z.string().max(64),
+  arch: z.string().max(64),
+  cpuCount: z.number().int().nonnegative(),
+  loadAverage: z.array(z.number()).max(3),
+  memoryTotalBytes: z.number().nonnegative(),
+  memoryFreeBytes: z.number().nonnegative(),
+  uptimeSeconds: z.number().nonnegative(),
+  agentVersion: z.string().max(64),
+  agentUptimeSeconds: z.number().nonnegative(),
+  disks: z
+    .array(z.object({ path: z.string().max(1024), totalBytes: z.number().nonnegative(), freeBytes: z.number().nonnegative() }))
+    .max(64)
+    .default([]),
+});
+export type HostFacts = z.infer<typeof hostFactsSchema>;
+
+export const heartbeatPayloadSchema = z.object({
+  ...envelopeFields,
+  kind: z.literal('heartbeat'),
+  host: hostFactsSchema,
+  targets: z
+    .array(z.object({ targetId: nameSchema, engine: engineSchema, tags: z.record(z.string(), z.string()).default({}) }))
+    .max(1000)
+    .default([]),
+});
+export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
+
+export const payloadSchema = z.discriminatedUnion('kind', [collectionPayloadSchema, heartbeatPayloadSchema]);
+export type Payload = z.infer<typeof payloadSchema>;
+export type PayloadInput = z.input<typeof payloadSchema>;
+
+/** What `POST /v1/ingest` answers with 202. */
+export interface IngestAccepted {
+  id: string;
+  status: 'accepted' | 'duplicate';
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m20261125T1700 from './20261125T1700_payloads';
+
+/**
+ * Every migration, in order. Listed statically rather than read from the folder so the set is the same whichever
+ * runtime loads it (tsx, vitest, a bundle) and a missing file is a type error, not a silently skipped migration.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261125T1700_payloads': m20261125T1700,
+};
