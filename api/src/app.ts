@@ -1,0 +1,56 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Client } from '@temporalio/client';
+import type { Store } from '@logstag/store';
+import { ApiError } from './http/api-error';
+import { errorMiddleware } from './http/error-middleware';
+import { healthRoutes } from './health/health.routes';
+import { ingestRoutes } from './ingest/ingest.routes';
+import { createIngestService } from './ingest/ingest.service';
+import { singleTenantAuthenticator, type AgentAuthenticator } from './ingest/agent-auth';
+import type { WorkflowStarter } from './ingest/workflow-starter';
+import type { Metrics } from './metrics';
+
+export interface AppDeps {
+  store: Store;
+  temporal: () => Client | null;
+  namespace: string;
+  starter: WorkflowStarter;
+  metrics: Metrics;
+  logger: Logger;
+  authenticateAgent?: AgentAuthenticator;
+  /** The built SvelteKit handler; mounted last so API routes win. */
+  webHandler?: RequestHandler;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Probes and metrics scrapes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = deps.metrics.httpDuration.startTimer({ method: req.method });
+    res.once('finish', () => end({ route: req.route?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path), status: String(res.statusCode) }));
+    next();
+  });
+  app.use(healthRoutes({ store: deps.store, temporal: deps.temporal, namespace: deps.namespace, metrics: deps.metrics }));
+  app.use(
+    ingestRoutes({
+      service: createIngestService({ db: deps.store.db, starter: deps.starter, metrics: deps.metrics }),
+      authenticate: deps.authenticateAgent ?? singleTenantAuthenticator,
+    }),
+  );
+  app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
+  if (deps.webHandler) app.use(deps.webHandler);
+  app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
+  app.use(errorMiddleware());
+  return app;
+}

@@ -1,0 +1,69 @@
+// `npm start`: the whole product on one machine — embedded Temporal dev server, PGlite store, worker, API and web.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+import type { RequestHandler } from 'express';
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { StoreError } from '@logstag/store';
+import { TemporalSetupError, temporalSettingsFromEnv } from '@logstag/temporal';
+import { ConfigError, serverConfigFromEnv } from './config';
+import { startLogstag, StartupError } from './server';
+import { temporalLoggerFrom } from './temporal-logger';
+
+const logger = pino({ level: process.env.LOG_LEVEL || 'info', redact: ['*.password', '*.apiKey', '*.authorization'] });
+
+async function loadWebHandler(): Promise<RequestHandler | undefined> {
+  const handlerPath = resolve('web/build/handler.js');
+  if (!existsSync(handlerPath)) {
+    logger.warn('web/build is missing: serving the API only (run `npm run build -w @logstag/web`)');
+    return undefined;
+  }
+  return ((await import(pathToFileURL(handlerPath).href)) as { handler: RequestHandler }).handler;
+}
+
+async function main(): Promise<void> {
+  const config = serverConfigFromEnv(process.env);
+  const temporal = temporalSettingsFromEnv(process.env, config.dataDir, config.toolsDir);
+  Runtime.install({
+    logger: temporalLoggerFrom(logger.child({ component: 'temporal-sdk' })),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+  const webHandler = await loadWebHandler();
+  const running = await startLogstag({ config, temporal, logger, ...(webHandler ? { webHandler } : {}) });
+  const lines = [
+    `Logstag is running`,
+    `  web + API:   ${running.url}`,
+    `  readiness:   ${running.url}/readyz`,
+    `  metrics:     ${running.url}/metrics`,
+    `  Temporal:    ${running.temporalAddress}${running.temporalUiUrl ? ` (Web UI ${running.temporalUiUrl})` : ''}`,
+    `  store:       ${running.store.kind === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  // Setup problems are the operator's to fix: one clear line, no stack trace.
+  if (err instanceof StartupError || err instanceof TemporalSetupError || err instanceof ConfigError || err instanceof StoreError) {
+    process.stderr.write(`logstag: ${err.message}\n`);
+  } else {
+    process.stderr.write(`logstag: failed to start: ${(err as Error).message}\n`);
+    logger.debug({ err }, 'start-up failure');
+  }
+  process.exit(1);
+});

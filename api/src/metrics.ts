@@ -1,0 +1,30 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app instance, so tests that start several apps do not share counters. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'logstag_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'logstag_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    ingested: new Counter({
+      name: 'logstag_ingest_payloads_total',
+      help: 'Payloads answered by POST /v1/ingest, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    workflowStarts: new Counter({
+      name: 'logstag_ingest_workflow_starts_total',
+      help: 'Ingest workflow starts, by result (started, already_started, deferred)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

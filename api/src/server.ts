@@ -1,0 +1,164 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '@logstag/activities';
+import { openStore, type Store } from '@logstag/store';
+import {
+  connectClient,
+  connectWorker,
+  createWorker,
+  ensureTemporalCli,
+  portInUse,
+  startDevServer,
+  TemporalSetupError,
+  type DevServer,
+  type TemporalEndpoint,
+  type TemporalSettings,
+} from '@logstag/temporal';
+import { createApp } from './app';
+import type { AgentAuthenticator } from './ingest/agent-auth';
+import { createWorkflowStarter, type WorkflowStarter } from './ingest/workflow-starter';
+import { createMetrics } from './metrics';
+import type { ServerConfig } from './config';
+
+export interface LogstagOptions {
+  config: ServerConfig;
+  temporal: TemporalSettings;
+  logger: Logger;
+  webHandler?: RequestHandler;
+  authenticateAgent?: AgentAuthenticator;
+  /** Run a worker in this process (the embedded default); false for API-only replicas. */
+  runWorker?: boolean;
+  recoveryIntervalMs?: number;
+}
+
+export interface RunningLogstag {
+  url: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  store: Store;
+  client: Client;
+  starter: WorkflowStarter;
+  devServer: DevServer | null;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** Starts Temporal (embedded or external), the store, a worker and the HTTP server, in that order. */
+export async function startLogstag(options: LogstagOptions): Promise<RunningLogstag> {
+  const { config, logger } = options;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err) => logger.warn({ err: (err as Error).message }, 'shutdown step failed'));
+  };
+  try {
+    if (await portInUse(config.port, config.host)) {
+      throw new StartupError(`port ${config.port} on ${config.host} is already in use. Stop what uses it or set PORT to another port.`);
+    }
+    let devServer: DevServer | null = null;
+    let endpoint: TemporalEndpoint;
+    if (options.temporal.mode === 'embedded') {
+      const t = options.temporal;
+      const binary = ensureTemporalCli(t.toolsDir, (msg) => logger.info(msg));
+      devServer = await startDevServer({
+        binary,
+        ip: t.ip,
+        port: t.port,
+        uiPort: t.uiPort,
+        dbFile: t.dbFile,
+        namespace: t.namespace,
+        logFile: join(config.dataDir, 'temporal.log'),
+      });
+      const ds = devServer;
+      cleanups.push(() => ds.stop());
+      endpoint = { address: devServer.address, namespace: t.namespace };
+      logger.info({ address: devServer.address, pid: devServer.pid }, 'embedded Temporal dev server started');
+    } else {
+      const { mode: _mode, ...rest } = options.temporal;
+      endpoint = rest;
+    }
+
+    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+    cleanups.push(() => store.close());
+    logger.info({ kind: store.kind }, 'store ready');
+
+    const client = await connectClient(endpoint);
+    cleanups.push(() => client.connection.close());
+
+    let worker: Worker | null = null;
+    let workerConnection: NativeConnection | null = null;
+    let workerRun: Promise<void> | null = null;
+    if (options.runWorker ?? true) {
+      workerConnection = await connectWorker(endpoint);
+      worker = await createWorker({ connection: workerConnection, namespace: endpoint.namespace, activities: createActivities({ db: store.db }) });
+      const w = worker;
+      const wc = workerConnection;
+      workerRun = w.run();
+      workerRun.catch((err) => logger.error({ err }, 'Temporal worker stopped with an error'));
+      cleanups.push(async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await workerRun?.catch(() => undefined);
+        await wc.close();
+      });
+    }
+
+    const metrics = createMetrics();
+    const starter = createWorkflowStarter({
+      db: store.db,
+      temporal: () => client,
+      logger,
+      metrics,
+      ...(options.recoveryIntervalMs ? { recoveryIntervalMs: options.recoveryIntervalMs, recoveryGraceMs: options.recoveryIntervalMs } : {}),
+    });
+    starter.startRecoveryLoop();
+    cleanups.push(async () => starter.stopRecoveryLoop());
+
+    const app = createApp({
+      store,
+      temporal: () => client,
+      namespace: endpoint.namespace,
+      starter,
+      metrics,
+      logger,
+      ...(options.authenticateAgent ? { authenticateAgent: options.authenticateAgent } : {}),
+      ...(options.webHandler ? { webHandler: options.webHandler } : {}),
+    });
+    const server: Server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new StartupError(`port ${config.port} is already in use; set PORT to another port`) : err),
+      );
+      server.listen(config.port, config.host, resolve);
+    });
+    server.keepAliveTimeout = 65_000;
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    server.on('close', () => undefined);
+    const addr = server.address() as AddressInfo;
+    // Stop accepting first, then the worker, then Temporal and the store: reverse of start.
+    const url = `http://${config.host}:${addr.port}`;
+    return {
+      url,
+      temporalAddress: endpoint.address,
+      temporalUiUrl: devServer?.uiUrl ?? null,
+      store,
+      client,
+      starter,
+      devServer,
+      stop: async () => {
+        server.closeAllConnections();
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    if (err instanceof TemporalSetupError) throw new StartupError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,1 @@
+export { ingestWorkflow, type IngestResult } from './ingest.workflow';
