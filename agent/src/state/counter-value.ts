@@ -1,0 +1,57 @@
+/**
+ * Counter arithmetic over the types drivers return: numbers, and integer strings (node-postgres returns bigint and
+ * numeric as strings; MySQL's status values are strings too). Integer strings are subtracted as BigInt so values
+ * beyond 2^53 (bytes read, WAL bytes) stay exact, and the delta goes back to a number when it fits.
+ */
+export type CounterValue = number | string | bigint;
+
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+
+/** current - previous, or undefined when either is not a number (null, missing, text). */
+export function subtractCounter(current: unknown, previous: unknown): number | string | undefined {
+  const a = asBigInt(current);
+  const b = asBigInt(previous);
+  if (a !== undefined && b !== undefined) return fromBigInt(a - b);
+  const x = asNumber(current);
+  const y = asNumber(previous);
+  if (x === undefined || y === undefined) return undefined;
+  return x - y;
+}
+
+/** True when the counter went backwards: the server restarted or its statistics were reset. */
+export function counterDecreased(current: unknown, previous: unknown): boolean {
+  const a = asBigInt(current);
+  const b = asBigInt(previous);
+  if (a !== undefined && b !== undefined) return a < b;
+  const x = asNumber(current);
+  const y = asNumber(previous);
+  return x !== undefined && y !== undefined && x < y;
+}
+
+/** A counter's own value as a delta (after a reset, everything counted since the restart). */
+export function counterAsDelta(current: unknown): number | string | null {
+  const a = asBigInt(current);
+  if (a !== undefined) return fromBigInt(a);
+  const x = asNumber(current);
+  return x === undefined ? null : x;
+}
+
+function asBigInt(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === 'string' && INTEGER.test(value)) return BigInt(value);
+  return undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
+  if (typeof value === 'bigint') return Number(value);
+  return undefined;
+}
+
+/** JSON has no bigint: a delta beyond 2^53 travels as a decimal string rather than losing precision. */
+function fromBigInt(value: bigint): number | string {
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+}

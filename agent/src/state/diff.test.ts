@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { CounterSpec } from '../collectors/types';
+import { diffSince } from './diff';
+
+const specs: Record<string, CounterSpec> = {
+  databases: { key: ['datname'], counters: ['xact_commit', 'blks_read'] },
+  stats: { key: [], counters: ['questions'] },
+};
+
+describe('diffSince', () => {
+  it('sends only gauges on the first run and marks it as a baseline', () => {
+    const current = { databases: [{ datname: 'a', xact_commit: 10, blks_read: 5 }], stats: { questions: 7, threads: 2 }, sessions: [{ pid: 1 }] };
+    const result = diffSince(undefined, current, specs);
+    expect(result.baseline).toBe(true);
+    expect(result.data).toEqual({ sessions: [{ pid: 1 }] });
+    expect(result.baselineSections).toEqual(['databases', 'stats']);
+    expect(result.next).toEqual({ databases: current.databases, stats: current.stats });
+  });
+
+  it('turns counters into deltas per row key and copies the other columns', () => {
+    const prev = { databases: [{ datname: 'a', xact_commit: 10, blks_read: 5 }, { datname: 'b', xact_commit: 1, blks_read: 1 }], stats: { questions: 7, threads: 2 } };
+    const current = { databases: [{ datname: 'b', xact_commit: 4, blks_read: 1, size: 99 }, { datname: 'a', xact_commit: 25, blks_read: 5, size: 10 }], stats: { questions: 17, threads: 9 } };
+    const result = diffSince(prev, current, specs);
+    expect(result.baseline).toBe(false);
+    expect(result.counterReset).toBe(false);
+    expect(result.data).toEqual({
+      databases: [{ datname: 'b', xact_commit: 3, blks_read: 0, size: 99 }, { datname: 'a', xact_commit: 15, blks_read: 0, size: 10 }],
+      stats: { questions: 10, threads: 9 },
+    });
+  });
+
+  it('marks a row whose counter went backwards as reset and sends its current values', () => {
+    const prev = { databases: [{ datname: 'a', xact_commit: 100, blks_read: 50 }, { datname: 'b', xact_commit: 1, blks_read: 1 }] };
+    const current = { databases: [{ datname: 'a', xact_commit: 3, blks_read: 60 }, { datname: 'b', xact_commit: 2, blks_read: 1 }] };
+    const result = diffSince(prev, current, specs);
+    expect(result.counterReset).toBe(true);
+    expect(result.resetSections).toEqual(['databases']);
+    expect(result.data.databases).toEqual([
+      { datname: 'a', xact_commit: 3, blks_read: 60, counterReset: true },
+      { datname: 'b', xact_commit: 1, blks_read: 0 },
+    ]);
+  });
+
+  it('detects a reset of a single-object section', () => {
+    const result = diffSince({ stats: { questions: 500 } }, { stats: { questions: 20 } }, specs);
+    expect(result.counterReset).toBe(true);
+    expect(result.data.stats).toEqual({ questions: 20, counterReset: true });
+  });
+
+  it('counts a row not seen before from zero and marks it new', () => {
+    const result = diffSince({ databases: [] }, { databases: [{ datname: 'new', xact_commit: 4, blks_read: 2 }] }, specs);
+    expect(result.data.databases).toEqual([{ datname: 'new', xact_commit: 4, blks_read: 2, newRow: true }]);
+  });
+
+  it('subtracts bigint strings exactly beyond 2^53', () => {
+    const s = { wal: { key: [], counters: ['bytes'] } };
+    const result = diffSince({ wal: { bytes: '90071992547409930' } }, { wal: { bytes: '90071992547409935' } }, s);
+    expect(result.data.wal).toEqual({ bytes: 5 });
+    const big = diffSince({ wal: { bytes: '0' } }, { wal: { bytes: '90071992547409935' } }, s);
+    expect(big.data.wal).toEqual({ bytes: '90071992547409935' });
+  });
+
+  it('treats a counter section the previous run lacked as a baseline for that section only', () => {
+    const result = diffSince({ stats: { questions: 1 } }, { stats: { questions: 2 }, databases: [{ datname: 'a', xact_commit: 1, blks_read: 1 }] }, specs);
+    expect(result.baseline).toBe(false);
+    expect(result.baselineSections).toEqual(['databases']);
+    expect(result.data).toEqual({ stats: { questions: 1 } });
+  });
+
+  it('gives a null delta when a counter was null before', () => {
+    const result = diffSince({ stats: { questions: null } }, { stats: { questions: 5 } }, specs);
+    expect(result.data.stats).toEqual({ questions: null });
+  });
+});

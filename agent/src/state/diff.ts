@@ -1,0 +1,111 @@
+import type { CounterSpec } from '../collectors/types';
+import { counterAsDelta, counterDecreased, subtractCounter } from './counter-value';
+
+/** The raw counter sections of the last successful collection of one target and category. */
+export type CounterSnapshot = Readonly<Record<string, unknown>>;
+
+export interface DiffResult {
+  /** Gauge sections copied; counter sections as deltas (omitted when there is nothing to diff against). */
+  data: Record<string, unknown>;
+  /** No previous collection at all: this one only establishes the baseline. */
+  baseline: boolean;
+  /** Counter sections left out because the previous collection did not have them. */
+  baselineSections: string[];
+  /** Some counter went backwards (server restart, stats reset): those rows carry their current values. */
+  counterReset: boolean;
+  resetSections: string[];
+  /** What to keep as the previous state once this collection is accepted. */
+  next: CounterSnapshot;
+}
+
+/**
+ * Turns a collection's counter sections into deltas since `prev` (pganalyze's `DiffSince`). Pure: the caller replaces
+ * its state with `next` only after the whole collection succeeded, so a failed run never shortens a delta.
+ *
+ * - Rows are matched by `spec.key`; a section with an empty key is one object.
+ * - Non-counter columns (names, gauges) are copied from the current row.
+ * - A row whose counter went backwards has been reset: its delta is its current value, marked `counterReset: true`.
+ * - A row not seen before (a new query, a new database) also counts from zero: delta = current value, `newRow: true`.
+ */
+export function diffSince(prev: CounterSnapshot | undefined, current: Record<string, unknown>, specs: Record<string, CounterSpec>): DiffResult {
+  const data: Record<string, unknown> = {};
+  const next: Record<string, unknown> = {};
+  const baselineSections: string[] = [];
+  const resetSections: string[] = [];
+
+  for (const [name, section] of Object.entries(current)) {
+    const spec = specs[name];
+    if (!spec) {
+      data[name] = section;
+      continue;
+    }
+    next[name] = section;
+    const before = prev?.[name];
+    if (before === undefined) {
+      baselineSections.push(name);
+      continue;
+    }
+    const diffed = spec.key.length === 0 ? diffObject(before, section, spec) : diffRows(before, section, spec);
+    if (diffed.reset) resetSections.push(name);
+    data[name] = diffed.value;
+  }
+
+  return {
+    data,
+    baseline: prev === undefined,
+    baselineSections,
+    counterReset: resetSections.length > 0,
+    resetSections,
+    next,
+  };
+}
+
+interface Diffed {
+  value: unknown;
+  reset: boolean;
+}
+
+function diffObject(before: unknown, current: unknown, spec: CounterSpec): Diffed {
+  if (!isRecord(current)) return { value: current, reset: false };
+  return diffRow(isRecord(before) ? before : undefined, current, spec);
+}
+
+function diffRows(before: unknown, current: unknown, spec: CounterSpec): Diffed {
+  if (!Array.isArray(current)) return { value: current, reset: false };
+  const previousByKey = new Map<string, Record<string, unknown>>();
+  if (Array.isArray(before)) {
+    for (const row of before) if (isRecord(row)) previousByKey.set(rowKey(row, spec.key), row);
+  }
+  let reset = false;
+  const rows = current.map((row: unknown) => {
+    if (!isRecord(row)) return row;
+    const diffed = diffRow(previousByKey.get(rowKey(row, spec.key)), row, spec);
+    reset ||= diffed.reset;
+    return diffed.value;
+  });
+  return { value: rows, reset };
+}
+
+function diffRow(before: Record<string, unknown> | undefined, current: Record<string, unknown>, spec: CounterSpec): Diffed {
+  const out: Record<string, unknown> = { ...current };
+  if (before === undefined) {
+    for (const c of spec.counters) if (c in current) out[c] = counterAsDelta(current[c]);
+    out.newRow = true;
+    return { value: out, reset: false };
+  }
+  const reset = spec.counters.some((c) => counterDecreased(current[c], before[c]));
+  for (const c of spec.counters) {
+    if (!(c in current)) continue;
+    out[c] = reset ? counterAsDelta(current[c]) : (subtractCounter(current[c], before[c]) ?? null);
+  }
+  if (reset) out.counterReset = true;
+  return { value: out, reset };
+}
+
+function rowKey(row: Record<string, unknown>, key: readonly string[]): string {
+  return JSON.stringify(key.map((k) => row[k] ?? null));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
