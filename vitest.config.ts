@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain ESM script without types; it is dependency-free because it runs before npm install.
 import { servicesEnv } from './scripts/services.mjs';
@@ -11,6 +12,7 @@ export default defineConfig({
       test: { name, root: `./${name}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
     })),
     env: { ...servicesEnv(), ...pickDefined(process.env) },
+    globalSetup: [fileURLToPath(new URL('./scripts/vitest-global-setup.ts', import.meta.url))],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: more workers than that only makes the Temporal dev servers and databases fight for CPU.

@@ -1,0 +1,104 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
+import { workflowIds } from '@logstag/temporal';
+import { collectionPayload, postPayload, startTestContext, type StoreBackend, type TestContext } from './context';
+
+describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Temporal server (%s store)', (backend) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startTestContext(backend);
+  });
+  afterAll(async () => {
+    await ctx?.stop();
+  });
+
+  const storedRow = (id: string) => ctx.app.store.db.selectFrom('payloads').selectAll().where('id', '=', id).executeTakeFirst();
+
+  it('is ready when the store and Temporal answer', async () => {
+    const res = await fetch(`${ctx.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ready', checks: { store: { status: 'up', kind: backend }, temporal: { status: 'up' } } });
+  });
+
+  it('stores a payload, runs ingest:<id> to completion, and marks it stored and evaluated', async () => {
+    const payload = collectionPayload();
+    const res = await postPayload(ctx.url, payload, { gzip: true });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id: payload.id, status: 'accepted' });
+
+    const result = await ctx.temporal.client.workflow.getHandle(workflowIds.ingest(payload.id)).result();
+    expect(result).toEqual({ alreadyStored: false, rulesEvaluated: 0 });
+    const row = await storedRow(payload.id);
+    expect(row).toMatchObject({ status: 'stored', store_count: 1, target_id: 'pg-main', engine: 'postgresql', category: 'runtime' });
+    expect(row?.evaluated_at).toBeInstanceOf(Date);
+    expect(row?.body).toMatchObject({ id: payload.id, data: { connections: { total: 3, max: 100 } } });
+  });
+
+  it('stores the same payload once when it is posted twice, and answers the duplicate the same way', async () => {
+    const payload = collectionPayload();
+    const first = await postPayload(ctx.url, payload);
+    const second = await postPayload(ctx.url, payload);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(await second.json()).toEqual({ id: payload.id, status: 'duplicate' });
+    await ctx.temporal.client.workflow.getHandle(workflowIds.ingest(payload.id)).result();
+    const rows = await ctx.app.store.db.selectFrom('payloads').select(['store_count']).where('id', '=', payload.id).execute();
+    expect(rows).toEqual([{ store_count: 1 }]);
+    // Exactly one workflow execution for the id, however many posts.
+    const executions = [];
+    for await (const wf of ctx.temporal.client.workflow.list({ query: `WorkflowId = '${workflowIds.ingest(payload.id)}'` })) executions.push(wf);
+    expect(executions).toHaveLength(1);
+  });
+
+  it('answers 400 with the failing field paths for a payload that does not match the schema', async () => {
+    const res = await postPayload(ctx.url, collectionPayload({ engine: 'oracle', collectedAt: 'yesterday' }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { issues: Array<{ path: string }> } } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.details.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['engine', 'collectedAt']));
+  });
+
+  it('answers 400 for malformed JSON and stores nothing', async () => {
+    const before = await ctx.app.store.db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const res = await postPayload(ctx.url, '{"id": ');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+    const after = await ctx.app.store.db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('refuses a decompression bomb with 413 without inflating it whole', async () => {
+    // 64 MiB of zeros gzip to ~64 KiB: small on the wire, over the decompressed cap once inflated.
+    const bomb = gzipSync(Buffer.alloc(MAX_DECOMPRESSED_PAYLOAD_BYTES * 2, 0x20));
+    const rssBefore = process.memoryUsage().rss;
+    const res = await fetch(`${ctx.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(MAX_DECOMPRESSED_PAYLOAD_BYTES * 2);
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const res = await fetch(`${ctx.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    expect(res.status).toBe(415);
+  });
+
+  it('exposes ingest counters in Prometheus text', async () => {
+    const res = await fetch(`${ctx.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/logstag_ingest_payloads_total\{outcome="accepted"\} [1-9]/);
+    expect(text).toMatch(/logstag_ingest_payloads_total\{outcome="duplicate"\} [1-9]/);
+  });
+
+  it('answers unknown API routes with the JSON error shape', async () => {
+    const res = await fetch(`${ctx.url}/api/nothing-here`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/nothing-here' } });
+  });
+
+  it('answers /healthz without checking dependencies', async () => {
+    const res = await fetch(`${ctx.url}/healthz`);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});
