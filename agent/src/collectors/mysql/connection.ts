@@ -1,0 +1,141 @@
+import mysql from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { TargetSpec } from '../types';
+
+/** What the agent talks to: the SQL differs between MariaDB and MySQL in the views used for locks, replicas and accounts. */
+export interface ServerFlavour {
+  kind: 'mariadb' | 'mysql';
+  /** e.g. `10.11.19-MariaDB-0+deb12u1` or `8.0.36`. */
+  version: string;
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+export type Rows = RowDataPacket[];
+
+/** A connection checked out for one collector run; every query already runs under the session limits. */
+export interface MysqlConn {
+  flavour: ServerFlavour;
+  query(sql: string, params?: unknown[]): Promise<Rows>;
+}
+
+export function parseFlavour(version: string): ServerFlavour {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  return {
+    kind: /mariadb/i.test(version) ? 'mariadb' : 'mysql',
+    version,
+    major: Number(m?.[1] ?? 0),
+    minor: Number(m?.[2] ?? 0),
+    patch: Number(m?.[3] ?? 0),
+  };
+}
+
+export function versionAtLeast(f: ServerFlavour, major: number, minor = 0, patch = 0): boolean {
+  if (f.major !== major) return f.major > major;
+  if (f.minor !== minor) return f.minor > minor;
+  return f.patch >= patch;
+}
+
+/**
+ * Session limits set once per physical connection. MariaDB bounds every statement with max_statement_time (seconds);
+ * MySQL's max_execution_time (ms) only bounds SELECT, which is all the agent runs. READ ONLY makes any accidental write
+ * fail instead of happening, and a short lock_wait_timeout keeps a catalog query from queueing behind a DDL's metadata lock.
+ */
+export function sessionSetupSql(flavour: ServerFlavour, statementTimeoutMs: number): string[] {
+  const lockWaitSeconds = Math.max(1, Math.ceil(statementTimeoutMs / 1000));
+  return [
+    flavour.kind === 'mariadb'
+      ? `SET SESSION max_statement_time = ${(statementTimeoutMs / 1000).toFixed(3)}`
+      : `SET SESSION max_execution_time = ${Math.max(1, Math.round(statementTimeoutMs))}`,
+    `SET SESSION lock_wait_timeout = ${lockWaitSeconds}`,
+    'SET SESSION TRANSACTION READ ONLY',
+  ];
+}
+
+/**
+ * At most two connections per target (runtime on one, a slower category on the other). Pool connections are set up on
+ * first checkout; idle ones are closed after a minute so a 10-minute category does not hold a session open for nothing.
+ */
+export class MysqlConnections {
+  private pool: Pool | undefined;
+  private flavour: ServerFlavour | undefined;
+  private readonly prepared = new WeakSet<object>();
+
+  constructor(private readonly target: TargetSpec) {}
+
+  private getPool(): Pool {
+    if (!this.pool) {
+      const t = this.target;
+      const ssl = t.tls?.enabled
+        ? { ca: t.tls.ca, cert: t.tls.cert, key: t.tls.key, rejectUnauthorized: t.tls.rejectUnauthorized }
+        : undefined;
+      this.pool = mysql.createPool({
+        host: t.socket ? undefined : (t.host ?? '127.0.0.1'),
+        port: t.socket ? undefined : (t.port ?? 3306),
+        socketPath: t.socket,
+        user: t.user,
+        password: t.password,
+        ssl,
+        connectionLimit: 2,
+        maxIdle: 2,
+        idleTimeout: 60_000,
+        queueLimit: 20,
+        connectTimeout: Math.max(1000, t.statementTimeoutMs),
+        enableKeepAlive: true,
+        decimalNumbers: true,
+        dateStrings: true,
+        // The agent sends fixed single statements only.
+        multipleStatements: false,
+      });
+      // An idle pooled connection dropped by the server would otherwise surface as an unhandled 'error' event.
+      this.pool.on('connection', (c) => c.on('error', () => undefined));
+    }
+    return this.pool;
+  }
+
+  async withConnection<T>(fn: (conn: MysqlConn) => Promise<T>): Promise<T> {
+    const pc: PoolConnection = await this.getPool().getConnection();
+    let broken = false;
+    try {
+      const core = pc.connection as unknown as object;
+      if (!this.flavour) {
+        const [rows] = await pc.query<Rows>('SELECT VERSION() AS version');
+        this.flavour = parseFlavour(String(rows[0]?.['version'] ?? ''));
+      }
+      const flavour = this.flavour;
+      if (!this.prepared.has(core)) {
+        for (const sql of sessionSetupSql(flavour, this.target.statementTimeoutMs)) await pc.query(sql);
+        this.prepared.add(core);
+      }
+      return await fn({
+        flavour,
+        query: async (sql, params) => {
+          const [rows] = await pc.query<Rows>(sql, params);
+          return rows;
+        },
+      });
+    } catch (err) {
+      // A fatal error (lost connection, timeout) leaves the session unusable: drop it rather than hand it out again.
+      // An ordinary SQL error (a missing privilege) keeps it.
+      if ((err as { fatal?: boolean }).fatal) {
+        broken = true;
+        pc.destroy();
+      }
+      throw err;
+    } finally {
+      if (!broken) pc.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await pool.end().catch(() => undefined);
+  }
+}
+
+/** The schemas that hold the server's own catalogs, never the customer's data model. */
+export const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'] as const;
+
+export const systemSchemaList = SYSTEM_SCHEMAS.map((s) => `'${s}'`).join(', ');
