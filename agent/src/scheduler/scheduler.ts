@@ -1,0 +1,153 @@
+import { DeadlineExceededError, deadlineFor } from './deadline';
+import { initialDelay, jitteredDelay } from './jitter';
+
+export interface ScheduledJob {
+  /** e.g. `pg-main/runtime`; used in logs and stats. */
+  name: string;
+  intervalMs: number;
+  /** One run. The signal fires at the deadline (or at shutdown); a run that ignores it still never overlaps itself. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+export interface JobStats {
+  started: number;
+  succeeded: number;
+  failed: number;
+  /** Ticks that came while the previous run was still going, and were dropped rather than queued. */
+  skipped: number;
+  timedOut: number;
+  lastDurationMs?: number;
+}
+
+export interface SchedulerLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface SchedulerOptions {
+  jitterFraction?: number;
+  maxDeadlineMs?: number;
+  /** Upper bound of the random delay before a job's first run. */
+  maxInitialDelayMs?: number;
+  random?: () => number;
+  logger?: SchedulerLogger;
+}
+
+interface JobState {
+  job: ScheduledJob;
+  stats: JobStats;
+  timer?: NodeJS.Timeout;
+  running?: { promise: Promise<void>; controller: AbortController };
+}
+
+/**
+ * Runs each job on its own timer: a slow or dead target only ever delays itself, never another job, because no job
+ * awaits any other. Ticks are planned from the previous planned time (plus jitter), not from when a run ended, so a
+ * job's cadence does not drift with its duration.
+ */
+export class Scheduler {
+  private readonly jobs = new Map<string, JobState>();
+  private stopped = false;
+  private readonly jitterFraction: number;
+  private readonly maxDeadlineMs: number;
+  private readonly maxInitialDelayMs: number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: SchedulerOptions = {}) {
+    this.jitterFraction = options.jitterFraction ?? 0.1;
+    this.maxDeadlineMs = options.maxDeadlineMs ?? 120_000;
+    this.maxInitialDelayMs = options.maxInitialDelayMs ?? 5_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  add(job: ScheduledJob): void {
+    if (this.jobs.has(job.name)) throw new Error(`job ${job.name} is already scheduled`);
+    const state: JobState = { job, stats: { started: 0, succeeded: 0, failed: 0, skipped: 0, timedOut: 0 } };
+    this.jobs.set(job.name, state);
+    if (!this.stopped) this.plan(state, Date.now() + initialDelay(job.intervalMs, this.jitterFraction, this.maxInitialDelayMs, this.random));
+  }
+
+  stats(name: string): Readonly<JobStats> | undefined {
+    const state = this.jobs.get(name);
+    return state && { ...state.stats };
+  }
+
+  /**
+   * Stops planning new runs and waits for running ones up to `graceMs`, then aborts them and waits up to
+   * `abortWaitMs` more for them to settle (each run's own error handling puts its unsent payload in the spool).
+   * A run that ignores its signal (a wedged driver) cannot hold shutdown hostage beyond that.
+   */
+  async stop(graceMs = 10_000, abortWaitMs = 2_000): Promise<void> {
+    this.stopped = true;
+    const running: Array<NonNullable<JobState['running']>> = [];
+    for (const state of this.jobs.values()) {
+      clearTimeout(state.timer);
+      if (state.running) running.push(state.running);
+    }
+    if (running.length === 0) return;
+    const all = Promise.allSettled(running.map((r) => r.promise)).then(() => 'settled' as const);
+    if ((await raceTimeout(all, graceMs)) === 'settled') return;
+    for (const r of running) r.controller.abort(new Error('agent is shutting down'));
+    await raceTimeout(all, abortWaitMs);
+  }
+
+  private plan(state: JobState, at: number): void {
+    state.timer = setTimeout(() => this.tick(state, at), Math.max(0, at - Date.now()));
+  }
+
+  private tick(state: JobState, plannedAt: number): void {
+    if (this.stopped) return;
+    const { job, stats } = state;
+    // The next tick is planned before this run starts, so a run that hangs cannot stop its own schedule.
+    let next = plannedAt + jitteredDelay(job.intervalMs, this.jitterFraction, this.random);
+    // After a long pause (laptop sleep, a blocked event loop) do not fire a burst of catch-up ticks.
+    if (next < Date.now()) next = Date.now() + jitteredDelay(job.intervalMs, this.jitterFraction, this.random);
+    this.plan(state, next);
+
+    if (state.running) {
+      stats.skipped++;
+      this.options.logger?.warn({ job: job.name, skipped: stats.skipped }, 'previous collection still running: tick skipped');
+      return;
+    }
+    this.start(state);
+  }
+
+  private start(state: JobState): void {
+    const { job, stats } = state;
+    const controller = new AbortController();
+    const deadlineMs = deadlineFor(job.intervalMs, this.maxDeadlineMs);
+    const deadline = setTimeout(() => controller.abort(new DeadlineExceededError(deadlineMs)), deadlineMs);
+    const startedAt = performance.now();
+    stats.started++;
+    const promise = Promise.resolve()
+      .then(() => job.run(controller.signal))
+      .then(
+        () => {
+          stats.succeeded++;
+        },
+        (err: unknown) => {
+          stats.failed++;
+          this.options.logger?.error({ job: job.name, err }, 'collection failed');
+        },
+      )
+      .finally(() => {
+        clearTimeout(deadline);
+        if (controller.signal.reason instanceof DeadlineExceededError) stats.timedOut++;
+        stats.lastDurationMs = Math.round(performance.now() - startedAt);
+        state.running = undefined;
+      });
+    state.running = { promise, controller };
+  }
+}
+
+async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
