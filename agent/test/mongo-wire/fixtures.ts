@@ -54,8 +54,34 @@ export function loadFixture<T = Document>(name: string): T {
   if (!flavour) throw new Error(`no flavour recorded for fixture ${name}`);
   const text = fixtureText(name);
   if (flavour === 'go-json') return decodeGoGossip(JSON.parse(text)) as T;
-  if (flavour === 'py-legacy') return EJSON.deserialize(rewriteLegacyBinary(JSON.parse(text)), { relaxed: false }) as T;
-  return EJSON.parse(text, { relaxed: false }) as T;
+  const parsed: unknown = JSON.parse(text);
+  return fromExtendedJson(flavour === 'py-legacy' ? rewriteLegacyBinary(parsed) : parsed) as T;
+}
+
+/** Extended JSON type wrappers: an object whose only keys are one of these (plus its companion) is a BSON value. */
+const TYPE_WRAPPERS = new Set([
+  '$oid', '$date', '$numberInt', '$numberLong', '$numberDouble', '$numberDecimal', '$binary', '$timestamp',
+  '$regularExpression', '$minKey', '$maxKey', '$symbol', '$code', '$undefined', '$dbPointer', '$uuid',
+]);
+
+/**
+ * `EJSON.parse` on a whole document would read the query operator `{"$regex": "log"}` in a recorded command as a
+ * legacy regular-expression literal and change what the server sends. Only genuine type wrappers are decoded here;
+ * every other object, `$`-operators included, stays a document.
+ */
+function fromExtendedJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(fromExtendedJson);
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length > 0 && keys.length <= 2 && TYPE_WRAPPERS.has(keys[0] ?? '')) {
+      return (EJSON.deserialize({ v: value }, { relaxed: false }) as { v: unknown }).v;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromExtendedJson(v)]));
+  }
+  // Numbers as the canonical reader types them: 1 → Int32, 1.0 in the text is lost by JSON.parse, so integers that
+  // were written as doubles come back as Int32 (a BSON number either way; the collector reads both alike).
+  if (typeof value === 'number') return (EJSON.deserialize({ v: value }, { relaxed: false }) as { v: unknown }).v;
+  return value;
 }
 
 /** pymongo's legacy `{"$binary": "<b64>", "$type": "00"}` is rejected by bson 6+; rewrite it to the v2 form. */

@@ -1,0 +1,91 @@
+import type { Document } from 'mongodb';
+import { shapeOfDocument } from '../../privacy/shape';
+import type { AreaContext } from './area';
+import { MONITOR_READ_PREFERENCE, runCommand } from './client';
+import { asRecord, num, toPlain } from './plain';
+
+/**
+ * https://www.mongodb.com/docs/manual/reference/command/listIndexes/
+ * https://www.mongodb.com/docs/manual/reference/operator/aggregation/indexStats/
+ * Index definitions, and their usage since the server (or the index) started from a `$indexStats` stage. An index
+ * with zero accesses is flagged unused (`_id_` never is: it cannot be dropped). A partial index's filter is schema but
+ * holds literal values (`{beds: {$gt: 3}}`), so only its shape is sent.
+ */
+export const listIndexesCommand = (collection: string) => ({ listIndexes: collection });
+export const indexStatsPipeline = Object.freeze([{ $indexStats: {} }]);
+
+export interface IndexUsage {
+  ops: number;
+  since: string | null;
+  key: unknown;
+}
+
+export async function listIndexes(ctx: AreaContext, db: string, collection: string): Promise<Document[]> {
+  const reply = await runCommand(ctx.db(db), listIndexesCommand(collection), ctx.timeoutMs);
+  return (asRecord(reply.cursor).firstBatch ?? []) as Document[];
+}
+
+/** Usage per index name; a sharded collection answers once per shard, so accesses are summed and the oldest `since` kept. */
+export async function indexUsage(ctx: AreaContext, db: string, collection: string): Promise<Map<string, IndexUsage>> {
+  const docs = await ctx
+    .db(db)
+    .collection(collection)
+    .aggregate(indexStatsPipeline.map((s) => ({ ...s })), { maxTimeMS: ctx.timeoutMs, readPreference: MONITOR_READ_PREFERENCE })
+    .toArray();
+  const usage = new Map<string, IndexUsage>();
+  for (const d of docs) {
+    if (typeof d.name !== 'string') continue;
+    const accesses = asRecord(d.accesses);
+    const since = accesses.since instanceof Date ? accesses.since.toISOString() : null;
+    const prev = usage.get(d.name);
+    usage.set(d.name, {
+      ops: (prev?.ops ?? 0) + (num(accesses.ops) ?? 0),
+      since: prev?.since && since ? (prev.since < since ? prev.since : since) : (prev?.since ?? since),
+      key: prev?.key ?? toPlain(d.key ?? null),
+    });
+  }
+  return usage;
+}
+
+/** One row per index, from the union of listIndexes and $indexStats (either may be unavailable). */
+export function indexRows(
+  db: string,
+  collection: string,
+  definitions: Document[],
+  usage: Map<string, IndexUsage> | null,
+  sizes: Record<string, number>,
+): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const names = new Set<string>();
+  for (const def of definitions) {
+    if (typeof def.name !== 'string') continue;
+    names.add(def.name);
+    rows.push(row(db, collection, def.name, def, usage, sizes));
+  }
+  for (const [name, u] of usage ?? []) {
+    if (!names.has(name)) rows.push(row(db, collection, name, { key: u.key }, usage, sizes));
+  }
+  return rows;
+}
+
+function row(db: string, collection: string, name: string, def: Document, usage: Map<string, IndexUsage> | null, sizes: Record<string, number>): Record<string, unknown> {
+  const u = usage?.get(name);
+  return {
+    db,
+    collection,
+    name,
+    key: toPlain(def.key ?? null),
+    unique: def.unique === true,
+    sparse: def.sparse === true,
+    hidden: def.hidden === true,
+    expireAfterSeconds: num(def.expireAfterSeconds),
+    partialFilterExpressionShape: def.partialFilterExpression ? shapeOfDocument(def.partialFilterExpression) : null,
+    collationLocale: typeof asRecord(def.collation).locale === 'string' ? asRecord(def.collation).locale : null,
+    version: num(def.v),
+    sizeBytes: sizes[name] ?? null,
+    accessesOps: u ? u.ops : null,
+    accessesSince: u ? u.since : null,
+    // Unknown (null) when $indexStats did not answer: no usage data is not the same as no usage.
+    unused: u ? u.ops === 0 && name !== '_id_' : null,
+  };
+}

@@ -1,0 +1,39 @@
+import type { Document } from 'mongodb';
+import type { AreaContext, AreaResult } from './area';
+import { runCommand } from './client';
+import { toPlain } from './plain';
+
+/**
+ * https://www.mongodb.com/docs/manual/reference/command/usersInfo/
+ * https://www.mongodb.com/docs/manual/reference/command/rolesInfo/
+ * Users of every database with their roles and mechanisms, and the custom roles with their privileges. Never the
+ * credentials: they are not asked for (`showCredentials: false`) and are stripped anyway, as is `customData`
+ * (free-form application data). Needs the viewUser/viewRole actions (not in clusterMonitor; see agent/setup/mongodb.js).
+ */
+export const usersInfoCommand = Object.freeze({ usersInfo: { forAllDBs: true }, showCredentials: false, showCustomData: false });
+export const rolesInfoCommand = Object.freeze({ rolesInfo: 1, showPrivileges: true, showBuiltinRoles: false });
+
+const NEVER_SENT = new Set(['credentials', 'customData', 'pwd', 'password']);
+
+export async function collectUsersAndRoles(ctx: AreaContext, databases: string[]): Promise<AreaResult> {
+  const usersReply = await runCommand(ctx.admin, usersInfoCommand, ctx.timeoutMs);
+  const users = (Array.isArray(usersReply.users) ? (usersReply.users as Document[]) : []).map((u) => ({
+    user: u.user,
+    db: u.db,
+    roles: toPlain(u.roles ?? []),
+    mechanisms: toPlain(u.mechanisms ?? []),
+    authenticationRestrictions: toPlain(u.authenticationRestrictions ?? []),
+  }));
+  // Custom roles live in their database: ask each one (admin first, where cluster-wide roles are defined).
+  const roles: unknown[] = [];
+  for (const name of ['admin', ...databases.filter((d) => d !== 'admin')]) {
+    if (ctx.signal.aborted) break;
+    const reply = await runCommand(ctx.db(name), rolesInfoCommand, ctx.timeoutMs);
+    for (const role of Array.isArray(reply.roles) ? (reply.roles as Document[]) : []) roles.push(withoutSecrets(role));
+  }
+  return { data: { users: users.map(withoutSecrets), roles } };
+}
+
+function withoutSecrets(doc: Document): unknown {
+  return toPlain(Object.fromEntries(Object.entries(doc).filter(([key]) => !NEVER_SENT.has(key))));
+}

@@ -1,0 +1,36 @@
+import type { CollectorLogger, TargetSpec } from '../../src/collectors/types';
+
+/** A target pointing at a test server; every other field at the defaults the config layer would give. */
+export function mongoTarget(host: string, port: number, overrides: Partial<TargetSpec> = {}): TargetSpec {
+  return {
+    name: 'mongo-wire',
+    engine: 'mongodb',
+    host,
+    port,
+    databases: { include: [], exclude: [] },
+    disabledCollectors: [],
+    queryText: 'obfuscated',
+    queryTextMaxLength: 4096,
+    tags: {},
+    statementTimeoutMs: 5000,
+    ...overrides,
+  };
+}
+
+/** Keeps what the collector logs, so a test can read it; nothing is printed. */
+export function memoryLogger(): CollectorLogger & { lines: { level: string; obj: unknown; msg?: string }[] } {
+  const lines: { level: string; obj: unknown; msg?: string }[] = [];
+  const at = (level: string) => (obj: object | string, msg?: string) => void lines.push({ level, obj, ...(msg ? { msg } : {}) });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A port nothing listens on: bound by the OS, then released. */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
