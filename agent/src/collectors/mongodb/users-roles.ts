@@ -17,13 +17,7 @@ const NEVER_SENT = new Set(['credentials', 'customData', 'pwd', 'password']);
 
 export async function collectUsersAndRoles(ctx: AreaContext, databases: string[]): Promise<AreaResult> {
   const usersReply = await runCommand(ctx.admin, usersInfoCommand, ctx.timeoutMs);
-  const users = (Array.isArray(usersReply.users) ? (usersReply.users as Document[]) : []).map((u) => ({
-    user: u.user,
-    db: u.db,
-    roles: toPlain(u.roles ?? []),
-    mechanisms: toPlain(u.mechanisms ?? []),
-    authenticationRestrictions: toPlain(u.authenticationRestrictions ?? []),
-  }));
+  const users = (Array.isArray(usersReply.users) ? (usersReply.users as Document[]) : []).map(userRow);
   // Custom roles live in their database: ask each one (admin first, where cluster-wide roles are defined).
   const roles: unknown[] = [];
   for (const name of ['admin', ...databases.filter((d) => d !== 'admin')]) {
@@ -31,7 +25,18 @@ export async function collectUsersAndRoles(ctx: AreaContext, databases: string[]
     const reply = await runCommand(ctx.db(name), rolesInfoCommand, ctx.timeoutMs);
     for (const role of Array.isArray(reply.roles) ? (reply.roles as Document[]) : []) roles.push(withoutSecrets(role));
   }
-  return { data: { users: users.map(withoutSecrets), roles } };
+  return { data: { users, roles } };
+}
+
+/** A user as sent: an allow-list of fields, so credentials cannot slip through whatever the server returns. */
+export function userRow(u: Document): Record<string, unknown> {
+  return {
+    user: u.user,
+    db: u.db,
+    roles: toPlain(u.roles ?? []),
+    mechanisms: toPlain(u.mechanisms ?? []),
+    authenticationRestrictions: toPlain(u.authenticationRestrictions ?? []),
+  };
 }
 
 function withoutSecrets(doc: Document): unknown {
