@@ -215,6 +215,8 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     expect(me?.plugin).toBe('mysql_native_password');
     expect(me?.globalPrivileges.sort()).toEqual(['PROCESS', 'SHOW VIEW', 'SLAVE MONITOR']);
     const json = JSON.stringify(data);
+    expect((data['keyVariables'] as Record<string, string>)['default_password_lifetime']).toBe('0');
+    expect((data['omittedVariables'] as string[]).sort()).toEqual(['init_connect', 'init_slave', 'report_password', 'wsrep_sst_auth']);
     expect(json).not.toMatch(/\*[0-9A-F]{40}/);
     expect(json).not.toContain('authentication_string');
     const grants = data['grants'] as { user: string; level: string; database?: string; table?: string }[];
@@ -254,7 +256,7 @@ describe('MariaDB check failures', () => {
     expect(results[0]?.detail).toMatch(/does not resolve \(DNS (ENOTFOUND|EAI_AGAIN)\)/);
   });
 
-  it('fails a required collector and reports an optional one with its fix', async () => {
+  it("reports an optional collector's missing privilege inside the payload, with its fix", async () => {
     const c = collector({ user: noProcessUser });
     // Without PROCESS the processlist only shows the user's own sessions (no error) but InnoDB lock waits are refused.
     const result = await c.collect('runtime', AbortSignal.timeout(10_000));

@@ -8,7 +8,11 @@ import type { MysqlConn } from './connection';
  */
 export const globalVariablesSql = 'SHOW GLOBAL VARIABLES';
 
-const SECRET_NAME = /(password|passwd|secret|token|credential|_auth$|sst_auth|ssl_key|tls_key|key_id|keyring|encrypt.*key|^init_connect$|^init_slave$|^init_replica$)/i;
+const SECRET_NAME = /((^|_)(password|passwd|secret|token|credentials?)$|sst_auth$|^init_(connect|slave|replica)$)/i;
+
+/** Password *policy* settings: their names match SECRET_NAME but their values are exactly what a security review needs. */
+const POLICY_NAME =
+  /^(default_password_lifetime|disconnect_on_expired_password|password_(history|reuse_interval|require_current|reuse_check_interval)|strict_password_validation|old_passwords|(simple_password_check|cracklib_password_check|validate_password)_[a-z_]+|caching_sha2_password_(auto_generate_rsa_keys|digest_rounds))$/i;
 
 /** The settings health rules read first: sizing, durability, logging, replication safety and security posture. */
 export const KEY_VARIABLES = [
@@ -29,7 +33,7 @@ export interface GlobalVariables {
 }
 
 export function isSecretVariable(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return SECRET_NAME.test(name) && !POLICY_NAME.test(name);
 }
 
 export async function collectGlobalVariables(conn: MysqlConn): Promise<GlobalVariables> {
