@@ -137,12 +137,15 @@ describe('Redis collector with the ACL user from agent/setup/redis-acl.txt', () 
       await admin.set(`${prefix}:slow:${canary}`, canary);
       await admin.hset(`${prefix}:slowhash`, 'f1', canary, 'f2', canary);
       await admin.call('CONFIG', 'GET', 'maxmemory');
+      // More than 32 arguments: Redis logs 31 and a `... (N more arguments)` marker, which must still count right.
+      await admin.sadd(`${prefix}:slowset`, ...Array.from({ length: 40 }, (_, i) => `${canary}-${i}`));
     });
     const { data } = await c.collect('workload', AbortSignal.timeout(10_000));
     const entries = data['slowlog'] as SlowlogEntry[];
     expect(entries).toContainEqual(expect.objectContaining({ command: 'set', argumentCount: 2 }));
     expect(entries).toContainEqual(expect.objectContaining({ command: 'hset', argumentCount: 5 }));
     expect(entries).toContainEqual(expect.objectContaining({ command: 'config|get', argumentCount: 2 }));
+    expect(entries).toContainEqual(expect.objectContaining({ command: 'sadd', argumentCount: 41 }));
     expect(JSON.stringify(data)).not.toContain(canary);
     expect(JSON.stringify(data)).not.toContain(prefix);
   });
