@@ -1,0 +1,43 @@
+import { payloadSchema } from '@logstag/schema';
+import { describe, expect, it } from 'vitest';
+import { buildCollectionPayload, buildHeartbeatPayload, InvalidPayloadError } from './envelope';
+import { parseRetryAfter } from './retry-after';
+
+const base = { agentId: 'agent-1', targetId: 'pg-main', engine: 'postgresql' as const, category: 'runtime' as const, collectedAt: new Date('2026-01-02T03:04:05Z'), errors: [] };
+
+describe('payload envelopes', () => {
+  it('builds a schema-valid collection payload with a time-ordered uuid v7 id', () => {
+    const a = buildCollectionPayload({ ...base, data: { sessions: [] } });
+    const b = buildCollectionPayload({ ...base, data: { sessions: [] } });
+    expect(payloadSchema.parse(a)).toEqual(a);
+    expect(a).toMatchObject({ kind: 'collection', schemaVersion: 1, replayed: false, collectedAt: '2026-01-02T03:04:05.000Z' });
+    expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(a.id < b.id).toBe(true);
+  });
+
+  it('refuses a payload the server would reject, before sending it', () => {
+    expect(() => buildCollectionPayload({ ...base, targetId: 'bad\u0000name', data: {} })).toThrow(InvalidPayloadError);
+    expect(() => buildCollectionPayload({ ...base, data: { n: 1n } })).toThrow(/not serializable as JSON/);
+  });
+
+  it('builds a heartbeat payload', () => {
+    const hb = buildHeartbeatPayload({
+      agentId: 'agent-1',
+      collectedAt: new Date(),
+      host: { hostname: 'h', os: 'Linux', platform: 'linux', arch: 'x64', cpuCount: 2, loadAverage: [0, 0, 0], memoryTotalBytes: 1, memoryFreeBytes: 1, uptimeSeconds: 1, agentVersion: '0.1.0', agentUptimeSeconds: 1, disks: [] },
+      targets: [{ targetId: 'pg-main', engine: 'postgresql', tags: {} }],
+    });
+    expect(hb.kind).toBe('heartbeat');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delay-seconds and HTTP dates, and ignores garbage', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7000);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});

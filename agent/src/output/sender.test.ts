@@ -1,0 +1,191 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startIngestServer } from '../../test/ingest-test-server';
+import { buildCollectionPayload } from './envelope';
+import { IngestClient } from './ingest-client';
+import { Sender, type SenderLogger } from './sender';
+import { Spool } from './spool';
+
+const API_KEY = 'test-key-abcdef';
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function payload(n = 1) {
+  return buildCollectionPayload({
+    agentId: 'agent-1',
+    targetId: 'pg-main',
+    engine: 'postgresql',
+    category: 'runtime',
+    collectedAt: new Date(),
+    data: { sessions: [{ n }] },
+    errors: [],
+  });
+}
+
+function memoryLogger(): SenderLogger & { lines: Array<{ level: string; obj: object; msg?: string }> } {
+  const lines: Array<{ level: string; obj: object; msg?: string }> = [];
+  const log = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+  return { lines, info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+async function setup(url: string, opts: { dir?: string; maxBytes?: number } = {}) {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'logstag-spool-'));
+  const spool = await Spool.open({ dir, maxBytes: opts.maxBytes ?? 10_000_000, maxAgeMs: 3_600_000 });
+  const logger = memoryLogger();
+  const sender = new Sender({
+    client: new IngestClient({ serverUrl: url, apiKey: API_KEY, requestTimeoutMs: 2000 }),
+    spool,
+    logger,
+    retries: 3,
+    minRetryMs: 10,
+    maxRetryMs: 50,
+    replayPerSecond: 50,
+    replayMinBackoffMs: 20,
+    replayMaxBackoffMs: 100,
+  });
+  cleanups.push(() => sender.close());
+  return { dir, spool, sender, logger };
+}
+
+async function closedPortUrl(): Promise<string> {
+  const server = await startIngestServer();
+  await server.close();
+  return server.url;
+}
+
+describe('Sender against a real HTTP server', () => {
+  it('posts one gzip payload with the API key, and retries a 503 until the server answers 202', async () => {
+    const server = await startIngestServer([{ status: 503, body: { error: { code: 'unavailable', message: 'starting' } } }]);
+    cleanups.push(server.close);
+    const { sender } = await setup(server.url);
+    const p = payload();
+    expect(await sender.deliver(p)).toBe('sent');
+    expect(server.requests).toHaveLength(2);
+    const req = server.requests[1]!;
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe('/v1/ingest');
+    expect(req.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.headers['content-encoding']).toBe('gzip');
+    expect(req.body).toMatchObject({ id: p.id, kind: 'collection', replayed: false, data: { sessions: [{ n: 1 }] } });
+  });
+
+  it('waits for Retry-After on a 429 before trying again', async () => {
+    const server = await startIngestServer([{ status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'rate_limited', message: 'slow down' } } }]);
+    cleanups.push(server.close);
+    const { sender } = await setup(server.url);
+    expect(await sender.deliver(payload())).toBe('sent');
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('drops a payload the server rejects with 400 after one attempt, logging the server message', async () => {
+    const server = await startIngestServer([{ status: 400, body: { error: { code: 'validation_failed', message: 'data: too big' } } }]);
+    cleanups.push(server.close);
+    const { sender, spool, logger } = await setup(server.url);
+    expect(await sender.deliver(payload())).toBe('dropped');
+    await sleep(100);
+    expect(server.requests).toHaveLength(1);
+    expect(spool.count).toBe(0);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', obj: expect.objectContaining({ status: 400, serverMessage: 'validation_failed: data: too big' }) }));
+  });
+
+  it('spools a payload when the server is unreachable, flagged as replayed', async () => {
+    const { sender, spool, dir } = await setup(await closedPortUrl());
+    expect(await sender.deliver(payload())).toBe('spooled');
+    expect(spool.count).toBe(1);
+    expect(readdirSync(dir)).toHaveLength(1);
+    // Known down: the next payload goes straight to the spool without retrying.
+    const started = performance.now();
+    expect(await sender.deliver(payload())).toBe('spooled');
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it('spools a live payload in flight at shutdown instead of losing it', async () => {
+    const server = await startIngestServer([{ status: 202, delayMs: 5_000 }]);
+    cleanups.push(server.close);
+    const { sender, spool } = await setup(server.url);
+    sender.submit(payload());
+    await sleep(100);
+    await sender.close();
+    expect(spool.count).toBe(1);
+  });
+});
+
+describe('spool replay', () => {
+  it('re-sends what an earlier agent spooled, after a restart, in order and flagged replayed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-spool-'));
+    const first = await setup(await closedPortUrl(), { dir });
+    const payloads = [payload(1), payload(2), payload(3)];
+    for (const p of payloads) expect(await first.sender.deliver(p)).toBe('spooled');
+    await first.sender.close();
+
+    const server = await startIngestServer();
+    cleanups.push(server.close);
+    const second = await setup(server.url, { dir });
+    expect(second.spool.count).toBe(3);
+    second.sender.start();
+    for (let i = 0; i < 100 && second.spool.count > 0; i++) await sleep(20);
+    expect(server.requests.map((r) => r.body.id)).toEqual(payloads.map((p) => p.id));
+    expect(server.requests.every((r) => r.body.replayed === true)).toBe(true);
+    expect(second.spool.count).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps replaying after a 503, and paces itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-spool-'));
+    const first = await setup(await closedPortUrl(), { dir });
+    for (let i = 0; i < 3; i++) await first.sender.deliver(payload(i));
+    await first.sender.close();
+    const server = await startIngestServer([{ status: 503 }]);
+    cleanups.push(server.close);
+    const second = await setup(server.url, { dir });
+    second.sender.start();
+    for (let i = 0; i < 100 && second.spool.count > 0; i++) await sleep(20);
+    expect(server.requests).toHaveLength(4);
+    expect(second.sender.stats.replayed).toBe(3);
+    // 50 per second: at least ~20 ms between two successful replays.
+    expect(server.requests[3]!.at - server.requests[2]!.at).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe('Spool caps', () => {
+  it('drops the oldest payloads beyond the byte cap and counts them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-spool-'));
+    const spool = await Spool.open({ dir, maxBytes: 250, maxAgeMs: 3_600_000 });
+    for (let i = 0; i < 5; i++) await spool.put(`0190a000-0000-7000-8000-00000000000${i}`, Buffer.alloc(100, i));
+    expect(spool.count).toBe(2);
+    expect(spool.takeDroppedCount()).toBe(3);
+    expect(spool.takeDroppedCount()).toBe(0);
+    const kept = readdirSync(dir).sort();
+    expect(kept).toHaveLength(2);
+    expect(kept[0]).toMatch(/00000000003\.json\.gz$/);
+    expect(kept[1]).toMatch(/00000000004\.json\.gz$/);
+  });
+
+  it('drops payloads older than the age cap, also when reopening the directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-spool-'));
+    let now = 1_000_000;
+    const spool = await Spool.open({ dir, maxBytes: 1_000_000, maxAgeMs: 60_000, now: () => now });
+    await spool.put('0190a000-0000-7000-8000-000000000001', Buffer.from('old'));
+    now += 50_000;
+    await spool.put('0190a000-0000-7000-8000-000000000002', Buffer.from('new'));
+    now += 20_000;
+    const reopened = await Spool.open({ dir, maxBytes: 1_000_000, maxAgeMs: 60_000, now: () => now });
+    expect(reopened.count).toBe(1);
+    expect(reopened.takeDroppedCount()).toBe(1);
+    expect(readdirSync(dir)[0]).toMatch(/000000000002\.json\.gz$/);
+  });
+
+  it('reports payloads dropped by the cap in the log', async () => {
+    const { sender, logger } = await setup(await closedPortUrl(), { maxBytes: 1024 });
+    for (let i = 0; i < 8; i++) await sender.deliver(payload(i));
+    expect(sender.stats.droppedBySpoolCap).toBeGreaterThan(0);
+    expect(logger.lines.some((l) => l.level === 'warn' && (l.obj as { dropped?: number }).dropped !== undefined)).toBe(true);
+  });
+});
