@@ -46,8 +46,9 @@ export function fixtureText(name: string): string {
 }
 
 /**
- * Loads a fixture into BSON-typed values so the server re-encodes what the recording holds: canonical parsing keeps
- * int32 vs double vs int64 (and the big keyIds exact) where the publisher's format kept them.
+ * Loads a fixture into BSON-typed values so the server re-encodes what the recording holds: `$numberLong`, dates,
+ * timestamps and ObjectIds keep their types. JSON parsing rounds integers above 2^53 (only the gossip `keyId`s and
+ * cursor ids in these files, see SOURCES.md) and cannot tell `1.0` from `1`; both are the publishers' formats' limits.
  */
 export function loadFixture<T = Document>(name: string): T {
   const flavour = FLAVOURS[name];

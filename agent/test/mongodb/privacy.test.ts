@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactArgv, redactOptions } from '../../src/collectors/mongodb/cmd-line-opts';
 import { commandShape } from '../../src/collectors/mongodb/current-op';
 import { userRow } from '../../src/collectors/mongodb/users-roles';
+import { privilegeChecks } from '../../src/collectors/mongodb/check';
 
 describe('MongoDB collector privacy helpers', () => {
   it('redacts secret-bearing startup options in parsed options and argv', () => {
@@ -29,5 +30,35 @@ describe('MongoDB collector privacy helpers', () => {
     });
     expect(row).toEqual({ user: 'app', db: 'admin', roles: [{ role: 'readWrite', db: 'shop' }], mechanisms: ['SCRAM-SHA-256'], authenticationRestrictions: [] });
     expect(JSON.stringify(row)).not.toMatch(/storedKey|serverKey|salt|credentials|customData/);
+  });
+});
+
+describe('MongoDB privilege check', () => {
+  // Privilege documents as connectionStatus {showPrivileges: true} lists them (resource + actions); a user with
+  // clusterMonitor but without read on local.
+  const clusterMonitorOnly = [
+    { resource: { cluster: true }, actions: ['connPoolStats', 'getCmdLineOpts', 'getParameter', 'hostInfo', 'inprog', 'listDatabases', 'replSetGetStatus', 'serverStatus', 'top'] },
+    { resource: { db: '', collection: '' }, actions: ['collStats', 'dbStats', 'indexStats', 'listCollections', 'listIndexes'] },
+    { resource: { db: '', collection: 'system.profile' }, actions: ['find'] },
+  ];
+
+  it('passes clusterMonitor and fails read on local with the exact grant', () => {
+    const results = privilegeChecks(clusterMonitorOnly, 'logstag_monitor', (c) => c !== 'users');
+    expect(results[0]).toMatchObject({ check: 'privilege:clusterMonitor', ok: true });
+    expect(results[1]).toEqual({
+      check: 'privilege:read@local',
+      ok: false,
+      detail: 'missing actions: find on local.oplog.rs',
+      fix: 'db.getSiblingDB("admin").grantRolesToUser("logstag_monitor", [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }])',
+    });
+  });
+
+  it('accepts read on local once granted, and names each missing cluster action', () => {
+    const withLocal = [...clusterMonitorOnly, { resource: { db: 'local', collection: '' }, actions: ['find', 'listCollections'] }];
+    expect(privilegeChecks(withLocal, 'm', (c) => c !== 'users').every((r) => r.ok)).toBe(true);
+    const [cluster] = privilegeChecks([{ resource: { cluster: true }, actions: ['serverStatus'] }], 'm', () => false);
+    expect(cluster?.ok).toBe(false);
+    expect(cluster?.detail).toContain('replSetGetStatus on the cluster');
+    expect(cluster?.detail).toContain('indexStats on every database');
   });
 });

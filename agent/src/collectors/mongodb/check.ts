@@ -107,9 +107,15 @@ export async function checkConnected(client: MongoClient, target: TargetSpec, en
     results.push(await unauthenticatedProbe(admin, target));
     return results;
   }
-  results.push(privilegeResult('privilege:clusterMonitor', CLUSTER_MONITOR_NEEDS, privileges, grantFix(target.user)));
-  if (enabled('oplogWindow')) results.push(privilegeResult('privilege:read@local', OPLOG_NEEDS, privileges, grantFix(target.user)));
-  if (enabled('users')) results.push(privilegeResult('privilege:viewUser', USER_ADMIN_NEEDS, privileges, viewUsersFix(target.user)));
+  results.push(...privilegeChecks(privileges, target.user, enabled));
+  return results;
+}
+
+/** The privilege checks from connectionStatus's `authenticatedUserPrivileges`, one per role the setup grants. */
+export function privilegeChecks(privileges: Document[], user: string | undefined, enabled: (collector: string) => boolean): CheckResult[] {
+  const results = [privilegeResult('privilege:clusterMonitor', CLUSTER_MONITOR_NEEDS, privileges, grantFix(user))];
+  if (enabled('oplogWindow')) results.push(privilegeResult('privilege:read@local', OPLOG_NEEDS, privileges, grantFix(user)));
+  if (enabled('users')) results.push(privilegeResult('privilege:viewUser', USER_ADMIN_NEEDS, privileges, viewUsersFix(user)));
   return results;
 }
 
