@@ -1,0 +1,89 @@
+import { CATEGORIES, type Engine } from '@logstag/schema';
+import type { AgentConfig } from '../config/types';
+import type { CollectorFactory } from '../collectors/types';
+import { buildHeartbeat } from '../host/heartbeat';
+import type { Logger } from '../log/logger';
+import { IngestClient } from '../output/ingest-client';
+import { Sender } from '../output/sender';
+import { Spool } from '../output/spool';
+import { Scheduler } from '../scheduler/scheduler';
+import { CounterState } from '../state/counter-state';
+import { collectOnce } from './collect-once';
+import { closeAll, createTargetCollectors } from './target-collectors';
+
+export interface RunningAgent {
+  /** Stops cleanly: collections in flight finish (or are aborted after a grace period), unsent payloads are spooled. */
+  stop(): Promise<void>;
+  readonly scheduler: Scheduler;
+  readonly sender: Sender;
+}
+
+export interface AgentOptions {
+  heartbeatIntervalMs?: number;
+  stopGraceMs?: number;
+}
+
+/**
+ * The long-running agent: config → scheduler → collectors → state/diff → envelope → sender/spool, one job per target
+ * and category plus the heartbeat. Collections hand their payload to the sender and return; the network never
+ * delays a collection, and a target never delays another.
+ */
+export async function startAgent(
+  config: AgentConfig,
+  factories: Readonly<Record<Engine, CollectorFactory>>,
+  logger: Logger,
+  options: AgentOptions = {},
+): Promise<RunningAgent> {
+  if (!config.server) throw new Error(`${config.configPath}: a server section (url, api_key) is required to run`);
+  const spool = await Spool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, maxAgeMs: config.spool.maxAgeHours * 3_600_000 });
+  if (spool.count > 0) logger.info({ backlog: spool.count, bytes: spool.bytes }, 'payloads left in the spool by an earlier run will be re-sent');
+  const sender = new Sender({
+    client: new IngestClient({ serverUrl: config.server.url, apiKey: config.server.apiKey }),
+    spool,
+    logger: logger.child({ component: 'sender' }),
+  });
+  sender.start();
+
+  const state = new CounterState();
+  const scheduler = new Scheduler({ logger });
+  const { running } = createTargetCollectors(config, factories, logger);
+
+  for (const { target, collector, logger: log } of running) {
+    for (const category of CATEGORIES) {
+      scheduler.add({
+        name: `${target.spec.name}/${category}`,
+        intervalMs: target.intervalSeconds[category] * 1000,
+        run: async (signal) => {
+          const { payload, ok } = await collectOnce({ agentId: config.agentId, target, collector, category, state, signal, secrets: config.secretValues });
+          sender.submit(payload);
+          if (!ok) log.warn({ category, errors: 'errors' in payload ? payload.errors : undefined }, 'collection failed');
+          else log.debug({ category, payloadId: payload.id }, 'collected');
+        },
+      });
+    }
+  }
+
+  scheduler.add({
+    name: 'heartbeat',
+    intervalMs: options.heartbeatIntervalMs ?? 60_000,
+    run: async () => {
+      sender.submit(await buildHeartbeat(config));
+      logger.info({ ...sender.stats, spooled: spool.count, spoolBytes: spool.bytes }, 'heartbeat');
+    },
+  });
+  logger.info({ targets: running.length, agentId: config.agentId }, 'agent started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    scheduler,
+    sender,
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info('stopping: finishing collections in flight');
+        await scheduler.stop(options.stopGraceMs ?? 10_000);
+        await sender.close();
+        await closeAll(running);
+        logger.info({ ...sender.stats, spooled: spool.count }, 'agent stopped');
+      })()),
+  };
+}
