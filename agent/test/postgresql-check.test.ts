@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresqlCollector } from '../src/collectors/postgresql/index';
 import { createPgFixture, signal, silentLogger, type PgFixture } from './postgresql-fixture';
 
@@ -20,6 +20,8 @@ describe('PostgreSQL check()', () => {
     [fx, bare] = await Promise.all([createPgFixture(), createPgFixture({ monitorSetup: false })]);
   });
   afterAll(async () => Promise.all([fx?.cleanup(), bare?.cleanup()]));
+  // The setup file caps the role at 5 connections: each test's collectors give theirs back.
+  afterEach(async () => Promise.all([fx?.closeCollectors(), bare?.closeCollectors()]));
 
   it('passes every check for the role made by agent/setup/postgresql.sql', async () => {
     const checks = await fx.collector().check();

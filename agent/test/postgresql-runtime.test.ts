@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPgFixture, eventually, rows, signal, type PgFixture } from './postgresql-fixture';
 
 describe('PostgreSQL runtime collection (monitoring role from agent/setup/postgresql.sql)', () => {
@@ -13,6 +13,8 @@ describe('PostgreSQL runtime collection (monitoring role from agent/setup/postgr
     await admin.query('INSERT INTO accounts VALUES (1, 100), (2, 200)');
   });
   afterAll(async () => fx?.cleanup());
+  // The setup file caps the role at 5 connections: each test's collectors give theirs back.
+  afterEach(async () => fx?.closeCollectors());
 
   it('shows a session waiting on a row lock as blocked by the session holding it', async () => {
     const holder = await fx.admin();

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPgFixture, rows, signal, type PgFixture } from './postgresql-fixture';
 
 describe('PostgreSQL schema collection (catalog metadata only)', () => {
@@ -18,6 +18,8 @@ describe('PostgreSQL schema collection (catalog metadata only)', () => {
       INSERT INTO shop.customers (email) VALUES ('a@example.com'), ('a@example.com'), ('b@example.com');`);
   });
   afterAll(async () => fx?.cleanup());
+  // The setup file caps the role at 5 connections: each test's collectors give theirs back.
+  afterEach(async () => fx?.closeCollectors());
 
   const named = (data: Record<string, unknown>, section: string, name: string) =>
     rows(data, section).find((r) => r['datname'] === fx.database && r['name'] === name);
@@ -89,5 +91,26 @@ describe('PostgreSQL schema collection (catalog metadata only)', () => {
   it('leaves databases outside databases.include alone', async () => {
     const result = await fx.collector({ databases: { include: ['postgres'], exclude: [] } }).collect('schema', signal());
     expect(rows(result.data, 'tables').some((t) => t['datname'] === fx.database)).toBe(false);
+  });
+
+  it('stops at once when its deadline passes, and the next collection works', async () => {
+    const collector = fx.collector();
+    const locker = await fx.admin();
+    await locker.query('BEGIN');
+    // ACCESS EXCLUSIVE makes the size functions wait (up to lock_timeout, 1 s) on this table.
+    await locker.query('LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE');
+    try {
+      const started = Date.now();
+      await expect(collector.collect('schema', AbortSignal.timeout(300))).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(Date.now() - started).toBeLessThan(900);
+      // Without the deadline the locked table costs only exact sizes: the collection falls back to estimates.
+      const degraded = await collector.collect('schema', signal());
+      expect(degraded.errors).toContainEqual(expect.objectContaining({ collector: `tables:${fx.database}`, code: 'lock_timeout' }));
+      expect(named(degraded.data, 'tables', 'orders')).toMatchObject({ sizes_exact: false });
+    } finally {
+      await locker.query('ROLLBACK');
+    }
+    const after = await collector.collect('schema', signal());
+    expect(after.errors).toEqual([]);
   });
 });

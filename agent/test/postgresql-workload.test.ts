@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diffSince } from '../src/state/diff';
 import { createPgFixture, eventually, rows, signal, type PgFixture } from './postgresql-fixture';
 
@@ -14,6 +14,8 @@ describe('PostgreSQL workload collection', () => {
     await admin.query("INSERT INTO calls_probe SELECT g, 'x' FROM generate_series(1, 10) g");
   });
   afterAll(async () => fx?.cleanup());
+  // The setup file caps the role at 5 connections: each test's collectors give theirs back.
+  afterEach(async () => fx?.closeCollectors());
 
   it('shows a statement executed N times as +N calls in the next delta', async () => {
     const collector = fx.collector();
@@ -72,6 +74,8 @@ describe('PostgreSQL workload collection without pg_stat_statements', () => {
     fx = await createPgFixture({ extension: false });
   });
   afterAll(async () => fx?.cleanup());
+  // The setup file caps the role at 5 connections: each test's collectors give theirs back.
+  afterEach(async () => fx?.closeCollectors());
 
   it('reports an error entry with the fix and still sends the other sections', async () => {
     const result = await fx.collector().collect('workload', signal());

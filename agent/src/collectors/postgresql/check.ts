@@ -1,6 +1,6 @@
 import type { CheckResult, TargetSpec } from '../types';
-import { quoteIdent } from './failure';
-import { hasSqlState, type PgConn, type TargetPool } from './pool';
+import { hasSqlState, quoteIdent } from './failure';
+import type { PgConn, TargetPool } from './pool';
 import { MISSING_EXTENSION_FIX } from './statements';
 
 export const MIN_VERSION_NUM = 120000;

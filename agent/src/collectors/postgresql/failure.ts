@@ -1,5 +1,10 @@
 import type { CollectorError } from '@logstag/schema';
-import { hasSqlState } from './pool';
+import pg from 'pg';
+
+/** A server-reported error (it carries an SQLSTATE), as opposed to a network or protocol failure. */
+export function hasSqlState(error: unknown): error is pg.DatabaseError & { code: string } {
+  return error instanceof pg.DatabaseError && typeof error.code === 'string';
+}
 
 /** An expected, explainable collector failure: what went wrong and the exact statement that fixes it. */
 export class CollectorFailure extends Error {

@@ -70,7 +70,8 @@ class Collection {
     try {
       await fn();
     } catch (error) {
-      if (this.signal.aborted || (options.required ?? REQUIRED.has(name))) throw error;
+      if (this.signal.aborted) throw this.signal.reason;
+      if (options.required ?? REQUIRED.has(name)) throw error;
       const entry = toCollectorError(options.errorName ?? name, error);
       this.logger.warn({ collector: entry.collector, code: entry.code, err: entry.message }, 'PostgreSQL collector failed');
       this.errors.push(entry);
@@ -123,19 +124,7 @@ class PostgresqlCollector implements EngineCollector {
 
   async collect(category: Category, signal: AbortSignal): Promise<CollectionResultWithCounters> {
     const collection = new Collection(this.#disabled, signal, this.#logger);
-    await this.#pool.use(undefined, async (conn) => {
-      collection.data['server'] = { version: conn.server.version, version_num: conn.server.versionNum, in_recovery: conn.server.inRecovery };
-      switch (category) {
-        case 'runtime':
-          return this.#runtime(conn, collection);
-        case 'workload':
-          return this.#workload(conn, collection);
-        case 'operational':
-          return this.#operational(conn, collection);
-        case 'schema':
-          return undefined;
-      }
-    });
+    await this.#pool.use(undefined, (conn) => this.#primary(category, conn, collection), signal);
     // Per-database work runs after the primary session is handed back, so one collection never holds two sessions.
     if (category === 'operational') await this.#eachDatabase(collection, signal, (conn, datname) => this.#operationalPerDatabase(conn, datname, collection));
     if (category === 'schema') await this.#eachDatabase(collection, signal, (conn, datname) => this.#schemaPerDatabase(conn, datname, collection));
@@ -144,6 +133,21 @@ class PostgresqlCollector implements EngineCollector {
 
   async close(): Promise<void> {
     await this.#pool.close();
+  }
+
+  /** The cluster-wide part of a category, on the primary database's session. */
+  async #primary(category: Category, conn: PgConn, c: Collection): Promise<void> {
+    c.data['server'] = { version: conn.server.version, version_num: conn.server.versionNum, in_recovery: conn.server.inRecovery };
+    switch (category) {
+      case 'runtime':
+        return this.#runtime(conn, c);
+      case 'workload':
+        return this.#workload(conn, c);
+      case 'operational':
+        return this.#operational(conn, c);
+      case 'schema':
+        return undefined;
+    }
   }
 
   async #runtime(conn: PgConn, c: Collection): Promise<void> {
@@ -266,7 +270,7 @@ class PostgresqlCollector implements EngineCollector {
    * collector. A database the role may not enter, or that vanished meanwhile, becomes an error entry, not a failure.
    */
   async #eachDatabase(c: Collection, signal: AbortSignal, fn: (conn: PgConn, datname: string) => Promise<void>): Promise<void> {
-    const databases = await this.#pool.use(undefined, (conn) => listConnectableDatabases(conn));
+    const databases = await this.#pool.use(undefined, (conn) => listConnectableDatabases(conn), signal);
     for (const { datname, can_connect } of databases) {
       if (!this.#includeDatabase(datname)) continue;
       signal.throwIfAborted();
@@ -280,9 +284,9 @@ class PostgresqlCollector implements EngineCollector {
         continue;
       }
       try {
-        await this.#pool.use(datname, (conn) => fn(conn, datname));
+        await this.#pool.use(datname, (conn) => fn(conn, datname), signal);
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (signal.aborted) throw signal.reason;
         c.errors.push(toCollectorError(`database:${datname}`.slice(0, 128), error));
       }
     }

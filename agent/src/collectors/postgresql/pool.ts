@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import type { CollectorLogger, TargetSpec } from '../types';
+import { CollectorFailure, hasSqlState } from './failure';
 
 /** What every session learns about the server once, right after connecting. */
 export interface ServerInfo {
@@ -96,17 +97,30 @@ export class TargetPool {
     this.primaryDatabase = target.database ?? 'postgres';
   }
 
-  /** Runs `fn` on a session to `database` (default: the target's database) and gives the session back afterwards. */
-  async use<T>(database: string | undefined, fn: (conn: PgConn) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on a session to `database` (default: the target's database) and gives the session back afterwards.
+   * When `signal` aborts mid-statement the session is closed: the pending query rejects at once, and the server stops
+   * the statement when it notices the socket gone or, at the latest, at statement_timeout.
+   */
+  async use<T>(database: string | undefined, fn: (conn: PgConn) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
     const pooled = await this.#acquire(database ?? this.primaryDatabase);
+    const onAbort = () => {
+      pooled.broken = true;
+      void endQuietly(pooled.client);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     let failed = false;
     try {
       return await fn(pooled.conn);
     } catch (error) {
-      // A statement error with an SQLSTATE leaves the session usable; anything else (socket closed, protocol) does not.
-      failed = !hasSqlState(error);
-      throw error;
+      // A statement error (it has an SQLSTATE) or our own explained failure leaves the session usable; anything
+      // else (socket closed, protocol error) may not have.
+      failed = !(hasSqlState(error) || error instanceof CollectorFailure);
+      // Closing the session on abort makes the query fail with "Connection terminated"; the caller asked why.
+      throw signal?.aborted ? signal.reason : error;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       this.#release(pooled, failed);
     }
   }
@@ -229,11 +243,6 @@ export function clientConfig(target: TargetSpec, database: string): pg.ClientCon
     keepAlive: true,
     types: typeParsers,
   };
-}
-
-/** A server-reported error (it carries an SQLSTATE), as opposed to a network or protocol failure. */
-export function hasSqlState(error: unknown): error is pg.DatabaseError & { code: string } {
-  return error instanceof pg.DatabaseError && typeof error.code === 'string';
 }
 
 async function endQuietly(client: pg.Client): Promise<void> {

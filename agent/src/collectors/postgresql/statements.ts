@@ -1,8 +1,8 @@
 import { obfuscateQueryText } from '../../privacy/obfuscate';
 import type { CounterSpec } from '../types';
 import type { QueryTextOptions } from './activity';
-import { CollectorFailure, quoteIdent } from './failure';
-import { hasSqlState, type PgConn } from './pool';
+import { CollectorFailure, hasSqlState, quoteIdent } from './failure';
+import type { PgConn } from './pool';
 
 // https://www.postgresql.org/docs/current/pgstatstatements.html
 // The view's columns depend on the installed extension version, not only the server: 1.8 (13) renamed total_time to

@@ -1,5 +1,6 @@
 import { MAX_RELATIONS_PER_DATABASE, userSchema } from './catalog-filter';
-import { hasSqlState, type PgConn } from './pool';
+import { hasSqlState } from './failure';
+import type { PgConn } from './pool';
 
 // https://www.postgresql.org/docs/current/catalog-pg-class.html and
 // https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADMIN-DBSIZE
