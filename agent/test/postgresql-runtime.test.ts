@@ -94,4 +94,17 @@ describe('PostgreSQL runtime collection (monitoring role from agent/setup/postgr
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
   });
+
+  it('survives its session being terminated between collections, without crashing the process', async () => {
+    const collector = fx.collector();
+    await collector.collect('runtime', signal());
+    const { rows: killed } = await admin.query<{ n: number }>(
+      "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE usename = $1 AND application_name = 'logstag-agent'",
+      [fx.role],
+    );
+    expect(killed[0]!.n).toBeGreaterThan(0);
+    // Either the lost session was noticed while idle and replaced, or this one collection fails; never a crash.
+    const next = await eventually(async () => collector.collect('runtime', signal()).catch(() => undefined), 5_000);
+    expect(rows(next.data, 'sessions').length).toBeGreaterThan(0);
+  });
 });

@@ -33,7 +33,10 @@ import { collectTableMaintenance } from './table-maintenance';
 import { collectTables } from './tables';
 import { collectArchiver, collectWal } from './wal';
 
-/** Names accepted in `disabledCollectors`; each is also the payload section it fills. */
+/**
+ * Names accepted in `disabledCollectors`. Each fills the payload section of its name, except `locks` (lock_waits and
+ * blocking_tree) and `bgwriter` (bgwriter and checkpointer). Every payload also carries `server` (version, recovery).
+ */
 export const POSTGRESQL_COLLECTORS = {
   runtime: ['sessions', 'locks', 'connections', 'replication', 'replication_slots', 'recovery'],
   workload: ['database_stats', 'statements', 'bgwriter', 'wal', 'archiver'],

@@ -14,7 +14,7 @@ SELECT r.oid,
        r.rolreplication,
        r.rolbypassrls,
        r.rolconnlimit,
-       r.rolvaliduntil::text AS rolvaliduntil,
+       r.rolvaliduntil,
        NULL::boolean AS password_set,
        (r.rolname ~ '^pg_') AS builtin
   FROM pg_roles r
@@ -42,7 +42,7 @@ SELECT current_setting('password_encryption') AS password_encryption,
        current_setting('ssl') AS ssl`;
 
 export async function collectRoles(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  // rolvaliduntil is read as text: 'infinity' is a real value and not a date.
+  // rolvaliduntil arrives as an ISO timestamp, or the string 'infinity' (see the timestamptz parser in pool.ts).
   return conn.rows(rolesSql);
 }
 
