@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m20261125T1700 from './20261125T1700_payloads';
+import * as m20261201T0900 from './20261201T0900_accounts';
 
 /**
  * Every migration, in order. Listed statically rather than read from the folder so the set is the same whichever
@@ -7,4 +8,5 @@ import * as m20261125T1700 from './20261125T1700_payloads';
  */
 export const migrations: Record<string, Migration> = {
   '20261125T1700_payloads': m20261125T1700,
+  '20261201T0900_accounts': m20261201T0900,
 };
