@@ -1,0 +1,16 @@
+import type { Request } from 'express';
+import type { AuditEventInput } from './audit-event';
+import '../auth/request-auth';
+
+/**
+ * The who-and-where part of an audit event for a signed-in request. Features spread it:
+ * `recordAuditEvent(trx, { ...auditContextOf(req), action: 'alert.acknowledged', object: { type: 'alert', id } })`.
+ */
+export function auditContextOf(req: Request): Pick<AuditEventInput, 'organizationId' | 'actor' | 'ip' | 'userAgent'> {
+  return {
+    organizationId: req.auth?.organizationId ?? null,
+    actor: req.auth ? { userId: req.auth.userId, label: req.auth.email } : { userId: null, label: 'anonymous' },
+    ip: req.ip ?? null,
+    userAgent: req.get('user-agent') ?? null,
+  };
+}

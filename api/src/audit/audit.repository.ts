@@ -1,0 +1,54 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AuditEventRow, Database } from '@logstag/store';
+import { withoutSecrets, type AuditEventInput } from './audit-event';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Appends one audit event. Pass the transaction of the change it records, so the event and the change commit or roll
+ * back together. There is deliberately no update or delete here (and a trigger refuses them).
+ */
+export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      organization_id: event.organizationId,
+      actor_user_id: event.actor.userId,
+      actor: event.actor.label,
+      action: event.action,
+      object_type: event.object?.type ?? null,
+      object_id: event.object?.id ?? null,
+      ip: event.ip ?? null,
+      user_agent: event.userAgent?.slice(0, 512) ?? null,
+      before: event.before ? JSON.stringify(withoutSecrets(event.before)) : null,
+      after: event.after ? JSON.stringify(withoutSecrets(event.after)) : null,
+    })
+    .execute();
+}
+
+export interface AuditEventFilter {
+  organizationId: string;
+  actor?: string | undefined;
+  action?: string | undefined;
+  objectType?: string | undefined;
+  objectId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Events with an id below this one (newest first). */
+  beforeId?: number | undefined;
+}
+
+export async function listAuditEvents(db: Db, filter: AuditEventFilter, limit: number): Promise<AuditEventRow[]> {
+  let q = db.selectFrom('audit_events').selectAll().where('organization_id', '=', filter.organizationId);
+  if (filter.actor) {
+    const actor = filter.actor;
+    q = q.where((eb) => eb.or([eb('actor_user_id', '=', actor), eb(sql`lower(actor)`, '=', actor.toLowerCase())]));
+  }
+  if (filter.action) q = q.where('action', '=', filter.action);
+  if (filter.objectType) q = q.where('object_type', '=', filter.objectType);
+  if (filter.objectId) q = q.where('object_id', '=', filter.objectId);
+  if (filter.from) q = q.where('created_at', '>=', filter.from);
+  if (filter.to) q = q.where('created_at', '<', filter.to);
+  if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}

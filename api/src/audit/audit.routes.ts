@@ -1,0 +1,81 @@
+import { Router, type Request, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AuditEventRow, Database } from '@logstag/store';
+import { principalOf, requirePermission } from '../auth/access';
+import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
+import { parseInput } from '../http/validate';
+import { csvLine } from './audit-csv';
+import { listAuditEvents, type AuditEventFilter } from './audit.repository';
+
+const auditQuery = paginationQuery.extend({
+  actor: z.string().max(320).optional(),
+  action: z.string().max(100).optional(),
+  objectType: z.string().max(100).optional(),
+  objectId: z.string().max(200).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const CSV_COLUMNS = ['id', 'created_at', 'actor', 'actor_user_id', 'action', 'object_type', 'object_id', 'ip', 'user_agent', 'before', 'after'] as const;
+const CSV_PAGE = 1_000;
+
+function toJson(row: AuditEventRow) {
+  return {
+    id: String(row.id),
+    time: row.created_at.toISOString(),
+    actor: row.actor,
+    actorUserId: row.actor_user_id,
+    action: row.action,
+    object: row.object_type ? { type: row.object_type, id: row.object_id } : null,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    before: row.before ?? null,
+    after: row.after ?? null,
+  };
+}
+
+function cursorId(cursor: string | undefined): number | undefined {
+  const raw = decodeCursor(cursor);
+  const id = raw === undefined ? undefined : Number(raw);
+  return id !== undefined && Number.isSafeInteger(id) ? id : undefined;
+}
+
+export function auditRoutes({ db }: { db: Kysely<Database> }): Router {
+  const router = Router();
+
+  async function sendCsv(filter: AuditEventFilter, res: Response) {
+    res.type('text/csv; charset=utf-8').attachment('audit-events.csv');
+    res.write(csvLine(CSV_COLUMNS));
+    // Paged by id so an export of a long history never holds it all in memory.
+    for (let beforeId = filter.beforeId; ; ) {
+      const rows = await listAuditEvents(db, { ...filter, beforeId }, CSV_PAGE);
+      for (const row of rows) res.write(csvLine(CSV_COLUMNS.map((c) => row[c])));
+      if (rows.length < CSV_PAGE) break;
+      beforeId = rows.at(-1)?.id;
+    }
+    res.end();
+  }
+
+  async function handle(req: Request, res: Response, forceCsv: boolean) {
+    const q = parseInput(auditQuery, req.query);
+    const filter: AuditEventFilter = {
+      organizationId: principalOf(req).organizationId,
+      actor: q.actor,
+      action: q.action,
+      objectType: q.objectType,
+      objectId: q.objectId,
+      from: q.from,
+      to: q.to,
+      beforeId: cursorId(q.cursor),
+    };
+    if (forceCsv || q.format === 'csv') return sendCsv(filter, res);
+    const rows = await listAuditEvents(db, filter, q.limit + 1);
+    res.json(toPage(rows, q.limit, (r) => r.id, toJson));
+  }
+
+  router.get('/api/audit-events', requirePermission('audit:read'), (req, res) => handle(req, res, false));
+  router.get('/api/audit-events.csv', requirePermission('audit:read'), (req, res) => handle(req, res, true));
+  return router;
+}

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '@logstag/store';
+import { recordAuditEvent } from '../audit';
+import { ApiError } from '../http/api-error';
+import type { SecuritySettings } from '../http/security-config';
+import { findUserByEmail } from '../users/users.repository';
+import type { LoginThrottle } from './login-throttle';
+import { burnPasswordCheck, verifyPassword } from './password';
+import { deleteSession, insertSession } from './session.repository';
+import { randomToken, tokenHash } from './tokens';
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: UserRow;
+}
+
+// One message for an unknown address and a wrong password: the answer must not reveal which accounts exist.
+const WRONG_CREDENTIALS = 'email or password is incorrect';
+
+export function createSessionService(db: Kysely<Database>, security: SecuritySettings, throttle: LoginThrottle) {
+  return {
+    async login(emailInput: string, password: string, client: ClientInfo): Promise<NewSession> {
+      const email = emailInput.trim().toLowerCase();
+      await throttle.assertNotLocked(email, client.ip);
+      const user = await findUserByEmail(db, email);
+      const ok = user ? await verifyPassword(user.password_hash, password) : (await burnPasswordCheck(password), false);
+      if (!user || !ok) {
+        await throttle.failed(email, client.ip);
+        await recordAuditEvent(db, {
+          organizationId: user?.organization_id ?? null,
+          actor: { userId: user?.id ?? null, label: email },
+          action: 'login.failed',
+          object: user ? { type: 'user', id: user.id } : null,
+          ip: client.ip,
+          userAgent: client.userAgent,
+        });
+        throw new ApiError(401, 'unauthenticated', WRONG_CREDENTIALS);
+      }
+      await throttle.succeeded(email);
+      const token = randomToken();
+      const csrfToken = randomToken();
+      const expiresAt = new Date(Date.now() + security.sessionTtlMs);
+      await db.transaction().execute(async (trx) => {
+        await insertSession(trx, {
+          token_hash: tokenHash(token),
+          user_id: user.id,
+          organization_id: user.organization_id,
+          csrf_token: csrfToken,
+          expires_at: expiresAt,
+          ip: client.ip,
+          user_agent: client.userAgent?.slice(0, 512) ?? null,
+        });
+        await recordAuditEvent(trx, {
+          organizationId: user.organization_id,
+          actor: { userId: user.id, label: user.email },
+          action: 'login.succeeded',
+          object: { type: 'user', id: user.id },
+          ip: client.ip,
+          userAgent: client.userAgent,
+        });
+      });
+      return { token, csrfToken, expiresAt, user };
+    },
+
+    async logout(sessionHash: string, user: { userId: string; organizationId: string; email: string }, client: ClientInfo): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await deleteSession(trx, sessionHash);
+        await recordAuditEvent(trx, {
+          organizationId: user.organizationId,
+          actor: { userId: user.userId, label: user.email },
+          action: 'logout',
+          object: { type: 'user', id: user.userId },
+          ip: client.ip,
+          userAgent: client.userAgent,
+        });
+      });
+    },
+  };
+}

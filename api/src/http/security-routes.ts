@@ -1,0 +1,60 @@
+import express, { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Kysely } from 'kysely';
+import type { Database } from '@logstag/store';
+import { agentKeysRoutes } from '../agent-keys/agent-keys.routes';
+import { auditRoutes } from '../audit/audit.routes';
+import { csrfProtection } from '../auth/csrf';
+import { loadSession } from '../auth/session.middleware';
+import { sessionRoutes } from '../auth/session.routes';
+import { setupRoutes } from '../auth/setup.routes';
+import { invitationsRoutes } from '../invitations/invitations.routes';
+import { organizationRoutes } from '../organizations/organizations.routes';
+import { usersRoutes } from '../users/users.routes';
+import { ApiError } from './api-error';
+import type { SecuritySettings } from './security-config';
+
+/** JSON bodies on /api are small forms; 100 kB is generous and stops memory abuse. Ingest has its own limits. */
+export const API_JSON_LIMIT = '100kb';
+
+/**
+ * What every /api route stands behind, in order: a JSON body limit, the session (req.auth), CSRF protection. Mount it
+ * before any /api route.
+ */
+export function apiSecurity({ db, security }: { db: Kysely<Database>; security: SecuritySettings }): Router {
+  const router = Router();
+  router.use('/api', express.json({ limit: API_JSON_LIMIT }));
+  router.use('/api', loadSession({ db, security }));
+  router.use('/api', csrfProtection({ trustedOrigins: security.trustedOrigins }));
+  return router;
+}
+
+/**
+ * Request-rate limit per IP on the unauthenticated credential endpoints, before the per-account lockout even looks.
+ * express-rate-limit's in-memory store: per replica, which suits a coarse flood guard (the lockout itself is in the store).
+ */
+function credentialRateLimit(perMinute: number) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new ApiError(429, 'rate_limited', 'too many requests from this address; try again in a minute')),
+  });
+}
+
+/** Accounts, sessions, invitations, agent keys, organization settings and the audit log. */
+export function accountRoutes({ db, security }: { db: Kysely<Database>; security: SecuritySettings }): Router {
+  const router = Router();
+  const limit = credentialRateLimit(security.loginRatePerMinute);
+  // `use`, not `post`: a middleware layer, so the route list the isolation test walks holds only real endpoints.
+  router.use(['/api/session', '/api/setup', '/api/invitations/accept'], (req, res, next) => (req.method === 'POST' ? limit(req, res, next) : next()));
+  router.use(sessionRoutes({ db, security }));
+  router.use(setupRoutes({ db }));
+  router.use(organizationRoutes({ db }));
+  router.use(usersRoutes({ db }));
+  router.use(invitationsRoutes({ db, ttlMs: security.invitationTtlMs }));
+  router.use(agentKeysRoutes({ db }));
+  router.use(auditRoutes({ db }));
+  return router;
+}

@@ -1,0 +1,27 @@
+import type { Kysely, Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Database, OrganizationRow, UserRow } from '@logstag/store';
+import { hashPassword } from '../auth/password';
+import { insertUser } from '../users/users.repository';
+import { insertOrganization } from './organizations.repository';
+
+/** A new organization and its first Account Owner, in the caller's transaction (first run, setup link, tests). */
+export async function createOrganizationWithOwner(
+  trx: Transaction<Database> | Kysely<Database>,
+  input: { organizationName: string; email: string; name: string; password: string },
+): Promise<{ organization: OrganizationRow; owner: UserRow }> {
+  const organization = await insertOrganization(trx, uuidv7(), input.organizationName);
+  const owner = await insertUser(trx, {
+    id: uuidv7(),
+    organization_id: organization.id,
+    email: input.email.trim().toLowerCase(),
+    name: input.name,
+    password_hash: await hashPassword(input.password),
+    role: 'owner',
+  });
+  return { organization, owner };
+}
+
+export function organizationView(o: OrganizationRow) {
+  return { id: o.id, name: o.name, createdAt: o.created_at.toISOString() };
+}
