@@ -8,7 +8,10 @@ import { errorMiddleware } from './http/error-middleware';
 import { healthRoutes } from './health/health.routes';
 import { ingestRoutes } from './ingest/ingest.routes';
 import { createIngestService } from './ingest/ingest.service';
-import { singleTenantAuthenticator, type AgentAuthenticator } from './ingest/agent-auth';
+import type { AgentAuthenticator } from './ingest/agent-auth';
+import type { SecuritySettings } from './http/security-config';
+import { securityHeaders } from './http/security-headers';
+import { accountRoutes, apiSecurity } from './http/security-routes';
 import type { WorkflowStarter } from './ingest/workflow-starter';
 import type { Metrics } from './metrics';
 
@@ -19,7 +22,9 @@ export interface AppDeps {
   starter: WorkflowStarter;
   metrics: Metrics;
   logger: Logger;
-  authenticateAgent?: AgentAuthenticator;
+  /** Agent API keys (agent-keys/agent-key-authenticator.ts); there is deliberately no unauthenticated default. */
+  authenticateAgent: AgentAuthenticator;
+  security: SecuritySettings;
   /** The built SvelteKit handler; mounted last so API routes win. */
   webHandler?: RequestHandler;
 }
@@ -33,7 +38,8 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
       // Probes and metrics scrapes every few seconds would drown the log.
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Credentials travel in these headers; none may reach a log line.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
     }),
   );
   app.use((req, res, next) => {
@@ -41,13 +47,17 @@ export function createApp(deps: AppDeps): Express {
     res.once('finish', () => end({ route: req.route?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path), status: String(res.statusCode) }));
     next();
   });
+  app.use(securityHeaders());
   app.use(healthRoutes({ store: deps.store, temporal: deps.temporal, namespace: deps.namespace, metrics: deps.metrics }));
   app.use(
     ingestRoutes({
       service: createIngestService({ db: deps.store.db, starter: deps.starter, metrics: deps.metrics }),
-      authenticate: deps.authenticateAgent ?? singleTenantAuthenticator,
+      authenticate: deps.authenticateAgent,
     }),
   );
+  // Body limit, session and CSRF for every /api route: keep this before any /api router.
+  app.use(apiSecurity({ db: deps.store.db, security: deps.security }));
+  app.use(accountRoutes({ db: deps.store.db, security: deps.security }));
   app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
   if (deps.webHandler) app.use(deps.webHandler);
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { securitySettingsFromEnv, type SecuritySettings } from './http/security-config';
 
 export interface ServerConfig {
   readonly host: string;
@@ -7,6 +8,7 @@ export interface ServerConfig {
   readonly toolsDir: string;
   readonly databaseUrl: string | undefined;
   readonly logLevel: string;
+  readonly security: SecuritySettings;
 }
 
 export class ConfigError extends Error {
@@ -26,5 +28,6 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()
     toolsDir: resolve(root, env.LOGSTAG_TOOLS_DIR || '.tools'),
     databaseUrl,
     logLevel: env.LOG_LEVEL || 'info',
+    security: securitySettingsFromEnv(env),
   });
 }

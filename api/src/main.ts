@@ -8,6 +8,8 @@ import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { StoreError } from '@logstag/store';
 import { TemporalSetupError, temporalSettingsFromEnv } from '@logstag/temporal';
 import { ConfigError, serverConfigFromEnv } from './config';
+import { firstRunLines } from './auth/first-run-message';
+import { SecurityConfigError } from './http/security-config';
 import { startLogstag, StartupError } from './server';
 import { temporalLoggerFrom } from './temporal-logger';
 
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
     `  Temporal:    ${running.temporalAddress}${running.temporalUiUrl ? ` (Web UI ${running.temporalUiUrl})` : ''}`,
     `  store:       ${running.store.kind === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
+  // The setup link is a secret: printed to the console once, never passed to the logger.
+  lines.push(...firstRunLines(running.firstRun, running.url));
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Setup problems are the operator's to fix: one clear line, no stack trace.
-  if (err instanceof StartupError || err instanceof TemporalSetupError || err instanceof ConfigError || err instanceof StoreError) {
+  if (err instanceof StartupError || err instanceof TemporalSetupError || err instanceof ConfigError || err instanceof SecurityConfigError || err instanceof StoreError) {
     process.stderr.write(`logstag: ${err.message}\n`);
   } else {
     process.stderr.write(`logstag: failed to start: ${(err as Error).message}\n`);

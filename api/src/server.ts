@@ -20,6 +20,9 @@ import {
   type TemporalSettings,
 } from '@logstag/temporal';
 import { createApp } from './app';
+import { createAgentKeyAuthenticator } from './agent-keys/agent-key-authenticator';
+import { createLastUsedRecorder, type LastUsedRecorder } from './agent-keys/last-used-recorder';
+import { prepareFirstRun, type FirstRunOutcome } from './auth/setup.service';
 import type { AgentAuthenticator } from './ingest/agent-auth';
 import { createWorkflowStarter, type WorkflowStarter } from './ingest/workflow-starter';
 import { createMetrics } from './metrics';
@@ -44,6 +47,10 @@ export interface RunningLogstag {
   client: Client;
   starter: WorkflowStarter;
   devServer: DevServer | null;
+  /** What start-up did about the first Account Owner; `setup-required` carries the one-time token to print. */
+  firstRun: FirstRunOutcome;
+  /** Batched last-used times of agent keys (flush() writes them now). */
+  agentKeysLastUsed: LastUsedRecorder;
   stop(): Promise<void>;
 }
 
@@ -88,6 +95,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
     cleanups.push(() => store.close());
     logger.info({ kind: store.kind }, 'store ready');
+    const firstRun = await prepareFirstRun(store.db, config.security, logger);
 
     const client = await connectClient(endpoint);
     cleanups.push(() => client.connection.close());
@@ -115,10 +123,22 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       temporal: () => client,
       logger,
       metrics,
-      ...(options.recoveryIntervalMs ? { recoveryIntervalMs: options.recoveryIntervalMs, recoveryGraceMs: options.recoveryIntervalMs } : {}),
+      ...(options.recoveryIntervalMs ? { recoveryIntervalMs: options.recoveryIntervalMs } : {}),
     });
     starter.startRecoveryLoop();
     cleanups.push(async () => starter.stopRecoveryLoop());
+
+    const agentKeysLastUsed = createLastUsedRecorder(store.db, config.security.lastUsedFlushMs, logger);
+    agentKeysLastUsed.start();
+    cleanups.push(() => agentKeysLastUsed.stop());
+    const authenticateAgent =
+      options.authenticateAgent ??
+      createAgentKeyAuthenticator({
+        db: store.db,
+        lastUsed: agentKeysLastUsed,
+        cacheMs: config.security.agentKeyCacheMs,
+        ratePerMinute: config.security.ingestRatePerMinute,
+      });
 
     const app = createApp({
       store,
@@ -127,7 +147,8 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       starter,
       metrics,
       logger,
-      ...(options.authenticateAgent ? { authenticateAgent: options.authenticateAgent } : {}),
+      authenticateAgent,
+      security: config.security,
       ...(options.webHandler ? { webHandler: options.webHandler } : {}),
     });
     const server: Server = createServer(app);
@@ -151,6 +172,8 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       client,
       starter,
       devServer,
+      firstRun,
+      agentKeysLastUsed,
       stop: async () => {
         server.closeAllConnections();
         await stopAll();

@@ -2,12 +2,17 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
 import { workflowIds } from '@logstag/temporal';
-import { collectionPayload, postPayload, startTestContext, type StoreBackend, type TestContext } from './context';
+import { collectionPayload, postPayload, seedOrganization, startTestContext, type StoreBackend, type TestContext } from './context';
 
 describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Temporal server (%s store)', (backend) => {
   let ctx: TestContext;
+  // Every ingest request carries a real agent API key of a real organization.
+  let key: string;
+  let auth: Record<string, string>;
   beforeAll(async () => {
     ctx = await startTestContext(backend);
+    key = (await seedOrganization(ctx)).agentKey;
+    auth = { authorization: `Bearer ${key}` };
   });
   afterAll(async () => {
     await ctx?.stop();
@@ -23,7 +28,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
 
   it('stores a payload, runs ingest:<id> to completion, and marks it stored and evaluated', async () => {
     const payload = collectionPayload();
-    const res = await postPayload(ctx.url, payload, { gzip: true });
+    const res = await postPayload(ctx.url, payload, { gzip: true, key });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ id: payload.id, status: 'accepted' });
 
@@ -37,8 +42,8 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
 
   it('stores the same payload once when it is posted twice, and answers the duplicate the same way', async () => {
     const payload = collectionPayload();
-    const first = await postPayload(ctx.url, payload);
-    const second = await postPayload(ctx.url, payload);
+    const first = await postPayload(ctx.url, payload, { key });
+    const second = await postPayload(ctx.url, payload, { key });
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(await second.json()).toEqual({ id: payload.id, status: 'duplicate' });
@@ -52,7 +57,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
   });
 
   it('answers 400 with the failing field paths for a payload that does not match the schema', async () => {
-    const res = await postPayload(ctx.url, collectionPayload({ engine: 'oracle', collectedAt: 'yesterday' }));
+    const res = await postPayload(ctx.url, collectionPayload({ engine: 'oracle', collectedAt: 'yesterday' }), { key });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; details: { issues: Array<{ path: string }> } } };
     expect(body.error.code).toBe('validation_failed');
@@ -61,7 +66,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
 
   it('answers 400 for malformed JSON and stores nothing', async () => {
     const before = await ctx.app.store.db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const res = await postPayload(ctx.url, '{"id": ');
+    const res = await postPayload(ctx.url, '{"id": ', { key });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');
     const after = await ctx.app.store.db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -72,14 +77,14 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     // 64 MiB of zeros gzip to ~64 KiB: small on the wire, over the decompressed cap once inflated.
     const bomb = gzipSync(Buffer.alloc(MAX_DECOMPRESSED_PAYLOAD_BYTES * 2, 0x20));
     const rssBefore = process.memoryUsage().rss;
-    const res = await fetch(`${ctx.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    const res = await fetch(`${ctx.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', ...auth }, body: bomb });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(MAX_DECOMPRESSED_PAYLOAD_BYTES * 2);
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const res = await fetch(`${ctx.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const res = await fetch(`${ctx.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: 'hello' });
     expect(res.status).toBe(415);
   });
 
