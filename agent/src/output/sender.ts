@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Payload } from '@logstag/schema';
 import pRetry from 'p-retry';
@@ -54,7 +55,11 @@ export class Sender {
   private replayLoop: Promise<void> | undefined;
   readonly stats: SenderStats = { sent: 0, spooled: 0, replayed: 0, rejected: 0, droppedBySpoolCap: 0 };
 
-  constructor(private readonly options: SenderOptions) {}
+  constructor(private readonly options: SenderOptions) {
+    // Every live send listens on the shutdown signal (fetch, retry delay, Retry-After wait): up to maxInFlight sends
+    // at once are expected, not a leak.
+    setMaxListeners(8 * ((options.maxInFlight ?? 32) + 2), this.closing.signal);
+  }
 
   /** Starts re-sending the spool (including what a previous run left there). */
   start(): void {
@@ -163,8 +168,8 @@ export class Sender {
       if (!body) continue;
       try {
         await client.post(body, signal);
-        await spool.remove(entry);
         this.stats.replayed++;
+        await spool.remove(entry);
         backoff = minBackoff;
         if (!this.serverAvailable) logger.info({ backlog: spool.count }, 'server reachable again: replaying the spool');
         this.serverAvailable = true;
