@@ -1,53 +1,57 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
+import { normalizePayloads } from './normalize/index';
 
 export interface IngestDeps {
   db: Kysely<Database>;
 }
 
-/** Thrown (non-retryable) when a workflow names a payload the store does not have: retrying cannot help. */
+/** Thrown (non-retryable) when a workflow names payloads the store does not have: retrying cannot help. */
 export const PAYLOAD_NOT_FOUND = 'PayloadNotFound';
 
 export function createIngestActivities({ db }: IngestDeps) {
   return {
     /**
-     * Normalizes the stored raw payload into the explorer tables and marks it stored. Idempotent: a retry after a
-     * crash finds the payload already stored and only counts the attempt.
+     * Normalizes the stored raw payloads into the explorer tables and marks them stored, in one transaction.
+     * Idempotent: a retry after a crash finds them stored and only counts the attempt.
      */
-    async storePayload(payloadId: string): Promise<{ alreadyStored: boolean }> {
+    async storePayloads(payloadIds: string[]): Promise<{ stored: number; alreadyStored: number }> {
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('payloads')
-          .select(['id', 'status'])
-          .where('id', '=', payloadId)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!row) throw ApplicationFailure.nonRetryable(`payload ${payloadId} is not in the store`, PAYLOAD_NOT_FOUND);
-        const alreadyStored = row.status === 'stored';
-        // Normalization of each engine's sections into time series, query stats and snapshots plugs in here.
+        const rows = await trx.selectFrom('payloads').selectAll().where('id', 'in', payloadIds).orderBy('collected_at').forUpdate().execute();
+        if (rows.length !== payloadIds.length) {
+          const found = new Set(rows.map((r) => r.id));
+          throw ApplicationFailure.nonRetryable(
+            `payloads not in the store: ${payloadIds.filter((id) => !found.has(id)).join(', ')}`,
+            PAYLOAD_NOT_FOUND,
+          );
+        }
+        const fresh = rows.filter((r) => r.status !== 'stored');
+        await normalizePayloads(trx, fresh);
         await trx
           .updateTable('payloads')
           .set({
             status: 'stored',
-            stored_at: alreadyStored ? sql<Date>`stored_at` : sql<Date>`now()`,
+            stored_at: sql<Date>`coalesce(stored_at, now())`,
             store_count: sql<number>`store_count + 1`,
           })
-          .where('id', '=', payloadId)
+          .where('id', 'in', payloadIds)
           .execute();
-        return { alreadyStored };
+        return { stored: fresh.length, alreadyStored: rows.length - fresh.length };
       });
     },
 
     /** Runs the tenant's alert rules against the newly stored data. No rules exist yet, so it records the pass. */
-    async evaluateAlerts(payloadId: string): Promise<{ rulesEvaluated: number }> {
+    async evaluateAlerts(payloadIds: string[]): Promise<{ rulesEvaluated: number }> {
       const r = await db
         .updateTable('payloads')
         .set({ evaluated_at: sql<Date>`coalesce(evaluated_at, now())` })
-        .where('id', '=', payloadId)
+        .where('id', 'in', payloadIds)
         .where('status', '=', 'stored')
         .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw ApplicationFailure.nonRetryable(`payload ${payloadId} is not stored yet`, PAYLOAD_NOT_FOUND);
+      if (Number(r.numUpdatedRows) !== payloadIds.length) {
+        throw ApplicationFailure.nonRetryable(`${payloadIds.length - Number(r.numUpdatedRows)} payloads are not stored yet`, PAYLOAD_NOT_FOUND);
+      }
       return { rulesEvaluated: 0 };
     },
   };

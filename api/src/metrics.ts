@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    batchSize: new Histogram({
+      name: 'logstag_ingest_batch_size',
+      help: 'Payload ids per started ingest workflow',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers: [registry],
+    }),
     workflowStarts: new Counter({
       name: 'logstag_ingest_workflow_starts_total',
       help: 'Ingest workflow starts, by result (started, already_started, deferred)',

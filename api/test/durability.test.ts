@@ -51,12 +51,12 @@ describe('durability across a Temporal dev server restart', () => {
       activities: {
         ...real,
         // The real activity, held at its start until the test has restarted the server.
-        evaluateAlerts: async (id: string) => {
-          if (id !== interrupted.id) return real.evaluateAlerts(id);
+        evaluateAlerts: async (ids: string[]) => {
+          if (!ids.includes(interrupted.id)) return real.evaluateAlerts(ids);
           evaluateCalls += 1;
           evaluateReached();
           await released;
-          return real.evaluateAlerts(id);
+          return real.evaluateAlerts(ids);
         },
       },
     });
@@ -75,10 +75,10 @@ describe('durability across a Temporal dev server restart', () => {
   it('completes a workflow interrupted by a crash of the server, losing no step and repeating none', async () => {
     // A workflow that finished before the crash must still be listed afterwards (visibility survives too).
     await insertPayload(store.db, 'org', done, 1);
-    await client.workflow.execute('ingestWorkflow', { workflowId: workflowIds.ingest(done.id), taskQueue: TASK_QUEUE, args: [done.id] });
+    await client.workflow.execute('ingestWorkflow', { workflowId: workflowIds.ingest(done.id), taskQueue: TASK_QUEUE, args: [[done.id]] });
     await insertPayload(store.db, 'org', interrupted, 1);
 
-    const handle = await client.workflow.start('ingestWorkflow', { workflowId: workflowIds.ingest(interrupted.id), taskQueue: TASK_QUEUE, args: [interrupted.id] });
+    const handle = await client.workflow.start('ingestWorkflow', { workflowId: workflowIds.ingest(interrupted.id), taskQueue: TASK_QUEUE, args: [[interrupted.id]] });
     await reached;
     const stored = await store.db.selectFrom('payloads').select(['status', 'store_count', 'evaluated_at']).where('id', '=', interrupted.id).executeTakeFirstOrThrow();
     expect(stored).toEqual({ status: 'stored', store_count: 1, evaluated_at: null });
@@ -87,7 +87,7 @@ describe('durability across a Temporal dev server restart', () => {
     server = await start();
     releaseEvaluate();
 
-    await expect(handle.result()).resolves.toEqual({ alreadyStored: false, rulesEvaluated: 0 });
+    await expect(handle.result()).resolves.toEqual({ stored: 1, alreadyStored: 0, rulesEvaluated: 0 });
     const after = await store.db.selectFrom('payloads').select(['status', 'store_count', 'evaluated_at']).where('id', '=', interrupted.id).executeTakeFirstOrThrow();
     expect(after.store_count).toBe(1);
     expect(after.evaluated_at).toBeInstanceOf(Date);
@@ -95,7 +95,7 @@ describe('durability across a Temporal dev server restart', () => {
 
     const history = await handle.fetchHistory();
     const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
-    expect(scheduled).toEqual(['storePayload', 'evaluateAlerts']);
+    expect(scheduled).toEqual(['storePayloads', 'evaluateAlerts']);
 
     const listed = await waitFor(async () => {
       const ids: string[] = [];

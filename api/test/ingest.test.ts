@@ -1,8 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
-import { workflowIds } from '@logstag/temporal';
-import { collectionPayload, postPayload, seedOrganization, startTestContext, type StoreBackend, type TestContext } from './context';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { freePort, startDevServer, workflowIds } from '@logstag/temporal';
+import { testTemporalCli } from '@logstag/temporal/testing';
+import { collectionPayload, postPayload, seedOrganization, startTestContext, waitFor, type StoreBackend, type TestContext } from './context';
 
 describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Temporal server (%s store)', (backend) => {
   let ctx: TestContext;
@@ -32,8 +37,10 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ id: payload.id, status: 'accepted' });
 
+    // The 202 does not wait for Temporal: the dispatcher starts the workflow right after the commit.
+    await waitFor(async () => (await storedRow(payload.id))?.evaluated_at, 20_000, 'the payload to be stored and evaluated');
     const result = await ctx.temporal.client.workflow.getHandle(workflowIds.ingest(payload.id)).result();
-    expect(result).toEqual({ alreadyStored: false, rulesEvaluated: 0 });
+    expect(result).toEqual({ stored: 1, alreadyStored: 0, rulesEvaluated: 0 });
     const row = await storedRow(payload.id);
     expect(row).toMatchObject({ status: 'stored', store_count: 1, target_id: 'pg-main', engine: 'postgresql', category: 'runtime' });
     expect(row?.evaluated_at).toBeInstanceOf(Date);
@@ -47,6 +54,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(await second.json()).toEqual({ id: payload.id, status: 'duplicate' });
+    await waitFor(async () => (await storedRow(payload.id))?.evaluated_at, 20_000, 'the payload to be stored');
     await ctx.temporal.client.workflow.getHandle(workflowIds.ingest(payload.id)).result();
     const rows = await ctx.app.store.db.selectFrom('payloads').select(['store_count']).where('id', '=', payload.id).execute();
     expect(rows).toEqual([{ store_count: 1 }]);
@@ -105,5 +113,41 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
   it('answers /healthz without checking dependencies', async () => {
     const res = await fetch(`${ctx.url}/healthz`);
     expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('ingest when Temporal is unreachable', () => {
+  it('keeps accepted payloads pending while the dev server is down and stores every one once it is back', async () => {
+    // A real dev server on a fixed port and file, so it can be stopped and started again where the app expects it.
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-outage-'));
+    const port = await freePort();
+    const start = () => startDevServer({ binary: testTemporalCli(), port, uiPort: null, dbFile: join(dir, 't.db'), namespace: 'logstag' });
+    let server = await start();
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address, namespace: 'logstag' });
+    const ctx = await startTestContext('pglite', { temporal: env, recoveryIntervalMs: 300 });
+    try {
+      const org = await seedOrganization(ctx);
+      await server.stop();
+      const payloads = Array.from({ length: 5 }, () => collectionPayload());
+      for (const p of payloads) expect((await postPayload(ctx.url, p, { key: org.agentKey })).status).toBe(202);
+      const statuses = async () =>
+        (await ctx.app.store.db.selectFrom('payloads').select('status').where('id', 'in', payloads.map((p) => p.id)).execute()).map((r) => r.status);
+      await new Promise((r) => setTimeout(r, 1_500));
+      // Committed and waiting (pending, or claimed while a start attempt is in flight); none lost, none stored.
+      const waiting = await statuses();
+      expect(waiting).toHaveLength(payloads.length);
+      for (const s of waiting) expect(['pending', 'started']).toContain(s);
+      expect((await fetch(`${ctx.url}/readyz`)).status).toBe(503);
+
+      server = await start();
+      await waitFor(async () => {
+        const s = await statuses();
+        return s.length === payloads.length && s.every((x) => x === 'stored');
+      }, 60_000, 'every accepted payload to be stored after Temporal returned');
+    } finally {
+      await ctx.stop();
+      await env.teardown();
+      await server.stop();
+    }
   });
 });

@@ -20,6 +20,5 @@ export async function startTestTemporal(options: { dbFilename?: string } = {}): 
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       extraArgs: ['--log-level', 'error'],
     },
-    client: { namespace: DEFAULT_NAMESPACE },
   });
 }

@@ -1,28 +1,29 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '@logstag/activities';
 
-const { storePayload, evaluateAlerts } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+const { storePayloads, evaluateAlerts } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    // The payload id is wrong: no retry can fix it.
+    // The payload ids are wrong: no retry can fix that.
     nonRetryableErrorTypes: ['PayloadNotFound'],
   },
 });
 
 export interface IngestResult {
-  alreadyStored: boolean;
+  stored: number;
+  alreadyStored: number;
   rulesEvaluated: number;
 }
 
 /**
- * One accepted payload: normalize it into the store, then evaluate alert rules against it. Receives the payload id
- * only (claim check): the body stays in the store, out of workflow history.
+ * A batch of accepted payloads (one, when traffic is light): normalize them into the store, then evaluate alert
+ * rules against the new data. Receives payload ids only (claim check): bodies stay in the store, out of history.
  */
-export async function ingestWorkflow(payloadId: string): Promise<IngestResult> {
-  const { alreadyStored } = await storePayload(payloadId);
-  const { rulesEvaluated } = await evaluateAlerts(payloadId);
-  return { alreadyStored, rulesEvaluated };
+export async function ingestWorkflow(payloadIds: string[]): Promise<IngestResult> {
+  const { stored, alreadyStored } = await storePayloads(payloadIds);
+  const { rulesEvaluated } = await evaluateAlerts(payloadIds);
+  return { stored, alreadyStored, rulesEvaluated };
 }

@@ -46,7 +46,7 @@ describe('workflow replay', () => {
       activities: createActivities({ db: store.db }),
     });
     const workflowId = workflowIds.ingest(id);
-    await worker.runUntil(env.client.workflow.execute('ingestWorkflow', { workflowId, taskQueue: TASK_QUEUE, args: [id] }));
+    await worker.runUntil(env.client.workflow.execute('ingestWorkflow', { workflowId, taskQueue: TASK_QUEUE, args: [[id]] }));
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     // protobufjs's own JSON form; historyToJSON trips over vitest loading two copies of the proto module.
     return { workflowId, json: JSON.stringify(history) };

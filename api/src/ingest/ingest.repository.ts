@@ -29,25 +29,39 @@ export async function findPayloadOwner(db: Kysely<Database>, id: string): Promis
   return db.selectFrom('payloads').select(['organization_id', 'status']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function markWorkflowStarted(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+/**
+ * Claims up to `limit` pending payloads, oldest first, for one ingest workflow. SKIP LOCKED lets several dispatchers
+ * (API replicas) claim disjoint batches without waiting on each other.
+ */
+export async function claimPendingPayloads(db: Kysely<Database>, limit: number): Promise<string[]> {
+  const rows = await db
     .updateTable('payloads')
     .set({ status: 'started', workflow_started_at: sql<Date>`now()` })
-    .where('id', 'in', ids)
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('payloads').select('id').where('status', '=', 'pending').orderBy('received_at').limit(limit).forUpdate().skipLocked(),
+    )
     .where('status', '=', 'pending')
-    .execute();
-}
-
-/** Payloads accepted but whose workflow was never started (Temporal was down), oldest first. */
-export async function listPendingPayloadIds(db: Kysely<Database>, olderThanMs: number, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('payloads')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where(sql<boolean>`received_at < now() - make_interval(secs => ${olderThanMs / 1000})`)
-    .orderBy('received_at')
-    .limit(limit)
+    .returning('id')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** Gives claims back when their workflow could not be started. */
+export async function releaseClaims(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('payloads').set({ status: 'pending', workflow_started_at: null }).where('id', 'in', ids).where('status', '=', 'started').execute();
+}
+
+/**
+ * Releases claims whose workflow never stored the payload (the dispatcher crashed between claim and start, or the
+ * start was lost). Storing is idempotent, so a payload that was in fact being processed is merely processed twice.
+ */
+export async function requeueStaleClaims(db: Kysely<Database>, olderThanMs: number): Promise<number> {
+  const r = await db
+    .updateTable('payloads')
+    .set({ status: 'pending', workflow_started_at: null })
+    .where('status', '=', 'started')
+    .where(sql<boolean>`workflow_started_at < now() - make_interval(secs => ${olderThanMs / 1000})`)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

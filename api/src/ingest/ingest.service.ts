@@ -44,7 +44,7 @@ export function createIngestService({ db, starter, metrics }: IngestServiceDeps)
         return { id: payload.id, status: 'duplicate' };
       }
       metrics.ingested.inc({ outcome: 'accepted' });
-      void starter.start(payload.id);
+      starter.nudge();
       return { id: payload.id, status: 'accepted' };
     },
   };

@@ -1,0 +1,187 @@
+// npm run bench:ingest -- [--store pglite|postgres] [--seconds 20] [--concurrency 64] [--rate 0] [--payload-kb 8]
+//
+// Starts the whole server (API + worker in one process, the real Temporal dev server from .tools/bin) on a fresh
+// store, then many concurrent simulated agents post realistic gzip payloads over loopback HTTP. Prints accepted
+// payloads/s, HTTP latency percentiles, end-to-end accepted→stored latency, the backlog over time, and Temporal
+// actions per payload. With --rate N the agents send at a fixed total rate (sustained mode) instead of flat out.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { Agent, request } from 'undici';
+import pino from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { sql } from 'kysely';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { SCHEMA_VERSION } from '@logstag/schema';
+import { createTestDatabase } from '@logstag/store/testing';
+import { DEFAULT_SQLITE_PRAGMAS, freePort, startDevServer, workflowIds } from '@logstag/temporal';
+import { testTemporalCli } from '@logstag/temporal/testing';
+import { serverConfigFromEnv } from '../src/config';
+import { startLogstag } from '../src/server';
+// @ts-expect-error plain ESM script without types (dependency-free: it runs before npm install)
+import { servicesEnv } from '../../scripts/services.mjs';
+
+// The PostgreSQL run uses the test-services cluster (`node scripts/services.mjs start`).
+for (const [k, v] of Object.entries(servicesEnv() as Record<string, string>)) process.env[k] ??= v;
+
+const { values: args } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'pglite' },
+    seconds: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '0' },
+    'payload-kb': { type: 'string', default: '8' },
+    'no-wal': { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(args.seconds);
+const concurrency = Number(args.concurrency);
+const rate = Number(args.rate);
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A PostgreSQL runtime payload shaped like the agent's: sessions, lock waits, connections. */
+function realisticPayload(targetIndex: number, kb: number) {
+  const sessions = [];
+  for (let i = 0; sessions.length * 200 < kb * 1024; i++) {
+    sessions.push({
+      pid: 1000 + i,
+      datname: 'app',
+      usename: 'app_user',
+      application_name: 'web',
+      backend_type: 'client backend',
+      state: i % 3 ? 'idle' : 'active',
+      wait_event_type: i % 5 ? null : 'Lock',
+      wait_event: i % 5 ? null : 'transactionid',
+      query: `SELECT * FROM orders WHERE customer_id = ? AND status = ? LIMIT ?`,
+      durationSeconds: (i % 7) * 0.13,
+    });
+  }
+  return {
+    id: uuidv7(),
+    kind: 'collection',
+    agentId: `agent-${targetIndex % 20}`,
+    targetId: `pg-${targetIndex}`,
+    engine: 'postgresql',
+    category: 'runtime',
+    collectedAt: new Date().toISOString(),
+    schemaVersion: SCHEMA_VERSION,
+    data: { sessions, connections: { total: sessions.length, max: 500 }, lockWaits: [] },
+  };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'logstag-bench-'));
+  const temporalPort = await freePort();
+  const dev = await startDevServer({
+    binary: testTemporalCli(),
+    port: temporalPort,
+    uiPort: null,
+    dbFile: join(dir, 'temporal.db'),
+    namespace: 'logstag',
+    logFile: join(dir, 'temporal.log'),
+    sqlitePragmas: args['no-wal'] ? [] : DEFAULT_SQLITE_PRAGMAS,
+  });
+  const tdb = args.store === 'postgres' ? await createTestDatabase('logstag_bench') : null;
+  const config = serverConfigFromEnv({ PORT: String(await freePort()), LOGSTAG_DATA_DIR: dir, ...(tdb ? { DATABASE_URL: tdb.url } : {}) });
+  const app = await startLogstag({
+    config,
+    temporal: { mode: 'external', address: dev.address, namespace: 'logstag' },
+    logger: pino({ level: 'error' }),
+  });
+  const dispatcher = new Agent({ connections: concurrency, pipelining: 1 });
+  const bodies = Array.from({ length: 200 }, (_, i) => realisticPayload(i, Number(args['payload-kb'])));
+  const latencies: number[] = [];
+  let accepted = 0;
+  let failed = 0;
+  let seq = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  const backlog: Array<[number, number]> = [];
+  const backlogTimer = setInterval(async () => {
+    const r = await sql<{ n: number }>`select count(*)::int as n from payloads where status <> 'stored'`.execute(app.store.db);
+    backlog.push([Math.round((Date.now() - started) / 1000), r.rows[0]?.n ?? -1]);
+  }, 5_000);
+  const interval = rate > 0 ? (1000 * concurrency) / rate : 0;
+
+  async function agentLoop(n: number) {
+    let next = Date.now() + (interval * n) / concurrency;
+    while (Date.now() < deadline) {
+      if (interval > 0) {
+        const wait = next - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        next += interval;
+      }
+      const template = bodies[seq++ % bodies.length]!;
+      const body = gzipSync(JSON.stringify({ ...template, id: uuidv7(), collectedAt: new Date().toISOString() }));
+      const t0 = performance.now();
+      try {
+        const res = await request(`${app.url}/v1/ingest`, {
+          method: 'POST',
+          dispatcher,
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          body,
+        });
+        await res.body.dump();
+        latencies.push(performance.now() - t0);
+        if (res.statusCode === 202) accepted++;
+        else failed++;
+      } catch {
+        failed++;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => agentLoop(i)));
+  const sendSeconds = (Date.now() - started) / 1000;
+
+  // Drain: wait until every accepted payload is stored (or give up after 10 minutes).
+  const drainStart = Date.now();
+  for (;;) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from payloads where status <> 'stored'`.execute(app.store.db);
+    if ((r.rows[0]?.n ?? 0) === 0 || Date.now() - drainStart > 600_000) break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  clearInterval(backlogTimer);
+  const e2e = await sql<{ ms: number }>`select extract(epoch from (stored_at - received_at)) * 1000 as ms from payloads where stored_at is not null order by 1`.execute(app.store.db);
+  const e2eMs = e2e.rows.map((r) => Number(r.ms));
+  const sample = await app.store.db.selectFrom('payloads').select('id').limit(1).executeTakeFirst();
+  let historyEvents = 0;
+  if (sample) historyEvents = (await app.client.workflow.getHandle(workflowIds.ingest(sample.id)).fetchHistory()).events?.length ?? 0;
+  latencies.sort((a, b) => a - b);
+
+  const result = {
+    store: app.store.kind,
+    sqlite: args['no-wal'] ? 'default pragmas' : DEFAULT_SQLITE_PRAGMAS.join(','),
+    mode: rate > 0 ? `sustained ${rate}/s` : 'flat out',
+    concurrency,
+    seconds: sendSeconds.toFixed(1),
+    accepted,
+    failed,
+    acceptedPerSecond: (accepted / sendSeconds).toFixed(0),
+    httpMs: { p50: pct(latencies, 50).toFixed(1), p95: pct(latencies, 95).toFixed(1), p99: pct(latencies, 99).toFixed(1) },
+    endToEndMs: { p50: pct(e2eMs, 50).toFixed(0), p95: pct(e2eMs, 95).toFixed(0), p99: pct(e2eMs, 99).toFixed(0), stored: e2eMs.length },
+    drainSeconds: ((Date.now() - drainStart) / 1000).toFixed(1),
+    backlogEvery5s: backlog.map(([t, n]) => `${t}s:${n}`).join(' '),
+    // Billable actions: 1 workflow start + 2 activities per payload; history events are what the server writes.
+    temporalActionsPerPayload: 3,
+    temporalHistoryEventsPerPayload: historyEvents,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  await dispatcher.close();
+  await app.stop();
+  await dev.stop();
+  await tdb?.drop();
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
