@@ -77,6 +77,10 @@ program
   .action(async (opts: { config: string }) => {
     const config = readConfig(opts.config);
     const logger = createLogger({ level: config.logLevel, secrets: config.secretValues });
+    if (!config.server) {
+      process.stderr.write(`${config.configPath}: run needs a server section with url and api_key\n`);
+      process.exit(2);
+    }
     const agent = await startAgent(config, collectorFactories, logger);
     const shutdown = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'signal received');
