@@ -139,3 +139,40 @@ describe('obfuscation of MySQL text', () => {
     expect(my("SELECT /* a /* b */ 'x' */ 1")).toBe('SELECT ? */ ?');
   });
 });
+
+describe('no literal survives obfuscation', () => {
+  const canary = 'Canary9137';
+  // Every literal form of both dialects, with quotes, escapes and comment markers around the canary.
+  const pgLiterals = [
+    `'${canary}'`, `'it''s ${canary}'`, `E'\\'${canary}\\''`, `$$${canary}$$`, `$q$ ${canary} $$ $q$`, `U&'${canary}'`,
+    `'${canary} -- not a comment'`, `'/* ${canary} */'`, `N'${canary}'`,
+  ];
+  const myLiterals = [
+    `'${canary}'`, `"${canary}"`, `'it\\'s ${canary}'`, `"say \\"${canary}\\""`, `'a''${canary}'`, `_utf8mb4'${canary}'`,
+    `'# ${canary}'`, `"-- ${canary}"`,
+  ];
+  const templates = [
+    (l: string) => `SELECT ${l}`,
+    (l: string) => `SELECT * FROM t WHERE a = ${l} AND b IN (1, ${l})`,
+    (l: string) => `INSERT INTO t (a, b) VALUES (${l}, -42)`,
+    (l: string) => `UPDATE t SET a = ${l} /* by ${canary} */ WHERE id = 7 -- ${canary}\n`,
+  ];
+
+  it('leaves no trace of a canary in any PostgreSQL literal or comment', () => {
+    for (const literal of pgLiterals) for (const t of templates) expect(pg(t(literal)), t(literal)).not.toContain(canary);
+  });
+
+  it('leaves no trace of a canary in any MySQL literal or comment', () => {
+    for (const literal of myLiterals) for (const t of templates) expect(my(t(literal)), t(literal)).not.toContain(canary);
+  });
+
+  it('leaves no trace of a canary in a literal cut off at the end of truncated text', () => {
+    for (const cut of [`'${canary}`, `E'x\\'${canary}`, `$body$ ${canary}`, `'it''s ${canary}`]) expect(pg(`SELECT a FROM t WHERE b = ${cut}`)).not.toContain(canary);
+    for (const cut of [`'${canary}`, `"${canary}`, `'it\\'s ${canary}`]) expect(my(`SELECT a FROM t WHERE b = ${cut}`)).not.toContain(canary);
+  });
+
+  it('never leaks digits of numeric literals either', () => {
+    expect(pg('SELECT 918273645, -918273645, 9.18273645e3, 0x918273645')).not.toMatch(/918273645/);
+    expect(my('SELECT 918273645, -918273645, 0b1010101, X\'918273645\'')).not.toMatch(/918273645|1010101/);
+  });
+});
