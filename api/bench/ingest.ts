@@ -16,10 +16,12 @@ import { sql } from 'kysely';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SCHEMA_VERSION } from '@logstag/schema';
 import { createTestDatabase } from '@logstag/store/testing';
-import { DEFAULT_SQLITE_PRAGMAS, freePort, startDevServer, workflowIds } from '@logstag/temporal';
+import { DEFAULT_SQLITE_PRAGMAS, freePort, startDevServer } from '@logstag/temporal';
 import { testTemporalCli } from '@logstag/temporal/testing';
 import { serverConfigFromEnv } from '../src/config';
 import { startLogstag } from '../src/server';
+import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
+import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
 // @ts-expect-error plain ESM script without types (dependency-free: it runs before npm install)
 import { servicesEnv } from '../../scripts/services.mjs';
 
@@ -96,11 +98,28 @@ async function main() {
     temporal: { mode: 'external', address: dev.address, namespace: 'logstag' },
     logger: pino({ level: 'error' }),
   });
+  // 200 agents, one API key each as in production: the per-key ingest rate limit (600/min) applies to each.
+  const { organization, owner } = await createOrganizationWithOwner(app.store.db, {
+    organizationName: 'bench',
+    email: 'bench@example.com',
+    name: 'Bench',
+    password: 'bench-password-not-secret',
+  });
+  const keysService = createAgentKeysService(app.store.db);
+  const keys: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const created = await keysService.create(organization.id, { name: `agent-${i}` }, owner.id, {
+      organizationId: organization.id,
+      actor: { userId: owner.id, label: owner.email },
+    });
+    keys.push(created.key);
+  }
   const dispatcher = new Agent({ connections: concurrency, pipelining: 1 });
   const bodies = Array.from({ length: 200 }, (_, i) => realisticPayload(i, Number(args['payload-kb'])));
   const latencies: number[] = [];
   let accepted = 0;
   let failed = 0;
+  const statusCounts: Record<number, number> = {};
   let seq = 0;
   const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
@@ -126,13 +145,16 @@ async function main() {
         const res = await request(`${app.url}/v1/ingest`, {
           method: 'POST',
           dispatcher,
-          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${keys[seq % keys.length]}` },
           body,
         });
         await res.body.dump();
         latencies.push(performance.now() - t0);
         if (res.statusCode === 202) accepted++;
-        else failed++;
+        else {
+          failed++;
+          statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1;
+        }
       } catch {
         failed++;
       }
@@ -151,10 +173,12 @@ async function main() {
   clearInterval(backlogTimer);
   const e2e = await sql<{ ms: number }>`select extract(epoch from (stored_at - received_at)) * 1000 as ms from payloads where stored_at is not null order by 1`.execute(app.store.db);
   const e2eMs = e2e.rows.map((r) => Number(r.ms));
-  const sample = await app.store.db.selectFrom('payloads').select('id').limit(1).executeTakeFirst();
-  let historyEvents = 0;
-  if (sample) historyEvents = (await app.client.workflow.getHandle(workflowIds.ingest(sample.id)).fetchHistory()).events?.length ?? 0;
   latencies.sort((a, b) => a - b);
+  let workflowCount = 0;
+  let historyEvents = 0;
+  for await (const wf of app.client.workflow.list({ query: `WorkflowType = 'ingestWorkflow'` })) {
+    if (workflowCount++ === 0) historyEvents = (await app.client.workflow.getHandle(wf.workflowId).fetchHistory()).events?.length ?? 0;
+  }
 
   const result = {
     store: app.store.kind,
@@ -164,14 +188,17 @@ async function main() {
     seconds: sendSeconds.toFixed(1),
     accepted,
     failed,
+    failedByStatus: statusCounts,
     acceptedPerSecond: (accepted / sendSeconds).toFixed(0),
     httpMs: { p50: pct(latencies, 50).toFixed(1), p95: pct(latencies, 95).toFixed(1), p99: pct(latencies, 99).toFixed(1) },
     endToEndMs: { p50: pct(e2eMs, 50).toFixed(0), p95: pct(e2eMs, 95).toFixed(0), p99: pct(e2eMs, 99).toFixed(0), stored: e2eMs.length },
     drainSeconds: ((Date.now() - drainStart) / 1000).toFixed(1),
     backlogEvery5s: backlog.map(([t, n]) => `${t}s:${n}`).join(' '),
-    // Billable actions: 1 workflow start + 2 activities per payload; history events are what the server writes.
-    temporalActionsPerPayload: 3,
-    temporalHistoryEventsPerPayload: historyEvents,
+    // Billable actions: 1 workflow start + 2 activities per workflow, shared by its batch.
+    workflows: workflowCount,
+    meanBatch: (e2eMs.length / Math.max(1, workflowCount)).toFixed(1),
+    temporalActionsPerPayload: (3 * workflowCount / Math.max(1, e2eMs.length)).toFixed(3),
+    temporalHistoryEventsPerWorkflow: historyEvents,
   };
   console.log(JSON.stringify(result, null, 2));
   await dispatcher.close();
