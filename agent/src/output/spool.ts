@@ -98,10 +98,11 @@ export class Spool {
     this.pinned.delete(entry.name);
   }
 
+  /** Deletes the file, then the index entry: `count` never claims a payload is gone while its file still exists. */
   async remove(entry: SpoolEntry): Promise<void> {
+    await rm(join(this.options.dir, entry.name), { force: true });
     this.pinned.delete(entry.name);
     this.forget(entry);
-    await rm(join(this.options.dir, entry.name), { force: true });
   }
 
   /** Payloads dropped by the caps since the last call. */

@@ -55,14 +55,16 @@ describe('the running agent (real Redis, real HTTP server)', () => {
       // Polls rather than sleeping a fixed time: on a loaded machine the first ticks may come a little late.
       const seen = (target: string, category: string) => server.requests.filter((r) => r.body.targetId === target && r.body.category === category).length;
       for (let i = 0; i < 100; i++) {
-        if (seen('cache', 'workload') >= 2 && seen('cache', 'runtime') >= 2 && seen('dead', 'runtime') >= 1 && server.requests.some((r) => r.body.kind === 'heartbeat')) break;
+        if (seen('cache', 'workload') >= 3 && seen('cache', 'runtime') >= 2 && seen('dead', 'runtime') >= 1 && server.requests.some((r) => r.body.kind === 'heartbeat')) break;
         await sleep(100);
       }
       await agent.stop();
       const payloads = server.requests.map((r) => payloadSchema.parse(r.body));
       for (const r of server.requests) expect(r.headers.authorization).toBe('Bearer agent-test-key');
 
-      const workload = payloads.filter((p) => p.kind === 'collection' && p.targetId === 'cache' && p.category === 'workload');
+      // On a loaded machine a 1-second collection can miss its 0.9 s deadline; such a payload carries the error and
+      // no data, and the delta chain continues from the last successful one.
+      const workload = payloads.filter((p) => p.kind === 'collection' && p.targetId === 'cache' && p.category === 'workload' && p.errors.length === 0);
       expect(workload.length).toBeGreaterThanOrEqual(2);
       const [first, second] = workload as Array<{ data: Record<string, unknown> }>;
       expect(first!.data._delta).toMatchObject({ baseline: true });
