@@ -137,7 +137,8 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('audit log (%s store)', (bac
   it('exports CSV with formula cells defused, as .csv or ?format=csv', async () => {
     // An attacker-chosen sign-in address lands in the actor column.
     await new ApiClient(ctx.url, { 'user-agent': '@evil' }).post('/api/session', { email: '=HYPERLINK("http://evil")', password: 'x' });
-    const events = await ctx.app.store.db.selectFrom('audit_events').select('id').where('action', '=', 'login.failed').where('actor', 'like', '=hyperlink%') // addresses are lower-cased.execute();
+    // Addresses are lower-cased before they are recorded.
+    const events = await ctx.app.store.db.selectFrom('audit_events').select('id').where('action', '=', 'login.failed').where('actor', 'like', '=hyperlink%').execute();
     expect(events).toHaveLength(1);
     // The failed sign-in for an unknown address has no organization, so it is in nobody's export; record one that is.
     await recordAuditEvent(ctx.app.store.db, { organizationId: org.organizationId, actor: { userId: null, label: '=HYPERLINK("http://evil")' }, action: 'test.csv', userAgent: '-2+3' });
