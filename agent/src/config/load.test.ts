@@ -109,6 +109,20 @@ describe('loading the agent config', () => {
     expect(problems).toEqual(['logstag-agent.yaml:2:8 server.url: expected an http:// or https:// URL']);
   });
 
+  it('reads relative paths next to the config file, whatever the working directory', () => {
+    writeFileSync(join(dir, 'relative-pw'), 'relative-secret\n');
+    const path = join(dir, 'relative.yaml');
+    writeFileSync(path, 'spool: { dir: spool-here }\ntargets:\n  - { name: a, engine: mysql, host: h, password: "file:relative-pw" }\n');
+    const config = loadConfig(path, {});
+    expect(config.targets[0]!.spec.password).toBe('relative-secret');
+    expect(config.spool.dir).toBe(join(dir, 'spool-here'));
+  });
+
+  it('puts the spool in systemd\'s state directory by default', () => {
+    const config = parseConfig('targets:\n  - { name: a, engine: redis, host: h }\n', 'c.yaml', { STATE_DIRECTORY: '/var/lib/logstag-agent' });
+    expect(config.spool.dir).toBe('/var/lib/logstag-agent/spool');
+  });
+
   it('reports an unreadable config file by path', () => {
     expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml: cannot read the config file \(ENOENT\)/);
   });

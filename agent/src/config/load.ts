@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { homedir, hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { CATEGORIES, DEFAULT_INTERVAL_SECONDS, type Category, type Engine } from '@logstag/schema';
 import { LineCounter, parseDocument } from 'yaml';
 import type { TargetSpec, TlsSpec } from '../collectors/types';
@@ -66,10 +66,13 @@ export function parseConfig(text: string, configPath: string, env: NodeJS.Proces
     else seen.set(t.name, i);
   });
 
+  // Relative paths in the file (spool dir, PEM files, file: secrets) mean "next to the config file", wherever the
+  // agent was started from (a service's working directory is often /).
+  const baseDir = dirname(resolve(configPath));
   const secretValues: string[] = [];
   const secret = (reference: string, path: ConfigPath): string | undefined => {
     try {
-      const value = resolveSecret(reference, env);
+      const value = resolveSecret(reference, env, baseDir);
       secretValues.push(value);
       return value;
     } catch (err) {
@@ -79,7 +82,7 @@ export function parseConfig(text: string, configPath: string, env: NodeJS.Proces
   };
 
   const apiKey = file.server ? secret(file.server.api_key, ['server', 'api_key']) : undefined;
-  const targets = file.targets.map((t, i) => resolveTarget(t, i, file, secret, report, secretValues));
+  const targets = file.targets.map((t, i) => resolveTarget(t, i, file, baseDir, secret, report, secretValues));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const config: AgentConfig = {
@@ -87,7 +90,7 @@ export function parseConfig(text: string, configPath: string, env: NodeJS.Proces
     ...(file.server && apiKey !== undefined ? { server: { url: file.server.url.replace(/\/+$/, ''), apiKey } } : {}),
     agentId: file.agent_id ?? hostname(),
     spool: {
-      dir: file.spool.dir ?? join(process.cwd(), '.logstag-spool'),
+      dir: file.spool.dir ? resolve(baseDir, file.spool.dir) : defaultSpoolDir(env),
       maxBytes: file.spool.max_bytes,
       maxAgeHours: file.spool.max_age_hours,
     },
@@ -103,6 +106,7 @@ function resolveTarget(
   t: TargetFile,
   index: number,
   file: ConfigFile,
+  baseDir: string,
   secret: (reference: string, path: ConfigPath) => string | undefined,
   report: (path: ConfigPath, message: string) => void,
   secretValues: string[],
@@ -111,7 +115,7 @@ function resolveTarget(
   const pem = (path: string | undefined, key: string): string | undefined => {
     if (path === undefined) return undefined;
     try {
-      const value = readPemFile(path);
+      const value = readPemFile(resolve(baseDir, path));
       // A private key is a secret like a password: scrub it from logs too.
       if (key === 'key_file') secretValues.push(value);
       return value;
@@ -157,6 +161,12 @@ function resolveTarget(
     CATEGORIES.map((c) => [c, t.intervals[c] ?? file.intervals[c] ?? DEFAULT_INTERVAL_SECONDS[c]]),
   ) as Record<Category, number>;
   return { spec, intervalSeconds };
+}
+
+/** systemd's StateDirectory= when run as a service, else the user's XDG state directory: it must survive reboots. */
+function defaultSpoolDir(env: NodeJS.ProcessEnv): string {
+  if (env.STATE_DIRECTORY) return join(env.STATE_DIRECTORY.split(':')[0]!, 'spool');
+  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'logstag-agent', 'spool');
 }
 
 function deepFreeze<T>(value: T): T {

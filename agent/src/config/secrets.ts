@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /**
  * Secrets in the config are either literal values or references, so the YAML itself can be committed or shared:
  * `env:NAME` reads an environment variable, `file:/path` a file (Docker/Kubernetes secrets; trailing newline removed).
  * Errors name the reference, never a value.
  */
-export function resolveSecret(reference: string, env: NodeJS.ProcessEnv): string {
+export function resolveSecret(reference: string, env: NodeJS.ProcessEnv, baseDir: string = process.cwd()): string {
   if (reference.startsWith('env:')) {
     const name = reference.slice(4);
     const value = env[name];
@@ -16,7 +17,7 @@ export function resolveSecret(reference: string, env: NodeJS.ProcessEnv): string
     const path = reference.slice(5);
     let value: string;
     try {
-      value = readFileSync(path, 'utf8');
+      value = readFileSync(resolve(baseDir, path), 'utf8');
     } catch (err) {
       throw new Error(`cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
     }

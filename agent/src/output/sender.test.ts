@@ -189,3 +189,21 @@ describe('Spool caps', () => {
     expect(logger.lines.some((l) => l.level === 'warn' && (l.obj as { dropped?: number }).dropped !== undefined)).toBe(true);
   });
 });
+
+describe('payload size', () => {
+  it('drops a payload over the compressed size limit without sending it', async () => {
+    const server = await startIngestServer();
+    cleanups.push(server.close);
+    const { sender, spool, logger } = await setup(server.url);
+    const { randomBytes } = await import('node:crypto');
+    // Random hex does not compress well: ~12 MB of text stays well above 5 MB gzipped.
+    const huge = buildCollectionPayload({
+      agentId: 'agent-1', targetId: 'pg-main', engine: 'postgresql', category: 'schema', collectedAt: new Date(),
+      data: { blob: randomBytes(6 * 1024 * 1024).toString('hex') }, errors: [],
+    });
+    expect(await sender.deliver(huge)).toBe('dropped');
+    expect(server.requests).toHaveLength(0);
+    expect(spool.count).toBe(0);
+    expect(logger.lines.some((l) => l.msg?.includes('too large'))).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Payload } from '@logstag/schema';
+import { MAX_COMPRESSED_PAYLOAD_BYTES, type Payload } from '@logstag/schema';
 import pRetry from 'p-retry';
 import { gzipPayload, type IngestClient } from './ingest-client';
 import { RejectedPayloadError, RetryableSendError, UnauthorizedError } from './send-errors';
@@ -78,6 +78,12 @@ export class Sender {
       return this.toSpool(payload);
     }
     const body = await gzipPayload(payload);
+    // The server refuses such a body unread (413); neither sending nor spooling it can ever succeed.
+    if (body.length > MAX_COMPRESSED_PAYLOAD_BYTES) {
+      this.stats.rejected++;
+      logger.error({ payloadId: payload.id, bytes: body.length, limit: MAX_COMPRESSED_PAYLOAD_BYTES }, 'payload too large even compressed: dropped');
+      return 'dropped';
+    }
     try {
       await pRetry(() => this.options.client.post(body, this.closing.signal), {
         retries: this.options.retries ?? 3,
