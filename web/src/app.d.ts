@@ -1,4 +1,11 @@
 declare global {
-  namespace App {}
+  namespace App {
+    interface Error {
+      message: string;
+      /** What the operator should do about it. */
+      hint?: string;
+      code?: string;
+    }
+  }
 }
 export {};

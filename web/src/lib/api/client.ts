@@ -1,0 +1,42 @@
+import { requestJson, withQuery, type Fetch } from './request';
+import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, Invitation, Organization, Page, Role, Session, User } from './types';
+
+/**
+ * The one typed client of the Logstag REST API. It takes a fetch (SvelteKit's `event.fetch` on the server, which the
+ * handleFetch hook routes to the API on the same port) and only ever uses relative URLs.
+ */
+export function createApiClient(fetch: Fetch) {
+  let csrfToken: string | undefined;
+  const get = <T>(path: string) => requestJson<T>(fetch, 'GET', path);
+  /** State-changing calls echo the session's CSRF token, read once from GET /api/session. */
+  async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    csrfToken ??= (await get<Session>('/api/session')).csrfToken;
+    return requestJson<T>(fetch, method, path, { body, csrfToken });
+  }
+  const publicPost = <T>(path: string, body: unknown) => requestJson<T>(fetch, 'POST', path, { body });
+
+  return {
+    session: () => get<Session>('/api/session'),
+    login: (email: string, password: string) => publicPost<{ user: User; csrfToken: string; expiresAt: string }>('/api/session', { email, password }),
+    logout: () => send<void>('DELETE', '/api/session'),
+    setupStatus: () => get<{ required: boolean }>('/api/setup'),
+    setup: (input: { token: string; organizationName: string; email: string; name: string; password: string }) =>
+      publicPost<{ organization: Organization; user: User }>('/api/setup', input),
+    acceptInvitation: (input: { token: string; name: string; password: string }) => publicPost<{ user: User }>('/api/invitations/accept', input),
+
+    users: (cursor?: string) => get<Page<User>>(withQuery('/api/users', { limit: 200, cursor })),
+    changeRole: (id: string, role: Role) => send<User>('PATCH', `/api/users/${encodeURIComponent(id)}/role`, { role }),
+    removeUser: (id: string) => send<void>('DELETE', `/api/users/${encodeURIComponent(id)}`),
+    invitations: () => get<Page<Invitation>>(withQuery('/api/invitations', { limit: 200 })),
+    invite: (email: string, role: Role) => send<CreatedInvitation>('POST', '/api/invitations', { email, role }),
+    revokeInvitation: (id: string) => send<void>('DELETE', `/api/invitations/${encodeURIComponent(id)}`),
+
+    agentKeys: () => get<Page<AgentKey>>(withQuery('/api/agent-keys', { limit: 200 })),
+    createAgentKey: (name: string) => send<CreatedAgentKey>('POST', '/api/agent-keys', { name }),
+    revokeAgentKey: (id: string) => send<AgentKey>('DELETE', `/api/agent-keys/${encodeURIComponent(id)}`),
+
+    auditEvents: (filter: AuditFilter) => get<Page<AuditEvent>>(withQuery('/api/audit-events', { limit: 100, ...filter })),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,19 @@
+import { redirect } from '@sveltejs/kit';
+import { ApiRequestError } from '$lib/api';
+import { apiFor } from '$lib/server/api';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (() => redirect(303, '/databases')) satisfies PageServerLoad;
+
+export const actions = {
+  default: async (event) => {
+    try {
+      await apiFor(event).logout();
+    } catch (err) {
+      // Already signed out is fine: the goal is to be signed out.
+      if (!(err instanceof ApiRequestError) || err.status !== 401) throw err;
+    }
+    event.cookies.delete('logstag_session', { path: '/' });
+    redirect(303, '/login');
+  },
+} satisfies Actions;
