@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -41,6 +41,8 @@ export interface LogstagOptions {
 
 export interface RunningLogstag {
   url: string;
+  /** The express application, for tests that walk its router stack (the isolation test). */
+  express: Express;
   temporalAddress: string;
   temporalUiUrl: string | null;
   store: Store;
@@ -166,6 +168,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     const url = `http://${config.host}:${addr.port}`;
     return {
       url,
+      express: app,
       temporalAddress: endpoint.address,
       temporalUiUrl: devServer?.uiUrl ?? null,
       store,

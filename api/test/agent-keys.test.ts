@@ -53,7 +53,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('agent API keys (%s store)',
   it('answers 401 for a missing, malformed or unknown key', async () => {
     const { key } = await createKey();
     const unknownSecret = `${key.slice(0, 13)}${'A'.repeat(43)}`;
-    for (const headers of [{}, { authorization: 'Bearer nonsense' }, { authorization: `Bearer ${unknownSecret}` }, { authorization: `Basic ${key}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nonsense' }, { authorization: `Bearer ${unknownSecret}` }, { authorization: `Basic ${key}` }]) {
       const res = await postPayload(ctx.url, collectionPayload(), { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
