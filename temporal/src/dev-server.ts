@@ -111,6 +111,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw err;
   }
   const pid = child.pid!;
+  // A process that exits without stopping us (an uncaught error, process.exit) must not leave an orphaned server
+  // holding the port and the SQLite file.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let stopped: Promise<void> | null = null;
   return {
     address,
