@@ -81,7 +81,14 @@ program
       process.stderr.write(`${config.configPath}: run needs a server section with url and api_key\n`);
       process.exit(2);
     }
-    const agent = await startAgent(config, collectorFactories, logger);
+    let agent: Awaited<ReturnType<typeof startAgent>>;
+    try {
+      agent = await startAgent(config, collectorFactories, logger);
+    } catch (err) {
+      // e.g. the spool directory cannot be created: nothing can run without somewhere to keep unsent payloads.
+      logger.fatal({ err }, 'cannot start the agent');
+      process.exit(1);
+    }
     const shutdown = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'signal received');
       // A second signal means "now": the operator has given up waiting for the clean stop.

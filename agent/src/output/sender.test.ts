@@ -106,6 +106,15 @@ describe('Sender against a real HTTP server', () => {
     expect(performance.now() - started).toBeLessThan(50);
   });
 
+  it('logs and drops a payload it cannot spool (the directory vanished) instead of crashing', async () => {
+    const { sender, dir, logger } = await setup(await closedPortUrl());
+    const { rmSync } = await import('node:fs');
+    rmSync(dir, { recursive: true, force: true });
+    sender.submit(payload());
+    await sender.close();
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'cannot spool the payload: dropped' }));
+  });
+
   it('spools a live payload in flight at shutdown instead of losing it', async () => {
     const server = await startIngestServer([{ status: 202, delayMs: 5_000 }]);
     cleanups.push(server.close);

@@ -63,12 +63,21 @@ export class Sender {
 
   /** Starts re-sending the spool (including what a previous run left there). */
   start(): void {
-    this.replayLoop ??= this.replay();
+    this.replayLoop ??= this.replay().catch((err: unknown) => {
+      // A replayer that died would leave the backlog on disk forever; say so loudly (the next start resumes it).
+      this.options.logger.error({ err }, 'spool replay stopped');
+    });
   }
 
   /** Hands a payload over without waiting: a collection never waits for the network. */
   submit(payload: Payload): void {
-    const delivery = this.deliver(payload).finally(() => this.inFlight.delete(delivery));
+    const delivery = this.deliver(payload)
+      .catch((err: unknown): DeliveryOutcome => {
+        // Only the spool itself can fail here (disk full, permissions): the payload is lost, and says so.
+        this.options.logger.error({ payloadId: payload.id, err }, 'cannot spool the payload: dropped');
+        return 'dropped';
+      })
+      .finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
   }
 
@@ -191,7 +200,7 @@ export class Sender {
         }
         if (err instanceof RetryableSendError) this.markUnavailable(err);
         else logger.error({ err }, 'unexpected error while replaying the spool');
-        // Full jitter: many agents recovering from one server outage must not retry in step.
+        // Equal jitter (half fixed, half random): many agents recovering from one outage must not retry in step.
         if (!(await wait(backoff / 2 + Math.random() * (backoff / 2)))) break;
         backoff = Math.min(backoff * 2, maxBackoff);
       }
