@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ExplorerTables } from './explorer-tables';
 
 /** timestamptz: written as Date or ISO string, read as Date. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -147,7 +148,7 @@ export type SetupTokenRow = Selectable<SetupTokenTable>;
 export type NewSetupTokenRow = Insertable<SetupTokenTable>;
 export type SetupTokenUpdate = Updateable<SetupTokenTable>;
 
-export interface Database {
+export interface Database extends ExplorerTables {
   payloads: PayloadTable;
   organizations: OrganizationTable;
   users: UserTable;

@@ -1,3 +1,4 @@
 export * from './database';
+export * from './explorer-tables';
 export * from './store';
 export * from './migrate';

@@ -1,10 +1,66 @@
 import type { Transaction } from 'kysely';
-import type { Database, PayloadRow } from '@logstag/store';
+import type { Database, PayloadRow, SnapshotKind } from '@logstag/store';
+import { extractCollection } from './extract';
+import type { CollectionBody } from './types';
+import { writeActivity } from './write-activity';
+import { writeHeartbeat, writeTargetSeen } from './write-assets';
+import { MetricBatch } from './write-metrics';
+import { writeQueries } from './write-queries';
+import { writeSnapshot } from './write-snapshots';
+
+export { extractCollection } from './extract';
+export { LIVE_ROLLUP_WINDOW_MS } from './write-metrics';
+export { ensurePartitions, partitionName, utcDay } from './partitions';
+export { diffSnapshots } from './snapshot-diff';
+export type * from './types';
+
+const SNAPSHOT_KINDS: SnapshotKind[] = ['settings', 'access', 'schema'];
+
+function bodyOf(row: PayloadRow): Record<string, unknown> {
+  const b = typeof row.body === 'string' ? (JSON.parse(row.body) as unknown) : row.body;
+  return b !== null && typeof b === 'object' ? (b as Record<string, unknown>) : {};
+}
 
 /**
- * Normalizes raw payloads into the explorer tables (metric series, query stats, snapshots, assets). Called inside the
- * storePayloads transaction with the payloads not stored before; must be idempotent.
+ * Normalizes raw payloads into the explorer tables (metric series, query stats, activity and change-tracked
+ * snapshots, assets). Called inside the storePayloads transaction with the payloads not stored before. Idempotent:
+ * every write is an upsert keyed on the payload id or on (target, ts, metric, labels), so a second run changes nothing.
  */
-export async function normalizePayloads(_trx: Transaction<Database>, _rows: PayloadRow[]): Promise<void> {
-  // The per-engine normalizers plug in here.
+export async function normalizePayloads(trx: Transaction<Database>, rows: PayloadRow[]): Promise<void> {
+  const metrics = new MetricBatch();
+  // Oldest first: snapshot change detection compares each state with the one collected before it.
+  const ordered = [...rows].sort((a, b) => new Date(a.collected_at).getTime() - new Date(b.collected_at).getTime());
+  for (const row of ordered) {
+    const body = bodyOf(row);
+    const organizationId = row.organization_id;
+    if (row.kind === 'heartbeat') {
+      await writeHeartbeat(trx, organizationId, body as unknown as Parameters<typeof writeHeartbeat>[2]);
+      continue;
+    }
+    const c = body as unknown as CollectionBody;
+    const ts = new Date(c.collectedAt);
+    const data = c.data && typeof c.data === 'object' ? c.data : {};
+    const extracted = extractCollection(c.engine, c.category, data);
+    const errors = Array.isArray(c.errors) ? c.errors : [];
+    await writeTargetSeen(trx, {
+      organizationId,
+      targetId: c.targetId,
+      agentId: c.agentId,
+      engine: c.engine,
+      category: c.category,
+      ts,
+      version: extracted.version,
+      errors,
+      failed: Object.keys(data).length === 0 && errors.length > 0,
+    });
+    metrics.add(organizationId, c.targetId, ts, extracted.metrics);
+    await writeQueries(trx, { organizationId, targetId: c.targetId, engine: c.engine, ts }, extracted.queries);
+    const where = { organizationId, targetId: c.targetId, ts, payloadId: row.id };
+    if (extracted.activity) await writeActivity(trx, where, extracted.activity);
+    for (const kind of SNAPSHOT_KINDS) {
+      const items = extracted.snapshots[kind];
+      if (items) await writeSnapshot(trx, where, kind, items);
+    }
+  }
+  await metrics.flush(trx);
 }

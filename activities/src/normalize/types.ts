@@ -1,0 +1,107 @@
+import type { MetricKind, SnapshotKind } from '@logstag/store';
+
+/** One value of one series at the payload's collection time. */
+export interface MetricPoint {
+  metric: string;
+  labels: Record<string, string>;
+  value: number;
+  kind: MetricKind;
+}
+
+/** One statement's counters over the collection interval (deltas), with its normalized text. */
+export interface QueryStat {
+  fingerprint: string;
+  database: string | null;
+  text: string | null;
+  calls: number;
+  totalTimeMs: number;
+  rows: number;
+  blocksHit: number;
+  blocksRead: number;
+}
+
+/** A session in the engine-neutral shape the Activity Explorer reads. */
+export interface SessionView {
+  id: string;
+  user: string | null;
+  database: string | null;
+  application: string | null;
+  client: string | null;
+  state: string | null;
+  waitType: string | null;
+  wait: string | null;
+  query: string | null;
+  durationSeconds: number | null;
+  blockedBy: string[];
+}
+
+export interface LockWaitView {
+  id: string;
+  blockedBy: string[];
+  lockType: string | null;
+  mode: string | null;
+  object: string | null;
+  waitSeconds: number | null;
+}
+
+export interface BlockingNode {
+  id: string;
+  waiters: BlockingNode[];
+}
+
+export interface ConnectionsView {
+  used: number;
+  max: number | null;
+  byState: Record<string, number>;
+}
+
+export interface ReplicationView {
+  name: string;
+  state: string | null;
+  lagSeconds: number | null;
+  lagBytes: number | null;
+}
+
+export interface ActivityView {
+  sessions: SessionView[];
+  lockWaits: LockWaitView[];
+  blocking: BlockingNode[];
+  connections: ConnectionsView | null;
+  replication: ReplicationView[];
+}
+
+/**
+ * One object of a configuration, access or schema snapshot. `def` is what change detection compares (structure,
+ * values of settings, privileges); `stats` is shown but never compared (sizes, scan counts).
+ */
+export interface SnapshotItem {
+  type: string;
+  name: string;
+  def: Record<string, unknown>;
+  stats?: Record<string, unknown>;
+}
+
+/** What one collection payload contributes to the explorer tables. */
+export interface Extracted {
+  version: string | null;
+  metrics: MetricPoint[];
+  queries: QueryStat[];
+  activity: ActivityView | null;
+  snapshots: Partial<Record<SnapshotKind, SnapshotItem[]>>;
+}
+
+/** The parts of a collection payload body normalization reads. */
+export interface CollectionBody {
+  kind: 'collection';
+  agentId: string;
+  targetId: string;
+  engine: string;
+  category: string;
+  collectedAt: string;
+  data: Record<string, unknown>;
+  errors?: Array<{ collector: string; message: string; code?: string }>;
+}
+
+export function emptyExtracted(): Extracted {
+  return { version: null, metrics: [], queries: [], activity: null, snapshots: {} };
+}
