@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@logstag/store';
+import { ROLES, roleHas } from '../src/auth/permissions';
+import { ApiClient, signedIn, type ApiResponse } from './accounts-client';
+import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
+import { collectionPayload, postPayload, startTestContext, type StoreBackend, type TestContext } from './context';
+import { registeredRoutes, type RegisteredRoute } from './isolation-routes';
+
+/**
+ * Bodies that pass validation, for routes that validate before they look the object up: with them the request reaches
+ * the lookup, so a foreign id must be what produces the 404. A new such route fails the foreign-id test until it is
+ * given one here.
+ */
+const VALID_BODIES: Record<string, unknown> = {
+  'PATCH /api/users/:id/role': { role: 'member' },
+  'POST /api/agent-keys/:id/rotate': { overlapSeconds: 0 },
+};
+
+/** The only routes reachable without a session. Adding one is a security decision: make it here, visibly. */
+const PUBLIC_ROUTES = ['POST /api/session', 'GET /api/setup', 'POST /api/setup', 'POST /api/invitations/accept'];
+
+const routeKey = (r: RegisteredRoute) => `${r.method} ${r.path}`;
+const hasBody = (method: string) => !['GET', 'HEAD', 'DELETE'].includes(method);
+
+/** The collection a path parameter indexes: the segment before it (`/api/agent-keys/:id` → `agent-keys`). */
+function collectionsOf(path: string): string[] {
+  const segments = path.split('/');
+  return segments.flatMap((s, i) => (s.startsWith(':') ? [segments[i - 1] ?? ''] : []));
+}
+
+function fillPath(path: string, idFor: (collection: string) => string): string {
+  const segments = path.split('/');
+  return segments.map((s, i) => (s.startsWith(':') ? encodeURIComponent(idFor(segments[i - 1] ?? '')) : s)).join('/');
+}
+
+describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the role matrix over every registered route (%s store)', (backend) => {
+  let ctx: TestContext;
+  let a: OrgWithRoles;
+  let b: OrgWithRoles;
+  let routes: RegisteredRoute[];
+  /** Ids of organization B's objects, by the collection name routes use. */
+  let foreign: Record<string, string>;
+  /** Strings that only organization B's data contains. */
+  let markers: string[];
+
+  beforeAll(async () => {
+    ctx = await startTestContext(backend);
+    a = await orgWithRoles(ctx, 'Org A');
+    b = await orgWithRoles(ctx, 'Org B');
+    const invitation = await b.clients.owner.post('/api/invitations', { email: `pending-${randomUUID()}@example.com`, role: 'member' });
+    const bTarget = `b-only-${randomUUID().slice(0, 8)}`;
+    expect((await postPayload(ctx.url, collectionPayload({ targetId: bTarget }), { key: b.agentKey })).status).toBe(202);
+    foreign = { users: b.userIds.member, 'agent-keys': b.agentKeyId, invitations: invitation.body.invitation.id, targets: bTarget };
+    const bKey = (await b.clients.owner.get(`/api/agent-keys/${b.agentKeyId}`)).body;
+    markers = [b.organizationId, ...Object.values(b.userIds), ...Object.values(b.emails), b.agentKeyId, bKey.prefix, invitation.body.invitation.id, bTarget, 'Org B'];
+    routes = registeredRoutes(ctx.app.express).filter((r) => r.path.startsWith('/api/'));
+  });
+  afterAll(async () => {
+    await ctx?.stop();
+  });
+
+  /** Organization B as its owner sees it, plus its rows: compared before and after A's attempts. */
+  async function snapshotOfB() {
+    const db = ctx.app.store.db;
+    const org = b.organizationId;
+    return {
+      organization: await db.selectFrom('organizations').selectAll().where('id', '=', org).execute(),
+      users: await db.selectFrom('users').selectAll().where('organization_id', '=', org).orderBy('id').execute(),
+      keys: await db.selectFrom('agent_keys').select(['id', 'name', 'prefix', 'key_hash', 'expires_at', 'revoked_at']).where('organization_id', '=', org).orderBy('id').execute(),
+      invitations: await db.selectFrom('invitations').selectAll().where('organization_id', '=', org).orderBy('id').execute(),
+      audit: await db.selectFrom('audit_events').select(['id', 'action']).where('organization_id', '=', org).orderBy('id').execute(),
+      payloads: await db.selectFrom('payloads').select(['id', 'body']).where('organization_id', '=', org).orderBy('id').execute(),
+    };
+  }
+
+  it('finds the account routes by walking the router stack', () => {
+    const keys = routes.map(routeKey);
+    for (const expected of ['GET /api/users', 'PATCH /api/users/:id/role', 'DELETE /api/agent-keys/:id', 'GET /api/audit-events', 'PATCH /api/organization']) {
+      expect(keys).toContain(expected);
+    }
+  });
+
+  it('has every /api route declare its access, and only sign-in, setup and invitation acceptance are public', () => {
+    const undeclared = routes.filter((r) => !r.access).map(routeKey);
+    expect(undeclared, 'add requirePermission(…), requireSession() or publicRoute() to these routes').toEqual([]);
+    expect(routes.filter((r) => r.access?.kind === 'public').map(routeKey).sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('answers 401 with the JSON error shape to every non-public /api route without a session', async () => {
+    const anon = new ApiClient(ctx.url);
+    for (const r of routes.filter((x) => x.access?.kind !== 'public')) {
+      const res = await anon.request(r.method, fillPath(r.path, () => randomUUID()), hasBody(r.method) ? {} : undefined);
+      expect(res.status, routeKey(r)).toBe(401);
+      expect(res.body.error.code, routeKey(r)).toBe('unauthenticated');
+    }
+  });
+
+  it('gives each role exactly what the permission matrix says, on every route', async () => {
+    for (const r of routes.filter((x) => x.access?.kind !== 'public')) {
+      for (const role of ROLES) {
+        // Signing out ends the session it is sent with: use a throw-away one.
+        const client = r.method === 'DELETE' && r.path === '/api/session' ? await signedIn(ctx, a.emails[role], a.passwords[role]) : a.clients[role];
+        // Unknown ids and empty bodies: an allowed role gets 404 or 400, never a change; a denied one gets 403 first.
+        const res: ApiResponse = await client.request(r.method, fillPath(r.path, () => randomUUID()), hasBody(r.method) ? {} : undefined);
+        const allowed = r.access?.kind !== 'permission' || roleHas(role, r.access.permission);
+        const label = `${role} ${routeKey(r)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        if (allowed) {
+          expect([401, 403], label).not.toContain(res.status);
+          expect(res.status, label).toBeLessThan(500);
+        } else {
+          expect(res.status, label).toBe(403);
+          expect(res.body.error.code, label).toBe('forbidden');
+        }
+      }
+    }
+  });
+
+  it('answers 404 (never 403) for another organization’s object ids on every route with an id, and changes nothing of it', async () => {
+    const before = await snapshotOfB();
+    const withIds = routes.filter((r) => r.path.includes('/:'));
+    expect(withIds.length).toBeGreaterThan(0);
+    for (const r of withIds) {
+      for (const c of collectionsOf(r.path)) expect(foreign[c], `no foreign fixture for "${c}" (${routeKey(r)}): add one in beforeAll`).toBeDefined();
+      for (const role of ROLES) {
+        if (r.access?.kind === 'permission' && !roleHas(role, r.access.permission)) continue; // 403 whatever the id
+        const body = hasBody(r.method) ? (VALID_BODIES[routeKey(r)] ?? {}) : undefined;
+        const res = await a.clients[role].request(r.method, fillPath(r.path, (c) => foreign[c] ?? ''), body);
+        const label = `${role} ${routeKey(r)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        expect(res.status, label).toBe(404);
+        expect(res.body.error.code, label).toBe('not_found');
+        for (const m of markers) expect(JSON.stringify(res.body), label).not.toContain(m);
+      }
+    }
+    expect(await snapshotOfB()).toEqual(before);
+    // B's users are still signed in and B's key still ingests.
+    expect((await b.clients.member.get('/api/session')).status).toBe(200);
+    expect((await postPayload(ctx.url, collectionPayload(), { key: b.agentKey })).status).toBe(202);
+  });
+
+  it('never shows another organization’s data in any list or read without an id', async () => {
+    for (const r of routes.filter((x) => x.method === 'GET' && !x.path.includes('/:') && x.access?.kind !== 'public')) {
+      for (const role of ROLES) {
+        const res = await a.clients[role].get(r.path);
+        const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+        for (const m of markers) expect(text, `${role} ${routeKey(r)} shows "${m}"`).not.toContain(m);
+      }
+    }
+    // The check has teeth: B's owner does see B's data on the same routes.
+    expect(JSON.stringify((await b.clients.owner.get('/api/users')).body)).toContain(b.emails.member);
+  });
+
+  it('offers no route that changes or deletes audit events', () => {
+    const writes = routes.filter((r) => r.path.startsWith('/api/audit-events') && r.method !== 'GET');
+    expect(writes.map(routeKey)).toEqual([]);
+  });
+
+  it('stores an agent key’s payloads in its own organization, and another organization cannot take over a payload id', async () => {
+    const payload = collectionPayload();
+    expect((await postPayload(ctx.url, payload, { key: b.agentKey })).status).toBe(202);
+    const hijack = await postPayload(ctx.url, { ...payload, data: { forged: true } }, { key: a.agentKey });
+    expect(hijack.status).toBe(409);
+    const row = await ctx.app.store.db.selectFrom('payloads').select(['organization_id', 'body']).where('id', '=', payload.id).executeTakeFirstOrThrow();
+    expect(row.organization_id).toBe(b.organizationId);
+    expect(row.body).toMatchObject({ data: payload.data });
+  });
+
+  it('keeps each organization’s audit log to itself', async () => {
+    const res = await a.clients.owner.get('/api/audit-events?limit=200');
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const m of markers) expect(JSON.stringify(res.body)).not.toContain(m);
+    const csv = await a.clients.owner.get<string>('/api/audit-events.csv');
+    for (const m of markers) expect(csv.body).not.toContain(m);
+  });
+});
+
+// Roles are typed; keep the test honest if a role is added.
+const _roles: readonly Role[] = ROLES;
+void _roles;
