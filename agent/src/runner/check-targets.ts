@@ -1,4 +1,5 @@
 import type { Engine } from '@logstag/schema';
+import { scrubSecrets } from '../config/redact';
 import type { AgentConfig } from '../config/types';
 import type { CheckResult, CollectorFactory } from '../collectors/types';
 import type { Logger } from '../log/logger';
@@ -46,7 +47,12 @@ export async function checkTargets(
     }),
   );
   await closeAll(running);
-  return [...lines, ...results].flat();
+  // Details quote driver errors, which may quote a connection string: the terminal is a log like any other.
+  return [...lines, ...results].flat().map((l) => ({
+    ...l,
+    detail: scrubSecrets(l.detail, config.secretValues),
+    ...(l.fix !== undefined ? { fix: scrubSecrets(l.fix, config.secretValues) } : {}),
+  }));
 }
 
 /** `ok    pg-main  extension:pg_stat_statements  installed 1.10` or `FAIL  …  → fix: CREATE EXTENSION …`. */
