@@ -1,6 +1,8 @@
 import { createIngestActivities, type IngestDeps } from './ingest';
+import { createRetentionActivities } from './retention';
 
 export { PAYLOAD_NOT_FOUND } from './ingest';
+export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 
 export type ActivityDeps = IngestDeps;
 
@@ -8,6 +10,7 @@ export type ActivityDeps = IngestDeps;
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createIngestActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

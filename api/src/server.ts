@@ -20,6 +20,7 @@ import {
   type TemporalSettings,
 } from '@logstag/temporal';
 import { createApp } from './app';
+import { ensureSchedules } from './schedules';
 import { createAgentKeyAuthenticator } from './agent-keys/agent-key-authenticator';
 import { createLastUsedRecorder, type LastUsedRecorder } from './agent-keys/last-used-recorder';
 import { prepareFirstRun, type FirstRunOutcome } from './auth/setup.service';
@@ -101,6 +102,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
 
     const client = await connectClient(endpoint);
     cleanups.push(() => client.connection.close());
+    await ensureSchedules(client);
 
     let worker: Worker | null = null;
     let workerConnection: NativeConnection | null = null;

@@ -1,1 +1,2 @@
 export { ingestWorkflow, type IngestResult } from './ingest.workflow';
+export { retentionWorkflow, type RetentionResult } from './retention.workflow';
