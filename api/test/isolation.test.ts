@@ -162,7 +162,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     expect(hijack.status).toBe(409);
     const row = await ctx.app.store.db.selectFrom('payloads').select(['organization_id', 'body']).where('id', '=', payload.id).executeTakeFirstOrThrow();
     expect(row.organization_id).toBe(b.organizationId);
-    expect(row.body).toMatchObject({ data: payload.data });
+    expect(row.body).toMatchObject({ data: { connections: { total: 3, max: 100 } } });
   });
 
   it('keeps each organization’s audit log to itself', async () => {
