@@ -138,6 +138,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('sign-in, sessions and CSRF 
     const hash = tokenHash(client.cookie?.split('=')[1] ?? '');
     await ctx.app.store.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 31 * 60_000) }).where('token_hash', '=', hash).execute();
     expect((await client.get('/api/session')).status).toBe(401);
+    // The next sign-in sweeps dead sessions out of the store.
+    await signedIn(ctx, org.ownerEmail, org.ownerPassword);
+    expect(await ctx.app.store.db.selectFrom('sessions').select('token_hash').where('token_hash', '=', hash).execute()).toEqual([]);
   });
 
   describe('with a 1.5-second session TTL', () => {

@@ -34,3 +34,12 @@ export async function recordLoginFailure(db: Kysely<Database>, key: string, max:
 export async function clearLoginFailures(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
+
+/** Forgets counters whose window is over and that hold no lock, so address sprays do not grow the table for ever. */
+export async function deleteStaleLoginThrottle(db: Kysely<Database>, windowMs: number): Promise<void> {
+  await db
+    .deleteFrom('login_throttle')
+    .where('window_started_at', '<', sql<Date>`now() - make_interval(secs => ${windowMs / 1000})`)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+    .execute();
+}

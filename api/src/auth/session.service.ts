@@ -6,7 +6,8 @@ import type { SecuritySettings } from '../http/security-config';
 import { findUserByEmail } from '../users/users.repository';
 import type { LoginThrottle } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
-import { deleteSession, insertSession } from './session.repository';
+import { deleteStaleLoginThrottle } from './login-throttle.repository';
+import { deleteExpiredSessions, deleteSession, insertSession } from './session.repository';
 import { randomToken, tokenHash } from './tokens';
 
 export interface ClientInfo {
@@ -66,6 +67,9 @@ export function createSessionService(db: Kysely<Database>, security: SecuritySet
           userAgent: client.userAgent,
         });
       });
+      // Housekeeping rides on successful sign-ins (rare, never on the hot path) instead of a timer per replica.
+      await deleteExpiredSessions(db, security.sessionIdleMs);
+      await deleteStaleLoginThrottle(db, security.loginWindowMs);
       return { token, csrfToken, expiresAt, user };
     },
 
