@@ -1,4 +1,5 @@
 import { requestJson, withQuery, type Fetch } from './request';
+import type { BlockingView, ConnectionsView, MetricSeries, MetricSeriesInfo, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBreakdown } from './explorer-types';
 import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, Invitation, Organization, Page, Role, Session, User } from './types';
 
 /**
@@ -35,8 +36,24 @@ export function createApiClient(fetch: Fetch) {
     createAgentKey: (name: string) => send<CreatedAgentKey>('POST', '/api/agent-keys', { name }),
     revokeAgentKey: (id: string) => send<AgentKey>('DELETE', `/api/agent-keys/${encodeURIComponent(id)}`),
 
+    inventory: (cursor?: string) => get<Page<TargetView>>(withQuery('/api/explorer/databases', { limit: 200, cursor })),
+    metricsOf: (targetId: string) => get<Page<MetricSeriesInfo>>(withQuery(`${target(targetId)}/metrics`, { limit: 200 })),
+    series: (targetId: string, metric: string, range: Range) => get<MetricSeries>(withQuery(`${target(targetId)}/series`, { metric, ...iso(range) })),
+    sessions: (targetId: string, cursor?: string) => get<SessionsPage>(withQuery(`${activity(targetId)}/sessions`, { limit: 200, cursor })),
+    waits: (targetId: string, range: Range) => get<WaitBreakdown>(withQuery(`${activity(targetId)}/waits`, iso(range))),
+    blocking: (targetId: string) => get<BlockingView>(`${activity(targetId)}/blocking`),
+    connections: (targetId: string, range: Range) => get<ConnectionsView>(withQuery(`${activity(targetId)}/connections`, iso(range))),
+    topQueries: (targetId: string, range: Range, orderBy: TopOrder) =>
+      get<TopQueries>(withQuery(`/api/explorer/queries/${encodeURIComponent(targetId)}/top`, { orderBy, limit: 100, ...iso(range) })),
+    query: (targetId: string, fingerprint: string, range: Range) =>
+      get<QueryDetail>(withQuery(`/api/explorer/queries/${encodeURIComponent(targetId)}/query`, { fingerprint, ...iso(range) })),
+
     auditEvents: (filter: AuditFilter) => get<Page<AuditEvent>>(withQuery('/api/audit-events', { limit: 100, ...filter })),
   };
 }
+
+const target = (id: string) => `/api/explorer/databases/${encodeURIComponent(id)}`;
+const activity = (id: string) => `/api/explorer/activity/${encodeURIComponent(id)}`;
+const iso = (r: Range) => ({ from: r.from.toISOString(), to: r.to.toISOString() });
 
 export type ApiClient = ReturnType<typeof createApiClient>;

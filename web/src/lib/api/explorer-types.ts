@@ -1,0 +1,149 @@
+// Response shapes of the explorer API (api/src/explorer/*.routes.ts).
+
+export type Engine = 'postgresql' | 'mysql' | 'mongodb' | 'redis';
+
+export interface CollectorErrorView {
+  collector?: string;
+  message?: string;
+  fix?: string;
+  [k: string]: unknown;
+}
+
+export interface TargetView {
+  targetId: string;
+  engine: Engine | string;
+  version: string | null;
+  agentId: string | null;
+  tags: Record<string, string>;
+  status: 'ok' | 'failing' | 'unknown' | string;
+  health: 'healthy' | 'failing' | 'stale' | 'unknown' | string;
+  lastSeen: string | null;
+  lastPayloads: Record<string, string>;
+  errors: CollectorErrorView[];
+}
+
+export interface MetricSeriesInfo {
+  metric: string;
+  labels: Record<string, string>;
+  kind: 'gauge' | 'counter' | 'delta' | string;
+  lastValue: number;
+  lastTs: string;
+  firstTs: string;
+}
+
+export interface SeriesPoint {
+  ts: string;
+  avg: number | null;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  ratePerSecond?: number;
+}
+
+export interface MetricSeries {
+  targetId: string;
+  metric: string;
+  kind: string;
+  resolution: string;
+  stepSeconds: number;
+  from: string;
+  to: string;
+  series: Array<{ labels: Record<string, string>; points: SeriesPoint[] }>;
+}
+
+export interface SessionView {
+  id: string;
+  user: string | null;
+  database: string | null;
+  application: string | null;
+  client: string | null;
+  state: string | null;
+  waitType: string | null;
+  wait: string | null;
+  query: string | null;
+  durationSeconds: number | null;
+  blockedBy: string[];
+}
+
+export interface SessionsPage {
+  snapshotTs: string | null;
+  total: number;
+  items: SessionView[];
+  nextCursor: string | null;
+}
+
+export interface WaitBreakdown {
+  from: string;
+  to: string;
+  snapshots: number;
+  waits: Array<{ waitType: string; wait: string; samples: number }>;
+}
+
+export interface BlockingNode {
+  id: string;
+  waiters: BlockingNode[];
+}
+
+export interface LockWait {
+  id: string;
+  blockedBy: string[];
+  lockType?: string | null;
+  mode?: string | null;
+  object?: string | null;
+  waitSeconds?: number | null;
+}
+
+export interface BlockingView {
+  snapshotTs: string | null;
+  tree: BlockingNode[];
+  lockWaits: LockWait[];
+  sessions: SessionView[];
+}
+
+export interface ConnectionsView {
+  resolution: string | null;
+  stepSeconds: number | null;
+  used: SeriesPoint[];
+  max: SeriesPoint[];
+  latest: ({ ts: string; used?: number; max?: number | null; byState?: Record<string, number> } & Record<string, unknown>) | null;
+}
+
+export type TopOrder = 'totalTime' | 'calls' | 'meanTime' | 'rows';
+
+export interface TopQuery {
+  fingerprint: string;
+  database: string | null;
+  text: string | null;
+  calls: number;
+  totalTimeMs: number;
+  meanTimeMs: number;
+  rows: number;
+  blocksHit: number;
+  blocksRead: number;
+}
+
+export interface TopQueries {
+  from: string;
+  to: string;
+  orderBy: TopOrder;
+  items: TopQuery[];
+  nextCursor: string | null;
+}
+
+export interface QueryDetail {
+  fingerprint: string;
+  engine: string;
+  database: string | null;
+  text: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  stepSeconds: number;
+  totals: { calls: number; totalTimeMs: number; rows: number };
+  series: Array<{ ts: string; calls: number; totalTimeMs: number; meanTimeMs: number | null; rows: number; blocksHit: number; blocksRead: number }>;
+}
+
+export interface Range {
+  from: Date;
+  to: Date;
+}

@@ -1,0 +1,3 @@
+export { default as TimeSeriesChart } from './TimeSeriesChart.svelte';
+export { configFor, nearestPoint, PALETTE, type ChartConfig, type TimePoint, type ValueFormat } from './chart-config';
+export { Crosshair, provideCrosshair, useCrosshair } from './crosshair.svelte';

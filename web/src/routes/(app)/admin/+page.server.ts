@@ -1,0 +1,54 @@
+import { apiFor, loadOr } from '$lib/server/api';
+import { field, formFailure } from '$lib/server/form-failure';
+import type { Role } from '$lib/api';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async (event) => {
+  const { session } = await event.parent();
+  const api = apiFor(event);
+  const canInvite = session.permissions.includes('users:invite');
+  const [users, invitations] = await loadOr(event.url, () => Promise.all([api.users(), canInvite ? api.invitations() : Promise.resolve(null)]));
+  return { users: users.items, invitations: invitations?.items ?? null };
+}) satisfies PageServerLoad;
+
+const asRole = (v: string): Role => (v === 'owner' || v === 'admin' ? v : 'member');
+
+export const actions = {
+  invite: async (event) => {
+    const data = await event.request.formData();
+    const values = { email: field(data, 'email'), role: field(data, 'role') };
+    try {
+      const created = await apiFor(event).invite(values.email, asRole(values.role));
+      return { invited: { email: created.invitation.email, path: created.acceptPath } };
+    } catch (err) {
+      return formFailure(err, values);
+    }
+  },
+  revoke: async (event) => {
+    const data = await event.request.formData();
+    try {
+      await apiFor(event).revokeInvitation(field(data, 'id'));
+    } catch (err) {
+      return formFailure(err);
+    }
+    return { done: 'Invitation revoked.' };
+  },
+  role: async (event) => {
+    const data = await event.request.formData();
+    try {
+      await apiFor(event).changeRole(field(data, 'id'), asRole(field(data, 'role')));
+    } catch (err) {
+      return formFailure(err);
+    }
+    return { done: 'Role changed.' };
+  },
+  remove: async (event) => {
+    const data = await event.request.formData();
+    try {
+      await apiFor(event).removeUser(field(data, 'id'));
+    } catch (err) {
+      return formFailure(err);
+    }
+    return { done: 'User removed.' };
+  },
+} satisfies Actions;

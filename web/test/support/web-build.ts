@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RequestHandler } from 'express';
+
+export const WEB_DIR = resolve(import.meta.dirname, '../..');
+const HANDLER = join(WEB_DIR, 'build/handler.js');
+
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, e) => Math.max(m, newest(join(path, e))), st.mtimeMs);
+}
+
+/** Builds web/build when it is missing or older than its sources (under a lock: test files run in parallel). */
+export function ensureWebBuild(): void {
+  const sources = Math.max(newest(join(WEB_DIR, 'src')), newest(join(WEB_DIR, 'svelte.config.js')), newest(join(WEB_DIR, 'vite.config.ts')));
+  if (newest(HANDLER) >= sources) return;
+  const r = spawnSync('flock', ['/tmp/logstag-web-build.lock', 'sh', '-c', `[ "$(find src svelte.config.js vite.config.ts -newer build/handler.js 2>/dev/null | head -1)" = "" ] && [ -f build/handler.js ] || npx vite build`], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error(`building the web app failed (exit ${r.status}); run npm run build -w @logstag/web to see why`);
+}
+
+/** The built SvelteKit handler that api/src/main.ts mounts into express. */
+export async function loadWebHandler(): Promise<RequestHandler> {
+  ensureWebBuild();
+  const mod = (await import(/* @vite-ignore */ pathToFileURL(HANDLER).href)) as { handler: RequestHandler };
+  return mod.handler;
+}
