@@ -4,6 +4,23 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 
 const started = Date.now();
+
+// Static checks count as tests: a type error or a broken house rule fails the suite like a failing assertion.
+const checks = [
+  ['typecheck', ['tsc', '-p', 'tsconfig.json']],
+  ['lint', ['eslint', '.']],
+];
+let checksPassed = 0;
+let checksFailed = 0;
+for (const [name, cmd] of checks) {
+  const t = Date.now();
+  const c = spawnSync('npx', cmd, { stdio: 'inherit' });
+  const ok = c.status === 0;
+  if (ok) checksPassed += 1;
+  else checksFailed += 1;
+  process.stdout.write(`check ${name}: ${ok ? 'passed' : 'FAILED'} (${((Date.now() - t) / 1000).toFixed(1)}s)\n`);
+}
+
 const out = '.data/test-results.json';
 mkdirSync('.data', { recursive: true });
 rmSync(out, { force: true });
@@ -22,6 +39,8 @@ if (existsSync(out)) {
   failed = 1;
   process.stderr.write('run-tests: vitest wrote no report; counting the run as one failure\n');
 }
+passed += checksPassed;
+failed += checksFailed;
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 process.stdout.write(`\nsuite duration: ${seconds}s\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

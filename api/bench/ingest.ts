@@ -22,8 +22,11 @@ import { serverConfigFromEnv } from '../src/config';
 import { startLogstag } from '../src/server';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
+// The root scripts are not a package; this is the one place their defaults are read from outside.
+/* eslint-disable import-x/no-relative-packages */
 // @ts-expect-error plain ESM script without types (dependency-free: it runs before npm install)
 import { servicesEnv } from '../../scripts/services.mjs';
+/* eslint-enable import-x/no-relative-packages */
 
 // The PostgreSQL run uses the test-services cluster (`node scripts/services.mjs start`).
 for (const [k, v] of Object.entries(servicesEnv() as Record<string, string>)) process.env[k] ??= v;

@@ -16,7 +16,7 @@ const nameSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[\p{L}\p{N}._:@\/ -]+$/u, 'letters, digits, space and . _ : @ / - only');
+  .regex(/^[\p{L}\p{N}._:@/ -]+$/u, 'letters, digits, space and . _ : @ / - only');
 
 /**
  * A collector that failed without failing the whole collection (an optional collector, a missing privilege).

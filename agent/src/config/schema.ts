@@ -17,7 +17,7 @@ const nameSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[\p{L}\p{N}._:@\/ -]+$/u, 'letters, digits, space and . _ : @ / - only');
+  .regex(/^[\p{L}\p{N}._:@/ -]+$/u, 'letters, digits, space and . _ : @ / - only');
 
 /** A literal, `env:NAME` or `file:/path`; resolved after validation. */
 const secretReference = z.string().min(1);

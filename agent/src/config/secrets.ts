@@ -19,7 +19,7 @@ export function resolveSecret(reference: string, env: NodeJS.ProcessEnv, baseDir
     try {
       value = readFileSync(resolve(baseDir, path), 'utf8');
     } catch (err) {
-      throw new Error(`cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      throw new Error(`cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: err });
     }
     return value.replace(/\r?\n$/, '');
   }
@@ -31,6 +31,6 @@ export function readPemFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: err });
   }
 }

@@ -1,0 +1,36 @@
+// House lint rules (shared/STYLE.md): promises are awaited, types imported as types, no import cycles, packages
+// imported by name, and workflows free of Node built-ins (they run in Temporal's deterministic sandbox).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { builtinModules } from 'node:module';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/build/**', '**/.svelte-kit/**', 'web/**', '.data/**', '.tools/**', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'import-x/no-cycle': 'error',
+      'import-x/no-relative-packages': 'error',
+    },
+  },
+  {
+    files: ['workflows/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({ name, message: 'workflows are deterministic: no Node built-ins (use an activity)' })) },
+      ],
+    },
+  },
+);
