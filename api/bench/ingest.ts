@@ -8,8 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import { Agent, request } from 'undici';
+import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { sql } from 'kysely';
@@ -20,6 +19,7 @@ import { DEFAULT_SQLITE_PRAGMAS, freePort, startDevServer } from '@logstag/tempo
 import { testTemporalCli } from '@logstag/temporal/testing';
 import { serverConfigFromEnv } from '../src/config';
 import { startLogstag } from '../src/server';
+import type { LoadInput, LoadResult } from './load-agents';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
 // The root scripts are not a package; this is the one place their defaults are read from outside.
@@ -117,54 +117,23 @@ async function main() {
     });
     keys.push(created.key);
   }
-  const dispatcher = new Agent({ connections: concurrency, pipelining: 1 });
   const bodies = Array.from({ length: 200 }, (_, i) => realisticPayload(i, Number(args['payload-kb'])));
-  const latencies: number[] = [];
-  let accepted = 0;
-  let failed = 0;
-  const statusCounts: Record<number, number> = {};
-  let seq = 0;
-  const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
   const backlog: Array<[number, number]> = [];
   const backlogTimer = setInterval(async () => {
     const r = await sql<{ n: number }>`select count(*)::int as n from payloads where status <> 'stored'`.execute(app.store.db);
     backlog.push([Math.round((Date.now() - started) / 1000), r.rows[0]?.n ?? -1]);
   }, 5_000);
-  const interval = rate > 0 ? (1000 * concurrency) / rate : 0;
-
-  async function agentLoop(n: number) {
-    let next = Date.now() + (interval * n) / concurrency;
-    while (Date.now() < deadline) {
-      if (interval > 0) {
-        const wait = next - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        next += interval;
-      }
-      const template = bodies[seq++ % bodies.length]!;
-      const body = gzipSync(JSON.stringify({ ...template, id: uuidv7(), collectedAt: new Date().toISOString() }));
-      const t0 = performance.now();
-      try {
-        const res = await request(`${app.url}/v1/ingest`, {
-          method: 'POST',
-          dispatcher,
-          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${keys[seq % keys.length]}` },
-          body,
-        });
-        await res.body.dump();
-        latencies.push(performance.now() - t0);
-        if (res.statusCode === 202) accepted++;
-        else {
-          failed++;
-          statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1;
-        }
-      } catch {
-        failed++;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, (_, i) => agentLoop(i)));
-  const sendSeconds = (Date.now() - started) / 1000;
+  const input: LoadInput = { url: app.url, keys, bodies, concurrency, seconds, rate };
+  const load = await new Promise<LoadResult>((resolve, reject) => {
+    // A TypeScript worker: register tsx inside the thread, then load the agents module.
+    const entry = new URL('./load-agents.ts', import.meta.url).href;
+    const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: input });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const { latencies, accepted, failed, statusCounts } = load;
+  const sendSeconds = load.seconds;
 
   // Drain: wait until every accepted payload is stored (or give up after 10 minutes).
   const drainStart = Date.now();
@@ -204,7 +173,6 @@ async function main() {
     temporalHistoryEventsPerWorkflow: historyEvents,
   };
   console.log(JSON.stringify(result, null, 2));
-  await dispatcher.close();
   await app.stop();
   await dev.stop();
   await tdb?.drop();
