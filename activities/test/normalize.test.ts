@@ -106,6 +106,21 @@ describe.each(['pglite', 'postgres'] as const)('normalizePayloads on %s', (backe
     expect(changes.map((c) => [c.object_type, c.object_name, c.change])).toEqual([['index', 'logstag_fixture_shop.public.orders_placed_at_idx', 'added']]);
   });
 
+  it('records the same change when the two schema payloads are normalized newest first, one transaction each', async () => {
+    const schemas = fixture('postgresql').filter((p) => p.category === 'schema').map((p): Body => ({ ...p, id: p.id.replace(/^.{8}/, 'ffffffff') }));
+    const org = 'org-out-of-order';
+    await store.db
+      .insertInto('payloads')
+      .values(schemas.map((b) => ({ id: b.id, organization_id: org, agent_id: b.agentId, target_id: b.targetId, engine: b.engine, category: b.category, kind: 'collection', collected_at: b.collectedAt, replayed: false, body: JSON.stringify(b), body_bytes: 1 })))
+      .execute();
+    const rows = await store.db.selectFrom('payloads').selectAll().where('organization_id', '=', org).orderBy('collected_at', 'desc').execute();
+    for (const row of rows) await store.db.transaction().execute((trx) => normalizePayloads(trx, [row]));
+    const changes = await store.db.selectFrom('snapshot_changes').selectAll().where('organization_id', '=', org).execute();
+    expect(changes.map((c) => [c.object_name, c.change, c.ts.toISOString()])).toEqual([
+      ['logstag_fixture_shop.public.orders_placed_at_idx', 'added', schemas.find((p) => p.data.indexes.length === 3)!.collectedAt],
+    ]);
+  });
+
   it('keeps the blocking tree and the lock wait of the PostgreSQL runtime snapshot', async () => {
     const runtime = fixture('postgresql').find((p) => p.category === 'runtime' && p.data.blocking_tree?.length)!;
     const snap = await store.db.selectFrom('activity_snapshots').selectAll().where('target_id', '=', 'pg-shop').where('ts', '=', new Date(runtime.collectedAt)).executeTakeFirstOrThrow();

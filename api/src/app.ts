@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Store } from '@logstag/store';
 import { ApiError } from './http/api-error';
 import { errorMiddleware } from './http/error-middleware';
+import { explorerRoutes } from './explorer/explorer.routes';
 import { healthRoutes } from './health/health.routes';
 import { ingestRoutes } from './ingest/ingest.routes';
 import { createIngestService } from './ingest/ingest.service';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   // Body limit, session and CSRF for every /api route: keep this before any /api router.
   app.use(apiSecurity({ db: deps.store.db, security: deps.security }));
   app.use(accountRoutes({ db: deps.store.db, security: deps.security }));
+  app.use(explorerRoutes({ db: deps.store.db }));
   app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
   if (deps.webHandler) app.use(deps.webHandler);
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

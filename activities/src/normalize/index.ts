@@ -6,7 +6,7 @@ import { writeActivity } from './write-activity';
 import { writeHeartbeat, writeTargetSeen } from './write-assets';
 import { MetricBatch } from './write-metrics';
 import { writeQueries } from './write-queries';
-import { writeSnapshot } from './write-snapshots';
+import { lockSnapshotScope, writeSnapshot } from './write-snapshots';
 
 export { extractCollection } from './extract';
 export { LIVE_ROLLUP_WINDOW_MS } from './write-metrics';
@@ -30,6 +30,18 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
   const metrics = new MetricBatch();
   // Oldest first: snapshot change detection compares each state with the one collected before it.
   const ordered = [...rows].sort((a, b) => new Date(a.collected_at).getTime() - new Date(b.collected_at).getTime());
+  // Snapshot writers of one target and kind are serialized; all locks up front, in one order, so two batches never
+  // wait on each other crosswise.
+  const scopes = new Set<string>();
+  for (const r of rows) {
+    if (r.kind !== 'collection' || !r.target_id) continue;
+    const kinds: SnapshotKind[] = r.category === 'schema' ? ['schema'] : r.category === 'operational' ? ['settings', 'access'] : [];
+    for (const k of kinds) scopes.add(JSON.stringify([r.organization_id, r.target_id, k]));
+  }
+  for (const s of [...scopes].sort()) {
+    const [org, target, kind] = JSON.parse(s) as [string, string, SnapshotKind];
+    await lockSnapshotScope(trx, org, target, kind);
+  }
   for (const row of ordered) {
     const body = bodyOf(row);
     const organizationId = row.organization_id;

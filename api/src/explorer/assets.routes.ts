@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '@logstag/store';
+import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
+import { STALE_AFTER_MS, targetView } from './databases.service';
+import { listTargets } from './databases.repository';
+import type { ExplorerRegistry } from './registry';
+
+/** An agent sends a heartbeat every minute: three missed ones and it is shown as offline. */
+const AGENT_OFFLINE_AFTER_MS = 3 * 60_000;
+
+export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
+  r.get({
+    path: '/api/explorer/assets/hosts',
+    tag: 'Assets',
+    summary: 'Hosts running agents, with their facts and last seen',
+    query: paginationQuery,
+    handle: async ({ organizationId, query }) => {
+      let q = db.selectFrom('hosts').selectAll().where('organization_id', '=', organizationId);
+      const after = decodeCursor(query.cursor);
+      if (after !== undefined) q = q.where('hostname', '>', after);
+      const rows = await q.orderBy('hostname').limit(query.limit + 1).execute();
+      return toPage(rows, query.limit, (h) => h.hostname, (h) => ({ hostname: h.hostname, agentId: h.agent_id, facts: h.facts, lastSeen: h.last_seen.toISOString(), health: Date.now() - h.last_seen.getTime() > AGENT_OFFLINE_AFTER_MS ? 'offline' : 'online' }));
+    },
+  });
+
+  r.get({
+    path: '/api/explorer/assets/agents',
+    tag: 'Assets',
+    summary: 'Agents with version, host, first seen, last heartbeat and health',
+    query: paginationQuery,
+    handle: async ({ organizationId, query }) => {
+      let q = db.selectFrom('agents').selectAll().where('organization_id', '=', organizationId);
+      const after = decodeCursor(query.cursor);
+      if (after !== undefined) q = q.where('agent_id', '>', after);
+      const rows = await q.orderBy('agent_id').limit(query.limit + 1).execute();
+      return toPage(rows, query.limit, (a) => a.agent_id, (a) => ({
+        agentId: a.agent_id,
+        hostname: a.hostname,
+        version: a.version,
+        firstSeen: a.first_seen.toISOString(),
+        lastHeartbeat: a.last_heartbeat.toISOString(),
+        health: Date.now() - a.last_heartbeat.getTime() > AGENT_OFFLINE_AFTER_MS ? 'offline' : 'online',
+      }));
+    },
+  });
+
+  r.get({
+    path: '/api/explorer/assets/targets',
+    tag: 'Assets',
+    summary: `Targets with last seen and health (stale after ${STALE_AFTER_MS / 60_000} minutes without a payload)`,
+    query: paginationQuery,
+    handle: async ({ organizationId, query }) => {
+      const rows = await listTargets(db, organizationId, { afterTargetId: decodeCursor(query.cursor) }, query.limit + 1);
+      return toPage(rows, query.limit, (t) => t.target_id, (t) => targetView(t));
+    },
+  });
+}

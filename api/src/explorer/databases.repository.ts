@@ -1,0 +1,78 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, MetricKind } from '@logstag/store';
+
+type Db = Kysely<Database>;
+export type Resolution = 'raw' | '1m' | '1h';
+
+export async function findTarget(db: Db, organizationId: string, targetId: string) {
+  return db.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('target_id', '=', targetId).executeTakeFirst();
+}
+
+export interface InventoryFilter {
+  engine?: string | undefined;
+  status?: string | undefined;
+  afterTargetId?: string | undefined;
+}
+
+export async function listTargets(db: Db, organizationId: string, filter: InventoryFilter, limit: number) {
+  let q = db.selectFrom('targets').selectAll().where('organization_id', '=', organizationId);
+  if (filter.engine) q = q.where('engine', '=', filter.engine);
+  if (filter.status) q = q.where('status', '=', filter.status as 'ok');
+  if (filter.afterTargetId !== undefined) q = q.where('target_id', '>', filter.afterTargetId);
+  return q.orderBy('target_id').limit(limit).execute();
+}
+
+export async function listSeries(db: Db, organizationId: string, targetId: string, prefix: string | undefined, after: [string, string] | undefined, limit: number) {
+  let q = db
+    .selectFrom('metric_series')
+    .select(['metric', 'labels_key', 'labels', 'kind', 'first_ts', 'last_ts', 'last_value'])
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId);
+  if (prefix) q = q.where(sql<boolean>`starts_with(metric, ${prefix})`);
+  if (after) q = q.where(sql<boolean>`(metric, labels_key) > (${after[0]}, ${after[1]})`);
+  return q.orderBy('metric').orderBy('labels_key').limit(limit).execute();
+}
+
+export async function seriesKind(db: Db, organizationId: string, targetId: string, metric: string): Promise<MetricKind | undefined> {
+  const r = await db
+    .selectFrom('metric_series')
+    .select('kind')
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId)
+    .where('metric', '=', metric)
+    .limit(1)
+    .executeTakeFirst();
+  return r?.kind;
+}
+
+export interface BucketRow {
+  labels_key: string;
+  bucket: Date;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * One metric's buckets of `stepSeconds` from the table of the chosen resolution, every label set or one. Buckets are
+ * aligned on the epoch so a chart does not shift as the range slides.
+ */
+export async function metricBuckets(
+  db: Db,
+  where: { organizationId: string; targetId: string; metric: string; labelsKey?: string | undefined; from: Date; to: Date },
+  resolution: Resolution,
+  stepSeconds: number,
+): Promise<BucketRow[]> {
+  const bucket = sql<Date>`to_timestamp(floor(extract(epoch from ts) / ${stepSeconds}) * ${stepSeconds})`;
+  const labels = where.labelsKey === undefined ? sql`true` : sql`labels_key = ${where.labelsKey}`;
+  const scope = sql`organization_id = ${where.organizationId} and target_id = ${where.targetId} and metric = ${where.metric}
+    and ts >= ${where.from} and ts < ${where.to} and ${labels}`;
+  const query =
+    resolution === 'raw'
+      ? sql<BucketRow>`select labels_key, ${bucket} as bucket, sum(value) as sum, count(*)::int as count, min(value) as min, max(value) as max
+          from metric_points where ${scope} group by 1, 2 order by 1, 2`
+      : sql<BucketRow>`select labels_key, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, min(min) as min, max(max) as max
+          from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} where ${scope} group by 1, 2 order by 1, 2`;
+  return (await query.execute(db)).rows;
+}

@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '@logstag/activities';
+import type { Database, MetricKind, TargetAssetRow } from '@logstag/store';
+import { ApiError } from '../http/api-error';
+import { findTarget, metricBuckets, seriesKind, type Resolution } from './databases.repository';
+
+const HOUR = 3_600_000;
+/** A target that has sent nothing for this long is shown as stale, whatever its last status said. */
+export const STALE_AFTER_MS = 5 * 60_000;
+
+export function targetView(t: TargetAssetRow, now = Date.now()) {
+  const lastSeen = t.last_seen ? t.last_seen.toISOString() : null;
+  const stale = !t.last_seen || now - t.last_seen.getTime() > STALE_AFTER_MS;
+  return {
+    targetId: t.target_id,
+    engine: t.engine,
+    version: t.version,
+    agentId: t.agent_id,
+    tags: t.tags,
+    status: t.status,
+    health: t.status === 'failing' ? 'failing' : stale ? 'stale' : t.status === 'ok' ? 'healthy' : 'unknown',
+    lastSeen,
+    lastPayloads: t.last_payloads,
+    errors: t.last_errors,
+  };
+}
+
+export async function requireTarget(db: Kysely<Database>, organizationId: string, targetId: string): Promise<TargetAssetRow> {
+  const t = await findTarget(db, organizationId, targetId);
+  // Another organization's target answers exactly like a missing one.
+  if (!t) throw new ApiError(404, 'not_found', `no target ${targetId}`);
+  return t;
+}
+
+/**
+ * The coarsest table that still has the data and is not coarser than the step: raw under a minute, minute rollups
+ * under an hour, hour rollups beyond; a range reaching past a tier's retention moves to the next tier.
+ */
+export function chooseResolution(from: Date, stepSeconds: number, now = Date.now(), policy: RetentionPolicy = DEFAULT_RETENTION): Resolution {
+  const age = now - from.getTime();
+  if (stepSeconds >= 3600 || age > policy.rollup1mHours * HOUR) return '1h';
+  if (stepSeconds >= 60 || age > policy.rawHours * HOUR) return '1m';
+  return 'raw';
+}
+
+/** A default step giving about 300 points, at least 10 s. */
+export function defaultStep(from: Date, to: Date): number {
+  return Math.max(10, Math.ceil((to.getTime() - from.getTime()) / 1000 / 300));
+}
+
+export async function metricSeries(
+  db: Kysely<Database>,
+  q: { organizationId: string; targetId: string; metric: string; labels?: Record<string, string> | undefined; from: Date; to: Date; step?: number | undefined },
+) {
+  const step = q.step ?? defaultStep(q.from, q.to);
+  const resolution = chooseResolution(q.from, step);
+  const kind: MetricKind | undefined = await seriesKind(db, q.organizationId, q.targetId, q.metric);
+  if (!kind) throw new ApiError(404, 'not_found', `target ${q.targetId} has no metric ${q.metric}`);
+  const labelsKey = q.labels ? JSON.stringify(Object.fromEntries(Object.keys(q.labels).sort().map((k) => [k, q.labels?.[k]]))) : undefined;
+  const rows = await metricBuckets(db, { ...q, labelsKey }, resolution, step);
+  const series = new Map<string, { labels: Record<string, string>; points: unknown[] }>();
+  for (const r of rows) {
+    const s = series.get(r.labels_key) ?? { labels: JSON.parse(r.labels_key) as Record<string, string>, points: [] };
+    s.points.push({
+      ts: r.bucket.toISOString(),
+      avg: r.count ? r.sum / r.count : null,
+      min: r.min,
+      max: r.max,
+      sum: r.sum,
+      count: r.count,
+      // Deltas are amounts per collection: their sum over the bucket divided by its width is a rate per second.
+      ...(kind === 'delta' ? { ratePerSecond: r.sum / step } : {}),
+    });
+    series.set(r.labels_key, s);
+  }
+  return { targetId: q.targetId, metric: q.metric, kind, resolution, stepSeconds: step, from: q.from.toISOString(), to: q.to.toISOString(), series: [...series.values()] };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ApiError } from '../http/api-error';
+import { paginationQuery } from '../http/pagination';
+
+/** Names chosen by customers (target ids): the same rule as the payload schema. */
+export const targetParams = z.object({ targetId: z.string().min(1).max(128).regex(/^[\p{L}\p{N}._:@/ -]+$/u, 'not a target id') });
+
+const HOUR = 3_600_000;
+const MAX_RANGE_MS = 31 * 24 * HOUR;
+
+export const rangeFields = {
+  from: z.coerce.date().optional().describe('start (ISO 8601); default: `to` minus one hour'),
+  to: z.coerce.date().optional().describe('end (ISO 8601); default: now'),
+};
+
+/** `from`/`to` with their defaults (the last hour). */
+export function resolveRange(q: { from?: Date | undefined; to?: Date | undefined }): { from: Date; to: Date } {
+  const to = q.to ?? new Date();
+  return { from: q.from ?? new Date(to.getTime() - HOUR), to };
+}
+
+/** A query schema with a range: from before to, at most 31 days. */
+export function withRange<S extends z.ZodRawShape>(shape: S) {
+  return z.object({ ...rangeFields, ...shape }).superRefine((q, ctx) => {
+    const { from, to } = resolveRange(q as { from?: Date; to?: Date });
+    if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must be before to' });
+    else if (to.getTime() - from.getTime() > MAX_RANGE_MS) ctx.addIssue({ code: 'custom', path: ['from'], message: 'the range may span at most 31 days' });
+  });
+}
+
+export const stepField = z.coerce.number().int().min(10).max(86_400).optional().describe('bucket width in seconds; default: range / 300');
+export const atField = z.coerce.date().optional().describe('time point (ISO 8601); default: now');
+export { paginationQuery };
+
+/** A cursor this API issued (base64url JSON); anything else is a 400, never a 500. */
+export function decodeJsonCursor<T>(cursor: string | undefined, valid: (v: unknown) => v is T): T | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (valid(v)) return v;
+  } catch {
+    // reported below
+  }
+  throw new ApiError(400, 'validation_failed', 'cursor is not one this API issued');
+}
+
+export const isStringPair = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string');
+export const isNonNegativeInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;

@@ -1,0 +1,215 @@
+// Recorded agent payloads of every engine go through POST /v1/ingest and the real Temporal worker, then come back out
+// of each explorer endpoint with the values the agent sent; tenant isolation, retention and rollups on both stores.
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TASK_QUEUE } from '@logstag/temporal/constants';
+import { signedIn, type ApiClient } from './accounts-client';
+import { postPayload, seedOrganization, startTestContext, waitFor, type SeededOrganization, type StoreBackend, type TestContext } from './context';
+
+type Body = Record<string, any>;
+const ENGINES = ['heartbeat', 'postgresql', 'mysql', 'redis', 'mongodb'];
+const recorded: Body[] = ENGINES.flatMap((e) =>
+  readFileSync(new URL(`./fixtures/${e}.jsonl`, import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Body),
+);
+// The recordings keep their relative timing, rebased so the newest is a minute ago: ranges, retention and the
+// explorers' "now" then mean the same thing whenever the suite runs.
+const newest = Math.max(...recorded.map((p) => Date.parse(p.collectedAt)));
+const shift = Date.now() - 60_000 - newest;
+const payloads: Body[] = recorded.map((p) => ({ ...p, collectedAt: new Date(Date.parse(p.collectedAt) + shift).toISOString() }));
+const of = (engine: string, category: string) => payloads.filter((p) => p.engine === engine && p.category === category);
+const iso = (ms: number) => new Date(ms).toISOString();
+const FROM = iso(Math.min(...payloads.map((p) => Date.parse(p.collectedAt))) - 60_000);
+const TO = iso(Date.now());
+const range = `from=${FROM}&to=${TO}`;
+
+describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested agent payloads (%s store)', (backend) => {
+  let ctx: TestContext;
+  let orgA: SeededOrganization;
+  let a: ApiClient;
+  let b: ApiClient;
+
+  beforeAll(async () => {
+    ctx = await startTestContext(backend);
+    orgA = await seedOrganization(ctx, 'A');
+    const orgB = await seedOrganization(ctx, 'B');
+    a = await signedIn(ctx, orgA.ownerEmail, orgA.ownerPassword);
+    b = await signedIn(ctx, orgB.ownerEmail, orgB.ownerPassword);
+    for (const p of payloads) {
+      const res = await postPayload(ctx.url, p, { gzip: true, key: orgA.agentKey });
+      expect(res.status).toBe(202);
+    }
+    const ids = payloads.map((p) => p.id as string);
+    await waitFor(
+      async () => {
+        const r = await ctx.app.store.db.selectFrom('payloads').select(({ fn }) => fn.countAll<number>().as('n')).where('id', 'in', ids).where('status', '=', 'stored').executeTakeFirstOrThrow();
+        return Number(r.n) === ids.length;
+      },
+      120_000,
+      'every payload stored',
+    );
+  }, 240_000);
+  afterAll(async () => {
+    await ctx?.stop();
+  });
+
+  it('lists the four targets with engine, version, tags, status and last seen', async () => {
+    const res = await a.get('/api/explorer/databases?limit=3');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((t: any) => t.targetId)).toEqual(['maria-shop', 'mongo-wire', 'pg-shop']);
+    const next = await a.get(`/api/explorer/databases?limit=3&cursor=${res.body.nextCursor}`);
+    expect(next.body.items.map((t: any) => t.targetId)).toEqual(['redis-cache']);
+    const pg = res.body.items[2];
+    const lastPg = of('postgresql', 'schema').concat(of('postgresql', 'runtime'), of('postgresql', 'workload'), of('postgresql', 'operational'));
+    expect(pg).toMatchObject({ engine: 'postgresql', version: lastPg[0]!.data.server.version, tags: { env: 'test', team: 'shop' }, status: 'ok', health: 'healthy' });
+    expect(pg.lastSeen).toBe(iso(Math.max(...lastPg.map((p) => Date.parse(p.collectedAt)))));
+  });
+
+  it('returns connections used per bucket equal to what the agent reported', async () => {
+    const runtime = of('postgresql', 'runtime');
+    const res = await a.get(`/api/explorer/databases/pg-shop/series?metric=connections.used&${range}&step=10`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ kind: 'gauge', resolution: 'raw', stepSeconds: 10 });
+    const points = res.body.series[0].points;
+    expect(points.reduce((s: number, p: any) => s + p.count, 0)).toBe(runtime.length);
+    expect(points.reduce((s: number, p: any) => s + p.sum, 0)).toBe(runtime.reduce((s, p) => s + p.data.connections.total, 0));
+  });
+
+  it('sums MariaDB commits and Redis commands as deltas with a rate', async () => {
+    const res = await a.get(`/api/explorer/databases/redis-cache/series?metric=ops.total&${range}&step=60`);
+    expect(res.status).toBe(200);
+    // A 60 s step asks for minute rollups; the retention job has not run yet, so build them as it would.
+    const expected = of('redis', 'workload').reduce((s, p) => s + (p.data.stats?.total_commands_processed ?? 0), 0);
+    const total = (r: any) => r.body.series.flatMap((s: any) => s.points).reduce((x: number, p: any) => x + p.sum, 0);
+    await ctx.temporal.client.workflow.execute('retentionWorkflow', { taskQueue: TASK_QUEUE, workflowId: `retention-test-${backend}-${Date.now()}`, args: [{ rawHours: 72, rollup1mHours: 336, rollup1hHours: 9600, activityHours: 48, queryStatsHours: 720 }] });
+    const rolled = await a.get(`/api/explorer/databases/redis-cache/series?metric=ops.total&${range}&step=60`);
+    expect(rolled.body).toMatchObject({ kind: 'delta', resolution: '1m' });
+    expect(total(rolled)).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+    const point = rolled.body.series[0].points[0];
+    expect(point.ratePerSecond).toBeCloseTo(point.sum / 60);
+    const metrics = await a.get('/api/explorer/databases/maria-shop/metrics?prefix=transactions.&limit=10');
+    expect(metrics.body.items.map((m: any) => m.metric)).toEqual(['transactions.commits', 'transactions.rollbacks']);
+  });
+
+  it('shows sessions at a time point and the blocking tree of the recorded lock wait', async () => {
+    const snap = of('postgresql', 'runtime').find((p) => p.data.blocking_tree?.length)!;
+    const at = encodeURIComponent(snap.collectedAt);
+    const sessions = await a.get(`/api/explorer/activity/pg-shop/sessions?at=${at}&limit=200`);
+    expect(sessions.body.snapshotTs).toBe(snap.collectedAt);
+    expect(sessions.body.total).toBe(snap.data.sessions.length);
+    const blocking = await a.get(`/api/explorer/activity/pg-shop/blocking?at=${at}`);
+    const root = snap.data.blocking_tree[0];
+    expect(blocking.body.tree).toEqual([{ id: String(root.pid), waiters: [{ id: String(root.waiters[0].pid), waiters: [] }] }]);
+    expect(blocking.body.sessions.map((s: any) => s.id).sort()).toEqual([String(root.pid), String(root.waiters[0].pid)].sort());
+  });
+
+  it('breaks down waits over a range and shows connections against the limit', async () => {
+    const waits = await a.get(`/api/explorer/activity/pg-shop/waits?${range}`);
+    expect(waits.body.snapshots).toBe(of('postgresql', 'runtime').length);
+    const lockSamples = of('postgresql', 'runtime').reduce((n, p) => n + p.data.sessions.filter((s: any) => s.wait_event_type === 'Lock').length, 0);
+    expect(waits.body.waits.filter((w: any) => w.waitType === 'Lock').reduce((n: number, w: any) => n + w.samples, 0)).toBe(lockSamples);
+    expect(lockSamples).toBeGreaterThan(0);
+    const conns = await a.get(`/api/explorer/activity/pg-shop/connections?${range}&step=10`);
+    const last = of('postgresql', 'runtime').at(-1)!;
+    expect(conns.body.latest).toMatchObject({ used: last.data.connections.total, max: last.data.connections.max_connections });
+    expect(conns.body.max.every((p: any) => p.max === last.data.connections.max_connections)).toBe(true);
+  });
+
+  it('ranks statements and returns one statement with its series', async () => {
+    const top = await a.get(`/api/explorer/queries/pg-shop/top?${range}&orderBy=calls&limit=5`);
+    expect(top.status).toBe(200);
+    const calls = new Map<string, number>();
+    for (const p of of('postgresql', 'workload')) {
+      for (const s of p.data.statements ?? []) calls.set(`${s.datname}/${s.queryid}`, (calls.get(`${s.datname}/${s.queryid}`) ?? 0) + s.calls);
+    }
+    const best = [...calls.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]!;
+    expect(top.body.items[0]).toMatchObject({ fingerprint: best[0], calls: best[1] });
+    const one = await a.get(`/api/explorer/queries/pg-shop/query?fingerprint=${encodeURIComponent(best[0])}&${range}`);
+    expect(one.body.totals.calls).toBe(best[1]);
+    expect(typeof one.body.text).toBe('string');
+    const redisTop = await a.get(`/api/explorer/queries/redis-cache/top?${range}&orderBy=totalTime`);
+    expect(redisTop.body.items.length).toBeGreaterThan(0);
+  });
+
+  it('shows the schema with index flags and the created index in the change timeline', async () => {
+    const indexes = await a.get('/api/explorer/schema/pg-shop/objects?type=index');
+    expect(indexes.body.items.map((i: any) => i.name)).toContain('logstag_fixture_shop.public.orders_placed_at_idx');
+    const created = indexes.body.items.find((i: any) => i.name.endsWith('orders_placed_at_idx'));
+    expect(created.flags).toMatchObject({ invalid: false, duplicate: false });
+    const changes = await a.get(`/api/explorer/schema/pg-shop/changes?${range}&kind=schema`);
+    expect(changes.body.items.map((c: any) => [c.objectType, c.objectName, c.change])).toEqual([['index', 'logstag_fixture_shop.public.orders_placed_at_idx', 'added']]);
+    const perms = await a.get('/api/explorer/schema/maria-shop/permissions?type=user');
+    expect(perms.body.items.map((p: any) => p.name)).toContain(`${of('mysql', 'operational')[0]!.data.accounts[0].user}@${of('mysql', 'operational')[0]!.data.accounts[0].host}`);
+    const mongo = await a.get('/api/explorer/schema/mongo-wire/objects?type=collection');
+    expect(mongo.body.items.map((c: any) => c.name).sort()).toEqual(of('mongodb', 'schema')[0]!.data.collections.map((c: any) => `${c.db}.${c.name}`).sort());
+  });
+
+  it('lists hosts, agents and targets with health', async () => {
+    const hb = payloads.find((p) => p.kind === 'heartbeat')!;
+    const hosts = await a.get('/api/explorer/assets/hosts');
+    expect(hosts.body.items).toEqual([expect.objectContaining({ hostname: hb.host.hostname, agentId: hb.agentId, health: 'online' })]);
+    const agents = await a.get('/api/explorer/assets/agents');
+    expect(agents.body.items).toEqual([expect.objectContaining({ agentId: hb.agentId, version: hb.host.agentVersion, lastHeartbeat: hb.collectedAt })]);
+    const targets = await a.get('/api/explorer/assets/targets');
+    expect(targets.body.items.map((t: any) => [t.targetId, t.health])).toEqual([
+      ['maria-shop', 'healthy'],
+      ['mongo-wire', 'healthy'],
+      ['pg-shop', 'healthy'],
+      ['redis-cache', 'healthy'],
+    ]);
+  });
+
+  it("never shows one organization's data to another", async () => {
+    expect((await b.get('/api/explorer/databases')).body.items).toEqual([]);
+    expect((await b.get('/api/explorer/assets/hosts')).body.items).toEqual([]);
+    for (const path of [
+      `/api/explorer/databases/pg-shop/series?metric=connections.used&${range}`,
+      '/api/explorer/activity/pg-shop/sessions',
+      `/api/explorer/queries/pg-shop/top?${range}`,
+      '/api/explorer/schema/pg-shop/objects',
+    ]) {
+      const res = await b.get(path);
+      expect(res.status, path).toBe(404);
+    }
+    const anonymous = await fetch(`${ctx.url}/api/explorer/databases`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('validates inputs with 400 and the failing field', async () => {
+    const res = await a.get('/api/explorer/databases/pg-shop/series?metric=connections.used&from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues[0].path).toBe('from');
+    expect((await a.get('/api/explorer/queries/pg-shop/top?orderBy=bogus')).status).toBe(400);
+    expect((await a.get('/api/explorer/activity/pg-shop/sessions?cursor=notours')).status).toBe(400);
+  });
+
+  it('publishes an OpenAPI document listing every explorer route', async () => {
+    const res = await fetch(`${ctx.url}/api/openapi.json`);
+    const doc = (await res.json()) as any;
+    expect(doc.openapi).toMatch(/^3\./);
+    const routes = ctx.app.store && Object.keys(doc.paths);
+    expect(routes).toEqual(expect.arrayContaining(['/api/explorer/databases', '/api/explorer/databases/{targetId}/series', '/api/explorer/activity/{targetId}/blocking', '/api/explorer/queries/{targetId}/top', '/api/explorer/schema/{targetId}/changes', '/api/explorer/assets/agents']));
+    expect(routes).toHaveLength(15);
+    expect(doc.paths['/api/explorer/queries/{targetId}/top'].get.parameters.map((p: any) => p.name)).toEqual(['targetId', 'from', 'to', 'orderBy', 'limit', 'cursor']);
+  });
+
+  it('retention drops expired partitions and nothing else', async () => {
+    const db = ctx.app.store.db;
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    for (const t of ['metric_points', 'metric_rollup_1m', 'activity_snapshots']) await sql`select logstag_ensure_partitions(${t}, ${old}::date, 1)`.execute(db);
+    await db.insertInto('metric_points').values({ organization_id: orgA.organizationId, target_id: 'pg-shop', metric: 'old', labels_key: '{}', ts: `${old}T12:00:00Z`, value: 1 }).execute();
+    const before = await db.selectFrom('metric_points').select(({ fn }) => fn.countAll<number>().as('n')).where('metric', '!=', 'old').executeTakeFirstOrThrow();
+    const result = await ctx.temporal.client.workflow.execute('retentionWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `retention-drop-${backend}-${Date.now()}`,
+      args: [{ rawHours: 72, rollup1mHours: 336, rollup1hHours: 9600, activityHours: 48, queryStatsHours: 720 }],
+    });
+    const day = old.replaceAll('-', '');
+    expect((result as any).dropped).toEqual([`activity_snapshots_p${day}`, `metric_points_p${day}`]);
+    const { rows } = await sql<{ name: string }>`select relname as name from pg_class where relname = ${`metric_rollup_1m_p${day}`}`.execute(db);
+    expect(rows).toHaveLength(1);
+    const after = await db.selectFrom('metric_points').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+});
