@@ -4,7 +4,7 @@ import type { Role } from '@logstag/store';
 import { ROLES, roleHas } from '../src/auth/permissions';
 import { ApiClient, signedIn, type ApiResponse } from './accounts-client';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
-import { collectionPayload, postPayload, startTestContext, type StoreBackend, type TestContext } from './context';
+import { collectionPayload, postPayload, startTestContext, waitFor, type StoreBackend, type TestContext } from './context';
 import { registeredRoutes, type RegisteredRoute } from './isolation-routes';
 
 /**
@@ -18,20 +18,35 @@ const VALID_BODIES: Record<string, unknown> = {
 };
 
 /** The only routes reachable without a session. Adding one is a security decision: make it here, visibly. */
-const PUBLIC_ROUTES = ['POST /api/session', 'GET /api/setup', 'POST /api/setup', 'POST /api/invitations/accept'];
+// GET /api/openapi.json describes the API's shape and holds no tenant data.
+const PUBLIC_ROUTES = ['POST /api/session', 'GET /api/setup', 'POST /api/setup', 'POST /api/invitations/accept', 'GET /api/openapi.json'];
+
+/** Query strings that pass validation, for routes that validate their query before they look the object up. */
+const VALID_QUERIES: Record<string, string> = {
+  'GET /api/explorer/databases/:targetId/series': '?metric=connections.total',
+  'GET /api/explorer/queries/:targetId/query': '?fingerprint=0123456789abcdef',
+};
 
 const routeKey = (r: RegisteredRoute) => `${r.method} ${r.path}`;
 const hasBody = (method: string) => !['GET', 'HEAD', 'DELETE'].includes(method);
 
-/** The collection a path parameter indexes: the segment before it (`/api/agent-keys/:id` → `agent-keys`). */
-function collectionsOf(path: string): string[] {
-  const segments = path.split('/');
-  return segments.flatMap((s, i) => (s.startsWith(':') ? [segments[i - 1] ?? ''] : []));
+/**
+ * What a path parameter refers to: its own name when that is specific (`:targetId` → `targetId`), else the collection
+ * segment before it (`/api/agent-keys/:id` → `agent-keys`).
+ */
+function kindOf(segments: string[], i: number): string {
+  const name = segments[i]?.slice(1) ?? '';
+  return name === 'id' ? (segments[i - 1] ?? '') : name;
 }
 
-function fillPath(path: string, idFor: (collection: string) => string): string {
+function paramKindsOf(path: string): string[] {
   const segments = path.split('/');
-  return segments.map((s, i) => (s.startsWith(':') ? encodeURIComponent(idFor(segments[i - 1] ?? '')) : s)).join('/');
+  return segments.flatMap((s, i) => (s.startsWith(':') ? [kindOf(segments, i)] : []));
+}
+
+function fillPath(path: string, idFor: (kind: string) => string): string {
+  const segments = path.split('/');
+  return segments.map((s, i) => (s.startsWith(':') ? encodeURIComponent(idFor(kindOf(segments, i))) : s)).join('/');
 }
 
 describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the role matrix over every registered route (%s store)', (backend) => {
@@ -50,8 +65,11 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     b = await orgWithRoles(ctx, 'Org B');
     const invitation = await b.clients.owner.post('/api/invitations', { email: `pending-${randomUUID()}@example.com`, role: 'member' });
     const bTarget = `b-only-${randomUUID().slice(0, 8)}`;
-    expect((await postPayload(ctx.url, collectionPayload({ targetId: bTarget }), { key: b.agentKey })).status).toBe(202);
-    foreign = { users: b.userIds.member, 'agent-keys': b.agentKeyId, invitations: invitation.body.invitation.id, targets: bTarget };
+    const bPayload = collectionPayload({ targetId: bTarget });
+    expect((await postPayload(ctx.url, bPayload, { key: b.agentKey })).status).toBe(202);
+    // Normalized into the explorer tables before anyone looks: B's target must really exist for the 404s to mean anything.
+    await waitFor(async () => (await ctx.app.store.db.selectFrom('payloads').select('status').where('id', '=', bPayload.id).executeTakeFirst())?.status === 'stored', 30_000, 'B payload stored');
+    foreign = { users: b.userIds.member, 'agent-keys': b.agentKeyId, invitations: invitation.body.invitation.id, targetId: bTarget };
     const bKey = (await b.clients.owner.get(`/api/agent-keys/${b.agentKeyId}`)).body;
     markers = [b.organizationId, ...Object.values(b.userIds), ...Object.values(b.emails), b.agentKeyId, bKey.prefix, invitation.body.invitation.id, bTarget, 'Org B'];
     routes = registeredRoutes(ctx.app.express).filter((r) => r.path.startsWith('/api/'));
@@ -121,15 +139,18 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     const withIds = routes.filter((r) => r.path.includes('/:'));
     expect(withIds.length).toBeGreaterThan(0);
     for (const r of withIds) {
-      for (const c of collectionsOf(r.path)) expect(foreign[c], `no foreign fixture for "${c}" (${routeKey(r)}): add one in beforeAll`).toBeDefined();
+      for (const c of paramKindsOf(r.path)) expect(foreign[c], `no foreign fixture for "${c}" (${routeKey(r)}): add one in beforeAll`).toBeDefined();
       for (const role of ROLES) {
         if (r.access?.kind === 'permission' && !roleHas(role, r.access.permission)) continue; // 403 whatever the id
         const body = hasBody(r.method) ? (VALID_BODIES[routeKey(r)] ?? {}) : undefined;
-        const res = await a.clients[role].request(r.method, fillPath(r.path, (c) => foreign[c] ?? ''), body);
+        const query = VALID_QUERIES[routeKey(r)] ?? '';
+        const url = `${fillPath(r.path, (c) => foreign[c] ?? '')}${query}`;
+        const res = await a.clients[role].request(r.method, url, body);
         const label = `${role} ${routeKey(r)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
         expect(res.status, label).toBe(404);
         expect(res.body.error.code, label).toBe('not_found');
-        for (const m of markers) expect(JSON.stringify(res.body), label).not.toContain(m);
+        // Echoing the id the caller sent is fine; anything else of B's is a leak.
+        for (const m of markers.filter((x) => !url.includes(encodeURIComponent(x)))) expect(JSON.stringify(res.body), label).not.toContain(m);
       }
     }
     expect(await snapshotOfB()).toEqual(before);
