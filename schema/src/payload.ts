@@ -71,10 +71,23 @@ export const hostFactsSchema = z.object({
 });
 export type HostFacts = z.infer<typeof hostFactsSchema>;
 
+/**
+ * The agent's on-disk spool at heartbeat time: a growing backlog means the agent cannot reach the server (or is being
+ * throttled), and a non-zero drop count means data was lost to the spool's size or age cap since the previous heartbeat.
+ */
+export const spoolStatsSchema = z.object({
+  backlogPayloads: z.number().int().nonnegative(),
+  backlogBytes: z.number().int().nonnegative(),
+  droppedSinceLast: z.number().int().nonnegative(),
+});
+export type SpoolStats = z.infer<typeof spoolStatsSchema>;
+
 export const heartbeatPayloadSchema = z.object({
   ...envelopeFields,
   kind: z.literal('heartbeat'),
   host: hostFactsSchema,
+  /** Optional: agents older than this field, and `collect --dry-run` (which has no spool), leave it out. */
+  spool: spoolStatsSchema.optional(),
   targets: z
     .array(z.object({ targetId: nameSchema, engine: engineSchema, tags: z.record(z.string(), z.string()).default({}) }))
     .max(1000)

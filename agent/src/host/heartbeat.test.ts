@@ -25,5 +25,17 @@ describe('heartbeat', () => {
     expect(parsed.host.disks.map((d) => d.path)).toEqual(['/', spoolDir]);
     expect(parsed.host.disks[0]!.totalBytes).toBeGreaterThan(parsed.host.disks[0]!.freeBytes);
     expect(parsed.targets).toEqual([{ targetId: 'cache', engine: 'redis', tags: { env: 'prod' } }]);
+    // A dry run has no spool: the heartbeat leaves the field out rather than claiming an empty one.
+    expect(parsed.spool).toBeUndefined();
+  });
+
+  it('carries the spool stats it is given, and the schema still accepts a heartbeat from an agent without them', async () => {
+    const config = parseConfig(`agent_id: hb-agent\ntargets:\n  - { name: cache, engine: redis, host: h }\n`, 'c.yaml', {});
+    const spool = { backlogPayloads: 3, backlogBytes: 4096, droppedSinceLast: 2 };
+    const hb = heartbeatPayloadSchema.parse(await buildHeartbeat(config, new Date(), spool));
+    expect(hb.spool).toEqual(spool);
+    const { spool: _omitted, ...older } = hb;
+    expect(heartbeatPayloadSchema.safeParse(older).success).toBe(true);
+    expect(heartbeatPayloadSchema.safeParse({ ...hb, spool: { ...spool, backlogPayloads: -1 } }).success).toBe(false);
   });
 });

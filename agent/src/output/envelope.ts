@@ -7,6 +7,7 @@ import {
   type HostFacts,
   type Payload,
   type PayloadInput,
+  type SpoolStats,
 } from '@logstag/schema';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -50,6 +51,7 @@ export interface HeartbeatEnvelopeInput {
   collectedAt: Date;
   host: HostFacts;
   targets: Array<{ targetId: string; engine: Engine; tags: Record<string, string> }>;
+  spool?: SpoolStats;
 }
 
 export function buildHeartbeatPayload(input: HeartbeatEnvelopeInput): Payload {
@@ -62,6 +64,7 @@ export function buildHeartbeatPayload(input: HeartbeatEnvelopeInput): Payload {
     replayed: false,
     host: input.host,
     targets: input.targets,
+    ...(input.spool ? { spool: input.spool } : {}),
   });
 }
 

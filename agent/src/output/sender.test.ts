@@ -191,6 +191,23 @@ describe('Spool caps', () => {
     expect(readdirSync(dir)[0]).toMatch(/000000000002\.json\.gz$/);
   });
 
+  it('reports the backlog and the payloads dropped since the previous report, each drop once, for the heartbeat', async () => {
+    const { sender, spool } = await setup(await closedPortUrl(), { maxBytes: 1024 });
+    expect(sender.takeSpoolStats()).toEqual({ backlogPayloads: 0, backlogBytes: 0, droppedSinceLast: 0 });
+    for (let i = 0; i < 8; i++) await sender.deliver(payload(i));
+    const first = sender.takeSpoolStats();
+    expect(first.backlogPayloads).toBe(spool.count);
+    expect(first.backlogPayloads).toBeGreaterThan(0);
+    expect(first.backlogBytes).toBe(spool.bytes);
+    expect(first.backlogBytes).toBeLessThanOrEqual(1024);
+    // 8 spooled, the cap keeps only some: the rest were dropped, and the report accounts for every one.
+    expect(first.droppedSinceLast).toBe(8 - first.backlogPayloads);
+    expect(sender.takeSpoolStats()).toEqual({ ...first, droppedSinceLast: 0 });
+    await sender.deliver(payload(9));
+    const third = sender.takeSpoolStats();
+    expect(third.droppedSinceLast).toBe(first.backlogPayloads + 1 - third.backlogPayloads);
+  });
+
   it('reports payloads dropped by the cap in the log', async () => {
     const { sender, logger } = await setup(await closedPortUrl(), { maxBytes: 1024 });
     for (let i = 0; i < 8; i++) await sender.deliver(payload(i));

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_COMPRESSED_PAYLOAD_BYTES, type Payload } from '@logstag/schema';
+import { MAX_COMPRESSED_PAYLOAD_BYTES, type Payload, type SpoolStats } from '@logstag/schema';
 import pRetry from 'p-retry';
 import { gzipPayload, type IngestClient } from './ingest-client';
 import { RejectedPayloadError, RetryableSendError, UnauthorizedError } from './send-errors';
@@ -53,6 +53,8 @@ export class Sender {
   /** Earliest time the replayer may try again (Retry-After, backoff). */
   private notBefore = 0;
   private replayLoop: Promise<void> | undefined;
+  /** stats.droppedBySpoolCap at the last takeSpoolStats(). */
+  private droppedReported = 0;
   readonly stats: SenderStats = { sent: 0, spooled: 0, replayed: 0, rejected: 0, droppedBySpoolCap: 0 };
 
   constructor(private readonly options: SenderOptions) {
@@ -67,6 +69,17 @@ export class Sender {
       // A replayer that died would leave the backlog on disk forever; say so loudly (the next start resumes it).
       this.options.logger.error({ err }, 'spool replay stopped');
     });
+  }
+
+  /**
+   * The spool as the heartbeat reports it: backlog now, and payloads the caps dropped since the previous call (each
+   * drop is counted once, so consecutive heartbeats add up to the total lost).
+   */
+  takeSpoolStats(): SpoolStats {
+    this.reportDropped();
+    const dropped = this.stats.droppedBySpoolCap - this.droppedReported;
+    this.droppedReported = this.stats.droppedBySpoolCap;
+    return { backlogPayloads: this.options.spool.count, backlogBytes: this.options.spool.bytes, droppedSinceLast: dropped };
   }
 
   /** Hands a payload over without waiting: a collection never waits for the network. */

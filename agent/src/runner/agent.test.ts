@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { payloadSchema } from '@logstag/schema';
+import { gunzipSync } from 'node:zlib';
+import { heartbeatPayloadSchema, payloadSchema } from '@logstag/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startIngestServer } from '../../test/ingest-test-server';
 import { collectorFactories } from '../collectors/index';
@@ -94,5 +95,42 @@ describe('the running agent (real Redis, real HTTP server)', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
     expect(files.every((f) => f.endsWith('.json.gz'))).toBe(true);
     expect(agent.sender.stats.sent).toBe(0);
+  });
+
+  it('reports the spool backlog in heartbeats, which arrive replayed once the server answers again', async () => {
+    const down = await startIngestServer();
+    await down.close();
+    const spoolDir = mkdtempSync(join(tmpdir(), 'logstag-run-'));
+    agent = await startAgent(config(down.url, spoolDir), collectorFactories, logger, { heartbeatIntervalMs: 500 });
+    // The first payloads retry for a few seconds before the sender declares the server down and spools; heartbeats
+    // taken after that see a backlog.
+    for (let i = 0; i < 150 && readdirSync(spoolDir).length === 0; i++) await sleep(100);
+    await sleep(1_500);
+    await agent.stop();
+    agent = undefined;
+    const spooledHeartbeats = readdirSync(spoolDir)
+      .map((f) => JSON.parse(gunzipSync(readFileSync(join(spoolDir, f))).toString()) as { kind: string })
+      .filter((p) => p.kind === 'heartbeat').length;
+    expect(spooledHeartbeats).toBeGreaterThanOrEqual(2);
+
+    const server = await startIngestServer();
+    try {
+      agent = await startAgent(config(server.url, spoolDir), collectorFactories, logger, { heartbeatIntervalMs: 500 });
+      const heartbeats = () => server.requests.filter((r) => r.body.kind === 'heartbeat').map((r) => heartbeatPayloadSchema.parse(r.body));
+      const done = () => heartbeats().filter((h) => h.replayed).length >= spooledHeartbeats && heartbeats().some((h) => !h.replayed);
+      for (let i = 0; i < 200 && !done(); i++) await sleep(100);
+      await agent.stop();
+      // Written while the server was down: each saw the payloads spooled before it (at least its predecessor's).
+      const replayed = heartbeats().filter((h) => h.replayed);
+      expect(replayed).toHaveLength(spooledHeartbeats);
+      expect(Math.max(...replayed.map((h) => h.spool?.backlogPayloads ?? 0))).toBeGreaterThan(0);
+      expect(Math.max(...replayed.map((h) => h.spool?.backlogBytes ?? 0))).toBeGreaterThan(0);
+      // Live heartbeats of the second run report the backlog as it drains (the first run's files were on disk at start).
+      const live = heartbeats().filter((h) => !h.replayed);
+      expect(live.length).toBeGreaterThanOrEqual(1);
+      expect(live[0]!.spool).toMatchObject({ backlogPayloads: expect.any(Number), droppedSinceLast: 0 });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -67,7 +67,7 @@ export async function startAgent(
     name: 'heartbeat',
     intervalMs: options.heartbeatIntervalMs ?? 60_000,
     run: async () => {
-      sender.submit(await buildHeartbeat(config));
+      sender.submit(await buildHeartbeat(config, new Date(), sender.takeSpoolStats()));
       logger.info({ ...sender.stats, spooled: spool.count, spoolBytes: spool.bytes }, 'heartbeat');
     },
   });
