@@ -5,14 +5,16 @@
  *       Validates the config and every target (reachable, version, authentication, privileges, extensions).
  *       One line per target and check, with the exact SQL/command that fixes a gap. Exit 0 only if all pass.
  *
- *   logstag-agent collect --once --dry-run --config logstag-agent.yaml [--category runtime|workload|operational|schema]
- *       Collects once and prints each payload as a JSON line on stdout; sends nothing. Logs go to stderr.
+ *   logstag-agent collect --once [--dry-run] --config logstag-agent.yaml [--category runtime|workload|operational|schema]
+ *       Collects once. With --dry-run, prints each payload as a JSON line on stdout and sends nothing; without it,
+ *       sends them (to the spool if the server cannot take them) and prints a summary. Logs go to stderr.
  *       Counters are a baseline on a first collection, so counter sections are left out, as `run` would.
  *
  *   logstag-agent run --config logstag-agent.yaml
  *       The long-running agent. SIGINT/SIGTERM stop it cleanly; payloads not yet sent go to the spool.
  *
- * Exit codes: 0 success, 1 a check or collection failed, 2 the config is invalid.
+ * Exit codes: 0 success, 1 a check or collection failed (or, when sending, a payload was refused or the API key was
+ * rejected), 2 the config is invalid (or `run`/sending without a server section).
  */
 import { CATEGORIES, type Category } from '@logstag/schema';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -25,6 +27,8 @@ import { createLogger } from './log/logger';
 import { startAgent } from './runner/agent';
 import { checkTargets, formatCheckLine } from './runner/check-targets';
 import { dryRun } from './runner/dry-run';
+import { describeSendOnce, sendOnce } from './runner/send-once';
+import { scrubSecrets } from './config/redact';
 
 const program = new Command()
   .name('logstag-agent')
@@ -54,19 +58,34 @@ program
 
 program
   .command('collect')
-  .description('collect once and print the payloads as JSON lines (with --dry-run, nothing is sent)')
+  .description('collect once and send the payloads (with --dry-run, print them as JSON lines and send nothing)')
   .addOption(configOption())
   .requiredOption('--once', 'collect each category once, then exit')
-  .requiredOption('--dry-run', 'print payloads on stdout instead of sending them')
+  .option('--dry-run', 'print payloads on stdout instead of sending them')
   .option('--category <category>', `only this category (${CATEGORIES.join(', ')})`, parseCategory)
   .addOption(logLevelOption('warn'))
-  .action(async (opts: { config: string; category?: Category; logLevel: string }) => {
+  .action(async (opts: { config: string; category?: Category; logLevel: string; dryRun?: boolean }) => {
     const config = readConfig(opts.config);
     const logger = createLogger({ level: opts.logLevel, secrets: config.secretValues });
-    const ok = await dryRun(config, collectorFactories, logger, {
-      ...(opts.category ? { categories: [opts.category] } : {}),
-      write: (line) => process.stdout.write(`${line}\n`),
-    });
+    const categories = opts.category ? { categories: [opts.category] } : {};
+    if (opts.dryRun) {
+      const ok = await dryRun(config, collectorFactories, logger, { ...categories, write: (line) => process.stdout.write(`${line}\n`) });
+      process.exit(ok ? 0 : 1);
+    }
+    if (!config.server) {
+      process.stderr.write(`${config.configPath}: sending needs a server section with url and api_key (or use --dry-run)\n`);
+      process.exit(2);
+    }
+    let summary: Awaited<ReturnType<typeof sendOnce>>;
+    try {
+      summary = await sendOnce(config, collectorFactories, logger, categories);
+    } catch (err) {
+      // e.g. the spool directory cannot be created: without it, a payload the server cannot take would be lost.
+      logger.fatal({ err }, 'cannot send');
+      process.exit(1);
+    }
+    const { ok, lines } = describeSendOnce(summary, config.server.url);
+    for (const line of lines) process.stdout.write(`${scrubSecrets(line, config.secretValues)}\n`);
     process.exit(ok ? 0 : 1);
   });
 

@@ -8,6 +8,7 @@ export { createLogger } from './log/logger';
 export { startAgent, type RunningAgent } from './runner/agent';
 export { checkTargets } from './runner/check-targets';
 export { dryRun } from './runner/dry-run';
+export { sendOnce, describeSendOnce, type SendOnceSummary } from './runner/send-once';
 export { collectOnce } from './runner/collect-once';
 export { obfuscateQueryText } from './privacy/obfuscate';
 export { shapeOfDocument } from './privacy/shape';

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { payloadSchema } from '@logstag/schema';
+import { gunzipSync } from 'node:zlib';
+import { heartbeatPayloadSchema, payloadSchema } from '@logstag/schema';
 import { describe, expect, it } from 'vitest';
+import { startIngestServer } from './ingest-test-server';
 
 const bin = fileURLToPath(new URL('../bin/logstag-agent.mjs', import.meta.url));
 const redis = new URL(process.env.LOGSTAG_TEST_REDIS_URL ?? 'redis://127.0.0.1:56379');
@@ -106,5 +108,92 @@ describe('logstag-agent CLI', () => {
     expect(r.stderr).not.toContain(SECRET);
     const spool = join(config, '..', 'spool');
     expect(readdirSync(spool).filter((f) => f.endsWith('.json.gz')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  describe('collect --once without --dry-run sends through the sender and spool', () => {
+    const cacheOnly = `targets:\n  - { name: cache, engine: redis, host: ${redis.hostname}, port: ${redis.port} }\n`;
+    const withServer = (url: string, body = cacheOnly) =>
+      writeConfig(`server: { url: "${url}", api_key: env:CLI_PW }\nagent_id: cli-send\nspool: { dir: "%DIR%/spool" }\n${body}`);
+    const spooled = (config: string) => {
+      const dir = join(config, '..', 'spool');
+      return readdirSync(dir).map((f) => JSON.parse(gunzipSync(readFileSync(join(dir, f))).toString()) as Record<string, unknown>);
+    };
+
+    it('sends every category and a heartbeat with the API key, exits 0 and says what it sent', async () => {
+      const server = await startIngestServer();
+      try {
+        const r = await runCli(['collect', '--once', '--config', withServer(server.url)], { CLI_PW: SECRET });
+        expect(r.stdout).toContain(`sent 5 of 5 payloads to ${server.url}`);
+        expect(r.code).toBe(0);
+        const payloads = server.requests.map((req) => payloadSchema.parse(req.body));
+        expect(payloads.map((p) => (p.kind === 'collection' ? p.category : p.kind)).sort()).toEqual(['heartbeat', 'operational', 'runtime', 'schema', 'workload']);
+        expect(server.requests.every((req) => req.headers.authorization === `Bearer ${SECRET}` && req.headers['content-encoding'] === 'gzip')).toBe(true);
+        // The heartbeat goes last and describes the spool as this run left it: nothing waiting, nothing lost.
+        expect(heartbeatPayloadSchema.parse(server.requests.at(-1)!.body).spool).toEqual({ backlogPayloads: 0, backlogBytes: 0, droppedSinceLast: 0 });
+        expect(payloads.every((p) => !p.replayed)).toBe(true);
+        expect(r.stdout + r.stderr).not.toContain(SECRET);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('spools what an unreachable server cannot take, exits 0, and says where the payloads wait and why', async () => {
+      const down = await startIngestServer();
+      await down.close();
+      const config = withServer(down.url);
+      const r = await runCli(['collect', '--once', '--category', 'runtime', '--config', config], { CLI_PW: SECRET });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('sent 0 of 1 payloads');
+      expect(r.stdout).toMatch(/spooled 1 in .*spool .*cannot reach the server: ECONNREFUSED; `logstag-agent run` re-sends them/);
+      expect(spooled(config)).toEqual([expect.objectContaining({ targetId: 'cache', category: 'runtime', replayed: true })]);
+    });
+
+    it('exits 1 when the server refuses the API key, keeping the payloads for when the key is fixed', async () => {
+      const server = await startIngestServer([{ status: 401, body: { error: { code: 'unauthorized', message: 'unknown API key' } } }]);
+      try {
+        const config = withServer(server.url);
+        const r = await runCli(['collect', '--once', '--category', 'runtime', '--config', config], { CLI_PW: SECRET });
+        expect(r.code).toBe(1);
+        expect(r.stdout).toContain('server refused the API key (401): unauthorized: unknown API key');
+        expect(r.stdout).toContain('the server refused the API key: check server.api_key');
+        expect(spooled(config)).toHaveLength(1);
+        expect(r.stdout + r.stderr).not.toContain(SECRET);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('exits 1 and names the server message when the server rejects a payload', async () => {
+      const server = await startIngestServer([{ status: 400, body: { error: { code: 'validation_failed', message: 'data: unexpected' } } }]);
+      try {
+        const config = withServer(server.url);
+        const r = await runCli(['collect', '--once', '--category', 'runtime', '--config', config], { CLI_PW: SECRET });
+        expect(r.code).toBe(1);
+        expect(r.stdout).toContain('dropped 1 that the server refused: server rejected the payload (400): validation_failed: data: unexpected');
+        expect(spooled(config)).toEqual([]);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('exits 1 naming a failed collection, whose error payload still reaches the server', async () => {
+      const server = await startIngestServer();
+      try {
+        const r = await runCli(['collect', '--once', '--category', 'runtime', '--config', withServer(server.url, targets)], { CLI_PW: SECRET });
+        expect(r.code).toBe(1);
+        expect(r.stdout).toContain('sent 2 of 2 payloads');
+        expect(r.stdout).toContain('collections failed: refused/runtime');
+        expect(server.requests.find((req) => req.body.targetId === 'refused')?.body).toMatchObject({ errors: [{ code: 'collection_failed' }] });
+        expect(r.stdout + r.stderr).not.toContain(SECRET);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('refuses to send without a server section (exit 2) instead of spooling for nobody', async () => {
+      const r = await runCli(['collect', '--once', '--config', writeConfig(cacheOnly)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('sending needs a server section with url and api_key (or use --dry-run)');
+    });
   });
 });

@@ -55,6 +55,8 @@ export class Sender {
   private replayLoop: Promise<void> | undefined;
   /** stats.droppedBySpoolCap at the last takeSpoolStats(). */
   private droppedReported = 0;
+  /** Why the last payload was not sent (server unreachable, key refused, payload rejected), for a one-shot's summary. */
+  lastError: Error | undefined;
   readonly stats: SenderStats = { sent: 0, spooled: 0, replayed: 0, rejected: 0, droppedBySpoolCap: 0 };
 
   constructor(private readonly options: SenderOptions) {
@@ -103,6 +105,7 @@ export class Sender {
     // The server refuses such a body unread (413); neither sending nor spooling it can ever succeed.
     if (body.length > MAX_COMPRESSED_PAYLOAD_BYTES) {
       this.stats.rejected++;
+      this.lastError = new Error(`payload of ${body.length} bytes compressed is over the server's limit of ${MAX_COMPRESSED_PAYLOAD_BYTES}`);
       logger.error({ payloadId: payload.id, bytes: body.length, limit: MAX_COMPRESSED_PAYLOAD_BYTES }, 'payload too large even compressed: dropped');
       return 'dropped';
     }
@@ -128,6 +131,7 @@ export class Sender {
     } catch (err) {
       if (err instanceof RejectedPayloadError) {
         this.stats.rejected++;
+        this.lastError = err;
         logger.error({ payloadId: payload.id, status: err.status, serverMessage: err.serverMessage }, 'server rejected the payload: dropped');
         return 'dropped';
       }
@@ -166,6 +170,7 @@ export class Sender {
   }
 
   private markUnavailable(err: RetryableSendError): void {
+    this.lastError = err;
     if (this.serverAvailable) this.options.logger.warn({ reason: err.message }, 'server unavailable: spooling payloads');
     this.serverAvailable = false;
     if (err.retryAfterMs !== undefined) this.notBefore = Math.max(this.notBefore, Date.now() + err.retryAfterMs);

@@ -1,12 +1,9 @@
-import { CATEGORIES, type Category, type Engine } from '@logstag/schema';
+import type { Category, Engine } from '@logstag/schema';
 import type { AgentConfig } from '../config/types';
 import type { CollectorFactory } from '../collectors/types';
 import { buildHeartbeat } from '../host/heartbeat';
 import type { Logger } from '../log/logger';
-import { deadlineFor } from '../scheduler/deadline';
-import { CounterState } from '../state/counter-state';
-import { collectOnce } from './collect-once';
-import { closeAll, createTargetCollectors } from './target-collectors';
+import { collectAll } from './collect-all';
 
 export interface DryRunOptions {
   categories?: readonly Category[];
@@ -15,9 +12,8 @@ export interface DryRunOptions {
 }
 
 /**
- * `collect --once --dry-run`: every target collects each category once, exactly as `run` would on its first tick
- * (so counter sections are a baseline only), and the payloads are written instead of sent. Targets run in parallel,
- * a target's categories one after another (a target gets at most the connections one collection needs).
+ * `collect --once --dry-run`: every target collects each category once and the payloads are written instead of sent.
+ * The heartbeat comes first when every category is collected (it has no category of its own).
  * Resolves true when every collection succeeded.
  */
 export async function dryRun(
@@ -26,37 +22,10 @@ export async function dryRun(
   logger: Logger,
   options: DryRunOptions,
 ): Promise<boolean> {
-  const categories = options.categories ?? CATEGORIES;
-  const state = new CounterState();
-  const { running, failed } = createTargetCollectors(config, factories, logger);
-  let allOk = failed.length === 0;
-
   if (options.categories === undefined) options.write(JSON.stringify(await buildHeartbeat(config)));
-
-  await Promise.all(
-    running.map(async ({ target, collector, logger: log }) => {
-      for (const category of categories) {
-        const deadlineMs = deadlineFor(target.intervalSeconds[category] * 1000, 120_000);
-        const { payload, ok } = await collectOnce({
-          agentId: config.agentId,
-          target,
-          collector,
-          category,
-          state,
-          signal: AbortSignal.timeout(deadlineMs),
-          secrets: config.secretValues,
-        }).catch((err: unknown) => {
-          log.error({ err, category }, 'cannot build the payload');
-          return { payload: undefined, ok: false };
-        });
-        if (!ok) {
-          allOk = false;
-          log.warn({ category, errors: payload && 'errors' in payload ? payload.errors : undefined }, 'collection failed');
-        }
-        if (payload) options.write(JSON.stringify(payload));
-      }
-    }),
-  );
-  await closeAll(running);
-  return allOk;
+  const { failed } = await collectAll(config, factories, logger, {
+    ...(options.categories ? { categories: options.categories } : {}),
+    emit: (payload) => options.write(JSON.stringify(payload)),
+  });
+  return failed.length === 0;
 }
