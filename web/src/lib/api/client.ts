@@ -1,5 +1,5 @@
 import { requestJson, withQuery, type Fetch } from './request';
-import type { BlockingView, ConnectionsView, MetricSeries, MetricSeriesInfo, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBreakdown } from './explorer-types';
+import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, MetricSeriesInfo, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBreakdown } from './explorer-types';
 import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, Invitation, Organization, Page, Role, Session, User } from './types';
 
 /**
@@ -47,6 +47,15 @@ export function createApiClient(fetch: Fetch) {
       get<TopQueries>(withQuery(`/api/explorer/queries/${encodeURIComponent(targetId)}/top`, { orderBy, limit: 100, ...iso(range) })),
     query: (targetId: string, fingerprint: string, range: Range) =>
       get<QueryDetail>(withQuery(`/api/explorer/queries/${encodeURIComponent(targetId)}/query`, { fingerprint, ...iso(range) })),
+
+    schemaObjects: (targetId: string, type: string, cursor?: string) =>
+      get<SnapshotPage<SchemaObject>>(withQuery(`/api/explorer/schema/${encodeURIComponent(targetId)}/objects`, { type, limit: 200, cursor })),
+    permissions: (targetId: string, cursor?: string) =>
+      get<SnapshotPage<SchemaObject>>(withQuery(`/api/explorer/schema/${encodeURIComponent(targetId)}/permissions`, { limit: 200, cursor })),
+    schemaChanges: (targetId: string, range: Range) =>
+      get<Page<SchemaChange>>(withQuery(`/api/explorer/schema/${encodeURIComponent(targetId)}/changes`, { limit: 200, ...iso(range) })),
+    hosts: () => get<Page<HostView>>(withQuery('/api/explorer/assets/hosts', { limit: 200 })),
+    agents: () => get<Page<AgentView>>(withQuery('/api/explorer/assets/agents', { limit: 200 })),
 
     auditEvents: (filter: AuditFilter) => get<Page<AuditEvent>>(withQuery('/api/audit-events', { limit: 100, ...filter })),
   };

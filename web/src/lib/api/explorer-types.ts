@@ -1,4 +1,5 @@
 // Response shapes of the explorer API (api/src/explorer/*.routes.ts).
+import type { Page } from './types';
 
 export type Engine = 'postgresql' | 'mysql' | 'mongodb' | 'redis';
 
@@ -146,4 +147,44 @@ export interface QueryDetail {
 export interface Range {
   from: Date;
   to: Date;
+}
+
+export interface SchemaObject {
+  type: string;
+  name: string;
+  definition: Record<string, unknown> | null;
+  stats: Record<string, unknown> | null;
+  flags?: { unused: boolean; invalid: boolean; duplicate: boolean; duplicateOf: unknown[] };
+}
+
+export interface SnapshotPage<T> extends Page<T> {
+  snapshotTs: string | null;
+}
+
+export interface SchemaChange {
+  id: number;
+  ts: string;
+  kind: string;
+  objectType: string;
+  objectName: string;
+  change: 'added' | 'removed' | 'altered';
+  before: unknown;
+  after: unknown;
+}
+
+export interface HostView {
+  hostname: string;
+  agentId: string;
+  facts: Record<string, unknown>;
+  lastSeen: string;
+  health: 'online' | 'offline' | string;
+}
+
+export interface AgentView {
+  agentId: string;
+  hostname: string | null;
+  version: string | null;
+  firstSeen: string;
+  lastHeartbeat: string;
+  health: 'online' | 'offline' | string;
 }

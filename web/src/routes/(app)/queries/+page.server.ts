@@ -1,0 +1,19 @@
+import type { TopOrder } from '$lib/api';
+import { apiFor, loadOr } from '$lib/server/api';
+import { chooseTarget } from '$lib/server/target-choice';
+import { rangeFrom } from '$lib/time-range';
+import type { PageServerLoad } from './$types';
+
+const ORDERS: readonly TopOrder[] = ['totalTime', 'calls', 'meanTime', 'rows'];
+
+export const load = (async (event) => {
+  const api = apiFor(event);
+  const range = rangeFrom(event.url);
+  const wanted = event.url.searchParams.get('sort') as TopOrder | null;
+  const orderBy: TopOrder = wanted && ORDERS.includes(wanted) ? wanted : 'totalTime';
+  return loadOr(event.url, async () => {
+    const { targets, target } = await chooseTarget(api, event.url);
+    const top = target ? await api.topQueries(target.targetId, range, orderBy) : null;
+    return { targets, target, range, orderBy, top };
+  });
+}) satisfies PageServerLoad;
