@@ -57,13 +57,25 @@ async function rollupRange(db: Kysely<Database>, from: Date, to: Date, organizat
 export function createRetentionActivities({ db }: RetentionDeps) {
   return {
     /** Creates the daily partitions of every partitioned table from today to `daysAhead` days ahead. */
-    async createPartitionsAhead(daysAhead: number): Promise<{ created: number }> {
+    async createPartitionsAhead(daysAhead: number): Promise<{ created: number; skipped: string[] }> {
       let created = 0;
+      const skipped: string[] = [];
       for (const table of PARTITIONED_TABLES) {
-        const { rows } = await sql<{ n: number }>`select logstag_ensure_partitions(${table}, ${utcDay(new Date())}::date, ${daysAhead + 1}) as n`.execute(db);
-        created += rows[0]?.n ?? 0;
+        try {
+          const n = await db.transaction().execute(async (trx) => {
+            // Creating a partition locks its parent exclusively: never queue behind (and in front of) long reads.
+            // Days are created well ahead, so a table skipped now is simply done on the next run.
+            await sql`set local lock_timeout = '2s'`.execute(trx);
+            const { rows } = await sql<{ n: number }>`select logstag_ensure_partitions(${table}, ${utcDay(new Date())}::date, ${daysAhead + 1}) as n`.execute(trx);
+            return rows[0]?.n ?? 0;
+          });
+          created += n;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '55P03') throw err;
+          skipped.push(table);
+        }
       }
-      return { created };
+      return { created, skipped };
     },
 
     /**
@@ -92,8 +104,16 @@ export function createRetentionActivities({ db }: RetentionDeps) {
         if (!m) continue;
         const dayEnd = Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4]) + 1);
         if (dayEnd > now.getTime() - keepHours(policy, m[1] as PartitionedTable) * HOUR) continue;
-        await sql`drop table if exists ${sql.table(name)}`.execute(db);
-        dropped.push(name);
+        try {
+          await db.transaction().execute(async (trx) => {
+            // Dropping a partition locks its parent exclusively too: skip it this run rather than stall readers.
+            await sql`set local lock_timeout = '2s'`.execute(trx);
+            await sql`drop table if exists ${sql.table(name)}`.execute(trx);
+          });
+          dropped.push(name);
+        } catch (err) {
+          if ((err as { code?: string }).code !== '55P03') throw err;
+        }
       }
       await db.deleteFrom('metric_rollup_1h').where('ts', '<', new Date(now.getTime() - policy.rollup1hHours * HOUR)).execute();
       return { dropped: dropped.sort() };

@@ -40,11 +40,14 @@ export async function generateExplorerData(db: Kysely<Database>, s: DataShape): 
     await sql`insert into metric_rollup_1m (organization_id, target_id, metric, labels_key, ts, sum, count, min, max)
       select ${org}, 'target-' || lpad(t::text, 3, '0'), ${metricName}, '{}', ts, 2 * ${value}, 2, ${value} - 1, ${value} + 1
         from generate_series(0, ${s.targets - 1}) t, generate_series(0, ${s.metrics - 1}) m,
-             generate_series(${new Date(d)}::timestamptz, ${end}::timestamptz - interval '1 minute', interval '1 minute') ts`.execute(db);
+             generate_series(${new Date(d)}::timestamptz, ${end}::timestamptz - interval '1 minute', interval '1 minute') ts
+      -- the retention schedule's first run (at server start) may have rolled up the same minutes already
+      on conflict (organization_id, target_id, metric, labels_key, ts) do nothing`.execute(db);
   }
   await sql`insert into metric_rollup_1h (organization_id, target_id, metric, labels_key, ts, sum, count, min, max)
     select organization_id, target_id, metric, labels_key, date_trunc('hour', ts), sum(sum), sum(count), min(min), max(max)
-      from metric_rollup_1m group by 1, 2, 3, 4, 5`.execute(db);
+      from metric_rollup_1m group by 1, 2, 3, 4, 5
+    on conflict (organization_id, target_id, metric, labels_key, ts) do nothing`.execute(db);
   await sql`insert into metric_points (organization_id, target_id, metric, labels_key, ts, value)
     select ${org}, 'target-' || lpad(t::text, 3, '0'), ${metricName}, '{}', ts, ${value}
       from generate_series(0, ${s.targets - 1}) t, generate_series(0, ${s.metrics - 1}) m,

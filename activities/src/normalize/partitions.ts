@@ -24,7 +24,11 @@ export async function ensurePartitions(db: Db, table: PartitionedTable, days: It
     if (rows[0]?.exists) continue;
     // Two ingest transactions creating the same day would collide in the catalog: serialize creation.
     await sql`select pg_advisory_xact_lock(hashtext('logstag_ensure_partitions'))`.execute(db);
+    // Attaching a partition needs an exclusive lock on the parent: queued behind a long explorer read it would stall
+    // every later query of that table. Give up after a few seconds instead; the activity's retry tries again.
+    await sql`set local lock_timeout = '5s'`.execute(db);
     await sql`select logstag_ensure_partitions(${table}, ${day}::date, 1)`.execute(db);
+    await sql`set local lock_timeout to default`.execute(db);
   }
 }
 
