@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { apiCall, apiSignIn } from './support/session';
+import { startWebStack, type WebStack } from './support/stack';
+
+let stack: WebStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startWebStack(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function ownerPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
+  return page;
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  const violations = await seriousA11yViolations(page);
+  expect(violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+describe('signing in and out', () => {
+  it('sends a visitor without a session to the sign-in page and back to where they were going', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.url}/assets`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await screenshot(page, 'login');
+    await expectAccessible(page);
+    await page.getByLabel('Email').fill(stack.org.ownerEmail);
+    await page.getByLabel('Password').fill(stack.org.ownerPassword);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/assets'), page.getByRole('button', { name: 'Sign in' }).click()]);
+    expect(await page.getByRole('navigation', { name: 'Product areas' }).textContent()).toContain('Audit Logs');
+    await page.close();
+  });
+
+  it('shows the API’s reason and what to do when the password is wrong', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.url}/login`);
+    await page.getByLabel('Email').fill(stack.org.ownerEmail);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/incorrect.*What to do: Check the email and password/s);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.close();
+  });
+
+  it('signs out: the session cookie is gone and explorer pages ask to sign in again', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
+    expect((await context.cookies()).some((c) => c.name === 'logstag_session' && c.httpOnly)).toBe(true);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/login'), page.getByRole('button', { name: 'Sign out' }).click()]);
+    expect((await context.cookies()).some((c) => c.name === 'logstag_session')).toBe(false);
+    await page.goto(`${stack.url}/queries`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await context.close();
+  });
+
+  it('refuses a form posted from another site', async () => {
+    const res = await fetch(`${stack.url}/login`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: stack.org.ownerEmail, password: stack.org.ownerPassword }),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('admin pages', () => {
+  it('creates an agent key, shows it once with a ready-to-paste agent config, and lists it without the secret', async () => {
+    const page = await ownerPage();
+    await page.goto(`${stack.url}/admin/agent-keys`);
+    await page.getByLabel('Key name').fill('db-host-7');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const config = page.getByLabel('Agent configuration');
+    await config.waitFor();
+    const yaml = (await config.textContent()) ?? '';
+    const key = (await page.getByLabel('API key').textContent())?.trim() ?? '';
+    expect(key).toMatch(/^lsk_/);
+    expect(yaml).toContain(`url: ${stack.url}`);
+    expect(yaml).toContain(`api_key: ${key}`);
+    expect(yaml).toMatch(/engine: postgresql/);
+    await screenshot(page, 'admin-agent-keys-created');
+    await expectAccessible(page);
+    // The key works for ingest: the snippet is real.
+    const res = await fetch(`${stack.url}/v1/ingest`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).not.toBe(401);
+    await page.reload();
+    expect(await page.locator('table').textContent()).toContain('db-host-7');
+    expect(await page.content()).not.toContain(key);
+    await page.close();
+  });
+
+  it('invites a member through the form; the member accepts the link, signs in, and sees no owner-only pages', async () => {
+    const page = await ownerPage();
+    await page.goto(`${stack.url}/admin`);
+    await screenshot(page, 'admin-users');
+    await expectAccessible(page);
+    const email = `member-${Date.now()}@example.com`;
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Invite' }).click();
+    const link = (await page.getByLabel('Invitation link').textContent())?.trim() ?? '';
+    expect(link).toMatch(/\/invitations\/accept#token=/);
+    expect(await page.locator('table').nth(1).textContent()).toContain(email);
+
+    const member = await browser.newContext();
+    const mp = await member.newPage();
+    await mp.goto(link);
+    await screenshot(mp, 'invitation-accept');
+    await expectAccessible(mp);
+    await mp.getByLabel('Your name').fill('Mia Member');
+    await mp.getByLabel(/Password/).fill('a-long-member-password');
+    await Promise.all([mp.waitForURL((u) => u.pathname === '/databases'), mp.getByRole('button', { name: 'Create account' }).click()]);
+    const nav = (await mp.getByRole('navigation', { name: 'Product areas' }).textContent()) ?? '';
+    expect(nav).toContain('Database Explorer');
+    expect(nav).not.toContain('Audit Logs');
+
+    // Hidden, and refused by the server too.
+    const audit = await mp.goto(`${stack.url}/audit`);
+    expect(audit?.status()).toBe(403);
+    expect(await mp.getByRole('alert').textContent()).toMatch(/audit:read.*What to do/s);
+    await screenshot(mp, 'audit-refused-for-member');
+    const keys = await mp.goto(`${stack.url}/admin/agent-keys`);
+    expect(keys?.status()).toBe(403);
+    await mp.goto(`${stack.url}/admin`);
+    expect(await mp.getByRole('navigation', { name: 'Admin sections' }).textContent()).not.toContain('Agent API keys');
+    const session = await apiSignIn(stack.url, email, 'a-long-member-password');
+    expect((await apiCall(stack.url, session, 'GET', '/api/audit-events')).status).toBe(403);
+    await member.close();
+    await page.close();
+  });
+
+  it('shows the roles and the signed-in user’s permissions', async () => {
+    const page = await ownerPage();
+    await page.goto(`${stack.url}/admin/roles`);
+    expect(await page.locator('main').textContent()).toContain('audit:read');
+    await screenshot(page, 'admin-roles');
+    await expectAccessible(page);
+    await page.close();
+  });
+});
+
+describe('Audit Logs', () => {
+  it('lists the administrative actions, filters them and links the CSV export', async () => {
+    const page = await ownerPage();
+    await page.goto(`${stack.url}/audit`);
+    const table = page.locator('table');
+    expect(await table.textContent()).toContain('agent_key.created');
+    await screenshot(page, 'audit');
+    await expectAccessible(page);
+    await page.getByLabel('Action').fill('user.invited');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('action') === 'user.invited'), page.getByRole('button', { name: 'Filter' }).click()]);
+    const filtered = (await page.locator('table').textContent()) ?? '';
+    expect(filtered).toContain('user.invited');
+    expect(filtered).not.toContain('agent_key.created');
+    const href = (await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')) ?? '';
+    expect(href).toContain('action=user.invited');
+    const csv = await page.evaluate(async (h) => (await fetch(h)).text(), href);
+    expect(csv.split('\n')[0]).toContain('action');
+    expect(csv).toContain('user.invited');
+    await page.close();
+  });
+});
