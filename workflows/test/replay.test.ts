@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '@logstag/activities';
+import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
 import { openStore, type Store } from '@logstag/store';
 import { TASK_QUEUE, workflowBundle, workflowIds } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
@@ -34,9 +35,23 @@ describe('workflow replay', () => {
 
   async function runIngestOnce(): Promise<{ workflowId: string; json: string }> {
     const id = crypto.randomUUID().replace(/^(.{14})./, '$17');
+    const collectedAt = new Date().toISOString();
+    // A real, schema-valid payload: the store activity normalizes what it stores.
+    const body = payloadSchema.parse({
+      id,
+      kind: 'collection',
+      agentId: 'agent-1',
+      targetId: 'redis-1',
+      engine: 'redis',
+      category: 'runtime',
+      collectedAt,
+      schemaVersion: SCHEMA_VERSION,
+      data: {},
+    });
+    const json = JSON.stringify(body);
     await store.db
       .insertInto('payloads')
-      .values({ id, organization_id: 'org', agent_id: 'a', kind: 'collection', collected_at: new Date(), replayed: false, body: '{}', body_bytes: 2 })
+      .values({ id, organization_id: 'org', agent_id: 'agent-1', target_id: 'redis-1', engine: 'redis', category: 'runtime', kind: 'collection', collected_at: collectedAt, replayed: false, body: json, body_bytes: json.length })
       .execute();
     const worker = await Worker.create({
       connection: env.nativeConnection,
