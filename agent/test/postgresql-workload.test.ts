@@ -17,6 +17,26 @@ describe('PostgreSQL workload collection', () => {
   // The setup file caps the role at 5 connections: each test's collectors give theirs back.
   afterEach(async () => fx?.closeCollectors());
 
+  it('leaves out the statements of a dropped database, which no longer belong to any database the target covers', async () => {
+    // A database of its own, used and dropped: its pg_stat_statements entries stay behind with no pg_database row.
+    const gone = `${fx.database}_gone`;
+    await admin.query(`CREATE DATABASE ${gone}`);
+    const { default: pgModule } = await import('pg');
+    const url = new URL(process.env['LOGSTAG_TEST_PG_URL']!);
+    url.pathname = `/${gone}`;
+    const app = new pgModule.Client({ connectionString: url.toString() });
+    await app.connect();
+    await app.query('SELECT 424242 AS dropped_probe');
+    await app.end();
+    await admin.query(`DROP DATABASE ${gone} WITH (FORCE)`);
+
+    const result = await fx.collector({ databases: { include: [], exclude: [] } }).collect('workload', signal());
+    const statements = rows(result.data, 'statements');
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.filter((r) => r['datname'] === null || r['datname'] === undefined)).toEqual([]);
+    expect(statements.some((r) => typeof r['query'] === 'string' && r['query'].includes('dropped_probe'))).toBe(false);
+  });
+
   it('shows a statement executed N times as +N calls in the next delta', async () => {
     const collector = fx.collector();
     const isProbe = (row: Record<string, unknown>) =>
