@@ -10,14 +10,20 @@ import { apiCall, apiSignIn, type ApiSession } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
 import { IMG_NAME, SCRIPT_QUERY, XSS_TARGET, xssPayloads } from './support/xss-payloads';
 
-const PG_URL = process.env.LOGSTAG_TEST_PG_URL ?? 'postgres://postgres:logstag-test@127.0.0.1:55432/postgres';
-const TABLE = `web_test_${randomUUID().slice(0, 8)}`;
+const ADMIN_URL = process.env.LOGSTAG_TEST_PG_URL ?? 'postgres://postgres:logstag-test@127.0.0.1:55432/postgres';
+const RUN = randomUUID().slice(0, 8);
+const TABLE = `web_test_${RUN}`;
+// A database of its own, with pg_stat_statements created in it, so other suites' expectations about the shared
+// server's `postgres` database (e.g. the extension missing there) stay true.
+const DATABASE = `logstag_web_${RUN}`;
+const PG_URL = Object.assign(new URL(ADMIN_URL), { pathname: `/${DATABASE}` }).toString();
 
 let stack: WebStack;
 let browser: Browser;
 let agent: RunningAgent;
 let api: ApiSession;
 let page: Page;
+const admin = new pg.Client(ADMIN_URL);
 const db = new pg.Client(PG_URL);
 const holder = new pg.Client(PG_URL);
 const waiter = new pg.Client(PG_URL);
@@ -30,7 +36,10 @@ async function get<T>(path: string): Promise<T> {
 }
 
 beforeAll(async () => {
+  await admin.connect();
+  await admin.query(`create database ${DATABASE}`);
   [stack, browser] = await Promise.all([startWebStack(), launchBrowser(), db.connect(), holder.connect(), waiter.connect()]);
+  await db.query('create extension if not exists pg_stat_statements');
   // A table without a primary key and with a duplicate index, for the Schema Explorer.
   await db.query(`create table ${TABLE} (id int, note text)`);
   await db.query(`insert into ${TABLE} values (1, 'a')`);
@@ -50,6 +59,16 @@ beforeAll(async () => {
   await waitFor(async () => (await hasTable()) || (await get<{ items?: unknown[]; nextCursor?: string }>(`/api/explorer/schema/pg-local/objects?type=table&limit=200`)).nextCursor, 90_000, 'the test table in the schema snapshot');
   await waitFor(async () => (await get<{ tree: unknown[] }>('/api/explorer/activity/pg-local/blocking')).tree?.length > 0, 60_000, 'the blocked session in a runtime snapshot');
   await waitFor(async () => (await get<{ items?: unknown[] }>(`/api/explorer/queries/${XSS_TARGET}/top`)).items?.length, 60_000, 'the hostile statement');
+  // Statements for the Query Explorer: counted between two workload collections, so run them after the agent started.
+  await waitFor(
+    async () => {
+      await db.query(`select count(*) from ${TABLE} where note <> $1`, ['x']);
+      const top = await get<{ items?: Array<{ text: string | null }> }>('/api/explorer/queries/pg-local/top?orderBy=calls');
+      return top.items?.some((q) => q.text?.includes(TABLE));
+    },
+    90_000,
+    'a statement of the test in the Query Explorer',
+  );
   await waitFor(async () => (await get<{ items?: unknown[] }>('/api/explorer/assets/agents')).items?.length, 60_000, 'an agent heartbeat');
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
@@ -59,8 +78,9 @@ afterAll(async () => {
   await agent?.stop();
   await holder.query('rollback').catch(() => undefined);
   await blockedUpdate;
-  await db.query(`drop table if exists ${TABLE}`).catch(() => undefined);
   await Promise.all([db.end(), holder.end(), waiter.end()].map((p) => p.catch(() => undefined)));
+  await admin.query(`drop database if exists ${DATABASE} with (force)`).catch(() => undefined);
+  await admin.end().catch(() => undefined);
   await browser?.close();
   await stack?.stop();
 });
@@ -119,7 +139,7 @@ describe('explorers on the real stack, fed by the real agent', () => {
   });
 
   it('Schema Explorer shows the table created by the test with its no-PK and duplicate-index badges', async () => {
-    const name = `postgres.public.${TABLE}`;
+    const name = `${DATABASE}.public.${TABLE}`;
     const text = await open(`/schema?target=pg-local&object=${encodeURIComponent(name)}`, 'schema');
     expect(text).toContain(name);
     expect(text).toContain('no primary key');
@@ -128,12 +148,16 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(text).toContain('Permissions');
   });
 
-  it('Query Explorer lists statements and opens one with its series', async () => {
-    const text = await open(`/queries?target=${XSS_TARGET}&sort=calls`, 'queries');
+  it('Query Explorer lists the statements the test ran and opens one with its series', async () => {
+    const text = await open('/queries?target=pg-local&sort=calls', 'queries');
     expect(text).toContain('Calls ▼');
-    await Promise.all([page.waitForURL((u) => u.pathname === '/queries/detail'), page.locator('td.stmt a').first().click()]);
+    const row = page.locator('tbody tr', { hasText: `from ${TABLE}` }).first();
+    expect(Number((await row.locator('td.num').nth(1).textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/queries/detail'), row.locator('td.stmt a').click()]);
     const detail = await open(page.url().slice(stack.url.length), 'query-detail');
-    expect(detail).toMatch(/Calls\s*5/);
+    expect(detail).toContain(TABLE);
+    expect(detail).toMatch(/Calls\s*[1-9]/);
+    expect(await page.locator('pre.sql span.keyword').first().textContent()).toBe('select');
   });
 
   it('Assets shows the agent, its host facts and the target it monitors', async () => {
