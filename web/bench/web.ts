@@ -2,7 +2,9 @@
 // PostgreSQL at LOGSTAG_TEST_PG_URL). For each page: first contentful paint, time until its data is on screen (a
 // page-specific element), and the gzip size of the JavaScript it loads. Median of RUNS cold loads (fresh browser
 // context, empty cache, signed in). Goals: < 1 s and < 250 KB.
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import type { BrowserContext } from 'playwright-core';
 import { launchBrowser, signIn } from '../test/support/browser';
 import { apiCall, apiSignIn } from '../test/support/session';
@@ -11,7 +13,18 @@ import { startWebStack } from '../test/support/stack';
 import { waitFor } from '../../api/test/context';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const PG_URL = process.env.LOGSTAG_TEST_PG_URL ?? 'postgres://postgres:logstag-test@127.0.0.1:55432/postgres';
+const ADMIN_URL = process.env.LOGSTAG_TEST_PG_URL ?? 'postgres://postgres:logstag-test@127.0.0.1:55432/postgres';
+// A database of the bench's own with pg_stat_statements and a little workload, dropped at the end.
+const DATABASE = `logstag_web_bench_${randomUUID().slice(0, 8)}`;
+const PG_URL = Object.assign(new URL(ADMIN_URL), { pathname: `/${DATABASE}` }).toString();
+const admin = new pg.Client(ADMIN_URL);
+await admin.connect();
+await admin.query(`create database ${DATABASE}`);
+const work = new pg.Client(PG_URL);
+await work.connect();
+await work.query('create extension if not exists pg_stat_statements');
+await work.query('create table orders (id serial primary key, customer int, total numeric)');
+await work.query('insert into orders (customer, total) select g % 100, g from generate_series(1, 5000) g');
 
 interface PageSpec {
   name: string;
@@ -27,8 +40,16 @@ const get = async <T>(path: string) => (await apiCall<T>(stack.url, session, 'GE
 process.stderr.write('waiting for the agent to fill the explorers…\n');
 await waitFor(async () => (await get<{ items?: unknown[] }>('/api/explorer/schema/pg-local/objects?type=table&limit=1')).items?.length, 120_000, 'a schema snapshot');
 await waitFor(async () => (await get<{ items?: unknown[] }>('/api/explorer/assets/agents')).items?.length, 60_000, 'a heartbeat');
-const top = await get<{ items: Array<{ fingerprint: string }> }>(`/api/explorer/queries/pg-local/top?from=${new Date(Date.now() - 3_600_000).toISOString()}`);
-const fingerprint = top.items[0]?.fingerprint;
+const top = await waitFor(
+  async () => {
+    await work.query('select customer, sum(total) from orders where customer = $1 group by customer', [Math.floor(Math.random() * 100)]);
+    const t = await get<{ items?: Array<{ fingerprint: string }> }>('/api/explorer/queries/pg-local/top');
+    return t.items?.length ? t : null;
+  },
+  90_000,
+  'statements in the Query Explorer',
+);
+const fingerprint = top.items?.[0]?.fingerprint;
 
 const PAGES: PageSpec[] = [
   { name: 'Sign-in', path: '/login', data: 'form button[type=submit]' },
@@ -108,3 +129,6 @@ process.stdout.write(
 await browser.close();
 await agent.stop();
 await stack.stop();
+await work.end();
+await admin.query(`drop database if exists ${DATABASE} with (force)`);
+await admin.end();
