@@ -76,6 +76,30 @@ describe('signing in and out', () => {
   });
 });
 
+describe('before any agent has reported', () => {
+  it('every explorer onboards: how to create a key and start the agent', async () => {
+    const page = await ownerPage();
+    for (const path of ['/databases', '/activity', '/queries', '/schema', '/assets']) {
+      await page.goto(`${stack.url}${path}`);
+      const onboarding = page.getByRole('region', { name: /No agent has sent/ });
+      expect(await onboarding.textContent(), path).toMatch(/Agent API keys.*logstag-agent run --config logstag-agent\.yaml/s);
+      await screenshot(page, `empty${path.replace(/\//g, '-')}`);
+      await expectAccessible(page);
+    }
+    await page.close();
+  });
+
+  it('an unknown target shows what went wrong and what to do', async () => {
+    const page = await ownerPage();
+    const res = await page.goto(`${stack.url}/databases/no-such-target`);
+    expect(res?.status()).toBe(404);
+    expect(await page.getByRole('alert').textContent()).toMatch(/no target no-such-target.*What to do/s);
+    await screenshot(page, 'error-unknown-target');
+    await expectAccessible(page);
+    await page.close();
+  });
+});
+
 describe('admin pages', () => {
   it('creates an agent key, shows it once with a ready-to-paste agent config, and lists it without the secret', async () => {
     const page = await ownerPage();
