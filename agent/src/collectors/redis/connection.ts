@@ -49,9 +49,21 @@ export class RedisConnection {
     return client;
   }
 
+  /** The dial in progress: collections of two categories that start together share it instead of racing. */
+  private dialling: Promise<Redis> | undefined;
+
   /** A connected client, dialling (again) if the previous connection ended. */
   async get(): Promise<Redis> {
     if (this.client && this.client.status === 'ready') return this.client;
+    // Without this, the second caller saw the first's client still connecting, disconnected it and dialled its own:
+    // the first collection then failed with "Stream isn't writeable" (seen at start-up in the benchmark).
+    this.dialling ??= this.dial().finally(() => {
+      this.dialling = undefined;
+    });
+    return this.dialling;
+  }
+
+  private async dial(): Promise<Redis> {
     if (this.client) this.client.disconnect();
     this.lastError = undefined;
     const client = this.create();

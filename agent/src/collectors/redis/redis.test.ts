@@ -115,6 +115,15 @@ describe('Redis collector with the ACL user from agent/setup/redis-acl.txt', () 
     }
   });
 
+  it('collects categories started at the same moment on one connection, both succeeding', async () => {
+    // The scheduler starts a target's categories independently: at start-up several ask for the connection at once.
+    const c = collector();
+    const results = await Promise.allSettled(CATEGORIES.map((category) => c.collect(category, AbortSignal.timeout(10_000))));
+    expect(results.map((r) => r.status)).toEqual(CATEGORIES.map(() => 'fulfilled'));
+    const clients = (await admin.call('CLIENT', 'LIST')) as string;
+    expect(clients.split('\n').filter((l) => l.includes(`user=${monitorUser} `))).toHaveLength(1);
+  });
+
   it('reports N executed commands as +N calls in the commandstats delta', async () => {
     const c = collector();
     const first = await c.collect('workload', AbortSignal.timeout(10_000));
