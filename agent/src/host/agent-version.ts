@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs';
-
-let cached: string | undefined;
+// Imported rather than read from disk: the CLI may run from a bundle in another directory (bin/logstag-agent.mjs).
+import pkg from '../../package.json' with { type: 'json' };
 
 /** The agent's version from its package.json, shown in Assets so operators see which hosts run an old agent. */
 export function agentVersion(): string {
-  if (cached === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    cached = pkg.version ?? '0.0.0';
-  }
-  return cached;
+  return (pkg as { version?: string }).version ?? '0.0.0';
 }
