@@ -54,10 +54,14 @@ export async function startAgent(
         name: `${target.spec.name}/${category}`,
         intervalMs: target.intervalSeconds[category] * 1000,
         run: async (signal) => {
+          const started = performance.now();
           const { payload, ok } = await collectOnce({ agentId: config.agentId, target, collector, category, state, signal, secrets: config.secretValues });
+          // Time spent collecting (queries and their round trips, plus building the payload): the load the agent puts
+          // on the database, and what the benchmark reads from the debug log.
+          const durationMs = Math.round((performance.now() - started) * 10) / 10;
           sender.submit(payload);
-          if (!ok) log.warn({ category, errors: 'errors' in payload ? payload.errors : undefined }, 'collection failed');
-          else log.debug({ category, payloadId: payload.id }, 'collected');
+          if (!ok) log.warn({ category, durationMs, errors: 'errors' in payload ? payload.errors : undefined }, 'collection failed');
+          else log.debug({ category, payloadId: payload.id, durationMs }, 'collected');
         },
       });
     }
@@ -68,7 +72,13 @@ export async function startAgent(
     intervalMs: options.heartbeatIntervalMs ?? 60_000,
     run: async () => {
       sender.submit(await buildHeartbeat(config, new Date(), sender.takeSpoolStats()));
-      logger.info({ ...sender.stats, spooled: spool.count, spoolBytes: spool.bytes }, 'heartbeat');
+      const memory = process.memoryUsage();
+      // The agent's own footprint, so an operator can see it stays light (issue 4: ≤ 80 MB RSS).
+      const mb = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+      logger.info(
+        { ...sender.stats, spooled: spool.count, spoolBytes: spool.bytes, rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external) },
+        'heartbeat',
+      );
     },
   });
   logger.info({ targets: running.length, agentId: config.agentId }, 'agent started');
