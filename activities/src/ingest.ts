@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
 import { normalizePayloads } from './normalize/index';
+import { preparePartitions } from './normalize/partitions';
 
 export interface IngestDeps {
   db: Kysely<Database>;
@@ -17,6 +18,8 @@ export function createIngestActivities({ db }: IngestDeps) {
      * Idempotent: a retry after a crash finds them stored and only counts the attempt.
      */
     async storePayloads(payloadIds: string[]): Promise<{ stored: number; alreadyStored: number }> {
+      const times = await db.selectFrom('payloads').select('collected_at').where('id', 'in', payloadIds).execute();
+      await preparePartitions(db, times.map((t) => t.collected_at));
       return db.transaction().execute(async (trx) => {
         const rows = await trx.selectFrom('payloads').selectAll().where('id', 'in', payloadIds).orderBy('collected_at').forUpdate().execute();
         if (rows.length !== payloadIds.length) {

@@ -32,3 +32,18 @@ export async function ensurePartitions(db: Db, table: PartitionedTable, days: It
   }
 }
 
+
+/** The partitioned tables normalization writes into (rollups are the retention workflow's). */
+const WRITTEN_BY_NORMALIZATION = ['metric_points', 'query_stats', 'activity_snapshots'] as const satisfies readonly PartitionedTable[];
+
+/**
+ * Creates the daily partitions a batch will write into, each in its own short transaction, before the batch's
+ * normalization transaction opens. Created inside that transaction, a partition needs an exclusive lock on its parent
+ * while the batch already holds locks from its inserts, and two concurrent batches deadlock (seen in the full suite).
+ */
+export async function preparePartitions(db: Kysely<Database>, instants: Iterable<Date>): Promise<void> {
+  const days = [...new Set([...instants].map(utcDay))];
+  for (const table of WRITTEN_BY_NORMALIZATION) {
+    await db.transaction().execute((trx) => ensurePartitions(trx, table, days));
+  }
+}
