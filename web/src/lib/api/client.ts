@@ -1,5 +1,5 @@
 import { requestJson, withQuery, type Fetch } from './request';
-import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, MetricSeriesInfo, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBreakdown } from './explorer-types';
+import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBreakdown } from './explorer-types';
 import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, Invitation, Organization, Page, Role, Session, User } from './types';
 
 /**
@@ -37,7 +37,6 @@ export function createApiClient(fetch: Fetch) {
     revokeAgentKey: (id: string) => send<AgentKey>('DELETE', `/api/agent-keys/${encodeURIComponent(id)}`),
 
     inventory: (cursor?: string) => get<Page<TargetView>>(withQuery('/api/explorer/databases', { limit: 200, cursor })),
-    metricsOf: (targetId: string) => get<Page<MetricSeriesInfo>>(withQuery(`${target(targetId)}/metrics`, { limit: 200 })),
     series: (targetId: string, metric: string, range: Range) => get<MetricSeries>(withQuery(`${target(targetId)}/series`, { metric, ...iso(range) })),
     sessions: (targetId: string, cursor?: string) => get<SessionsPage>(withQuery(`${activity(targetId)}/sessions`, { limit: 200, cursor })),
     waits: (targetId: string, range: Range) => get<WaitBreakdown>(withQuery(`${activity(targetId)}/waits`, iso(range))),

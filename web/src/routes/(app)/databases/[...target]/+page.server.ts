@@ -1,20 +1,26 @@
 import { error } from '@sveltejs/kit';
-import type { MetricSeries } from '$lib/api';
+import { ApiRequestError, type MetricSeries } from '$lib/api';
 import { apiFor, loadOr } from '$lib/server/api';
+import { findTarget } from '$lib/server/target-choice';
 import { rangeFrom } from '$lib/time-range';
-import { buildCharts, metricsNeeded } from './charts';
+import { buildCharts, chartMetrics } from './charts';
 import type { PageServerLoad } from './$types';
+
+function absentAsNull(err: unknown): null {
+  if (err instanceof ApiRequestError && err.status === 404) return null;
+  throw err;
+}
 
 export const load = (async (event) => {
   const targetId = event.params.target;
   const range = rangeFrom(event.url);
   const api = apiFor(event);
   return loadOr(event.url, async () => {
-    const [inventory, metrics] = await Promise.all([api.inventory(), api.metricsOf(targetId)]);
-    const target = inventory.items.find((t) => t.targetId === targetId);
+    const target = await findTarget(api, targetId);
     if (!target) error(404, { message: `no target ${targetId}`, hint: 'Pick a target from the Database Explorer list.' });
-    const needed = metricsNeeded(new Set(metrics.items.map((m) => m.metric)));
-    const fetched = new Map<string, MetricSeries>(await Promise.all(needed.map(async (m) => [m, await api.series(targetId, m, range)] as const)));
-    return { target, range, charts: buildCharts(fetched), metricCount: metrics.items.length, now: Date.now() };
+    // Every metric a chart could show, asked for directly: a metric the engine does not report answers 404.
+    const series = await Promise.all(chartMetrics().map((m) => api.series(targetId, m, range).catch(absentAsNull)));
+    const fetched = new Map<string, MetricSeries>(series.filter((s): s is MetricSeries => s !== null).map((s) => [s.metric, s]));
+    return { target, range, charts: buildCharts(fetched), reportsMetrics: target.lastPayloads.runtime !== undefined, now: Date.now() };
   });
 }) satisfies PageServerLoad;

@@ -86,9 +86,9 @@ export const CHARTS: readonly ChartDef[] = [
   },
 ];
 
-export function metricsNeeded(available: ReadonlySet<string>): string[] {
-  const all = CHARTS.flatMap((c) => [...c.lines.map((l) => l.metric), ...(c.ratio ? [c.ratio.hits, c.ratio.misses] : [])]);
-  return [...new Set(all)].filter((m) => available.has(m));
+/** Every metric name some chart reads. */
+export function chartMetrics(): string[] {
+  return [...new Set(CHARTS.flatMap((c) => [...c.lines.map((l) => l.metric), ...(c.ratio ? [c.ratio.hits, c.ratio.misses] : [])]))];
 }
 
 function read(p: SeriesPoint, reading: Reading): number | null {
