@@ -62,7 +62,8 @@ SELECT s.queryid::text AS queryid, s.dbid, s.userid, ${hasToplevel ? 's.toplevel
        d.datname, r.rolname AS usename,
        ${columns}
   FROM ${quoteIdent(schema)}.pg_stat_statements(false) s
-  LEFT JOIN pg_database d ON d.oid = s.dbid
+  -- An inner join: entries of dropped databases are not even read (see collect()).
+  JOIN pg_database d ON d.oid = s.dbid
   LEFT JOIN pg_roles r ON r.oid = s.userid`;
 }
 
