@@ -106,10 +106,10 @@ describe('admin pages', () => {
     await page.goto(`${stack.url}/admin/agent-keys`);
     await page.getByLabel('Key name').fill('db-host-7');
     await page.getByRole('button', { name: 'Create key' }).click();
-    const config = page.getByLabel('Agent configuration');
+    const config = page.getByLabel('Agent configuration', { exact: true });
     await config.waitFor();
     const yaml = (await config.textContent()) ?? '';
-    const key = (await page.getByLabel('API key').textContent())?.trim() ?? '';
+    const key = (await page.getByLabel('API key', { exact: true }).textContent())?.trim() ?? '';
     expect(key).toMatch(/^lsk_/);
     expect(yaml).toContain(`url: ${stack.url}`);
     expect(yaml).toContain(`api_key: ${key}`);
@@ -133,7 +133,7 @@ describe('admin pages', () => {
     const email = `member-${Date.now()}@example.com`;
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Invite' }).click();
-    const link = (await page.getByLabel('Invitation link').textContent())?.trim() ?? '';
+    const link = (await page.getByLabel('Invitation link', { exact: true }).textContent())?.trim() ?? '';
     expect(link).toMatch(/\/invitations\/accept#token=/);
     expect(await page.locator('table').nth(1).textContent()).toContain(email);
 
