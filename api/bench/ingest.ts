@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '0' },
     'payload-kb': { type: 'string', default: '8' },
     'no-wal': { type: 'boolean', default: false },
+    // API without a worker in this process, the worker in a process of its own (LOGSTAG_ROLE=worker): production's shape.
+    split: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -96,11 +99,19 @@ async function main() {
   });
   const tdb = args.store === 'postgres' ? await createTestDatabase('logstag_bench') : null;
   const config = serverConfigFromEnv({ PORT: String(await freePort()), LOGSTAG_DATA_DIR: dir, ...(tdb ? { DATABASE_URL: tdb.url } : {}) });
+  if (args.split && !tdb) throw new Error('--split needs --store postgres: PGlite cannot be shared between processes');
   const app = await startLogstag({
     config,
     temporal: { mode: 'external', address: dev.address, namespace: 'logstag' },
     logger: pino({ level: 'error' }),
+    runWorker: !args.split,
   });
+  const workerProcess = args.split
+    ? spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+        env: { ...process.env, LOGSTAG_ROLE: 'worker', TEMPORAL_ADDRESS: dev.address, DATABASE_URL: tdb!.url, LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      })
+    : null;
   // 200 agents, one API key each as in production: the per-key ingest rate limit (600/min) applies to each.
   const { organization, owner } = await createOrganizationWithOwner(app.store.db, {
     organizationName: 'bench',
@@ -154,6 +165,7 @@ async function main() {
 
   const result = {
     store: app.store.kind,
+    processes: args.split ? 'api + separate worker process' : 'api and worker in one process',
     sqlite: args['no-wal'] ? 'default pragmas' : DEFAULT_SQLITE_PRAGMAS.join(','),
     mode: rate > 0 ? `sustained ${rate}/s` : 'flat out',
     concurrency,
@@ -173,6 +185,7 @@ async function main() {
     temporalHistoryEventsPerWorkflow: historyEvents,
   };
   console.log(JSON.stringify(result, null, 2));
+  workerProcess?.kill('SIGTERM');
   await app.stop();
   await dev.stop();
   await tdb?.drop();

@@ -12,6 +12,7 @@ import { firstRunLines } from './auth/first-run-message';
 import { SecurityConfigError } from './http/security-config';
 import { startLogstag, StartupError } from './server';
 import { temporalLoggerFrom } from './temporal-logger';
+import { startWorkerOnly } from './worker-only';
 
 const logger = pino({ level: process.env.LOG_LEVEL || 'info', redact: ['*.password', '*.apiKey', '*.authorization'] });
 
@@ -24,15 +25,47 @@ async function loadWebHandler(): Promise<RequestHandler | undefined> {
   return ((await import(pathToFileURL(handlerPath).href)) as { handler: RequestHandler }).handler;
 }
 
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** all (default): everything in one process. api: HTTP without a worker. worker: a worker without HTTP. */
+function roleFromEnv(env: NodeJS.ProcessEnv): 'all' | 'api' | 'worker' {
+  const role = env.LOGSTAG_ROLE || 'all';
+  if (role !== 'all' && role !== 'api' && role !== 'worker') throw new ConfigError(`LOGSTAG_ROLE must be all, api or worker, got "${role}"`);
+  return role;
+}
+
 async function main(): Promise<void> {
   const config = serverConfigFromEnv(process.env);
+  const role = roleFromEnv(process.env);
   const temporal = temporalSettingsFromEnv(process.env, config.dataDir, config.toolsDir);
   Runtime.install({
     logger: temporalLoggerFrom(logger.child({ component: 'temporal-sdk' })),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
   });
+  if (role === 'worker') {
+    const worker = await startWorkerOnly({ config, temporal, logger });
+    process.stdout.write('Logstag worker is running\n');
+    onSignals(() => worker.stop());
+    return;
+  }
   const webHandler = await loadWebHandler();
-  const running = await startLogstag({ config, temporal, logger, ...(webHandler ? { webHandler } : {}) });
+  const running = await startLogstag({ config, temporal, logger, runWorker: role === 'all', ...(webHandler ? { webHandler } : {}) });
   const lines = [
     `Logstag is running`,
     `  web + API:   ${running.url}`,
@@ -44,21 +77,7 @@ async function main(): Promise<void> {
   // The setup link is a secret: printed to the console once, never passed to the logger.
   lines.push(...firstRunLines(running.firstRun, running.url));
   process.stdout.write(`${lines.join('\n')}\n`);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    running.stop().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  onSignals(() => running.stop());
 }
 
 main().catch((err: unknown) => {

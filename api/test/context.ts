@@ -29,7 +29,7 @@ export interface TestContext {
 
 export async function startTestContext(
   backend: StoreBackend,
-  extra: Partial<Pick<LogstagOptions, 'recoveryIntervalMs' | 'authenticateAgent' | 'webHandler'>> & {
+  extra: Partial<Pick<LogstagOptions, 'recoveryIntervalMs' | 'authenticateAgent' | 'webHandler' | 'runWorker'>> & {
     temporal?: TestWorkflowEnvironment;
     /** Overrides of the security settings (short session TTL, low lockout thresholds…). */
     security?: Partial<SecuritySettings>;

@@ -82,3 +82,19 @@ describe('start-up refuses bad settings with one clear message and a non-zero ex
     expectOneClearLine(r.stderr, /PORT must be a port number/);
   });
 });
+
+describe('LOGSTAG_ROLE', () => {
+  it('refuses a worker-only process without a cluster or a shared store', async () => {
+    const noCluster = await runMain({ LOGSTAG_ROLE: 'worker' });
+    expect(noCluster.code).toBe(1);
+    expectOneClearLine(noCluster.stderr, /LOGSTAG_ROLE=worker needs TEMPORAL_ADDRESS/);
+    const noStore = await runMain({ LOGSTAG_ROLE: 'worker', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expectOneClearLine(noStore.stderr, /LOGSTAG_ROLE=worker needs DATABASE_URL/);
+  });
+
+  it('refuses an unknown role', async () => {
+    const r = await runMain({ LOGSTAG_ROLE: 'both' });
+    expect(r.code).toBe(1);
+    expectOneClearLine(r.stderr, /LOGSTAG_ROLE must be all, api or worker/);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { createActivities } from '@logstag/activities';
+import { openStore } from '@logstag/store';
+import { connectWorker, createWorker, TemporalSetupError, type TemporalSettings } from '@logstag/temporal';
+import type { ServerConfig } from './config';
+import { StartupError } from './server';
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * A worker process and nothing else (LOGSTAG_ROLE=worker): more of them scale workflow and activity throughput while
+ * API replicas (LOGSTAG_ROLE=api) take HTTP. It shares the store and the cluster with them, so both must be servers:
+ * PGlite lives inside one process and the embedded Temporal dev server belongs to the process that started it.
+ */
+export async function startWorkerOnly(options: { config: ServerConfig; temporal: TemporalSettings; logger: Logger }): Promise<RunningWorker> {
+  const { config, temporal, logger } = options;
+  if (temporal.mode !== 'external') {
+    throw new StartupError('LOGSTAG_ROLE=worker needs TEMPORAL_ADDRESS: a worker-only process joins a cluster, it does not start one');
+  }
+  if (!config.databaseUrl) {
+    throw new StartupError('LOGSTAG_ROLE=worker needs DATABASE_URL: the embedded PGlite store cannot be shared between processes');
+  }
+  const store = await openStore({ databaseUrl: config.databaseUrl });
+  try {
+    const { mode: _mode, ...endpoint } = temporal;
+    const connection = await connectWorker(endpoint);
+    const worker = await createWorker({ connection, namespace: endpoint.namespace, activities: createActivities({ db: store.db }) });
+    const run = worker.run();
+    run.catch((err) => logger.error({ err }, 'Temporal worker stopped with an error'));
+    logger.info({ temporal: endpoint.address, namespace: endpoint.namespace }, 'worker running');
+    return {
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await run.catch(() => undefined);
+        await connection.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    if (err instanceof TemporalSetupError) throw new StartupError(err.message);
+    throw err;
+  }
+}
