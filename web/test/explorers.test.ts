@@ -17,6 +17,7 @@ const TABLE = `web_test_${RUN}`;
 // server's `postgres` database (e.g. the extension missing there) stay true.
 const DATABASE = `logstag_web_${RUN}`;
 const PG_URL = Object.assign(new URL(ADMIN_URL), { pathname: `/${DATABASE}` }).toString();
+const REDIS_URL = process.env.LOGSTAG_TEST_REDIS_URL ?? 'redis://127.0.0.1:56379';
 
 let stack: WebStack;
 let browser: Browser;
@@ -51,7 +52,10 @@ beforeAll(async () => {
   blockedPid = (await waiter.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid ?? 0;
   blockedUpdate = waiter.query(`update ${TABLE} set note = 'waiting' where id = 1`).catch(() => undefined);
 
-  agent = await startTestAgent(stack.url, stack.org.agentKey, [{ name: 'pg-local', url: PG_URL, engine: 'postgresql' }]);
+  agent = await startTestAgent(stack.url, stack.org.agentKey, [
+    { name: 'pg-local', url: PG_URL, engine: 'postgresql' },
+    { name: 'redis-local', url: REDIS_URL, engine: 'redis' },
+  ]);
   for (const p of xssPayloads()) expect((await postPayload(stack.url, p, { key: stack.org.agentKey })).status).toBe(202);
   api = await apiSignIn(stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
   const hasTable = async () =>
@@ -70,6 +74,11 @@ beforeAll(async () => {
     'a statement of the test in the Query Explorer',
   );
   await waitFor(async () => (await get<{ items?: unknown[] }>('/api/explorer/assets/agents')).items?.length, 60_000, 'an agent heartbeat');
+  await waitFor(
+    async () => (await apiCall(stack.url, api, 'GET', '/api/explorer/databases/redis-local/series?metric=memory.used_bytes')).status === 200,
+    60_000,
+    'Redis memory in the store',
+  );
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
 }, 240_000);
@@ -95,9 +104,13 @@ async function open(path: string, shot: string): Promise<string> {
 }
 
 describe('explorers on the real stack, fed by the real agent', () => {
-  it('Database Explorer lists the monitored PostgreSQL and filters by search', async () => {
+  it('Database Explorer lists the monitored PostgreSQL and Redis and filters by search and engine', async () => {
     const text = await open('/databases', 'databases');
     expect(text).toContain('pg-local');
+    expect(text).toContain('redis-local');
+    await page.getByLabel('Engine').selectOption('redis');
+    expect(await page.locator('tbody').textContent()).not.toContain('pg-local');
+    await page.getByLabel('Engine').selectOption('');
     expect(text).toMatch(/healthy/);
     await page.getByLabel('Search').fill('no-such-target');
     expect(await page.locator('tbody').textContent()).toContain('No target matches');
@@ -120,6 +133,12 @@ describe('explorers on the real stack, fed by the real agent', () => {
     const box = await charts.first().locator('.plot').boundingBox();
     if (box) await page.mouse.move(box.x + box.width * 0.98, box.y + box.height / 2);
     expect(await page.locator('figure.chart').nth(1).textContent()).not.toMatch(/latest/);
+  });
+
+  it('a Redis target charts its memory and operations', async () => {
+    const text = await open('/databases/redis-local', 'database-target-redis');
+    expect(text).toMatch(/Memory.*used: \d[\d.,]* (B|KiB|MiB|GiB)/s);
+    expect(text).toContain('Throughput');
   });
 
   it('Activity Explorer shows the blocked session in the blocking tree and keeps the selection across refreshes', async () => {
