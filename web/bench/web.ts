@@ -96,7 +96,7 @@ async function measure(spec: PageSpec): Promise<{ fcp: number; data: number; jsG
   await Promise.all(pending);
   const [fcp, data] = await page.evaluate(() => [
     performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-    (window as unknown as { __dataShownAt?: number }).__dataShownAt ?? NaN,
+    (globalThis as unknown as { __dataShownAt?: number }).__dataShownAt ?? NaN,
   ]);
   await context.close();
   // Data in the DOM before the first paint is on screen at the first paint.

@@ -151,7 +151,9 @@ describe('explorers on the real stack, fed by the real agent', () => {
     await first.click();
     await page.getByRole('region', { name: 'Sessions' }).evaluate((el) => (el.scrollTop = 40));
     const asOf = (await page.getByText(/Sessions as of/).textContent()) ?? '';
-    await page.waitForFunction((before) => !document.body.textContent?.includes(before), asOf, { timeout: 25_000 });
+    await page.waitForFunction((before) => !(globalThis as unknown as { document: { body: { textContent: string | null } } }).document.body.textContent?.includes(before), asOf, {
+      timeout: 25_000,
+    });
     expect(await page.getByRole('heading', { name: `Session ${id}` }).count()).toBe(1);
     expect(await page.locator(`tbody tr button[aria-pressed="true"]`).textContent()).toBe(id);
     expect(await page.getByRole('region', { name: 'Sessions' }).evaluate((el) => el.scrollTop)).toBe(40);
@@ -196,7 +198,7 @@ describe('explorers on the real stack, fed by the real agent', () => {
     for (const [i, path] of pages.entries()) {
       const text = await open(path, `xss-${i}`);
       expect(text).toContain(path.startsWith('/schema') || path.startsWith('/activity') ? IMG_NAME : '<script>window.__xss=1</script>');
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('main img').count()).toBe(0);
       expect(await page.locator('main script').count()).toBe(0);
     }
@@ -205,6 +207,6 @@ describe('explorers on the real stack, fed by the real agent', () => {
     await page.waitForURL((u) => u.pathname === '/queries/detail');
     expect(await page.locator('pre.sql').textContent()).toBe(SCRIPT_QUERY);
     expect(await page.locator('pre.sql span.keyword').first().textContent()).toBe('select');
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 });
