@@ -43,20 +43,23 @@ const CLK_TCK = 100; // USER_HZ on Linux; /proc/<pid>/stat counts CPU time in th
 
 const log = (msg: string) => process.stderr.write(`bench:agent ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
-/** utime + stime of a process and its descendants, in seconds. */
-function cpuSeconds(pid: number): number {
-  let total = 0;
+/** utime and stime (all threads: JS, libuv pool with gzip, GC helpers) of a process and its descendants, in seconds. */
+function cpuTimes(pid: number): { user: number; system: number; total: number } {
+  let user = 0;
+  let system = 0;
   for (const p of [pid, ...descendants(pid)]) {
     try {
       // Fields after the command name (which may contain spaces) start at the last ')'.
       const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+      user += Number(fields[11]) / CLK_TCK;
+      system += Number(fields[12]) / CLK_TCK;
     } catch {
       // the process ended between listing and reading
     }
   }
-  return total;
+  return { user, system, total: user + system };
 }
+const cpuSeconds = (pid: number) => cpuTimes(pid).total;
 
 function descendants(pid: number): number[] {
   const out: number[] = [];
@@ -156,12 +159,23 @@ async function main(): Promise<void> {
   }
   log(`agent pid ${pid} started in ${((agentStartedAt - started) / 1000).toFixed(1)} s; measuring for ${minutes} min (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   const endAt = agentStartedAt + minutes * 60_000;
+  // The first minute holds every target's first operational and schema collection (then every 10 min / 4 h) and the
+  // first connections: the CPU after it is reported too, as the steady state.
+  let afterFirstMinute: { at: number; cpu: number } | undefined;
+  const firstMinuteTimer = setTimeout(() => (afterFirstMinute = { at: Date.now(), cpu: cpuSeconds(pid) }), 60_000);
+  const cpuStart = cpuTimes(pid);
   while (Date.now() < endAt) {
     await new Promise((r) => setTimeout(r, Math.min(30_000, endAt - Date.now())));
     if (Date.now() < endAt) log(`${Math.round((endAt - Date.now()) / 1000)} s left; ${received.payloads} payloads so far`);
   }
-  const cpuAtEnd = cpuSeconds(pid);
+  clearTimeout(firstMinuteTimer);
+  const cpuEnd = cpuTimes(pid);
+  const cpuAtEnd = cpuEnd.total;
   const wall = (Date.now() - agentStartedAt) / 1000;
+  const steadyPct =
+    afterFirstMinute && Date.now() - afterFirstMinute.at > 30_000
+      ? Number((((cpuAtEnd - afterFirstMinute.cpu) / ((Date.now() - afterFirstMinute.at) / 1000)) * 100).toFixed(3))
+      : null;
   const hwmKb = statusKb(pid, 'VmHWM');
   clearInterval(sampler);
   child.kill('SIGTERM');
@@ -177,6 +191,12 @@ async function main(): Promise<void> {
     }
   }
   const runtime = collections.filter((c) => c.category === 'runtime' && c.ok).map((c) => c.durationMs).sort((a, b) => a - b);
+  // Each target's first runtime collection also opens its connections (TLS-less here, SCRAM for PostgreSQL).
+  const seenTargets = new Set<string>();
+  const runtimeWarm = collections
+    .filter((c) => c.category === 'runtime' && c.ok && (seenTargets.has(c.target) || !seenTargets.add(c.target)))
+    .map((c) => c.durationMs)
+    .sort((a, b) => a - b);
   const byEngine = (prefix: string) => collections.filter((c) => c.category === 'runtime' && c.ok && c.target.startsWith(prefix)).map((c) => c.durationMs).sort((a, b) => a - b);
   const failed = collections.filter((c) => !c.ok);
   const counts: Record<string, number> = {};
@@ -192,12 +212,16 @@ async function main(): Promise<void> {
     startupSeconds: (agentStartedAt - started) / 1000,
     startupCpuSeconds: cpuAtStart,
     cpuPercentOfOneCore: Number(cpuPct.toFixed(3)),
+    cpuPercentAfterFirstMinute: steadyPct,
+    cpuSeconds: { user: Number((cpuEnd.user - cpuStart.user).toFixed(2)), system: Number((cpuEnd.system - cpuStart.system).toFixed(2)) },
     peakRssMb: Number(peakRssMb.toFixed(1)),
     runtimeCollectionMs: {
       n: runtime.length,
       p50: percentile(runtime, 50),
       p99: percentile(runtime, 99),
       max: runtime.at(-1),
+      p90: percentile(runtime, 90),
+      withoutFirstPerTarget: { n: runtimeWarm.length, p50: percentile(runtimeWarm, 50), p90: percentile(runtimeWarm, 90), p99: percentile(runtimeWarm, 99) },
       postgresql: { p50: percentile(byEngine('pg-'), 50), p99: percentile(byEngine('pg-'), 99) },
       mysql: { p50: percentile(byEngine('mariadb-'), 50), p99: percentile(byEngine('mariadb-'), 99) },
       redis: { p50: percentile(byEngine('redis-'), 50), p99: percentile(byEngine('redis-'), 99) },
@@ -210,7 +234,7 @@ async function main(): Promise<void> {
     agentExitCode: code,
   };
   const goals = [
-    `CPU ${result.cpuPercentOfOneCore} % of one core (goal ≤ 1 %): ${result.cpuPercentOfOneCore <= 1 ? 'met' : 'MISSED'}`,
+    `CPU ${result.cpuPercentOfOneCore} % of one core over the whole run, ${result.cpuPercentAfterFirstMinute ?? '-'} % after the first minute (goal ≤ 1 %): ${result.cpuPercentOfOneCore <= 1 ? 'met' : 'MISSED'}`,
     `peak RSS ${result.peakRssMb} MB (goal ≤ 80 MB): ${result.peakRssMb <= 80 ? 'met' : 'MISSED'}`,
     `runtime collection p50 ${result.runtimeCollectionMs.p50} ms / p99 ${result.runtimeCollectionMs.p99} ms (goal ≤ 20 ms): ${result.runtimeCollectionMs.p99 <= 20 ? 'met' : result.runtimeCollectionMs.p50 <= 20 ? 'p50 met, p99 MISSED' : 'MISSED'}`,
   ];
