@@ -1,20 +1,18 @@
-// npm run bench:ingest -- [--store pglite|postgres] [--seconds 20] [--concurrency 64] [--rate 0] [--payload-kb 8]
+// npm run bench:ingest -- [--store pglite|postgres] [--split] [--seconds 20] [--concurrency 64] [--rate 0] [--targets 200]
 //
 // Starts the whole server (API + worker in one process, the real Temporal dev server from .tools/bin) on a fresh
-// store, then many concurrent simulated agents post realistic gzip payloads over loopback HTTP. Prints accepted
+// store, then many concurrent simulated agents post recorded real agent payloads, gzip'd, over loopback HTTP. Prints accepted
 // payloads/s, HTTP latency percentiles, end-to-end accepted→stored latency, the backlog over time, and Temporal
 // actions per payload. With --rate N the agents send at a fixed total rate (sustained mode) instead of flat out.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import { sql } from 'kysely';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { SCHEMA_VERSION } from '@logstag/schema';
 import { createTestDatabase } from '@logstag/store/testing';
 import { DEFAULT_SQLITE_PRAGMAS, freePort, startDevServer } from '@logstag/temporal';
 import { testTemporalCli } from '@logstag/temporal/testing';
@@ -38,7 +36,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '64' },
     rate: { type: 'string', default: '0' },
-    'payload-kb': { type: 'string', default: '8' },
+    targets: { type: 'string', default: '200' },
     'no-wal': { type: 'boolean', default: false },
     // API without a worker in this process, the worker in a process of its own (LOGSTAG_ROLE=worker): production's shape.
     split: { type: 'boolean', default: false },
@@ -55,34 +53,28 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** A PostgreSQL runtime payload shaped like the agent's: sessions, lock waits, connections. */
-function realisticPayload(targetIndex: number, kb: number) {
-  const sessions = [];
-  for (let i = 0; sessions.length * 200 < kb * 1024; i++) {
-    sessions.push({
-      pid: 1000 + i,
-      datname: 'app',
-      usename: 'app_user',
-      application_name: 'web',
-      backend_type: 'client backend',
-      state: i % 3 ? 'idle' : 'active',
-      wait_event_type: i % 5 ? null : 'Lock',
-      wait_event: i % 5 ? null : 'transactionid',
-      query: `SELECT * FROM orders WHERE customer_id = ? AND status = ? LIMIT ?`,
-      durationSeconds: (i % 7) * 0.13,
-    });
+/**
+ * Real agent payloads recorded from the local PostgreSQL, MariaDB, Redis and the MongoDB wire server
+ * (api/test/fixtures/*.jsonl), mixed as the default cadence sends them per target: six runtime collections and one
+ * workload collection a minute, an operational one every ten minutes. Each simulated agent is its own target.
+ */
+function recordedPayloads(targets: number): Array<Record<string, unknown>> {
+  const fixtures = join(import.meta.dirname, '../test/fixtures');
+  const byEngine = ['postgresql', 'mysql', 'redis', 'mongodb'].map((engine) =>
+    readFileSync(join(fixtures, `${engine}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  );
+  const bodies: Array<Record<string, unknown>> = [];
+  for (let t = 0; t < targets; t++) {
+    const recorded = byEngine[t % byEngine.length]!;
+    const pick = (category: string) => recorded.filter((p) => p.category === category);
+    const mix = [...Array(6).fill(pick('runtime')).flat().slice(0, 6), ...pick('workload').slice(0, 1)];
+    if (t % 10 === 0) mix.push(...pick('operational').slice(0, 1));
+    for (const p of mix) bodies.push({ ...p, agentId: `agent-${t % 20}`, targetId: `${p.engine as string}-${t}` });
   }
-  return {
-    id: uuidv7(),
-    kind: 'collection',
-    agentId: `agent-${targetIndex % 20}`,
-    targetId: `pg-${targetIndex}`,
-    engine: 'postgresql',
-    category: 'runtime',
-    collectedAt: new Date().toISOString(),
-    schemaVersion: SCHEMA_VERSION,
-    data: { sessions, connections: { total: sessions.length, max: 500 }, lockWaits: [] },
-  };
+  return bodies;
 }
 
 async function main() {
@@ -107,7 +99,7 @@ async function main() {
     runWorker: !args.split,
   });
   const workerProcess = args.split
-    ? spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+    ? spawn(process.execPath, [...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : []), '--import', 'tsx', 'api/src/main.ts'], {
         env: { ...process.env, LOGSTAG_ROLE: 'worker', TEMPORAL_ADDRESS: dev.address, DATABASE_URL: tdb!.url, LOG_LEVEL: 'error' },
         stdio: ['ignore', 'ignore', 'inherit'],
       })
@@ -128,7 +120,7 @@ async function main() {
     });
     keys.push(created.key);
   }
-  const bodies = Array.from({ length: 200 }, (_, i) => realisticPayload(i, Number(args['payload-kb'])));
+  const bodies = recordedPayloads(Number(args.targets));
   const started = Date.now();
   const backlog: Array<[number, number]> = [];
   const backlogTimer = setInterval(async () => {
