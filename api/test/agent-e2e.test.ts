@@ -129,6 +129,20 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('the agent sending to the re
       .where('agent_id', '=', agentId)
       .execute() as Promise<StoredPayload[]>;
 
+  /** Why payloads stay `started`: the last failure of each running ingest workflow's pending activity. */
+  async function ingestFailures(): Promise<string> {
+    const failures = new Set<string>();
+    for await (const wf of ctx.temporal.client.workflow.list({ query: `ExecutionStatus = 'Running'` })) {
+      const described = await ctx.temporal.client.workflow.getHandle(wf.workflowId).describe();
+      for (const activity of described.raw.pendingActivities ?? []) {
+        const failure = activity.lastFailure;
+        if (failure?.message) failures.add(`${activity.activityType?.name}: ${failure.message}\n${(failure.stackTrace ?? '').split('\n').slice(0, 6).join('\n')}`);
+      }
+      if (failures.size >= 5) break;
+    }
+    return failures.size > 0 ? `ingest activities failing:\n${[...failures].join('\n')}` : 'no failing ingest activity';
+  }
+
   const failedCollection = (p: StoredPayload) => (p.body.errors ?? []).some((e) => e.code === 'collection_failed' || e.code === 'deadline_exceeded');
   const engines: Record<string, string> = { 'e2e-pg': 'postgresql', 'e2e-mariadb': 'mysql', 'e2e-redis': 'redis', 'e2e-mongo': 'mongodb' };
 
@@ -142,7 +156,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('the agent sending to the re
     const rows = await waitFor(async () => {
       last = await stored('e2e-run');
       return complete(last) ? last : undefined;
-    }, 90_000, 'two successful collections of every target and category, stored').catch((err: Error) => {
+    }, 90_000, 'two successful collections of every target and category, stored').catch(async (err: Error) => {
       // What arrived, per target/category (ok/failed/not yet stored), and the agent's warnings: enough to tell a
       // refused payload from a slow collection.
       const summary = new Map<string, string>();
@@ -151,7 +165,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('the agent sending to the re
         summary.set(key, `${summary.get(key) ?? ''} ${r.status}${failedCollection(r) ? `:${r.body.errors?.map((e) => e.code).join('+')}` : ''}`);
       }
       const warnings = logLines.filter((l) => /"level":(40|50)/.test(l)).slice(0, 15);
-      throw new Error(`${err.message}\n${[...summary].map(([k, v]) => `${k}:${v}`).sort().join('\n')}\n${warnings.join('')}`);
+      throw new Error(`${err.message}\n${await ingestFailures()}\n${[...summary].map(([k, v]) => `${k}:${v}`).sort().join('\n')}\n${warnings.join('')}`);
     });
     await agent.stop();
     const { stats } = agent.sender;
@@ -194,7 +208,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('the agent sending to the re
       const r = await stored('e2e-outage');
       const byId = new Map(r.map((row) => [row.id, row]));
       return spooledIds.every((id) => byId.get(id)?.status === 'stored') ? byId : undefined;
-    }, 90_000, 'every spooled payload to be stored');
+    }, 90_000, 'every spooled payload to be stored').catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await ingestFailures()}`);
+    });
     await agent.stop();
     expect(agent.sender.stats.rejected).toBe(0);
     agent = undefined;
@@ -221,7 +237,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('the agent sending to the re
     const rows = await waitFor(async () => {
       const r = await stored('e2e-cli');
       return r.length === 17 && r.every((row) => row.status === 'stored') ? r : undefined;
-    }, 60_000, 'the CLI payloads to be stored');
+    }, 60_000, 'the CLI payloads to be stored').catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await ingestFailures()}`);
+    });
     expect(rows.filter((r) => r.kind === 'collection').map((r) => `${r.target_id}/${r.category}`).sort()).toEqual(
       Object.keys(engines).flatMap((t) => CATEGORIES.map((c) => `${t}/${c}`)).sort(),
     );
