@@ -55,6 +55,8 @@ export async function setupPostgres(databaseCount: number, prefix = 'lt_e2e'): P
         await db.end();
       }
     }
+    // The setup file's CONNECTION LIMIT 5 is for one target; each target (here: one per database) may hold 2 sessions.
+    if (databaseCount > 1) await server.query(`ALTER ROLE ${role} CONNECTION LIMIT ${2 * databaseCount + 3}`);
   } finally {
     await server.end();
   }
@@ -103,6 +105,8 @@ export async function setupMysql(schemaCount: number, prefix = 'lt_e2e'): Promis
       .replaceAll("'logstag_monitor'", `'${user}'`)
       .replaceAll("'change-me'", `'${password}'`);
     for (const statement of text.split(/;\s*\n/).map((s) => s.trim().replace(/;$/, '')).filter(Boolean)) await admin.query(statement);
+    // MAX_USER_CONNECTIONS 5 is for one target; each target (here: one per schema) may hold 2 connections.
+    if (schemaCount > 1) await admin.query(`ALTER USER '${user}'@'%' WITH MAX_USER_CONNECTIONS ${2 * schemaCount + 3}`);
   } finally {
     await admin.end();
   }
