@@ -7,11 +7,16 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '@logstag/activities';
 import { payloadSchema } from '@logstag/schema';
-import { openStore, type Store } from '@logstag/store';
+import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
 import { connectClient, connectWorker, createWorker, freePort, startDevServer, TASK_QUEUE, workflowIds, type DevServer } from '@logstag/temporal';
 import { testTemporalCli } from '@logstag/temporal/testing';
 import { insertPayload } from '../src/ingest/ingest.repository';
 import { collectionPayload, waitFor } from './context';
+
+const storedBody = async (payload: unknown) => {
+  const b = await payloadBodyFromJson(payload);
+  return { raw: b.body_raw, encoding: b.body_encoding, bytes: b.body_bytes };
+};
 
 /**
  * The Temporal dev server is killed while an ingest workflow is between its two steps, started again on the same
@@ -74,9 +79,9 @@ describe('durability across a Temporal dev server restart', () => {
 
   it('completes a workflow interrupted by a crash of the server, losing no step and repeating none', async () => {
     // A workflow that finished before the crash must still be listed afterwards (visibility survives too).
-    await insertPayload(store.db, 'org', done, 1);
+    await insertPayload(store.db, 'org', done, await storedBody(done));
     await client.workflow.execute('ingestWorkflow', { workflowId: workflowIds.ingest(done.id), taskQueue: TASK_QUEUE, args: [[done.id]] });
-    await insertPayload(store.db, 'org', interrupted, 1);
+    await insertPayload(store.db, 'org', interrupted, await storedBody(interrupted));
 
     const handle = await client.workflow.start('ingestWorkflow', { workflowId: workflowIds.ingest(interrupted.id), taskQueue: TASK_QUEUE, args: [[interrupted.id]] });
     await reached;

@@ -1,6 +1,7 @@
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
+import { readPayloadBody } from '@logstag/store';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     const row = await storedRow(payload.id);
     expect(row).toMatchObject({ status: 'stored', store_count: 1, target_id: 'pg-main', engine: 'postgresql', category: 'runtime' });
     expect(row?.evaluated_at).toBeInstanceOf(Date);
-    expect(row?.body).toMatchObject({ id: payload.id, data: { connections: { total: 3, max: 100 } } });
+    // Kept as the agent sent it: the gzip bytes themselves, which read back as the payload.
+    expect(row?.body_encoding).toBe('gzip');
+    expect(await readPayloadBody(row!)).toMatchObject({ id: payload.id, data: { connections: { total: 3, max: 100 } } });
   });
 
   it('stores the same payload once when it is posted twice, and answers the duplicate the same way', async () => {
@@ -89,6 +92,28 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(MAX_DECOMPRESSED_PAYLOAD_BYTES * 2);
+  });
+
+  it('accepts deflate, refuses corrupt gzip with 400 and an unknown encoding with 415', async () => {
+    const payload = collectionPayload();
+    const deflated = await fetch(`${ctx.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'deflate', authorization: `Bearer ${key}` },
+      body: deflateSync(JSON.stringify(payload)),
+    });
+    expect(deflated.status).toBe(202);
+    const corrupt = await fetch(`${ctx.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${key}` },
+      body: Buffer.from('definitely not gzip'),
+    });
+    expect(corrupt.status).toBe(400);
+    const brotli = await fetch(`${ctx.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'br', authorization: `Bearer ${key}` },
+      body: Buffer.from('{}'),
+    });
+    expect(brotli.status).toBe(415);
   });
 
   it('answers 415 for a body that is not JSON', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '@logstag/store';
+import { readPayloadBody, type Role } from '@logstag/store';
 import { ROLES, roleHas } from '../src/auth/permissions';
 import { ApiClient, signedIn, type ApiResponse } from './accounts-client';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
@@ -88,7 +88,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
       keys: await db.selectFrom('agent_keys').select(['id', 'name', 'prefix', 'key_hash', 'expires_at', 'revoked_at']).where('organization_id', '=', org).orderBy('id').execute(),
       invitations: await db.selectFrom('invitations').selectAll().where('organization_id', '=', org).orderBy('id').execute(),
       audit: await db.selectFrom('audit_events').select(['id', 'action']).where('organization_id', '=', org).orderBy('id').execute(),
-      payloads: await db.selectFrom('payloads').select(['id', 'body']).where('organization_id', '=', org).orderBy('id').execute(),
+      payloads: await db.selectFrom('payloads').select(['id', 'body_raw', 'body_encoding']).where('organization_id', '=', org).orderBy('id').execute(),
     };
   }
 
@@ -181,9 +181,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     expect((await postPayload(ctx.url, payload, { key: b.agentKey })).status).toBe(202);
     const hijack = await postPayload(ctx.url, { ...payload, data: { forged: true } }, { key: a.agentKey });
     expect(hijack.status).toBe(409);
-    const row = await ctx.app.store.db.selectFrom('payloads').select(['organization_id', 'body']).where('id', '=', payload.id).executeTakeFirstOrThrow();
+    const row = await ctx.app.store.db.selectFrom('payloads').select(['organization_id', 'body_raw', 'body_encoding']).where('id', '=', payload.id).executeTakeFirstOrThrow();
     expect(row.organization_id).toBe(b.organizationId);
-    expect(row.body).toMatchObject({ data: { connections: { total: 3, max: 100 } } });
+    expect(await readPayloadBody(row)).toMatchObject({ data: { connections: { total: 3, max: 100 } } });
   });
 
   it('keeps each organization’s audit log to itself', async () => {

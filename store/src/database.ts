@@ -19,7 +19,10 @@ export interface PayloadTable {
   collected_at: Timestamp;
   received_at: Generated<Timestamp>;
   replayed: boolean;
-  body: ColumnType<unknown, string, string>;
+  /** The body as the agent sent it: gzip bytes as a rule (see payload-body.ts). */
+  body_raw: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  body_encoding: 'gzip' | 'identity';
+  /** Decompressed size. */
   body_bytes: number;
   status: Generated<'pending' | 'started' | 'stored'>;
   workflow_started_at: Timestamp | null;

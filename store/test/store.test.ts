@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { migrateToLatest, openStore, StoreError, type Store } from '../src/index';
+import { migrateToLatest, openStore, payloadBodyFromJson, readPayloadBody, StoreError, type Store } from '../src/index';
 import { migrations } from '../src/migrations/index';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
@@ -46,7 +46,7 @@ describe.each(backends)('store on %s', (_name, open) => {
     expect(again.results).toEqual([]);
   });
 
-  it('stores a payload once per id and returns jsonb bodies and counters as numbers', async () => {
+  it('stores a payload once per id and returns its bytes and counters as numbers', async () => {
     const id = '019ab6f0-5c1e-7a3b-8c9d-0123456789ab';
     const row = {
       id,
@@ -55,25 +55,40 @@ describe.each(backends)('store on %s', (_name, open) => {
       kind: 'collection' as const,
       collected_at: '2026-11-25T10:00:00Z',
       replayed: false,
-      body: JSON.stringify({ data: { n: 1 } }),
+      body_raw: Buffer.from(JSON.stringify({ data: { n: 1 } })),
+      body_encoding: 'identity' as const,
       body_bytes: 42,
     };
     await store.db.insertInto('payloads').values(row).execute();
     const second = await store.db.insertInto('payloads').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
     expect(second).toBeUndefined();
     const stored = await store.db.selectFrom('payloads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(stored.body).toEqual({ data: { n: 1 } });
+    expect(await readPayloadBody(stored)).toEqual({ data: { n: 1 } });
+    // bytea comes back as bytes on both stores.
+    expect(stored.body_raw).toBeInstanceOf(Uint8Array);
     expect(stored.status).toBe('pending');
     expect(stored.collected_at).toBeInstanceOf(Date);
     const big = await sql<{ n: number }>`select 9007199254740991::int8 as n`.execute(store.db);
     expect(big.rows[0]?.n).toBe(9007199254740991);
   });
 
+  it('reads back a gzip body as the JSON it holds', async () => {
+    const id = '019ab6f0-5c1e-7a3b-8c9d-0123456789ad';
+    const body = await payloadBodyFromJson({ id, data: { text: 'ünïcødé' } });
+    expect(body.body_raw.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    await store.db
+      .insertInto('payloads')
+      .values({ id, organization_id: 'org', agent_id: 'a', kind: 'collection', collected_at: new Date(), replayed: false, ...body })
+      .execute();
+    const row = await store.db.selectFrom('payloads').select(['body_raw', 'body_encoding']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(await readPayloadBody(row)).toEqual({ id, data: { text: 'ünïcødé' } });
+  });
+
   it('refuses a status outside the lifecycle', async () => {
     await expect(
       store.db
         .insertInto('payloads')
-        .values({ id: '019ab6f0-5c1e-7a3b-8c9d-0123456789ac', organization_id: 'o', agent_id: 'a', kind: 'collection', collected_at: new Date(), replayed: false, body: '{}', body_bytes: 2, status: 'lost' as never })
+        .values({ id: '019ab6f0-5c1e-7a3b-8c9d-0123456789ac', organization_id: 'o', agent_id: 'a', kind: 'collection', collected_at: new Date(), replayed: false, body_raw: Buffer.from('{}'), body_encoding: 'identity', body_bytes: 2, status: 'lost' as never })
         .execute(),
     ).rejects.toThrow(/payloads_status_check/);
   });

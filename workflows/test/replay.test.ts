@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '@logstag/activities';
 import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
-import { openStore, type Store } from '@logstag/store';
+import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
 import { TASK_QUEUE, workflowBundle, workflowIds } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
 
@@ -48,10 +48,9 @@ describe('workflow replay', () => {
       schemaVersion: SCHEMA_VERSION,
       data: {},
     });
-    const json = JSON.stringify(body);
     await store.db
       .insertInto('payloads')
-      .values({ id, organization_id: 'org', agent_id: 'agent-1', target_id: 'redis-1', engine: 'redis', category: 'runtime', kind: 'collection', collected_at: collectedAt, replayed: false, body: json, body_bytes: json.length })
+      .values({ id, organization_id: 'org', agent_id: 'agent-1', target_id: 'redis-1', engine: 'redis', category: 'runtime', kind: 'collection', collected_at: collectedAt, replayed: false, ...(await payloadBodyFromJson(body)) })
       .execute();
     const worker = await Worker.create({
       connection: env.nativeConnection,

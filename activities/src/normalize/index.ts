@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Database, PayloadRow, SnapshotKind } from '@logstag/store';
+import { readPayloadBody, type Database, type PayloadRow, type SnapshotKind } from '@logstag/store';
 import { extractCollection } from './extract';
 import type { CollectionBody } from './types';
 import { writeActivity } from './write-activity';
@@ -16,8 +16,9 @@ export type * from './types';
 
 const SNAPSHOT_KINDS: SnapshotKind[] = ['settings', 'access', 'schema'];
 
-function bodyOf(row: PayloadRow): Record<string, unknown> {
-  const b = typeof row.body === 'string' ? (JSON.parse(row.body) as unknown) : row.body;
+/** The payload as the agent sent it (validated at ingest), decompressed off the event loop. */
+async function bodyOf(row: PayloadRow): Promise<Record<string, unknown>> {
+  const b = await readPayloadBody(row);
   return b !== null && typeof b === 'object' ? (b as Record<string, unknown>) : {};
 }
 
@@ -43,7 +44,7 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
     await lockSnapshotScope(trx, org, target, kind);
   }
   for (const row of ordered) {
-    const body = bodyOf(row);
+    const body = await bodyOf(row);
     const organizationId = row.organization_id;
     if (row.kind === 'heartbeat') {
       await writeHeartbeat(trx, organizationId, body as unknown as Parameters<typeof writeHeartbeat>[2]);

@@ -2,8 +2,15 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
 import type { Payload } from '@logstag/schema';
 
+/** The body to keep: as the agent sent it (gzip as a rule), with its decompressed size. */
+export interface StoredBody {
+  raw: Buffer;
+  encoding: 'gzip' | 'identity';
+  bytes: number;
+}
+
 /** Commits the raw payload (claim check). Returns false when a payload with this id was already stored. */
-export async function insertPayload(db: Kysely<Database>, organizationId: string, payload: Payload, bodyBytes: number): Promise<boolean> {
+export async function insertPayload(db: Kysely<Database>, organizationId: string, payload: Payload, body: StoredBody): Promise<boolean> {
   const inserted = await db
     .insertInto('payloads')
     .values({
@@ -16,8 +23,9 @@ export async function insertPayload(db: Kysely<Database>, organizationId: string
       kind: payload.kind,
       collected_at: payload.collectedAt,
       replayed: payload.replayed,
-      body: JSON.stringify(payload),
-      body_bytes: bodyBytes,
+      body_raw: body.raw,
+      body_encoding: body.encoding,
+      body_bytes: body.bytes,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')

@@ -1,8 +1,10 @@
-import express, { Router } from 'express';
-import { MAX_COMPRESSED_PAYLOAD_BYTES, MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
+import { Router } from 'express';
+import getRawBody from 'raw-body';
+import { MAX_COMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
 import { ApiError } from '../http/api-error';
 import type { AgentAuthenticator } from './agent-auth';
 import type { IngestService } from './ingest.service';
+import { decodeIngestBody } from './request-body';
 
 export interface IngestRoutesDeps {
   service: IngestService;
@@ -25,12 +27,12 @@ export function ingestRoutes({ service, authenticate }: IngestRoutesDeps): Route
         next(err);
       }
     },
-    // Inflates gzip/deflate as a stream and stops at the decompressed limit: a decompression bomb is cut off with
-    // 413 after MAX_DECOMPRESSED_PAYLOAD_BYTES, never read whole into memory.
-    express.raw({ type: () => true, inflate: true, limit: MAX_DECOMPRESSED_PAYLOAD_BYTES }),
     async (req, res, next) => {
       try {
-        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        // The bytes as sent, capped at the compressed limit (a chunked body has no Content-Length to check above).
+        // Decoding is bounded by the decompressed limit; gzip bodies are stored as they came.
+        const raw = await getRawBody(req, { limit: MAX_COMPRESSED_PAYLOAD_BYTES, length: req.headers['content-length'] });
+        const body = await decodeIngestBody(raw, req.headers['content-encoding']);
         const accepted = await service.accept(res.locals.principal.organizationId, body);
         res.status(202).json(accepted);
       } catch (err) {

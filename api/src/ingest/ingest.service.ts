@@ -5,6 +5,7 @@ import { ApiError } from '../http/api-error';
 import type { Metrics } from '../metrics';
 import { findPayloadOwner, insertPayload } from './ingest.repository';
 import type { WorkflowStarter } from './workflow-starter';
+import type { IngestBody } from './request-body';
 
 export interface IngestServiceDeps {
   db: Kysely<Database>;
@@ -26,8 +27,8 @@ export function createIngestService({ db, starter, metrics }: IngestServiceDeps)
      * Validates and commits the payload, then starts its workflow without making the agent wait for Temporal.
      * The same id twice is stored once and answered the same.
      */
-    async accept(organizationId: string, body: Buffer): Promise<IngestAccepted> {
-      const parsed = payloadSchema.safeParse(parseJson(body));
+    async accept(organizationId: string, body: IngestBody): Promise<IngestAccepted> {
+      const parsed = payloadSchema.safeParse(parseJson(body.json));
       if (!parsed.success) {
         metrics.ingested.inc({ outcome: 'invalid' });
         throw new ApiError(400, 'validation_failed', 'the payload does not match the schema', {
@@ -35,10 +36,10 @@ export function createIngestService({ db, starter, metrics }: IngestServiceDeps)
         });
       }
       const payload = parsed.data;
-      const inserted = await insertPayload(db, organizationId, payload, body.length);
+      const inserted = await insertPayload(db, organizationId, payload, { ...body.stored, bytes: body.json.length });
       if (!inserted) {
         const owner = await findPayloadOwner(db, payload.id);
-        // Another organization's id: answer as if unknown, never confirm it exists.
+        // Another organization's id: refuse without saying whose it is or what it holds.
         if (owner && owner.organization_id !== organizationId) throw new ApiError(409, 'conflict', 'payload id already used; generate a new UUID v7');
         metrics.ingested.inc({ outcome: 'duplicate' });
         return { id: payload.id, status: 'duplicate' };

@@ -1,0 +1,19 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import type { PayloadRow } from './database';
+
+const gunzipAsync = promisify(gunzip);
+const gzipAsync = promisify(gzip);
+
+/** The stored body of a payload as JSON, decompressed off the event loop. */
+export async function readPayloadBody(row: Pick<PayloadRow, 'body_raw' | 'body_encoding'>): Promise<unknown> {
+  const raw = Buffer.from(row.body_raw.buffer, row.body_raw.byteOffset, row.body_raw.byteLength);
+  const text = row.body_encoding === 'gzip' ? await gunzipAsync(raw) : raw;
+  return JSON.parse(text.toString('utf8'));
+}
+
+/** A body to store from JSON written by the server itself (tests, tools): gzip like an agent's. */
+export async function payloadBodyFromJson(value: unknown): Promise<{ body_raw: Buffer; body_encoding: 'gzip'; body_bytes: number }> {
+  const text = Buffer.from(JSON.stringify(value));
+  return { body_raw: await gzipAsync(text), body_encoding: 'gzip', body_bytes: text.length };
+}
