@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     'no-wal': { type: 'boolean', default: false },
     // API without a worker in this process, the worker in a process of its own (LOGSTAG_ROLE=worker): production's shape.
     split: { type: 'boolean', default: false },
+    // No worker at all: the API's accepting capacity alone (payloads stay pending; nothing is drained).
+    'accept-only': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -96,9 +98,9 @@ async function main() {
     config,
     temporal: { mode: 'external', address: dev.address, namespace: 'logstag' },
     logger: pino({ level: 'error' }),
-    runWorker: !args.split,
+    runWorker: !args.split && !args['accept-only'],
   });
-  const workerProcess = args.split
+  const workerProcess = args.split && !args['accept-only']
     ? spawn(process.execPath, [...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : []), '--import', 'tsx', 'api/src/main.ts'], {
         env: { ...process.env, LOGSTAG_ROLE: 'worker', TEMPORAL_ADDRESS: dev.address, DATABASE_URL: tdb!.url, LOG_LEVEL: 'error' },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -140,7 +142,7 @@ async function main() {
 
   // Drain: wait until every accepted payload is stored (or give up after 10 minutes).
   const drainStart = Date.now();
-  for (;;) {
+  while (!args['accept-only']) {
     const r = await sql<{ n: number }>`select count(*)::int as n from payloads where status <> 'stored'`.execute(app.store.db);
     if ((r.rows[0]?.n ?? 0) === 0 || Date.now() - drainStart > 600_000) break;
     await new Promise((res) => setTimeout(res, 500));
@@ -157,7 +159,7 @@ async function main() {
 
   const result = {
     store: app.store.kind,
-    processes: args.split ? 'api + separate worker process' : 'api and worker in one process',
+    processes: args['accept-only'] ? 'api only, no worker (accepting capacity)' : args.split ? 'api + separate worker process' : 'api and worker in one process',
     sqlite: args['no-wal'] ? 'default pragmas' : DEFAULT_SQLITE_PRAGMAS.join(','),
     mode: rate > 0 ? `sustained ${rate}/s` : 'flat out',
     concurrency,
