@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorFactories, createLogger, parseConfig, startAgent, type RunningAgent } from '@logstag/agent';
 import { setupMysql, setupPostgres, setupRedis, startMongoWireServer, type MongoWireServer } from '@logstag/agent/testing';
 import { CATEGORIES, heartbeatPayloadSchema } from '@logstag/schema';
+import { readPayloadBody } from '@logstag/store';
 import { seedOrganization, startTestContext, waitFor, type StoreBackend, type TestContext } from './context';
 
 const bin = fileURLToPath(new URL('../../agent/bin/logstag-agent.mjs', import.meta.url));
@@ -121,13 +122,18 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('the agent sending to the re
     return parseConfig(readFileSync(path, 'utf8'), path, env);
   };
 
-  const stored = (agentId: string) =>
-    ctx.app.store.db
+  // The store keeps each body as the gzip bytes the agent sent; read them back as the payload.
+  const stored = async (agentId: string): Promise<StoredPayload[]> => {
+    const rows = await ctx.app.store.db
       .selectFrom('payloads')
-      .select(['id', 'kind', 'target_id', 'engine', 'category', 'replayed', 'status', 'body'])
+      .select(['id', 'kind', 'target_id', 'engine', 'category', 'replayed', 'status', 'body_raw', 'body_encoding'])
       .where('organization_id', '=', organizationId)
       .where('agent_id', '=', agentId)
-      .execute() as Promise<StoredPayload[]>;
+      .execute();
+    return Promise.all(
+      rows.map(async ({ body_raw, body_encoding, ...row }) => ({ ...row, body: (await readPayloadBody({ body_raw, body_encoding })) as StoredPayload['body'] })),
+    );
+  };
 
   /** Why payloads stay `started`: the last failure of each running ingest workflow's pending activity. */
   async function ingestFailures(): Promise<string> {
