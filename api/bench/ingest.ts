@@ -103,9 +103,16 @@ async function main() {
   const workerProcess = args.split && !args['accept-only']
     ? spawn(process.execPath, [...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : []), '--import', 'tsx', 'api/src/main.ts'], {
         env: { ...process.env, LOGSTAG_ROLE: 'worker', TEMPORAL_ADDRESS: dev.address, DATABASE_URL: tdb!.url, LOG_LEVEL: 'error' },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', 'pipe', 'inherit'],
       })
     : null;
+  // Load starts once the worker polls: its start-up (loading, bundling workflows) is not part of steady state.
+  if (workerProcess) {
+    await new Promise<void>((ready, fail) => {
+      workerProcess.stdout!.on('data', (d: Buffer) => d.toString().includes('worker is running') && ready());
+      workerProcess.once('exit', (code) => fail(new Error(`the worker process exited with ${code}`)));
+    });
+  }
   // 200 agents, one API key each as in production: the per-key ingest rate limit (600/min) applies to each.
   const { organization, owner } = await createOrganizationWithOwner(app.store.db, {
     organizationName: 'bench',
