@@ -1,18 +1,19 @@
-import { extractMongodb } from './engines/mongodb';
-import { extractMysql } from './engines/mysql';
-import { extractPostgresql } from './engines/postgresql';
-import { extractRedis } from './engines/redis';
+import { mongodbExtractor } from './engines/mongodb';
+import { mysqlExtractor } from './engines/mysql';
+import { postgresqlExtractor } from './engines/postgresql';
+import { redisExtractor } from './engines/redis';
+import { runExtractor, type EngineExtractor } from './extractor';
 import { emptyExtracted, type Extracted } from './types';
 
-const BY_ENGINE: Record<string, (category: string, data: Record<string, unknown>) => Extracted> = {
-  postgresql: extractPostgresql,
-  mysql: extractMysql,
-  redis: extractRedis,
-  mongodb: extractMongodb,
+const BY_ENGINE: Record<string, EngineExtractor> = {
+  postgresql: postgresqlExtractor,
+  mysql: mysqlExtractor,
+  redis: redisExtractor,
+  mongodb: mongodbExtractor,
 };
 
 /** What one collection contributes, by engine. Pure: the unit tests call it on recorded payloads. */
 export function extractCollection(engine: string, category: string, data: Record<string, unknown>): Extracted {
-  const extract = BY_ENGINE[engine];
-  return extract ? extract(category, data) : emptyExtracted();
+  const extractor = BY_ENGINE[engine];
+  return extractor ? runExtractor(extractor, category, data) : emptyExtracted();
 }

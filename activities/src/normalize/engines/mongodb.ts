@@ -1,8 +1,9 @@
 // MongoDB sections (agent/src/collectors/mongodb): serverStatus parts, currentOp, replica set, top, profiler,
 // parameters and command-line options, users and roles, databases/collections/indexes.
 import { createHash } from 'node:crypto';
-import { genericMetrics, point, type GenericRule } from '../generic-metrics';
-import { emptyExtracted, type Extracted, type QueryStat, type SnapshotItem } from '../types';
+import { point, type GenericRule } from '../generic-metrics';
+import { type Extracted, type QueryStat, type SnapshotItem } from '../types';
+import type { EngineExtractor } from '../extractor';
 import { isRow, num, objectOf, omit, rowsOf, stableJson, str, type Row } from '../values';
 
 const RULE: GenericRule = {
@@ -123,13 +124,8 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
   out.snapshots.schema = items;
 }
 
-export function extractMongodb(category: string, data: Record<string, unknown>): Extracted {
-  const out = emptyExtracted();
-  out.version = str(objectOf(data.server).version) ?? str(objectOf(data.buildInfo).version);
-  if (category === 'runtime') runtime(data, out);
-  if (category === 'workload') workload(data, out);
-  if (category === 'operational') operational(data, out);
-  if (category === 'schema') schema(data, out);
-  out.metrics.push(...genericMetrics(data, RULE));
-  return out;
-}
+export const mongodbExtractor: EngineExtractor = {
+  version: (data) => str(objectOf(data.server).version) ?? str(objectOf(data.buildInfo).version),
+  categories: { runtime, workload, operational, schema },
+  rule: RULE,
+};

@@ -1,7 +1,8 @@
 // MySQL / MariaDB sections (agent/src/collectors/mysql): sessions and lock waits, global status counters and gauges,
 // statement digests, variables, accounts and grants, schema.
-import { genericMetrics, point, type GenericRule } from '../generic-metrics';
-import { emptyExtracted, type BlockingNode, type Extracted, type SnapshotItem } from '../types';
+import { point, type GenericRule } from '../generic-metrics';
+import { type BlockingNode, type Extracted, type SnapshotItem } from '../types';
+import type { EngineExtractor } from '../extractor';
 import { num, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {
@@ -135,13 +136,8 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
   out.snapshots.schema = items;
 }
 
-export function extractMysql(category: string, data: Record<string, unknown>): Extracted {
-  const out = emptyExtracted();
-  out.version = str(objectOf(data.server).version);
-  if (category === 'runtime') runtime(data, out);
-  if (category === 'workload') workload(data, out);
-  if (category === 'operational') operational(data, out);
-  if (category === 'schema') schema(data, out);
-  out.metrics.push(...genericMetrics(data, RULE));
-  return out;
-}
+export const mysqlExtractor: EngineExtractor = {
+  version: (data) => str(objectOf(data.server).version),
+  categories: { runtime, workload, operational, schema },
+  rule: RULE,
+};

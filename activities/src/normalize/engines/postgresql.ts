@@ -1,7 +1,8 @@
 // PostgreSQL sections (agent/src/collectors/postgresql): runtime → activity + connection/replication series,
 // workload → database/statement counters (deltas), operational → settings and access snapshots, schema → schema snapshot.
-import { genericMetrics, point, type GenericRule } from '../generic-metrics';
-import { emptyExtracted, type ActivityView, type BlockingNode, type Extracted, type SessionView, type SnapshotItem } from '../types';
+import { point, type GenericRule } from '../generic-metrics';
+import { type ActivityView, type BlockingNode, type Extracted, type SessionView, type SnapshotItem } from '../types';
+import type { EngineExtractor } from '../extractor';
 import { isRow, num, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {
@@ -160,13 +161,8 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
   out.snapshots.schema = items;
 }
 
-export function extractPostgresql(category: string, data: Record<string, unknown>): Extracted {
-  const out = emptyExtracted();
-  out.version = str(objectOf(data.server).version);
-  if (category === 'runtime') runtime(data, out);
-  if (category === 'workload') workload(data, out);
-  if (category === 'operational') operational(data, out);
-  if (category === 'schema') schema(data, out);
-  out.metrics.push(...genericMetrics(data, RULE));
-  return out;
-}
+export const postgresqlExtractor: EngineExtractor = {
+  version: (data) => str(objectOf(data.server).version),
+  categories: { runtime, workload, operational, schema },
+  rule: RULE,
+};

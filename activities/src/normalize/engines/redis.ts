@@ -1,7 +1,8 @@
 // Redis sections (agent/src/collectors/redis): INFO clients/memory/persistence/replication/cpu, stats counters and
 // gauges, commandstats (the "queries" of Redis: one per command), config and ACL users, key patterns.
-import { genericMetrics, point, type GenericRule } from '../generic-metrics';
-import { emptyExtracted, type Extracted, type SnapshotItem } from '../types';
+import { point, type GenericRule } from '../generic-metrics';
+import { type Extracted, type SnapshotItem } from '../types';
+import type { EngineExtractor } from '../extractor';
 import { num, objectOf, omit, rowsOf, str } from '../values';
 
 const RULE: GenericRule = {
@@ -75,13 +76,8 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
   out.snapshots.schema = items;
 }
 
-export function extractRedis(category: string, data: Record<string, unknown>): Extracted {
-  const out = emptyExtracted();
-  out.version = str(objectOf(data.server).version);
-  if (category === 'runtime') runtime(data, out);
-  if (category === 'workload') workload(data, out);
-  if (category === 'operational') operational(data, out);
-  if (category === 'schema') schema(data, out);
-  out.metrics.push(...genericMetrics(data, RULE));
-  return out;
-}
+export const redisExtractor: EngineExtractor = {
+  version: (data) => str(objectOf(data.server).version),
+  categories: { runtime, workload, operational, schema },
+  rule: RULE,
+};
