@@ -76,7 +76,7 @@ export const CHARTS: readonly ChartDef[] = [
   },
   {
     id: 'keys',
-    title: 'Keys evicted and expired',
+    title: 'Evictions, expirations and deadlocks',
     unit: 'rate',
     lines: [
       { key: 'evicted', label: 'evicted/s', metric: 'keys.evicted', reading: 'rate' },
