@@ -1,3 +1,4 @@
 export * from './domain';
 export * from './payload';
 export * from './errors';
+export * from './activity-views';

@@ -1,4 +1,8 @@
+import type { BlockingNode, LockWaitView, SessionView } from '@logstag/schema';
 import type { MetricKind, SnapshotKind } from '@logstag/store';
+
+// The activity views are shared with the API and web through @logstag/schema.
+export type { BlockingNode, LockWaitView, SessionView };
 
 /** One value of one series at the payload's collection time. */
 export interface MetricPoint {
@@ -18,35 +22,6 @@ export interface QueryStat {
   rows: number;
   blocksHit: number;
   blocksRead: number;
-}
-
-/** A session in the engine-neutral shape the Activity Explorer reads. */
-export interface SessionView {
-  id: string;
-  user: string | null;
-  database: string | null;
-  application: string | null;
-  client: string | null;
-  state: string | null;
-  waitType: string | null;
-  wait: string | null;
-  query: string | null;
-  durationSeconds: number | null;
-  blockedBy: string[];
-}
-
-export interface LockWaitView {
-  id: string;
-  blockedBy: string[];
-  lockType: string | null;
-  mode: string | null;
-  object: string | null;
-  waitSeconds: number | null;
-}
-
-export interface BlockingNode {
-  id: string;
-  waiters: BlockingNode[];
 }
 
 export interface ConnectionsView {

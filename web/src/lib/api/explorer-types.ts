@@ -1,7 +1,11 @@
 // Response shapes of the explorer API (api/src/explorer/*.routes.ts).
+import type { BlockingNode, Engine, LockWaitView, SessionView } from '@logstag/schema';
 import type { Page } from './types';
 
-export type Engine = 'postgresql' | 'mysql' | 'mongodb' | 'redis';
+export type { BlockingNode, Engine, SessionView };
+/** A lock wait as the blocking view lists it. */
+export type LockWait = LockWaitView;
+
 
 export interface CollectorErrorView {
   collector?: string;
@@ -53,20 +57,6 @@ export interface MetricSeries {
   series: Array<{ labels: Record<string, string>; points: SeriesPoint[] }>;
 }
 
-export interface SessionView {
-  id: string;
-  user: string | null;
-  database: string | null;
-  application: string | null;
-  client: string | null;
-  state: string | null;
-  waitType: string | null;
-  wait: string | null;
-  query: string | null;
-  durationSeconds: number | null;
-  blockedBy: string[];
-}
-
 export interface SessionsPage {
   snapshotTs: string | null;
   total: number;
@@ -79,20 +69,6 @@ export interface WaitBreakdown {
   to: string;
   snapshots: number;
   waits: Array<{ waitType: string; wait: string; samples: number }>;
-}
-
-export interface BlockingNode {
-  id: string;
-  waiters: BlockingNode[];
-}
-
-export interface LockWait {
-  id: string;
-  blockedBy: string[];
-  lockType?: string | null;
-  mode?: string | null;
-  object?: string | null;
-  waitSeconds?: number | null;
 }
 
 export interface BlockingView {
