@@ -100,7 +100,9 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     logger.info({ kind: store.kind }, 'store ready');
     const firstRun = await prepareFirstRun(store.db, config.security, logger);
 
-    const client = await connectClient(endpoint);
+    // Every caller retries on its own terms (the dispatcher puts claims back, /readyz answers 503 and is asked again),
+    // so the server's client has no gRPC-level retries that could outlive a call.
+    const client = await connectClient(endpoint, { grpcRetries: false });
     cleanups.push(() => client.connection.close());
     await ensureSchedules(client);
 

@@ -17,12 +17,17 @@ function unreachable(endpoint: TemporalEndpoint, err: unknown): TemporalSetupErr
   );
 }
 
-/** A client connection; fails fast with a clear message when the cluster does not answer. */
-export async function connectClient(endpoint: TemporalEndpoint): Promise<Client> {
+/**
+ * A client connection; fails fast with a clear message when the cluster does not answer. `grpcRetries: false` is for
+ * callers that retry on their own (the ingest dispatcher): the SDK's retry timers outlive a call that gave up and
+ * would fire on a closed channel at shutdown ("Channel has been shut down", seen in the outage test).
+ */
+export async function connectClient(endpoint: TemporalEndpoint, options: { grpcRetries?: boolean } = {}): Promise<Client> {
   try {
     const connection = await Connection.connect({
       address: endpoint.address,
       connectTimeout: 5_000,
+      ...(options.grpcRetries === false ? { interceptors: [] } : {}),
       ...(endpoint.tls ? { tls: endpoint.tls } : {}),
       ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}),
     });
