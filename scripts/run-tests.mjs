@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every workspace's tests once and ends with the line CI reads: `N passed, N failed`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 
 const started = Date.now();
@@ -25,7 +25,33 @@ const out = '.data/test-results.json';
 mkdirSync('.data', { recursive: true });
 rmSync(out, { force: true });
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
-const r = spawnSync('npx', args, { stdio: 'inherit' });
+// The run's whole output is kept and searched afterwards: no test may make the product print a secret.
+const output = [];
+const r = await new Promise((resolve) => {
+  const child = spawn('npx', args, { stdio: ['inherit', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => {
+    output.push(d);
+    process.stdout.write(d);
+  });
+  child.stderr.on('data', (d) => {
+    output.push(d);
+    process.stderr.write(d);
+  });
+  child.on('close', (status) => resolve({ status }));
+});
+
+// Secret shapes no line of a test run may contain: whole agent API keys, password hashes, and a database URL that
+// still carries its password (the test services' password is known; redactUrl must have replaced it).
+const SECRET_SHAPES = [
+  ['an agent API key', /lsk_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{20,}/],
+  ['an argon2 password hash', /\$argon2id\$v=\d+\$m=/],
+  ['a database URL with its password', /:\/\/[^\s:/@]+:logstag-test@/],
+];
+const text = Buffer.concat(output).toString('utf8');
+const leaks = SECRET_SHAPES.filter(([, re]) => re.test(text)).map(([what]) => what);
+process.stdout.write(`check no secrets in the test run's output: ${leaks.length ? `FAILED (${leaks.join(', ')})` : 'passed'}\n`);
+if (leaks.length) checksFailed += 1;
+else checksPassed += 1;
 
 let passed = 0;
 let failed = 0;
