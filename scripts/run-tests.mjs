@@ -59,7 +59,14 @@ let skipped = 0;
 if (existsSync(out)) {
   const report = JSON.parse(readFileSync(out, 'utf8'));
   passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  failed = report.numFailedTests ?? 0;
+  // A file that failed before any of its tests ran (an import or hook error) counts once.
+  if (failed === 0) failed = report.numFailedTestSuites ?? 0;
+  // Vitest exits non-zero on unhandled errors even when every test passed: that is a failure too.
+  if (failed === 0 && r.status !== 0) {
+    failed = 1;
+    process.stderr.write('run-tests: vitest reported errors outside the tests (see "Unhandled Errors" above)\n');
+  }
   skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 } else {
   failed = 1;
