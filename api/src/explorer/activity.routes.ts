@@ -5,7 +5,7 @@ import { ApiError } from '../http/api-error';
 import { paginationQuery } from '../http/pagination';
 import { snapshotAt, waitBreakdown } from './activity.repository';
 import { metricSeries, requireTarget } from './databases.service';
-import { atField, decodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
+import { atField, decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
 
 interface Session {
@@ -37,7 +37,7 @@ export function activityRoutes(r: ExplorerRegistry, db: Kysely<Database>): void 
         snapshotTs: snap?.ts.toISOString() ?? null,
         total: all.length,
         items,
-        nextCursor: offset + query.limit < all.length ? Buffer.from(JSON.stringify(offset + query.limit)).toString('base64url') : null,
+        nextCursor: offset + query.limit < all.length ? encodeJsonCursor(offset + query.limit) : null,
       };
     },
   });

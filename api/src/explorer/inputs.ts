@@ -32,6 +32,11 @@ export const stepField = z.coerce.number().int().min(10).max(86_400).optional().
 export const atField = z.coerce.date().optional().describe('time point (ISO 8601); default: now');
 export { paginationQuery };
 
+/** The opaque cursor for a JSON value (base64url), read back by decodeJsonCursor. */
+export function encodeJsonCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
 /** A cursor this API issued (base64url JSON); anything else is a 400, never a 500. */
 export function decodeJsonCursor<T>(cursor: string | undefined, valid: (v: unknown) => v is T): T | undefined {
   if (cursor === undefined) return undefined;

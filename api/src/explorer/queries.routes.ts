@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { defaultStep, requireTarget } from './databases.service';
-import { decodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
+import { decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, paginationQuery, resolveRange, stepField, targetParams, withRange } from './inputs';
 import { findQuery, queryBuckets, TOP_ORDER, topQueries, type TopOrder } from './queries.repository';
 import type { ExplorerRegistry } from './registry';
 
@@ -17,8 +17,7 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     params: targetParams,
     query: withRange({
       orderBy: z.enum(Object.keys(TOP_ORDER) as [TopOrder, ...TopOrder[]]).default('totalTime'),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().max(200).optional(),
+      ...paginationQuery.shape,
     }),
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
@@ -37,7 +36,7 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         blocksHit: q.blocks_hit,
         blocksRead: q.blocks_read,
       }));
-      const next = rows.length > query.limit ? Buffer.from(JSON.stringify(offset + query.limit)).toString('base64url') : null;
+      const next = rows.length > query.limit ? encodeJsonCursor(offset + query.limit) : null;
       return { from: range.from.toISOString(), to: range.to.toISOString(), orderBy: query.orderBy, items, nextCursor: next };
     },
   });
