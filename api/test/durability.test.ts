@@ -13,11 +13,6 @@ import { testTemporalCli } from '@logstag/temporal/testing';
 import { insertPayload } from '../src/ingest/ingest.repository';
 import { collectionPayload, waitFor } from './context';
 
-const storedBody = async (payload: unknown) => {
-  const b = await payloadBodyFromJson(payload);
-  return { raw: b.body_raw, encoding: b.body_encoding, bytes: b.body_bytes };
-};
-
 /**
  * The Temporal dev server is killed while an ingest workflow is between its two steps, started again on the same
  * SQLite file, and the workflow finishes with each step's effect recorded exactly once.
@@ -79,9 +74,9 @@ describe('durability across a Temporal dev server restart', () => {
 
   it('completes a workflow interrupted by a crash of the server, losing no step and repeating none', async () => {
     // A workflow that finished before the crash must still be listed afterwards (visibility survives too).
-    await insertPayload(store.db, 'org', done, await storedBody(done));
+    await insertPayload(store.db, 'org', done, await payloadBodyFromJson(done));
     await client.workflow.execute('ingestWorkflow', { workflowId: workflowIds.ingest(done.id), taskQueue: TASK_QUEUE, args: [[done.id]] });
-    await insertPayload(store.db, 'org', interrupted, await storedBody(interrupted));
+    await insertPayload(store.db, 'org', interrupted, await payloadBodyFromJson(interrupted));
 
     const handle = await client.workflow.start('ingestWorkflow', { workflowId: workflowIds.ingest(interrupted.id), taskQueue: TASK_QUEUE, args: [[interrupted.id]] });
     await reached;

@@ -12,8 +12,11 @@ export async function readPayloadBody(row: Pick<PayloadRow, 'body_raw' | 'body_e
   return JSON.parse(text.toString('utf8'));
 }
 
+/** The columns that hold a payload's body, as ingest writes them. */
+export type PayloadBodyColumns = Pick<PayloadRow, 'body_encoding' | 'body_bytes'> & { body_raw: Buffer };
+
 /** A body to store from JSON written by the server itself (tests, tools): gzip like an agent's. */
-export async function payloadBodyFromJson(value: unknown): Promise<{ body_raw: Buffer; body_encoding: 'gzip'; body_bytes: number }> {
+export async function payloadBodyFromJson(value: unknown): Promise<PayloadBodyColumns> {
   const text = Buffer.from(JSON.stringify(value));
   return { body_raw: await gzipAsync(text), body_encoding: 'gzip', body_bytes: text.length };
 }

@@ -1,16 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '@logstag/store';
+import type { Database, PayloadBodyColumns } from '@logstag/store';
 import type { Payload } from '@logstag/schema';
 
-/** The body to keep: as the agent sent it (gzip as a rule), with its decompressed size. */
-export interface StoredBody {
-  raw: Buffer;
-  encoding: 'gzip' | 'identity';
-  bytes: number;
-}
-
 /** Commits the raw payload (claim check). Returns false when a payload with this id was already stored. */
-export async function insertPayload(db: Kysely<Database>, organizationId: string, payload: Payload, body: StoredBody): Promise<boolean> {
+export async function insertPayload(db: Kysely<Database>, organizationId: string, payload: Payload, body: PayloadBodyColumns): Promise<boolean> {
   const inserted = await db
     .insertInto('payloads')
     .values({
@@ -23,9 +16,7 @@ export async function insertPayload(db: Kysely<Database>, organizationId: string
       kind: payload.kind,
       collected_at: payload.collectedAt,
       replayed: payload.replayed,
-      body_raw: body.raw,
-      body_encoding: body.encoding,
-      body_bytes: body.bytes,
+      ...body,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')

@@ -36,7 +36,7 @@ export function createIngestService({ db, starter, metrics }: IngestServiceDeps)
         });
       }
       const payload = parsed.data;
-      const inserted = await insertPayload(db, organizationId, payload, { ...body.stored, bytes: body.json.length });
+      const inserted = await insertPayload(db, organizationId, payload, body.stored);
       if (!inserted) {
         const owner = await findPayloadOwner(db, payload.id);
         // Another organization's id: refuse without saying whose it is or what it holds.

@@ -1,15 +1,16 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
+import type { PayloadBodyColumns } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
-/** The request body decoded for validation, and the bytes to keep (as sent, when the agent gzip'd them). */
+/** The request body decoded for validation, and the columns to keep (the bytes as sent, when the agent gzip'd them). */
 export interface IngestBody {
   json: Buffer;
-  stored: { raw: Buffer; encoding: 'gzip' | 'identity' };
+  stored: PayloadBodyColumns;
 }
 
 /**
@@ -27,14 +28,17 @@ export async function decodeIngestBody(raw: Buffer, contentEncoding: string | un
       throw new ApiError(400, 'bad_request', `the body is not valid ${encoding} data: ${(err as Error).message}`);
     }
   };
-  if (encoding === 'gzip' || encoding === 'x-gzip') return { json: await decode(gunzipAsync), stored: { raw, encoding: 'gzip' } };
+  if (encoding === 'gzip' || encoding === 'x-gzip') {
+    const json = await decode(gunzipAsync);
+    return { json, stored: { body_raw: raw, body_encoding: 'gzip', body_bytes: json.length } };
+  }
   if (encoding === 'deflate') {
     const json = await decode(inflateAsync);
-    return { json, stored: { raw: json, encoding: 'identity' } };
+    return { json, stored: { body_raw: json, body_encoding: 'identity', body_bytes: json.length } };
   }
   if (encoding === 'identity') {
     if (raw.length > MAX_DECOMPRESSED_PAYLOAD_BYTES) throw tooLarge();
-    return { json: raw, stored: { raw, encoding: 'identity' } };
+    return { json: raw, stored: { body_raw: raw, body_encoding: 'identity', body_bytes: raw.length } };
   }
   throw new ApiError(415, 'unsupported_media_type', 'use Content-Encoding gzip, deflate or identity');
 }
