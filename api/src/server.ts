@@ -166,9 +166,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     });
     server.keepAliveTimeout = 65_000;
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    server.on('close', () => undefined);
     const addr = server.address() as AddressInfo;
-    // Stop accepting first, then the worker, then Temporal and the store: reverse of start.
     const url = `http://${config.host}:${addr.port}`;
     return {
       url,
@@ -181,6 +179,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       devServer,
       firstRun,
       agentKeysLastUsed,
+      // Stop accepting first, then the dispatcher and the worker, then Temporal and the store: reverse of start.
       stop: async () => {
         server.closeAllConnections();
         await stopAll();

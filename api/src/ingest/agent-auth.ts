@@ -6,11 +6,7 @@ export interface AgentPrincipal {
 }
 
 /**
- * Who sent a payload. The accounts feature replaces the single-tenant authenticator with hashed, per-organization
- * API keys; ingest only depends on this seam.
+ * Who sent a payload: hashed, per-organization agent API keys (agent-keys/agent-key-authenticator.ts). Ingest only
+ * depends on this seam.
  */
 export type AgentAuthenticator = (req: Request) => Promise<AgentPrincipal>;
-
-export const DEFAULT_ORGANIZATION_ID = 'default';
-
-export const singleTenantAuthenticator: AgentAuthenticator = async () => ({ organizationId: DEFAULT_ORGANIZATION_ID, keyId: null });
