@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Redis from 'ioredis';
+import { ensureRedis6 } from './redis6-binary';
+import { defineRedisCollectorSuite } from './redis-suite';
+
+const toolsDir = process.env.LOGSTAG_TOOLS_DIR ?? fileURLToPath(new URL('../../.tools', import.meta.url));
+
+// The same tests as on Redis 7, on a Redis 6.2 started for this file: the issue's "Redis 6/7", with the setup file's
+// documented 6.2 key rule (`~*` for `%R~*`).
+defineRedisCollectorSuite({
+  label: 'Redis 6.2 (started for this file)',
+  start: async () => {
+    const binary = process.env.LOGSTAG_REDIS6_BIN ?? ensureRedis6(toolsDir, (msg) => process.stdout.write(`${msg}\n`));
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-redis6-'));
+    const port = await freePort();
+    const child = spawn(binary, ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--databases', '64'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const url = new URL(`redis://127.0.0.1:${port}`);
+    await waitForPing(url).catch((error: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server 6.2 did not start: ${error.message} ${stderr.trim()}`);
+    });
+    return {
+      url,
+      stop: async () => {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+async function waitForPing(url: URL): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const client = new Redis({ host: url.hostname, port: Number(url.port), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      client.disconnect();
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const addr = srv.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
