@@ -42,6 +42,44 @@ export interface IndexRow {
   reads: number | null;
   writes: number | null;
   unused: boolean;
+  /** The other indexes on the same table that make this one redundant (see flagDuplicates). */
+  duplicateOf: string[];
+}
+
+type IndexKey = Pick<IndexRow, 'schema' | 'table' | 'name' | 'unique' | 'primary' | 'type' | 'columns'>;
+
+const columnKey = (c: IndexRow['columns'][number]) => JSON.stringify([c.name, c.subPart, c.descending]);
+
+/** Whether `index` is redundant given `other` (both on the same table). */
+function redundantTo(index: IndexKey, other: IndexKey): boolean {
+  if (index.primary || index.type !== other.type || index.columns.length > other.columns.length) return false;
+  // Expression parts (MySQL 8 functional indexes) have no column name: never compared.
+  if ([...index.columns, ...other.columns].some((c) => c.name === null)) return false;
+  if (!index.columns.every((c, i) => other.columns[i] !== undefined && columnKey(c) === columnKey(other.columns[i]))) return false;
+  const equal = index.columns.length === other.columns.length;
+  // Only a B-tree serves the left prefixes of its key; FULLTEXT, SPATIAL and HASH indexes only their whole key.
+  if (!equal && index.type !== 'BTREE') return false;
+  // A unique index enforces a constraint that a longer or non-unique index does not: redundant only to an equal
+  // unique index (or the primary key).
+  return !index.unique || (equal && other.unique);
+}
+
+/**
+ * Duplicate and redundant indexes as pt-duplicate-key-checker defines them: an index whose columns (names, prefix
+ * lengths and directions, in order) are equal to, or a left prefix of, another index of the same type on the same
+ * table can go, since the other serves every lookup it serves. Two equal indexes each list the other (as the
+ * PostgreSQL collector's flagIndexes does); the primary key is never redundant (it is the table's clustering).
+ */
+export function flagDuplicates<R extends IndexKey>(rows: readonly R[]): Array<R & { duplicateOf: string[] }> {
+  const byTable = new Map<string, R[]>();
+  for (const r of rows) byTable.set(JSON.stringify([r.schema, r.table]), [...(byTable.get(JSON.stringify([r.schema, r.table])) ?? []), r]);
+  return rows.map((r) => ({
+    ...r,
+    duplicateOf: (byTable.get(JSON.stringify([r.schema, r.table])) ?? [])
+      .filter((other) => other !== r && redundantTo(r, other))
+      .map((other) => other.name)
+      .sort(),
+  }));
 }
 
 export async function collectIndexes(conn: MysqlConn, target: TargetSpec): Promise<IndexRow[]> {
@@ -52,7 +90,7 @@ export async function collectIndexes(conn: MysqlConn, target: TargetSpec): Promi
   for (const r of await conn.query(indexUsageSql(u.sql), u.params)) {
     usage.set(`${r['schema_name']}\u0000${r['table_name']}\u0000${r['index_name']}`, r);
   }
-  const byIndex = new Map<string, IndexRow>();
+  const byIndex = new Map<string, Omit<IndexRow, 'duplicateOf'>>();
   for (const r of defs) {
     const key = `${r['schema_name']}\u0000${r['table_name']}\u0000${r['index_name']}`;
     let idx = byIndex.get(key);
@@ -80,5 +118,5 @@ export async function collectIndexes(conn: MysqlConn, target: TargetSpec): Promi
     idx.cardinality = num(r['cardinality']) ?? idx.cardinality;
     idx.columns.push({ name: str(r['column_name']), subPart: num(r['sub_part']), descending: r['collation'] === 'D' });
   }
-  return [...byIndex.values()];
+  return flagDuplicates([...byIndex.values()]);
 }
