@@ -9,9 +9,8 @@ export default {
     adapter: adapter({ out: 'build' }),
     // The API leaves the page CSP to us (api/src/http/security-headers.ts): scripts only from this origin plus the
     // hashed inline bootstrap, so even text that slipped into markup could not run.
-    // Mounted in express without ORIGIN/PROTOCOL_HEADER, adapter-node takes every request for https, so its built-in
-    // origin check would refuse our own forms on plain http. hooks.server.ts checks the origin against the Host instead.
-    csrf: { trustedOrigins: ['*'] },
+    // SvelteKit's own CSRF check stays on: a form posted with an Origin other than this server's answers 403. The
+    // express server tells adapter-node the real scheme and host (importWebHandler/withExpressOrigin in api/src/server.ts).
     csp: {
       mode: 'hash',
       directives: {

@@ -1,7 +1,6 @@
 // `npm start`: the whole product on one machine — embedded Temporal dev server, PGlite store, worker, API and web.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import type { RequestHandler } from 'express';
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
@@ -10,7 +9,7 @@ import { TemporalSetupError, temporalSettingsFromEnv } from '@logstag/temporal';
 import { ConfigError, serverConfigFromEnv } from './config';
 import { firstRunLines } from './auth/first-run-message';
 import { SecurityConfigError } from './http/security-config';
-import { startLogstag, StartupError } from './server';
+import { importWebHandler, startLogstag, StartupError } from './server';
 import { temporalLoggerFrom } from './temporal-logger';
 import { startWorkerOnly } from './worker-only';
 
@@ -22,7 +21,7 @@ async function loadWebHandler(): Promise<RequestHandler | undefined> {
     logger.warn('web/build is missing: serving the API only (run `npm run build -w @logstag/web`)');
     return undefined;
   }
-  return ((await import(pathToFileURL(handlerPath).href)) as { handler: RequestHandler }).handler;
+  return importWebHandler(handlerPath);
 }
 
 function onSignals(stop: () => Promise<void>): void {

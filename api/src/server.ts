@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
@@ -59,6 +60,31 @@ export interface RunningLogstag {
 
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/**
+ * adapter-node reads the scheme and host of each request from the headers these name; it reads them once, when the
+ * handler module is imported. Without them it takes every request for https, and SvelteKit's own CSRF check (a form
+ * posted with an Origin other than the page's own answers 403) would refuse our forms on plain http.
+ */
+const WEB_ORIGIN_HEADERS = { PROTOCOL_HEADER: 'x-forwarded-proto', HOST_HEADER: 'x-forwarded-host' } as const;
+
+/** Imports the built SvelteKit handler (web/build/handler.js) configured to take its origin from `withExpressOrigin`. */
+export async function importWebHandler(handlerPath: string): Promise<RequestHandler> {
+  Object.assign(process.env, WEB_ORIGIN_HEADERS);
+  return ((await import(/* @vite-ignore */ pathToFileURL(handlerPath).href)) as { handler: RequestHandler }).handler;
+}
+
+/**
+ * The web handler sees the origin express sees: `req.protocol` and `req.host` honour X-Forwarded-* only from the proxies
+ * `trust proxy` names (app.ts), so a client's own X-Forwarded-Proto/Host are overwritten here, never believed.
+ */
+export function withExpressOrigin(handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    req.headers[WEB_ORIGIN_HEADERS.PROTOCOL_HEADER] = req.protocol;
+    req.headers[WEB_ORIGIN_HEADERS.HOST_HEADER] = req.host;
+    return handler(req, res, next);
+  };
 }
 
 /** Starts Temporal (embedded or external), the store, a worker and the HTTP server, in that order. */
@@ -155,7 +181,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       logger,
       authenticateAgent,
       security: config.security,
-      ...(options.webHandler ? { webHandler: options.webHandler } : {}),
+      ...(options.webHandler ? { webHandler: withExpressOrigin(options.webHandler) } : {}),
     });
     const server: Server = createServer(app);
     await new Promise<void>((resolve, reject) => {

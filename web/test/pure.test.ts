@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tokenizeSql } from '../src/lib/sql/tokenize';
 import { buildTree, detailsOf, lacksPrimaryKey } from '../src/routes/(app)/schema/tree';
 import { visibleTargets } from '../src/routes/(app)/databases/inventory';
-import { buckets, waitSeries } from '../src/routes/(app)/activity/waits';
-import { isSameOriginSubmission } from '../src/lib/server/same-origin';
+import { waitSeries, waitStep } from '../src/routes/(app)/activity/waits';
 import type { SchemaObject, TargetView } from '../src/lib/api';
 
 describe('SQL tokenizer', () => {
@@ -78,29 +77,28 @@ describe('inventory view', () => {
 });
 
 describe('wait-event series', () => {
-  it('averages samples per snapshot in each bucket and folds the tail into "other"', () => {
-    const [b1, b2] = buckets(new Date(0), new Date(2000), 2);
-    expect(b1?.to.getTime()).toBe(1000);
+  it('asks for twelve buckets of whole seconds, never under the API minimum of 10 s', () => {
+    expect(waitStep(new Date(0), new Date(3_600_000))).toBe(300);
+    expect(waitStep(new Date(0), new Date(60_000))).toBe(10);
+  });
+
+  it('averages samples per snapshot in each bucket, drawn at its end, and folds the tail into "other"', () => {
     const waits = (n: number) => Array.from({ length: 8 }, (_, i) => ({ waitType: 'Lock', wait: `w${i}`, samples: n + i }));
-    const s = waitSeries([
-      { at: b1?.to ?? new Date(), breakdown: { from: '', to: '', snapshots: 2, waits: waits(2) } },
-      { at: b2?.to ?? new Date(), breakdown: { from: '', to: '', snapshots: 1, waits: [{ waitType: 'CPU', wait: 'running', samples: 3 }] } },
-    ]);
+    const at = (ms: number) => new Date(ms).toISOString();
+    const s = waitSeries({
+      from: at(0),
+      to: at(2000),
+      snapshots: 3,
+      waits: [],
+      stepSeconds: 1,
+      buckets: [
+        { from: at(0), to: at(1000), snapshots: 2, waits: waits(2) },
+        { from: at(1000), to: at(2000), snapshots: 1, waits: [{ waitType: 'CPU', wait: 'running', samples: 3 }] },
+      ],
+    });
     expect(s.keys).toHaveLength(7);
     expect(s.keys.at(-1)).toBe('other');
-    expect(s.series['Lock: w7']?.[0]?.value).toBe(4.5);
-    expect(s.series.other?.[1]?.value).toBe(3);
-  });
-});
-
-describe('form origin check', () => {
-  const post = (headers: Record<string, string>) => new Request('http://h:1/logout', { method: 'POST', headers: { host: 'h:1', ...headers } });
-  it('accepts our own pages and refuses other sites', () => {
-    expect(isSameOriginSubmission(post({ 'sec-fetch-site': 'same-origin', origin: 'null' }))).toBe(true);
-    expect(isSameOriginSubmission(post({ 'sec-fetch-site': 'cross-site', origin: 'http://h:1' }))).toBe(false);
-    expect(isSameOriginSubmission(post({ 'sec-fetch-site': 'same-site' }))).toBe(false);
-    expect(isSameOriginSubmission(post({ origin: 'http://h:1' }))).toBe(true);
-    expect(isSameOriginSubmission(post({ origin: 'http://evil:1' }))).toBe(false);
-    expect(isSameOriginSubmission(post({}))).toBe(false);
+    expect(s.series['Lock: w7']?.[0]).toEqual({ ts: new Date(1000), value: 4.5 });
+    expect(s.series.other?.[1]).toEqual({ ts: new Date(2000), value: 3 });
   });
 });

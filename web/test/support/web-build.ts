@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
+import { importWebHandler } from '../../../api/src/server';
 
 export const WEB_DIR = resolve(import.meta.dirname, '../..');
 const HANDLER = join(WEB_DIR, 'build/handler.js');
@@ -25,9 +25,8 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error(`building the web app failed (exit ${r.status}); run npm run build -w @logstag/web to see why`);
 }
 
-/** The built SvelteKit handler that api/src/main.ts mounts into express. */
+/** The built SvelteKit handler, imported the way api/src/main.ts does it. */
 export async function loadWebHandler(): Promise<RequestHandler> {
   ensureWebBuild();
-  const mod = (await import(/* @vite-ignore */ pathToFileURL(HANDLER).href)) as { handler: RequestHandler };
-  return mod.handler;
+  return importWebHandler(HANDLER);
 }

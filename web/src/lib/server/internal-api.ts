@@ -7,14 +7,8 @@ export function isApiPath(pathname: string): boolean {
   return pathname.startsWith('/api/') || pathname.startsWith('/v1/') || ['/healthz', '/readyz', '/metrics'].includes(pathname);
 }
 
-/**
- * The scheme the browser used. Mounted in express, platform.req is express's request, whose `protocol` honours
- * X-Forwarded-Proto from the proxies express trusts; adapter-node's own guess (event.url) says https unless configured.
- */
+/** The scheme the browser used (the express server gives adapter-node the real one, see api/src/server.ts). */
 export function requestProtocol(event: RequestEvent): 'http' | 'https' {
-  const req = (event.platform as { req?: IncomingMessage & { protocol?: string } } | undefined)?.req;
-  if (req?.protocol === 'http' || req?.protocol === 'https') return req.protocol;
-  if (req?.socket) return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   return event.url.protocol === 'https:' ? 'https' : 'http';
 }
 
