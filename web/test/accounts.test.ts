@@ -65,6 +65,24 @@ describe('signing in and out', () => {
     await context.close();
   });
 
+  it('keeps what was typed before the page’s script ran, and signs in', async () => {
+    // On busy cores the form is often filled before hydration; hydrating once reset the email to '' and the click then
+    // stopped at the required field (a 30 s waitForURL timeout). Delaying the scripts makes that order certain.
+    const page = await browser.newPage();
+    await page.route('**/_app/immutable/**', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    await page.goto(`${stack.url}/login`, { waitUntil: 'commit' });
+    await page.getByLabel('Email').fill(stack.org.ownerEmail);
+    await page.getByLabel('Password').fill(stack.org.ownerPassword);
+    // Hydration runs once the delayed scripts arrived: no request left in flight means it has run.
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByLabel('Email').inputValue()).toBe(stack.org.ownerEmail);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/databases'), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.close();
+  });
+
   const formPost = (origin: string) =>
     fetch(`${stack.url}/login`, {
       method: 'POST',
