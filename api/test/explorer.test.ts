@@ -116,6 +116,52 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(conns.body.max.every((p: any) => p.max === last.data.connections.max_connections)).toBe(true);
   });
 
+  it('breaks down waits per time bucket in one request, each bucket what the range request over it returns', async () => {
+    const runtime = of('postgresql', 'runtime');
+    const times = runtime.map((p) => Date.parse(p.collectedAt));
+    // Buckets of 10 s from 7 s before the first snapshot: boundaries fall between the snapshots (4 s apart), the last
+    // bucket is cut short by `to`.
+    const from = Math.min(...times) - 7_000;
+    const to = Math.max(...times) + 1_000;
+    const step = 10;
+    const res = await a.get(`/api/explorer/activity/pg-shop/waits?from=${iso(from)}&to=${iso(to)}&step=${step}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const n = Math.ceil((to - from) / (step * 1000));
+    expect(res.body.stepSeconds).toBe(step);
+    expect(res.body.buckets.map((b: any) => [b.from, b.to])).toEqual(Array.from({ length: n }, (_, i) => [iso(from + i * step * 1000), iso(Math.min(from + (i + 1) * step * 1000, to))]));
+    // What the agent sent, bucketed here: snapshots and waiting or active sessions per bucket.
+    const expected = Array.from({ length: n }, () => ({ snapshots: 0, samples: 0 }));
+    for (const p of runtime) {
+      const e = expected[Math.floor((Date.parse(p.collectedAt) - from) / (step * 1000))]!;
+      e.snapshots += 1;
+      e.samples += p.data.sessions.filter((s: any) => s.state === 'active' || s.wait_event_type === 'Lock').length;
+    }
+    expect(new Set(expected.map((e) => e.snapshots)).size).toBeGreaterThan(1);
+    expect(res.body.buckets.map((b: any) => ({ snapshots: b.snapshots, samples: b.waits.reduce((s: number, w: any) => s + w.samples, 0) }))).toEqual(expected);
+    // Each bucket is exactly the range breakdown over it, and the totals are the whole range's.
+    for (const b of res.body.buckets) {
+      const one = await a.get(`/api/explorer/activity/pg-shop/waits?from=${b.from}&to=${b.to}`);
+      expect({ snapshots: b.snapshots, waits: b.waits }, b.from).toEqual({ snapshots: one.body.snapshots, waits: one.body.waits });
+    }
+    const whole = await a.get(`/api/explorer/activity/pg-shop/waits?from=${iso(from)}&to=${iso(to)}`);
+    expect(whole.body).not.toHaveProperty('buckets');
+    expect(res.body.snapshots).toBe(whole.body.snapshots);
+    const sorted = (ws: any[]) => ws.slice().sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+    expect(sorted(res.body.waits)).toEqual(sorted(whole.body.waits));
+
+    // A bounded number of buckets, validated like every other input, and another organization sees nothing.
+    const tooMany = await a.get(`/api/explorer/activity/pg-shop/waits?from=${iso(to - 86_400_000)}&to=${iso(to)}&step=60`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.details.issues[0].path).toBe('step');
+    expect((await a.get(`/api/explorer/activity/pg-shop/waits?step=5`)).status).toBe(400);
+    expect((await a.get(`/api/explorer/activity/pg-shop/waits?step=soon`)).status).toBe(400);
+    expect((await b.get(`/api/explorer/activity/pg-shop/waits?from=${iso(from)}&to=${iso(to)}&step=${step}`)).status).toBe(404);
+    const doc = (await (await fetch(`${ctx.url}/api/openapi.json`)).json()) as any;
+    const stepDoc = doc.paths['/api/explorer/activity/{targetId}/waits'].get.parameters.find((p: any) => p.name === 'step');
+    expect(stepDoc).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 10 } });
+    expect(stepDoc.description).toMatch(/per bucket/);
+  });
+
   it('ranks statements and returns one statement with its series', async () => {
     const top = await a.get(`/api/explorer/queries/pg-shop/top?${range}&orderBy=calls&limit=5`);
     expect(top.status).toBe(200);

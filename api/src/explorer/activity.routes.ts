@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { paginationQuery } from '../http/pagination';
-import { snapshotAt, waitBreakdown } from './activity.repository';
+import { bucketCount, snapshotAt, waitBreakdown, waitBreakdownBuckets } from './activity.repository';
 import { metricSeries, requireTarget } from './databases.service';
 import { atField, decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
@@ -13,6 +13,28 @@ interface Session {
   state: string | null;
   [k: string]: unknown;
 }
+
+/** Enough for any chart width; a step that would cut the range finer is refused rather than silently widened. */
+const MAX_WAIT_BUCKETS = 500;
+
+const waitsQuery = withRange({
+  step: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(31 * 86_400)
+    .optional()
+    .describe(
+      `bucket width in seconds: the breakdown is also returned per bucket (\`buckets\`), the first starting at \`from\`, the last ending at \`to\`; at most ${MAX_WAIT_BUCKETS} buckets. Without it only the range's breakdown is returned`,
+    ),
+}).superRefine((q, ctx) => {
+  if (q.step === undefined) return;
+  const { from, to } = resolveRange(q);
+  if (from < to && bucketCount(from, to, q.step) > MAX_WAIT_BUCKETS) ctx.addIssue({ code: 'custom', path: ['step'], message: `the range would have more than ${MAX_WAIT_BUCKETS} buckets` });
+});
+
+type WaitCount = { waitType: string; wait: string; samples: number };
+const bySamples = (a: WaitCount, b: WaitCount) => b.samples - a.samples || (a.waitType < b.waitType ? -1 : a.waitType > b.waitType ? 1 : a.wait < b.wait ? -1 : a.wait > b.wait ? 1 : 0);
 
 /** A target that never reported the metric has an empty chart, not an error. */
 function missingAsNull(err: unknown): null {
@@ -45,14 +67,35 @@ export function activityRoutes(r: ExplorerRegistry, db: Kysely<Database>): void 
   r.get({
     path: '/api/explorer/activity/:targetId/waits',
     tag: 'Activity Explorer',
-    summary: 'Wait-event breakdown over a range (sampled from runtime snapshots)',
+    summary: 'Wait-event breakdown over a range (sampled from runtime snapshots), and per time bucket with `step`',
     params: targetParams,
-    query: withRange({}),
+    query: waitsQuery,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const { from, to } = resolveRange(query);
-      const { snapshots, waits } = await waitBreakdown(db, organizationId, params.targetId, from, to);
-      return { from: from.toISOString(), to: to.toISOString(), snapshots, waits: waits.map((w) => ({ waitType: w.wait_type, wait: w.wait, samples: w.samples })) };
+      if (query.step === undefined) {
+        const { snapshots, waits } = await waitBreakdown(db, organizationId, params.targetId, from, to);
+        return { from: from.toISOString(), to: to.toISOString(), snapshots, waits: waits.map((w) => ({ waitType: w.wait_type, wait: w.wait, samples: w.samples })) };
+      }
+      const step = query.step;
+      const rows = await waitBreakdownBuckets(db, organizationId, params.targetId, from, to, step);
+      // The range's totals are the buckets' sums: they cover it exactly.
+      const totals = new Map<string, WaitCount>();
+      for (const w of rows.flatMap((r) => r.waits)) {
+        const key = JSON.stringify([w.waitType, w.wait]);
+        totals.set(key, { ...w, samples: (totals.get(key)?.samples ?? 0) + w.samples });
+      }
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        snapshots: rows.reduce((n, r) => n + r.snapshots, 0),
+        waits: [...totals.values()].sort(bySamples),
+        stepSeconds: step,
+        buckets: rows.map((r) => {
+          const start = from.getTime() + r.bucket * step * 1000;
+          return { from: new Date(start).toISOString(), to: new Date(Math.min(start + step * 1000, to.getTime())).toISOString(), snapshots: r.snapshots, waits: r.waits };
+        }),
+      };
     },
   });
 
