@@ -1,5 +1,5 @@
 import { requestJson, withQuery, type Fetch } from './request';
-import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBreakdown } from './explorer-types';
+import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBuckets } from './explorer-types';
 import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, Invitation, Organization, Page, Role, Session, User } from './types';
 
 /**
@@ -39,7 +39,7 @@ export function createApiClient(fetch: Fetch) {
     inventory: (cursor?: string) => get<Page<TargetView>>(withQuery('/api/explorer/databases', { limit: 200, cursor })),
     series: (targetId: string, metric: string, range: Range) => get<MetricSeries>(withQuery(`${target(targetId)}/series`, { metric, ...iso(range) })),
     sessions: (targetId: string, cursor?: string) => get<SessionsPage>(withQuery(`${activity(targetId)}/sessions`, { limit: 200, cursor })),
-    waits: (targetId: string, range: Range) => get<WaitBreakdown>(withQuery(`${activity(targetId)}/waits`, iso(range))),
+    waits: (targetId: string, range: Range, stepSeconds: number) => get<WaitBuckets>(withQuery(`${activity(targetId)}/waits`, { ...iso(range), step: stepSeconds })),
     blocking: (targetId: string) => get<BlockingView>(`${activity(targetId)}/blocking`),
     connections: (targetId: string, range: Range) => get<ConnectionsView>(withQuery(`${activity(targetId)}/connections`, iso(range))),
     topQueries: (targetId: string, range: Range, orderBy: TopOrder) =>

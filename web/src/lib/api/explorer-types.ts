@@ -64,11 +64,23 @@ export interface SessionsPage {
   nextCursor: string | null;
 }
 
+export interface WaitCount {
+  waitType: string;
+  wait: string;
+  samples: number;
+}
+
 export interface WaitBreakdown {
   from: string;
   to: string;
   snapshots: number;
-  waits: Array<{ waitType: string; wait: string; samples: number }>;
+  waits: WaitCount[];
+}
+
+/** The waits API with `step`: the range's breakdown and the same per bucket (the first from `from`, the last to `to`). */
+export interface WaitBuckets extends WaitBreakdown {
+  stepSeconds: number;
+  buckets: Array<{ from: string; to: string; snapshots: number; waits: WaitCount[] }>;
 }
 
 export interface BlockingView {

@@ -1,7 +1,7 @@
 import { apiFor, loadOr } from '$lib/server/api';
 import { chooseTarget } from '$lib/server/target-choice';
 import { rangeFrom } from '$lib/time-range';
-import { buckets, waitSeries } from './waits';
+import { waitSeries, waitStep } from './waits';
 import type { PageServerLoad } from './$types';
 
 export const load = (async (event) => {
@@ -13,12 +13,12 @@ export const load = (async (event) => {
     const { targets, target } = await chooseTarget(api, event.url);
     if (!target) return { targets, target: null, range, live: null };
     const id = target.targetId;
-    const [sessions, blocking, connections, waitParts] = await Promise.all([
+    const [sessions, blocking, connections, waits] = await Promise.all([
       api.sessions(id),
       api.blocking(id),
       api.connections(id, range),
-      Promise.all(buckets(range.from, range.to).map(async (b) => ({ at: b.to, breakdown: await api.waits(id, b) }))),
+      api.waits(id, range, waitStep(range.from, range.to)),
     ]);
-    return { targets, target, range, live: { sessions, blocking, connections, waits: waitSeries(waitParts), fetchedAt: Date.now() } };
+    return { targets, target, range, live: { sessions, blocking, connections, waits: waitSeries(waits), fetchedAt: Date.now() } };
   });
 }) satisfies PageServerLoad;
