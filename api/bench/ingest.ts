@@ -1,15 +1,20 @@
-// npm run bench:ingest -- [--store pglite|postgres] [--split] [--seconds 20] [--concurrency 64] [--rate 0] [--targets 200]
+// npm run bench:ingest -- [--store pglite|postgres] [--pg durable|services] [--split] [--accept-only] [--seconds 20]
+//                          [--concurrency 64] [--rate 0] [--targets 200]
 //
 // Starts the whole server (API + worker in one process, the real Temporal dev server from .tools/bin) on a fresh
-// store, then many concurrent simulated agents post recorded real agent payloads, gzip'd, over loopback HTTP. Prints accepted
-// payloads/s, HTTP latency percentiles, end-to-end accepted→stored latency, the backlog over time, and Temporal
-// actions per payload. With --rate N the agents send at a fixed total rate (sustained mode) instead of flat out.
+// store, then many concurrent simulated agents (a process of their own) post recorded real agent payloads, gzip'd,
+// over loopback HTTP. Prints accepted payloads/s, HTTP latency percentiles, end-to-end accepted→stored latency, the
+// backlog over time, Temporal actions per payload, the CPU each process used and the load average. With --rate N the
+// agents send at a fixed total rate (sustained mode) instead of flat out.
+//
+// --pg durable (the default for --store postgres) runs a PostgreSQL cluster of the bench's own with fsync and
+// synchronous_commit on, as in production; --pg services uses the test-services cluster, which turns them off.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -19,6 +24,8 @@ import { testTemporalCli } from '@logstag/temporal/testing';
 import { serverConfigFromEnv } from '../src/config';
 import { startLogstag } from '../src/server';
 import type { LoadInput, LoadResult } from './load-agents';
+import { startDurablePostgres } from './durable-postgres';
+import { machineBusySeconds, sampleLoadAverage, treeCpuSeconds } from './process-cpu';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
 // The root scripts are not a package; this is the one place their defaults are read from outside.
@@ -33,6 +40,7 @@ for (const [k, v] of Object.entries(servicesEnv() as Record<string, string>)) pr
 const { values: args } = parseArgs({
   options: {
     store: { type: 'string', default: 'pglite' },
+    pg: { type: 'string', default: 'durable' },
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '64' },
     rate: { type: 'string', default: '0' },
@@ -91,7 +99,8 @@ async function main() {
     logFile: join(dir, 'temporal.log'),
     sqlitePragmas: args['no-wal'] ? [] : DEFAULT_SQLITE_PRAGMAS,
   });
-  const tdb = args.store === 'postgres' ? await createTestDatabase('logstag_bench') : null;
+  const durable = args.store === 'postgres' && args.pg === 'durable' ? await startDurablePostgres() : null;
+  const tdb = durable ? { url: durable.url, drop: async () => durable.stop() } : args.store === 'postgres' ? await createTestDatabase('logstag_bench') : null;
   const config = serverConfigFromEnv({ PORT: String(await freePort()), LOGSTAG_DATA_DIR: dir, ...(tdb ? { DATABASE_URL: tdb.url } : {}) });
   if (args.split && !tdb) throw new Error('--split needs --store postgres: PGlite cannot be shared between processes');
   const app = await startLogstag({
@@ -130,6 +139,15 @@ async function main() {
     keys.push(created.key);
   }
   const bodies = recordedPayloads(Number(args.targets));
+  const cpuAt = () => ({
+    server: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    worker: workerProcess?.pid ? treeCpuSeconds(workerProcess.pid) : 0,
+    temporal: treeCpuSeconds(dev.pid),
+    postgres: durable ? treeCpuSeconds(durable.pid) : NaN,
+    machine: machineBusySeconds(),
+  });
+  const stopLoadSampling = sampleLoadAverage();
+  const cpuStart = cpuAt();
   const started = Date.now();
   const backlog: Array<[number, number]> = [];
   const backlogTimer = setInterval(async () => {
@@ -138,12 +156,14 @@ async function main() {
   }, 5_000);
   const input: LoadInput = { url: app.url, keys, bodies, concurrency, seconds, rate };
   const load = await new Promise<LoadResult>((resolve, reject) => {
-    // A TypeScript worker: register tsx inside the thread, then load the agents module.
-    const entry = new URL('./load-agents.ts', import.meta.url).href;
-    const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: input });
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    const agents = fork(new URL('./load-agents.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx'] });
+    agents.once('message', (m) => resolve(m as LoadResult));
+    agents.once('error', reject);
+    agents.once('exit', (code) => code !== 0 && reject(new Error(`the load generator exited with ${code}`)));
+    agents.send(input);
   });
+  const cpuEnd = cpuAt();
+  const loadAverage = stopLoadSampling();
   const { latencies, accepted, failed, statusCounts } = load;
   const sendSeconds = load.seconds;
 
@@ -157,6 +177,21 @@ async function main() {
   clearInterval(backlogTimer);
   const e2e = await sql<{ ms: number }>`select extract(epoch from (stored_at - received_at)) * 1000 as ms from payloads where stored_at is not null order by 1`.execute(app.store.db);
   const e2eMs = e2e.rows.map((r) => Number(r.ms));
+  // Where the end-to-end time goes: accepted → claimed by the dispatcher (workflow_started_at is set at the claim of the
+  // payload's last dispatch), then claimed → stored (Temporal start, workflow task, activity, normalization).
+  const phases = await sql<{ claim_ms: number; store_ms: number }>`
+    select extract(epoch from (workflow_started_at - received_at)) * 1000 as claim_ms,
+           extract(epoch from (stored_at - workflow_started_at)) * 1000 as store_ms
+      from payloads where stored_at is not null and workflow_started_at is not null`.execute(app.store.db);
+  const claimMs = phases.rows.map((r) => Number(r.claim_ms)).sort((a, b) => a - b);
+  const storeMs = phases.rows.map((r) => Number(r.store_ms)).sort((a, b) => a - b);
+  // The slowest minute and the p99 of each minute: is the tail spread evenly or one disturbance?
+  const minutes = await sql<{ minute: number; p99: number; n: number }>`
+    with t as (select received_at, extract(epoch from (stored_at - received_at)) * 1000 as ms,
+                      min(received_at) over () as t0 from payloads where stored_at is not null)
+    select floor(extract(epoch from (received_at - t0)) / 60)::int as minute,
+           percentile_disc(0.99) within group (order by ms) as p99, count(*)::int as n
+      from t group by 1 order by 1`.execute(app.store.db);
   latencies.sort((a, b) => a - b);
   let workflowCount = 0;
   let historyEvents = 0;
@@ -178,12 +213,29 @@ async function main() {
     httpMs: { p50: pct(latencies, 50).toFixed(1), p95: pct(latencies, 95).toFixed(1), p99: pct(latencies, 99).toFixed(1) },
     endToEndMs: { p50: pct(e2eMs, 50).toFixed(0), p95: pct(e2eMs, 95).toFixed(0), p99: pct(e2eMs, 99).toFixed(0), stored: e2eMs.length },
     drainSeconds: ((Date.now() - drainStart) / 1000).toFixed(1),
+    endToEndPhasesMs: {
+      acceptedToClaimed: { p50: pct(claimMs, 50).toFixed(0), p99: pct(claimMs, 99).toFixed(0) },
+      claimedToStored: { p50: pct(storeMs, 50).toFixed(0), p99: pct(storeMs, 99).toFixed(0) },
+    },
+    endToEndP99PerMinuteMs: minutes.rows.map((r) => Math.round(Number(r.p99))).join(' '),
     backlogEvery5s: backlog.map(([t, n]) => `${t}s:${n}`).join(' '),
     // Billable actions: 1 workflow start + 2 activities per workflow, shared by its batch.
     workflows: workflowCount,
     meanBatch: (e2eMs.length / Math.max(1, workflowCount)).toFixed(1),
     temporalActionsPerPayload: (3 * workflowCount / Math.max(1, e2eMs.length)).toFixed(3),
     temporalHistoryEventsPerWorkflow: historyEvents,
+    // CPU seconds per second of sending (1.0 = one core busy), by process, and the machine's load average meanwhile.
+    cpuCoresWhileSending: Object.fromEntries(
+      [
+        ['server (api + dispatcher' + (args.split || args['accept-only'] ? ')' : ' + worker)'), cpuEnd.server - cpuStart.server],
+        ['load generator', load.cpuSeconds],
+        ['worker process', cpuEnd.worker - cpuStart.worker],
+        ['temporal dev server', cpuEnd.temporal - cpuStart.temporal],
+        ['postgresql (own cluster)', cpuEnd.postgres - cpuStart.postgres],
+        ['whole machine', cpuEnd.machine - cpuStart.machine],
+      ].map(([k, v]) => [k, Number.isFinite(v as number) ? ((v as number) / sendSeconds).toFixed(2) : 'n/a']),
+    ),
+    loadAverage1m: { mean: loadAverage.mean.toFixed(2), max: loadAverage.max.toFixed(2) },
   };
   console.log(JSON.stringify(result, null, 2));
   workerProcess?.kill('SIGTERM');
