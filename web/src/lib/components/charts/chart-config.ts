@@ -16,11 +16,11 @@ export function configFor(keys: readonly string[], labels: Record<string, string
   return Object.fromEntries(keys.map((k, i) => [k, { label: labels[k] ?? k, color: PALETTE[i % PALETTE.length] ?? '#333' }]));
 }
 
-/** The point nearest to `ts` (points sorted by time). */
-export function nearestPoint(points: readonly TimePoint[], ts: Date): TimePoint | undefined {
+/** The index of the point nearest to `ts` (points sorted by time), -1 when there is none. */
+export function nearestIndex(points: readonly TimePoint[], ts: Date): number {
   let lo = 0;
   let hi = points.length - 1;
-  if (hi < 0) return undefined;
+  if (hi < 0) return -1;
   const t = ts.getTime();
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -29,6 +29,32 @@ export function nearestPoint(points: readonly TimePoint[], ts: Date): TimePoint 
   }
   const a = points[lo];
   const b = points[lo - 1];
-  if (!b || !a) return a ?? b;
-  return Math.abs(a.ts.getTime() - t) < Math.abs(b.ts.getTime() - t) ? a : b;
+  if (!b || !a) return lo;
+  return Math.abs(a.ts.getTime() - t) < Math.abs(b.ts.getTime() - t) ? lo : lo - 1;
+}
+
+/** The point nearest to `ts` (points sorted by time). */
+export function nearestPoint(points: readonly TimePoint[], ts: Date): TimePoint | undefined {
+  return points[nearestIndex(points, ts)];
+}
+
+/**
+ * Where a key moves the crosshair among a chart's points: arrows one point, Page Up/Down a tenth of them, Home/End to
+ * the ends. From no crosshair every key starts at the latest point. undefined: the key is not ours.
+ */
+export function steppedIndex(key: string, current: number, count: number): number | undefined {
+  if (count === 0) return undefined;
+  const last = count - 1;
+  const page = Math.max(1, Math.round(count / 10));
+  const from = current < 0 ? last : current;
+  const moved: Record<string, number> = {
+    ArrowLeft: current < 0 ? last : from - 1,
+    ArrowRight: current < 0 ? last : from + 1,
+    PageUp: from - page,
+    PageDown: from + page,
+    Home: 0,
+    End: last,
+  };
+  const to = moved[key];
+  return to === undefined ? undefined : Math.min(last, Math.max(0, to));
 }

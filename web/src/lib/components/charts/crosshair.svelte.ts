@@ -1,8 +1,25 @@
 import { getContext, setContext } from 'svelte';
 
-/** The hovered instant, shared by every chart of a page so one crosshair moves across all of them. */
+/**
+ * The instant under the pointer or chosen with the keyboard, shared by every chart of a page so one crosshair moves
+ * across all of them. `owner` is the chart being hovered or focused: only it announces the values to screen readers,
+ * so a page of six charts speaks once, not six times.
+ */
 export class Crosshair {
   ts = $state<Date | null>(null);
+  owner = $state<symbol | null>(null);
+
+  show(ts: Date, owner: symbol): void {
+    this.ts = ts;
+    this.owner = owner;
+  }
+
+  /** Hides the crosshair unless another chart has taken it over meanwhile (pointer moved straight from one to the next). */
+  release(owner: symbol): void {
+    if (this.owner !== owner) return;
+    this.ts = null;
+    this.owner = null;
+  }
 }
 
 const KEY = Symbol('logstag.crosshair');
