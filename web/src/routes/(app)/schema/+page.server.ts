@@ -22,6 +22,19 @@ async function allOfType(api: ApiClient, targetId: string, type: string): Promis
   return { items, snapshotTs, truncated: true };
 }
 
+/** Every item of the access snapshot: per-user privileges need all memberships and grants, not the first page. */
+async function allPermissions(api: ApiClient, targetId: string): Promise<{ items: SchemaObject[]; truncated: boolean }> {
+  const items: SchemaObject[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const page = await api.permissions(targetId, cursor);
+    items.push(...page.items);
+    if (!page.nextCursor) return { items, truncated: false };
+    cursor = page.nextCursor;
+  }
+  return { items, truncated: true };
+}
+
 export const load = (async (event) => {
   const api = apiFor(event);
   const range = rangeFrom(event.url, '7d');
@@ -29,7 +42,7 @@ export const load = (async (event) => {
     const { targets, target } = await chooseTarget(api, event.url);
     if (!target) return { targets, target: null, range, schema: null };
     const id = target.targetId;
-    const [byType, permissions, changes] = await Promise.all([Promise.all(TYPES.map((t) => allOfType(api, id, t))), api.permissions(id), api.schemaChanges(id, range)]);
+    const [byType, permissions, changes] = await Promise.all([Promise.all(TYPES.map((t) => allOfType(api, id, t))), allPermissions(api, id), api.schemaChanges(id, range)]);
     return {
       targets,
       target,
@@ -40,6 +53,7 @@ export const load = (async (event) => {
         snapshotTs: byType.find((r) => r.snapshotTs)?.snapshotTs ?? null,
         truncated: byType.some((r) => r.truncated),
         permissions: permissions.items,
+        permissionsTruncated: permissions.truncated,
         changes: changes.items,
       },
     };

@@ -55,6 +55,7 @@ export function detailsOf(container: SchemaObject, objects: readonly SchemaObjec
   };
 }
 
+/** PostgreSQL reports `has_primary_key`, MySQL/MariaDB `hasPrimaryKey`. */
 export function lacksPrimaryKey(o: SchemaObject): boolean {
-  return o.type === 'table' && o.definition?.has_primary_key === false;
+  return o.type === 'table' && (o.definition?.has_primary_key === false || o.definition?.hasPrimaryKey === false);
 }
