@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningAgent } from '@logstag/agent';
+import { setupMysql, type MonitoredService } from '@logstag/agent/testing';
 import { postPayload, waitFor } from '../../api/test/context';
 import { startTestAgent } from './support/agent';
 import { launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
@@ -18,6 +20,13 @@ const TABLE = `web_test_${RUN}`;
 const DATABASE = `logstag_web_${RUN}`;
 const PG_URL = Object.assign(new URL(ADMIN_URL), { pathname: `/${DATABASE}` }).toString();
 const REDIS_URL = process.env.LOGSTAG_TEST_REDIS_URL ?? 'redis://127.0.0.1:56379';
+const MYSQL_ADMIN_URL = new URL(process.env.LOGSTAG_TEST_MYSQL_URL ?? 'mysql://logstag_admin:logstag-test@127.0.0.1:53306/');
+// Roles and a login that holds them, for the Schema Explorer's privileges per user (PostgreSQL roles are cluster-wide).
+const PG_READERS = `web_readers_${RUN}`;
+const PG_USER = `web_user_${RUN}`;
+const MY_TABLE = `web_nopk_${RUN}`;
+const MY_ROLE = `web_r_${RUN}`;
+const MY_USER = `web_u_${RUN}`;
 
 let stack: WebStack;
 let browser: Browser;
@@ -30,10 +39,40 @@ const holder = new pg.Client(PG_URL);
 const waiter = new pg.Client(PG_URL);
 let blockedPid = 0;
 let blockedUpdate: Promise<unknown> = Promise.resolve();
+// MariaDB with the monitoring user of agent/setup/mysql.sql, a schema of the test and the objects below.
+let maria: MonitoredService & { schemas: string[] };
+let mariaSchema = '';
+
+function mysqlAdmin() {
+  return mysql.createConnection({
+    host: MYSQL_ADMIN_URL.hostname,
+    port: Number(MYSQL_ADMIN_URL.port),
+    user: decodeURIComponent(MYSQL_ADMIN_URL.username),
+    password: decodeURIComponent(MYSQL_ADMIN_URL.password),
+  });
+}
 
 async function get<T>(path: string): Promise<T> {
   const r = await apiCall<T>(stack.url, api, 'GET', path);
   return r.body;
+}
+
+/** Whether an item of that name is in the target's latest snapshot, reading every page (shared servers hold many). */
+async function inSnapshot(path: string, name: string): Promise<boolean> {
+  let cursor: string | null | undefined;
+  for (let i = 0; i < 50; i++) {
+    const page = await get<{ items?: Array<{ name: string }>; nextCursor?: string | null }>(`${path}${path.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    if (page.items?.some((o) => o.name === name)) return true;
+    cursor = page.nextCursor;
+    if (!cursor) return false;
+  }
+  return false;
+}
+
+/** Points per bucket of one metric, summed over its label sets. */
+async function seriesPoints(target: string, metric: string): Promise<number> {
+  const r = await apiCall<{ series?: Array<{ points: Array<{ ts: string }> }> }>(stack.url, api, 'GET', `/api/explorer/databases/${target}/series?metric=${metric}`);
+  return new Set((r.body.series ?? []).flatMap((one) => one.points.map((p) => p.ts))).size;
 }
 
 beforeAll(async () => {
@@ -46,6 +85,23 @@ beforeAll(async () => {
   await db.query(`insert into ${TABLE} values (1, 'a')`);
   await db.query(`create index ${TABLE}_a on ${TABLE} (id)`);
   await db.query(`create index ${TABLE}_b on ${TABLE} (id)`);
+  await db.query(`create role ${PG_READERS}`);
+  await db.query(`grant select on ${TABLE} to ${PG_READERS}`);
+  await db.query(`create role ${PG_USER} login`);
+  await db.query(`grant ${PG_READERS} to ${PG_USER}`);
+  maria = await setupMysql(1, 'lt_web');
+  mariaSchema = maria.schemas[0] ?? '';
+  const my = await mysqlAdmin();
+  try {
+    await my.query(`CREATE TABLE ${mariaSchema}.${MY_TABLE} (id INT, note VARCHAR(20)) ENGINE=InnoDB`);
+    await my.query(`CREATE ROLE ${MY_ROLE}`);
+    await my.query(`GRANT SELECT ON ${mariaSchema}.* TO ${MY_ROLE}`);
+    await my.query(`CREATE USER '${MY_USER}'@'%' IDENTIFIED BY 'pw-${RUN}-not-used'`);
+    await my.query(`GRANT ${MY_ROLE} TO '${MY_USER}'@'%'`);
+    await my.query(`SET DEFAULT ROLE ${MY_ROLE} FOR '${MY_USER}'@'%'`);
+  } finally {
+    await my.end();
+  }
   // A session blocked by another, for the blocking tree.
   await holder.query('begin');
   await holder.query(`update ${TABLE} set note = 'held' where id = 1`);
@@ -55,18 +111,24 @@ beforeAll(async () => {
   agent = await startTestAgent(stack.url, stack.org.agentKey, [
     { name: 'pg-local', url: PG_URL, engine: 'postgresql' },
     { name: 'redis-local', url: REDIS_URL, engine: 'redis' },
+    { name: 'maria-local', url: `mysql://${maria.user}:${encodeURIComponent(maria.password)}@${maria.host}:${maria.port}/`, engine: 'mysql' },
   ]);
   for (const p of xssPayloads()) expect((await postPayload(stack.url, p, { key: stack.org.agentKey })).status).toBe(202);
   api = await apiSignIn(stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
   const hasTable = async () =>
     (await get<{ items: Array<{ name: string }> }>(`/api/explorer/schema/pg-local/objects?type=table&limit=200`)).items?.some((t) => t.name.endsWith(`.${TABLE}`));
   await waitFor(async () => (await hasTable()) || (await get<{ items?: unknown[]; nextCursor?: string }>(`/api/explorer/schema/pg-local/objects?type=table&limit=200`)).nextCursor, 90_000, 'the test table in the schema snapshot');
+  await waitFor(() => inSnapshot('/api/explorer/schema/maria-local/objects?type=table', `${mariaSchema}.${MY_TABLE}`), 90_000, 'the MariaDB table in the schema snapshot');
+  await waitFor(() => inSnapshot('/api/explorer/schema/pg-local/permissions?type=membership', `${PG_USER} in ${PG_READERS}`), 60_000, 'the PostgreSQL membership in the access snapshot');
+  await waitFor(() => inSnapshot('/api/explorer/schema/maria-local/permissions?type=privilege', `${MY_USER}@% on role ${MY_ROLE}`), 60_000, 'the MariaDB role grant in the access snapshot');
   await waitFor(async () => (await get<{ tree: unknown[] }>('/api/explorer/activity/pg-local/blocking')).tree?.length > 0, 60_000, 'the blocked session in a runtime snapshot');
   await waitFor(async () => (await get<{ items?: unknown[] }>(`/api/explorer/queries/${XSS_TARGET}/top`)).items?.length, 60_000, 'the hostile statement');
   // Statements for the Query Explorer: counted between two workload collections, so run them after the agent started.
   await waitFor(
     async () => {
-      await db.query(`select count(*) from ${TABLE} where note <> $1`, ['x']);
+      // Many calls, so the statement stays among the top ones by calls next to the agent's own frequent queries on
+      // this shared server (pg_stat_statements counts the whole cluster) until the Query Explorer test runs.
+      for (let i = 0; i < 100; i++) await db.query(`select count(*) from ${TABLE} where note <> $1`, ['x']);
       const top = await get<{ items?: Array<{ text: string | null }> }>('/api/explorer/queries/pg-local/top?orderBy=calls');
       return top.items?.some((q) => q.text?.includes(TABLE));
     },
@@ -89,7 +151,13 @@ afterAll(async () => {
   await blockedUpdate;
   await Promise.all([db.end(), holder.end(), waiter.end()].map((p) => p.catch(() => undefined)));
   await admin.query(`drop database if exists ${DATABASE} with (force)`).catch(() => undefined);
+  for (const role of [PG_USER, PG_READERS]) await admin.query(`drop role if exists ${role}`).catch(() => undefined);
   await admin.end().catch(() => undefined);
+  const my = await mysqlAdmin().catch(() => undefined);
+  await my?.query(`DROP USER IF EXISTS '${MY_USER}'@'%'`).catch(() => undefined);
+  await my?.query(`DROP ROLE IF EXISTS ${MY_ROLE}`).catch(() => undefined);
+  await my?.end().catch(() => undefined);
+  await maria?.cleanup().catch(() => undefined);
   await browser?.close();
   await stack?.stop();
 });
@@ -103,11 +171,31 @@ async function open(path: string, shot: string): Promise<string> {
   return (await page.locator('main').textContent()) ?? '';
 }
 
+/**
+ * Waits until the charts answer: on two busy cores hydration can lag the load event by seconds, and a key pressed or a
+ * pointer moved before it does nothing. Presses End on the first chart until its crosshair shows, then hides it.
+ */
+async function chartsHydrated(): Promise<void> {
+  const first = page.locator('figure.chart [role="group"]').first();
+  await expect
+    .poll(
+      async () => {
+        await first.focus();
+        await page.keyboard.press('End');
+        return page.locator('.crosshair').count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(0);
+  await page.keyboard.press('Escape');
+}
+
 describe('explorers on the real stack, fed by the real agent', () => {
-  it('Database Explorer lists the monitored PostgreSQL and Redis and filters by search and engine', async () => {
+  it('Database Explorer lists the monitored PostgreSQL, MariaDB and Redis and filters by search and engine', async () => {
     const text = await open('/databases', 'databases');
     expect(text).toContain('pg-local');
     expect(text).toContain('redis-local');
+    expect(text).toMatch(/maria-local\s*mysql\s*10\.11/);
     await page.getByLabel('Engine').selectOption('redis');
     expect(await page.locator('tbody').textContent()).not.toContain('pg-local');
     await page.getByLabel('Engine').selectOption('');
@@ -118,21 +206,83 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(await page.locator('tbody').textContent()).toContain('pg-local');
   });
 
-  it('target page charts real connection counts over each range', async () => {
+  it('target page charts real values: every PostgreSQL chart has points spread across its time axis', async () => {
+    // Counters are deltas between two collections: wait for a few buckets of the slowest (workload) tier.
+    await waitFor(async () => (await seriesPoints('pg-local', 'transactions.commits')) >= 2 && (await seriesPoints('pg-local', 'connections.used')) >= 2, 60_000, 'two buckets of PostgreSQL counters');
     const text = await open('/databases/pg-local', 'database-target');
     expect(text).toMatch(/Connections/);
     expect(text).toMatch(/used: \d+/);
+    const charts = page.locator('figure.chart [role="group"]');
+    const titles = await page.locator('figure.chart figcaption .title').allTextContents();
+    expect(titles).toEqual(expect.arrayContaining(['Connections', 'Throughput', 'Cache hit ratio', 'Sessions, locks and threads']));
+    await chartsHydrated();
+    for (let i = 0; i < titles.length; i++) {
+      const chart = charts.nth(i);
+      expect(Number(await chart.getAttribute('data-points')), `points in ${titles[i]}`).toBeGreaterThanOrEqual(2);
+      // Home puts the crosshair on the chart's first point: it must sit in the left part of the plot, not crammed
+      // into the last pixels of a one-hour axis the target has reported for only a minute of (what looked empty).
+      await chart.focus();
+      await page.keyboard.press('Home');
+      const at = await chart.evaluate((el) => {
+        const line = el.querySelector('.crosshair') as unknown as { offsetLeft: number } | null;
+        return line ? line.offsetLeft / (el as unknown as { clientWidth: number }).clientWidth : -1;
+      });
+      expect(at, `first point of ${titles[i]}`).toBeGreaterThan(0);
+      expect(at, `first point of ${titles[i]}`).toBeLessThan(0.5);
+      await page.keyboard.press('Escape');
+    }
     // Longer ranges read the minute rollups, which the retention workflow builds later: the chart is there either way.
     const sixHours = await open('/databases/pg-local?range=6h', 'database-target-6h');
     expect(sixHours).toContain('Connections');
     expect(await page.getByRole('navigation', { name: 'Time range' }).locator('[aria-current="true"]').textContent()).toBe('6 h');
+  });
+
+  it('one crosshair for the whole page: hovering a chart shows it on every chart; arrow keys move it and the focused chart reads it out', async () => {
     await page.goto(`${stack.url}/databases/pg-local`);
-    // Hovering one chart moves the crosshair of every chart on the page.
-    const charts = page.locator('figure.chart');
-    expect(await charts.count()).toBeGreaterThan(1);
-    const box = await charts.first().locator('.plot').boundingBox();
-    if (box) await page.mouse.move(box.x + box.width * 0.98, box.y + box.height / 2);
-    expect(await page.locator('figure.chart').nth(1).textContent()).not.toMatch(/latest/);
+    await chartsHydrated();
+    const charts = page.locator('figure.chart [role="group"]');
+    const count = await charts.count();
+    expect(count).toBeGreaterThan(1);
+    const crosshairTimes = () => page.locator('.crosshair').evaluateAll((els) => els.map((e) => e.getAttribute('data-ts')));
+    const box = await charts.first().boundingBox();
+    if (!box) throw new Error('the first chart has no box');
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    const hovered = await crosshairTimes();
+    expect(hovered).toHaveLength(count);
+    // Every chart snaps to its own nearest point; points of one page share the bucket grid, so mostly the same instant.
+    const spread = Math.max(...hovered.map((t) => Date.parse(t ?? ''))) - Math.min(...hovered.map((t) => Date.parse(t ?? '')));
+    expect(spread).toBeLessThanOrEqual(60_000);
+    expect(await page.locator('figure.chart .tooltip').count()).toBe(count);
+    await screenshot(page, 'database-target-crosshair-hover');
+    await page.mouse.move(0, 0);
+    expect(await page.locator('.crosshair').count()).toBe(0);
+
+    // Keyboard: Tab to the second chart, End then Left: the crosshair moves to the previous point on every chart.
+    await charts.nth(1).focus();
+    await page.keyboard.press('End');
+    const atEnd = (await crosshairTimes())[1];
+    await page.keyboard.press('ArrowLeft');
+    const times = await crosshairTimes();
+    expect(times).toHaveLength(count);
+    expect(Date.parse(times[1] ?? '')).toBeLessThan(Date.parse(atEnd ?? ''));
+    const readouts = await page.locator('figure.chart .readout').allTextContents();
+    const title = (await page.locator('figure.chart figcaption .title').nth(1).textContent()) ?? '';
+    expect(readouts[1]).toContain(`${title} at ${(times[1] ?? '').slice(0, 19).replace('T', ' ')} UTC`);
+    // One voice: the other charts draw the crosshair but stay silent.
+    expect(readouts.filter((r) => r !== '')).toHaveLength(1);
+    expect(await page.locator('figure.chart .readout').nth(1).getAttribute('aria-live')).toBe('polite');
+    await screenshot(page, 'database-target-crosshair-keyboard');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.crosshair').count()).toBe(0);
+  });
+
+  it('a MariaDB target charts its connections and throughput', async () => {
+    await waitFor(async () => (await seriesPoints('maria-local', 'threads.connected')) >= 2, 60_000, 'two buckets of MariaDB threads');
+    const text = await open('/databases/maria-local', 'database-target-mariadb');
+    expect(text).toMatch(/mysql 10\.11/);
+    expect(text).toMatch(/threads connected: [1-9]/);
+    expect(text).toContain('Throughput');
+    expect(Number(await page.locator('figure.chart [role="group"]').first().getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
   });
 
   it('a Redis target charts its memory and operations', async () => {
@@ -167,6 +317,30 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(text).toContain(`${TABLE}_a`);
     expect(text).toMatch(/duplicate/);
     expect(text).toContain('Permissions');
+    // Per user: the login gets SELECT on the test table through the role it is a member of.
+    const user = page.getByRole('region', { name: 'Privileges per user' }).locator('details', { has: page.locator('summary strong', { hasText: new RegExp(`^${PG_USER}$`) }) });
+    await user.locator('summary').click();
+    expect(await user.locator('summary').textContent()).toContain(`roles: ${PG_READERS}`);
+    expect(await user.locator('tr', { hasText: `table ${name}` }).textContent()).toMatch(new RegExp(`SELECT\\s*through role ${PG_READERS}`));
+    expect(await user.locator('tr', { hasText: `database ${DATABASE}` }).first().textContent()).toMatch(/CONNECT.*to PUBLIC/);
+    await screenshot(page, 'schema-permissions-per-user');
+  });
+
+  it('Schema Explorer for MariaDB shows the table the test created, without primary key, and privileges per account', async () => {
+    const name = `${mariaSchema}.${MY_TABLE}`;
+    const text = await open(`/schema?target=maria-local&object=${encodeURIComponent(name)}`, 'schema-mariadb');
+    expect(text).toContain(name);
+    expect(text).toContain('no primary key');
+    expect(await page.locator('.side').textContent()).toMatch(new RegExp(`${mariaSchema}\\s*events_nopk\\s*no PK\\s*orders`));
+    const user = page.getByRole('region', { name: 'Privileges per user' }).locator('details', { has: page.locator('summary strong', { hasText: `${MY_USER}@%` }) });
+    await user.locator('summary').click();
+    expect(await user.locator('summary').textContent()).toContain(`roles: ${MY_ROLE} (default role)`);
+    expect(await user.locator('tr', { hasText: `${mariaSchema}.*` }).textContent()).toMatch(new RegExp(`SELECT\\s*through role ${MY_ROLE} \\(default role\\)`));
+    // The monitoring user from agent/setup/mysql.sql, with its direct grants.
+    const monitor = page.getByRole('region', { name: 'Privileges per user' }).locator('details', { has: page.locator('summary strong', { hasText: `${maria.user}@%` }) });
+    await monitor.locator('summary').click();
+    expect(await monitor.textContent()).toMatch(/performance_schema\.\*\s*SELECT\s*directly/);
+    await screenshot(page, 'schema-mariadb-permissions');
   });
 
   it('Query Explorer lists the statements the test ran and opens one with its series', async () => {

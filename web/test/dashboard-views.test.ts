@@ -1,0 +1,130 @@
+// Pure pieces behind the charts and the Schema Explorer's permissions, tested without a browser. Items are shaped as
+// the API serves the access snapshot (activities/src/normalize/engines/*); the browser test checks them on real servers.
+import { describe, expect, it } from 'vitest';
+import { nearestIndex, steppedIndex, type TimePoint } from '../src/lib/components/charts/chart-config';
+import { shownWindow } from '../src/routes/(app)/databases/[...target]/charts';
+import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
+import { lacksPrimaryKey } from '../src/routes/(app)/schema/tree';
+import type { SchemaObject } from '../src/lib/api';
+
+const at = (s: number): TimePoint => ({ ts: new Date(Date.UTC(2026, 0, 1, 12, 0, s)), values: { v: s } });
+const item = (type: string, name: string, definition: Record<string, unknown> = {}): SchemaObject => ({ type, name, definition, stats: null });
+
+describe('chart crosshair', () => {
+  const points = [at(0), at(10), at(20), at(30)];
+
+  it('snaps an instant to the nearest point', () => {
+    expect(nearestIndex(points, at(14).ts)).toBe(1);
+    expect(nearestIndex(points, at(16).ts)).toBe(2);
+    expect(nearestIndex(points, at(99).ts)).toBe(3);
+    expect(nearestIndex([], at(1).ts)).toBe(-1);
+  });
+
+  it('moves by key: arrows one point, Home/End to the ends, never past them; from nothing to the latest', () => {
+    expect(steppedIndex('ArrowLeft', -1, 4)).toBe(3);
+    expect(steppedIndex('ArrowLeft', 3, 4)).toBe(2);
+    expect(steppedIndex('ArrowRight', 3, 4)).toBe(3);
+    expect(steppedIndex('ArrowLeft', 0, 4)).toBe(0);
+    expect(steppedIndex('Home', 2, 4)).toBe(0);
+    expect(steppedIndex('End', 0, 4)).toBe(3);
+    expect(steppedIndex('Tab', 1, 4)).toBeUndefined();
+    expect(steppedIndex('ArrowLeft', -1, 0)).toBeUndefined();
+  });
+});
+
+describe('target page time axis', () => {
+  const range = { from: new Date(Date.UTC(2026, 0, 1, 11)), to: new Date(Date.UTC(2026, 0, 1, 12, 1)) };
+
+  it('starts at the first value when the target has reported for less than the range', () => {
+    const shown = shownWindow(range, [[at(30)], [at(0), at(30)], []]);
+    expect(shown.to).toBe(range.to);
+    expect(shown.from.getTime()).toBeLessThan(at(0).ts.getTime());
+    expect(shown.from.getTime()).toBeGreaterThan(at(0).ts.getTime() - 5000);
+  });
+
+  it('keeps the chosen range when data reaches back to its start, or when there is none', () => {
+    expect(shownWindow(range, [[{ ts: range.from, values: {} }]])).toBe(range);
+    expect(shownWindow(range, [[], []])).toBe(range);
+  });
+});
+
+describe('privileges per user', () => {
+  it('splits grantee and object by the longest known principal, whatever spaces the names hold', () => {
+    const names = new Set(['app', 'app on call', 'PUBLIC']);
+    expect(splitByPrincipal('app on call on table db.public.t', ' on ', names)).toEqual(['app on call', 'table db.public.t']);
+    expect(splitByPrincipal('app on schema db.s', ' on ', names)).toEqual(['app', 'schema db.s']);
+    expect(splitByPrincipal('nobody on table t', ' on ', names)).toBeUndefined();
+  });
+
+  it('PostgreSQL: a login role gets its own grants, its roles’ (transitively) and PUBLIC’s; SET ROLE-only roles are marked', () => {
+    const users = accessPerUser('postgresql', [
+      item('role', 'alice', { rolcanlogin: true, rolsuper: false }),
+      item('role', 'readers', { rolcanlogin: false }),
+      item('role', 'staff', { rolcanlogin: false }),
+      item('role', 'admins', { rolcanlogin: false }),
+      item('role', 'root', { rolcanlogin: true, rolsuper: true }),
+      item('membership', 'alice in staff', { inherit_option: true }),
+      item('membership', 'staff in readers', { inherit_option: true }),
+      item('membership', 'alice in admins', { inherit_option: false }),
+      item('privilege', 'readers on table db.public.orders', { privileges: ['SELECT'] }),
+      item('privilege', 'alice on table db.public.notes', { privileges: ['INSERT', 'SELECT'] }),
+      item('privilege', 'admins on schema db.public', { privileges: ['CREATE'] }),
+      item('privilege', 'PUBLIC on database db', { privileges: ['CONNECT', 'TEMPORARY'] }),
+    ]);
+    expect(users.map((u) => u.name)).toEqual(['alice', 'root']);
+    const alice = users[0];
+    expect(alice?.roles).toEqual(['staff', 'admins (SET ROLE)', 'readers']);
+    expect(alice?.grants).toEqual([
+      { object: 'database db', privileges: ['CONNECT', 'TEMPORARY'], via: 'PUBLIC' },
+      { object: 'schema db.public', privileges: ['CREATE'], via: 'admins (SET ROLE)' },
+      { object: 'table db.public.notes', privileges: ['INSERT', 'SELECT'], via: null },
+      { object: 'table db.public.orders', privileges: ['SELECT'], via: 'readers' },
+    ]);
+    expect(users[1]?.notes[0]).toMatch(/superuser/);
+  });
+
+  it('MySQL/MariaDB: an account gets its global and database grants and those of its roles', () => {
+    const users = accessPerUser('mysql', [
+      item('user', 'app@%', { globalPrivileges: ['PROCESS'], defaultRole: 'reader' }),
+      item('role', 'reader@', { isRole: true, globalPrivileges: [] }),
+      item('privilege', 'app@% on role reader', { level: 'role', privileges: [] }),
+      item('privilege', 'reader@ on shop.*', { level: 'database', privileges: ['SELECT'] }),
+      item('privilege', 'app@% on shop.orders', { level: 'table', privileges: ['UPDATE'] }),
+    ]);
+    expect(users).toEqual([
+      {
+        name: 'app@%',
+        roles: ['reader (default role)'],
+        notes: [],
+        grants: [
+          { object: '*.*', privileges: ['PROCESS'], via: null },
+          { object: 'shop.*', privileges: ['SELECT'], via: 'reader (default role)' },
+          { object: 'shop.orders', privileges: ['UPDATE'], via: null },
+        ],
+      },
+    ]);
+  });
+
+  it('Redis: each ACL user with its command, key and channel rules', () => {
+    const [u] = accessPerUser('redis', [item('user', 'monitor', { enabled: true, noPassword: false, commands: ['-@all', '+info'], keyPatterns: [], channelPatterns: [], selectors: [], flags: [] })]);
+    expect(u?.grants).toEqual([{ object: 'commands', privileges: ['-@all', '+info'], via: null }]);
+  });
+
+  it('MongoDB: a user’s built-in roles and the privileges of its custom roles, inherited ones included', () => {
+    const users = accessPerUser('mongodb', [
+      item('user', 'app@admin', { roles: [{ role: 'auditor', db: 'admin' }, { role: 'read', db: 'shop' }] }),
+      item('role', 'auditor@admin', { privileges: [{ resource: { db: 'shop', collection: 'orders' }, actions: ['find'] }], roles: [{ role: 'clusterMonitor', db: 'admin' }] }),
+    ]);
+    expect(users[0]?.roles).toEqual(['auditor@admin', 'read@shop', 'clusterMonitor@admin']);
+    expect(users[0]?.grants).toContainEqual({ object: 'shop.orders', privileges: ['find'], via: 'auditor@admin' });
+    expect(users[0]?.grants).toContainEqual({ object: 'database shop', privileges: ['built-in role read'], via: 'read@shop' });
+  });
+});
+
+describe('tables without a primary key', () => {
+  it('are recognised from PostgreSQL’s and MySQL/MariaDB’s field names', () => {
+    expect(lacksPrimaryKey(item('table', 'db.public.t', { has_primary_key: false }))).toBe(true);
+    expect(lacksPrimaryKey(item('table', 'shop.events', { hasPrimaryKey: false }))).toBe(true);
+    expect(lacksPrimaryKey(item('table', 'shop.orders', { hasPrimaryKey: true }))).toBe(false);
+  });
+});
