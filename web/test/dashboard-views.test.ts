@@ -74,11 +74,12 @@ describe('privileges per user', () => {
     expect(users.map((u) => u.name)).toEqual(['alice', 'root']);
     const alice = users[0];
     expect(alice?.roles).toEqual(['staff', 'admins (SET ROLE)', 'readers']);
+    // Own grants first, then through roles, then PUBLIC's.
     expect(alice?.grants).toEqual([
-      { object: 'database db', privileges: ['CONNECT', 'TEMPORARY'], via: 'PUBLIC' },
-      { object: 'schema db.public', privileges: ['CREATE'], via: 'admins (SET ROLE)' },
       { object: 'table db.public.notes', privileges: ['INSERT', 'SELECT'], via: null },
+      { object: 'schema db.public', privileges: ['CREATE'], via: 'admins (SET ROLE)' },
       { object: 'table db.public.orders', privileges: ['SELECT'], via: 'readers' },
+      { object: 'database db', privileges: ['CONNECT', 'TEMPORARY'], via: 'PUBLIC' },
     ]);
     expect(users[1]?.notes[0]).toMatch(/superuser/);
   });
@@ -98,8 +99,8 @@ describe('privileges per user', () => {
         notes: [],
         grants: [
           { object: '*.*', privileges: ['PROCESS'], via: null },
-          { object: 'shop.*', privileges: ['SELECT'], via: 'reader (default role)' },
           { object: 'shop.orders', privileges: ['UPDATE'], via: null },
+          { object: 'shop.*', privileges: ['SELECT'], via: 'reader (default role)' },
         ],
       },
     ]);

@@ -21,7 +21,9 @@ export interface UserAccess {
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-const byObject = (a: UserGrant, b: UserGrant) => a.object.localeCompare(b.object) || (a.via ?? '').localeCompare(b.via ?? '');
+/** The user's own grants first, then those through roles, then PUBLIC's (the same for everyone); by object within. */
+const rank = (g: UserGrant) => (g.via === null ? 0 : g.via === 'PUBLIC' ? 2 : 1);
+const byObject = (a: UserGrant, b: UserGrant) => rank(a) - rank(b) || a.object.localeCompare(b.object) || (a.via ?? '').localeCompare(b.via ?? '');
 
 /**
  * Splits `<principal><separator><rest>` where the principal is one of `names`. Names may contain spaces (and even the
