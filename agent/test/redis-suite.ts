@@ -136,6 +136,19 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
         }
       });
 
+      it('counts the commands of a collection and their round trips as its database time, dialling apart', async () => {
+        const c = collector();
+        const first = await c.collect('runtime', AbortSignal.timeout(10_000));
+        expect(first.timing?.connectMs).toBeGreaterThan(0);
+        const second = await c.collect('runtime', AbortSignal.timeout(10_000));
+        // INFO and CLIENT LIST, on the connection the first collection opened.
+        expect(second.timing).toMatchObject({ queries: 2, connectMs: 0 });
+        expect(second.timing?.queryMs).toBeGreaterThan(0);
+        // A key-space sample sends its TYPE/MEMORY USAGE lookups as pipelines: each counts as one round trip.
+        const schema = await c.collect('schema', AbortSignal.timeout(10_000));
+        expect(schema.timing?.queries).toBeGreaterThan(1);
+      });
+
       it('collects categories started at the same moment on one connection, both succeeding', async () => {
         // The scheduler starts a target's categories independently: at start-up several ask for the connection at once.
         const c = collector();

@@ -1,4 +1,5 @@
 import type { Category, CollectorError, Engine } from '@logstag/schema';
+import type { QueryTiming } from './query-clock';
 
 /**
  * The contract every engine implements. One instance per target; it owns at most two connections to that target
@@ -22,6 +23,8 @@ export interface EngineCollector {
 export interface CollectionResult {
   data: Record<string, unknown>;
   errors: CollectorError[];
+  /** The collection's database time (statements and their round trips), for the agent's log; never sent. */
+  timing?: QueryTiming;
 }
 
 export interface CheckResult {

@@ -1,6 +1,7 @@
 import type { Category, CollectorError, Payload } from '@logstag/schema';
 import type { TargetConfig } from '../config/types';
 import { scrubSecrets } from '../config/redact';
+import type { QueryTiming } from '../collectors/query-clock';
 import type { EngineCollector } from '../collectors/types';
 import { buildCollectionPayload } from '../output/envelope';
 import type { CounterState } from '../state/counter-state';
@@ -25,7 +26,7 @@ export interface CollectOnceInput {
  * When the collection itself fails (target down, a required collector failed) the payload carries no data and the
  * error, so the server can show the target as failing rather than silently stale.
  */
-export async function collectOnce(input: CollectOnceInput): Promise<{ payload: Payload; ok: boolean }> {
+export async function collectOnce(input: CollectOnceInput): Promise<{ payload: Payload; ok: boolean; timing?: QueryTiming }> {
   const { target, category, state } = input;
   const name = target.spec.name;
   const collectedAt = new Date();
@@ -44,7 +45,7 @@ export async function collectOnce(input: CollectOnceInput): Promise<{ payload: P
   const errors = result.errors.map((e) => ({ ...e, message: scrubSecrets(e.message, input.secrets).slice(0, 2000) }));
   const specs = result.counters ?? {};
   if (Object.keys(specs).length === 0) {
-    return { payload: buildCollectionPayload({ ...base, data: result.data, errors }), ok: true };
+    return { payload: buildCollectionPayload({ ...base, data: result.data, errors }), ok: true, ...timingOf(result) };
   }
 
   const previous = state.get(name, category);
@@ -62,5 +63,7 @@ export async function collectOnce(input: CollectOnceInput): Promise<{ payload: P
   };
   const payload = buildCollectionPayload({ ...base, data, errors });
   state.replace(name, category, diff.next, collectedAt.toISOString());
-  return { payload, ok: true };
+  return { payload, ok: true, ...timingOf(result) };
 }
+
+const timingOf = (result: { timing?: QueryTiming }) => (result.timing ? { timing: result.timing } : {});

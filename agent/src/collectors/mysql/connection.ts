@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { QueryClock } from '../query-clock';
 import type { TargetSpec } from '../types';
 
 /** What the agent talks to: the SQL differs between MariaDB and MySQL in the views used for locks, replicas and accounts. */
@@ -94,27 +95,24 @@ export class MysqlConnections {
     return this.pool;
   }
 
-  async withConnection<T>(fn: (conn: MysqlConn) => Promise<T>): Promise<T> {
+  /** With a `clock`, each statement's round trip (and a new session's set-up) is added to it. */
+  async withConnection<T>(fn: (conn: MysqlConn) => Promise<T>, clock?: QueryClock): Promise<T> {
+    const started = performance.now();
     const pc: PoolConnection = await this.getPool().getConnection();
     let broken = false;
     try {
       const core = pc.connection as unknown as object;
-      if (!this.flavour) {
-        const [rows] = await pc.query<Rows>('SELECT VERSION() AS version');
-        this.flavour = parseFlavour(String(rows[0]?.['version'] ?? ''));
+      let flavour = this.flavour;
+      if (!flavour || !this.prepared.has(core)) {
+        flavour = await this.prepare(pc, core);
+        // A new session: the pool dialled and authenticated it, and its session limits were just set.
+        clock?.connected(started);
       }
-      const flavour = this.flavour;
-      if (!this.prepared.has(core)) {
-        for (const sql of sessionSetupSql(flavour, this.target.statementTimeoutMs)) await pc.query(sql);
-        this.prepared.add(core);
-      }
-      return await fn({
-        flavour,
-        query: async (sql, params) => {
-          const [rows] = await pc.query<Rows>(sql, params);
-          return rows;
-        },
-      });
+      const query = async (sql: string, params?: unknown[]) => {
+        const [rows] = await pc.query<Rows>(sql, params);
+        return rows;
+      };
+      return await fn({ flavour, query: clock ? (sql, params) => clock.query(() => query(sql, params)) : query });
     } catch (err) {
       // A fatal error (lost connection, timeout) leaves the session unusable: drop it rather than hand it out again.
       // An ordinary SQL error (a missing privilege) keeps it.
@@ -126,6 +124,20 @@ export class MysqlConnections {
     } finally {
       if (!broken) pc.release();
     }
+  }
+
+  /** The server's flavour (asked once per target) and the session limits (set once per physical connection). */
+  private async prepare(pc: PoolConnection, core: object): Promise<ServerFlavour> {
+    if (!this.flavour) {
+      const [rows] = await pc.query<Rows>('SELECT VERSION() AS version');
+      this.flavour = parseFlavour(String(rows[0]?.['version'] ?? ''));
+    }
+    const flavour = this.flavour;
+    if (!this.prepared.has(core)) {
+      for (const sql of sessionSetupSql(flavour, this.target.statementTimeoutMs)) await pc.query(sql);
+      this.prepared.add(core);
+    }
+    return flavour;
   }
 
   async close(): Promise<void> {

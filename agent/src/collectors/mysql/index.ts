@@ -11,6 +11,7 @@ import { collectAccounts } from './accounts';
 import { checkMysql, mariadbAccountsViewSql, MYSQL8_ACCOUNT_COLUMNS } from './check';
 import { collectColumns } from './columns';
 import { MysqlConnections, type MysqlConn } from './connection';
+import { QueryClock } from '../query-clock';
 import { DIGEST_COUNTERS, DIGEST_KEY, collectDigests } from './digests';
 import { asMysqlError, isPermissionError } from './errors';
 import { collectConnections, collectGlobalStatus } from './global-status';
@@ -185,6 +186,7 @@ class MysqlCollector implements EngineCollector {
     signal.throwIfAborted();
     const out: Output = { data: {}, counters: {} };
     const errors: CollectorError[] = [];
+    const clock = new QueryClock();
     await this.connections.withConnection(async (conn) => {
       out.data['server'] = { flavour: conn.flavour.kind, version: conn.flavour.version };
       for (const section of SECTIONS[category]) {
@@ -204,8 +206,8 @@ class MysqlCollector implements EngineCollector {
           });
         }
       }
-    });
-    return { data: out.data, errors, counters: out.counters };
+    }, clock);
+    return { data: out.data, errors, counters: out.counters, timing: clock.timing() };
   }
 
   close(): Promise<void> {

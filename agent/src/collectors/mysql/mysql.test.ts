@@ -128,6 +128,16 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     }
   });
 
+  it('counts the statements of a collection and their round trips as its database time, session set-up apart', async () => {
+    const c = collector();
+    const first = await c.collect('runtime', AbortSignal.timeout(30_000));
+    expect(first.timing?.connectMs).toBeGreaterThan(0);
+    const second = await c.collect('runtime', AbortSignal.timeout(30_000));
+    expect(second.timing?.connectMs).toBe(0);
+    expect(second.timing?.queries).toBeGreaterThanOrEqual(4);
+    expect(second.timing?.queryMs).toBeGreaterThan(0);
+  });
+
   it('shows an induced InnoDB lock wait with the right blocker and waiter', async () => {
     const blocker = await connectAdmin();
     const waiter = await connectAdmin();

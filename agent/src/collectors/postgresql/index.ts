@@ -22,6 +22,7 @@ import { CollectorFailure, quoteIdent, toCollectorError } from './failure';
 import { collectIndexes } from './indexes';
 import { collectLockWaits } from './locks';
 import { TargetPool, type PgConn } from './pool';
+import { QueryClock } from '../query-clock';
 import { collectDatabasePrivileges, collectSchemaPrivileges, collectTablePrivileges } from './privileges';
 import { collectRecovery, collectReplication, collectReplicationSlots } from './replication';
 import { collectAuthSettings, collectMemberships, collectRoles } from './roles';
@@ -55,6 +56,7 @@ class Collection {
   readonly data: Record<string, unknown> = {};
   readonly errors: CollectorError[] = [];
   readonly counters: Record<string, CounterSpec> = {};
+  readonly clock = new QueryClock();
 
   constructor(
     private readonly disabled: ReadonlySet<string>,
@@ -88,9 +90,10 @@ class Collection {
   }
 
   result(): CollectionResultWithCounters {
+    const timing = this.clock.timing();
     return Object.keys(this.counters).length > 0
-      ? { data: this.data, errors: this.errors, counters: this.counters }
-      : { data: this.data, errors: this.errors };
+      ? { data: this.data, errors: this.errors, counters: this.counters, timing }
+      : { data: this.data, errors: this.errors, timing };
   }
 }
 
@@ -127,7 +130,7 @@ class PostgresqlCollector implements EngineCollector {
 
   async collect(category: Category, signal: AbortSignal): Promise<CollectionResultWithCounters> {
     const collection = new Collection(this.#disabled, signal, this.#logger);
-    await this.#pool.use(undefined, (conn) => this.#primary(category, conn, collection), signal);
+    await this.#pool.use(undefined, (conn) => this.#primary(category, conn, collection), signal, collection.clock);
     // Per-database work runs after the primary session is handed back, so one collection never holds two sessions.
     if (category === 'operational') await this.#eachDatabase(collection, signal, (conn, datname) => this.#operationalPerDatabase(conn, datname, collection));
     if (category === 'schema') await this.#eachDatabase(collection, signal, (conn, datname) => this.#schemaPerDatabase(conn, datname, collection));
@@ -273,7 +276,7 @@ class PostgresqlCollector implements EngineCollector {
    * collector. A database the role may not enter, or that vanished meanwhile, becomes an error entry, not a failure.
    */
   async #eachDatabase(c: Collection, signal: AbortSignal, fn: (conn: PgConn, datname: string) => Promise<void>): Promise<void> {
-    const databases = await this.#pool.use(undefined, (conn) => listConnectableDatabases(conn), signal);
+    const databases = await this.#pool.use(undefined, (conn) => listConnectableDatabases(conn), signal, c.clock);
     for (const { datname, can_connect } of databases) {
       if (!this.#includeDatabase(datname)) continue;
       signal.throwIfAborted();
@@ -287,7 +290,7 @@ class PostgresqlCollector implements EngineCollector {
         continue;
       }
       try {
-        await this.#pool.use(datname, (conn) => fn(conn, datname), signal);
+        await this.#pool.use(datname, (conn) => fn(conn, datname), signal, c.clock);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         c.errors.push(toCollectorError(`database:${datname}`.slice(0, 128), error));

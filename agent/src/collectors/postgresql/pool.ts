@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
+import type { QueryClock } from '../query-clock';
 import type { CollectorLogger, TargetSpec } from '../types';
 import { CollectorFailure, hasSqlState } from './failure';
 
@@ -101,10 +102,11 @@ export class TargetPool {
    * Runs `fn` on a session to `database` (default: the target's database) and gives the session back afterwards.
    * When `signal` aborts mid-statement the session is closed: the pending query rejects at once, and the server stops
    * the statement when it notices the socket gone or, at the latest, at statement_timeout.
+   * With a `clock`, every statement's round trip (and a new session's set-up) is added to it.
    */
-  async use<T>(database: string | undefined, fn: (conn: PgConn) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async use<T>(database: string | undefined, fn: (conn: PgConn) => Promise<T>, signal?: AbortSignal, clock?: QueryClock): Promise<T> {
     signal?.throwIfAborted();
-    const pooled = await this.#acquire(database ?? this.primaryDatabase);
+    const pooled = await this.#acquire(database ?? this.primaryDatabase, clock);
     const onAbort = () => {
       pooled.broken = true;
       void endQuietly(pooled.client);
@@ -112,7 +114,7 @@ export class TargetPool {
     signal?.addEventListener('abort', onAbort, { once: true });
     let failed = false;
     try {
-      return await fn(pooled.conn);
+      return await fn(clock ? timedConn(pooled.conn, clock) : pooled.conn);
     } catch (error) {
       // A statement error (it has an SQLSTATE) or our own explained failure leaves the session usable; anything
       // else (socket closed, protocol error) may not have.
@@ -133,7 +135,7 @@ export class TargetPool {
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
-  async #acquire(database: string): Promise<Pooled> {
+  async #acquire(database: string, clock: QueryClock | undefined): Promise<Pooled> {
     for (;;) {
       if (this.#closed) throw new Error('the PostgreSQL collector is closed');
       const index = this.#idle.findIndex((p) => p.database === database && !p.broken);
@@ -141,7 +143,7 @@ export class TargetPool {
       if (this.#open < MAX_CONNECTIONS_PER_TARGET) {
         this.#open++;
         try {
-          return await this.#connect(database);
+          return await (clock ? clock.connect(() => this.#connect(database)) : this.#connect(database));
         } catch (error) {
           this.#open--;
           this.#wakeOne();
@@ -211,6 +213,14 @@ export class TargetPool {
       throw error;
     }
   }
+}
+
+/** The same session, with each statement's round trip added to `clock`. */
+function timedConn(conn: PgConn, clock: QueryClock): PgConn {
+  return {
+    server: conn.server,
+    rows: <R extends object>(sql: string, params?: unknown[]) => clock.query(() => conn.rows<R>(sql, params)),
+  };
 }
 
 /**

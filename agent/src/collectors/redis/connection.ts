@@ -52,6 +52,11 @@ export class RedisConnection {
   /** The dial in progress: collections of two categories that start together share it instead of racing. */
   private dialling: Promise<Redis> | undefined;
 
+  /** Whether get() will answer at once, without dialling. */
+  get ready(): boolean {
+    return this.client?.status === 'ready';
+  }
+
   /** A connected client, dialling (again) if the previous connection ended. */
   async get(): Promise<Redis> {
     if (this.client && this.client.status === 'ready') return this.client;

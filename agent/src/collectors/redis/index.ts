@@ -19,6 +19,8 @@ import { collectLatency } from './latency';
 import { runtimeSections, serverFacts } from './runtime-info';
 import { collectSlowlog } from './slowlog';
 import { COMMAND_COUNTERS, collectCommandStats, statsSections } from './stats';
+import { timedClient } from './timed-client';
+import { QueryClock } from '../query-clock';
 
 export interface RedisCollectorOptions {
   /** Key names sampled per database for key patterns (SCAN, TYPE, MEMORY USAGE only). */
@@ -171,7 +173,11 @@ class RedisCollector implements EngineCollector {
 
   async collect(category: Category, signal: AbortSignal): Promise<CollectionResultWithCounters> {
     signal.throwIfAborted();
-    const client = await this.conn.get();
+    const clock = new QueryClock();
+    const started = performance.now();
+    const dialling = !this.conn.ready;
+    const client = timedClient(await this.conn.get(), clock);
+    if (dialling) clock.connected(started);
     const out: Output = { data: {}, counters: {} };
     const errors: CollectorError[] = [];
     for (const section of this.sections[category]) {
@@ -192,7 +198,7 @@ class RedisCollector implements EngineCollector {
         });
       }
     }
-    return { data: out.data, errors, counters: out.counters };
+    return { data: out.data, errors, counters: out.counters, timing: clock.timing() };
   }
 
   close(): Promise<void> {
