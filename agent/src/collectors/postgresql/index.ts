@@ -8,11 +8,11 @@ import type {
   EngineCollector,
   TargetSpec,
 } from '../types';
-import { collectActivity, type QueryTextOptions } from './activity';
+import { activitySql, collectActivity, type QueryTextOptions } from './activity';
 import { collectBgwriter, numericCounters } from './bgwriter';
 import { runChecks } from './check';
 import { collectColumns } from './columns';
-import { collectConnections } from './connections';
+import { collectConnections, connectionsSql } from './connections';
 import { collectConstraints, collectForeignKeys } from './constraints';
 import { collectDatabaseStats, databaseStatsCounters } from './database-stats';
 import { collectDatabases, listConnectableDatabases } from './databases';
@@ -20,11 +20,19 @@ import { databaseMatcher } from './databases-filter';
 import { collectExtensions } from './extensions';
 import { CollectorFailure, quoteIdent, toCollectorError } from './failure';
 import { collectIndexes } from './indexes';
-import { collectLockWaits } from './locks';
+import { collectLockWaits, lockWaitsSql } from './locks';
 import { TargetPool, type PgConn } from './pool';
+import { prefetched } from './prefetch';
 import { QueryClock } from '../query-clock';
 import { collectDatabasePrivileges, collectSchemaPrivileges, collectTablePrivileges } from './privileges';
-import { collectRecovery, collectReplication, collectReplicationSlots } from './replication';
+import {
+  collectRecovery,
+  collectReplication,
+  collectReplicationSlots,
+  recoverySql,
+  replicationSlotsSql,
+  replicationSql,
+} from './replication';
 import { collectAuthSettings, collectMemberships, collectRoles } from './roles';
 import { collectSchemas } from './schemas';
 import { collectSequences } from './sequences';
@@ -156,7 +164,18 @@ class PostgresqlCollector implements EngineCollector {
     }
   }
 
-  async #runtime(conn: PgConn, c: Collection): Promise<void> {
+  async #runtime(session: PgConn, c: Collection): Promise<void> {
+    const v = session.server.versionNum;
+    const statements: Record<(typeof POSTGRESQL_COLLECTORS.runtime)[number], string> = {
+      sessions: activitySql(v),
+      locks: lockWaitsSql(v),
+      connections: connectionsSql(v),
+      replication: replicationSql,
+      replication_slots: replicationSlotsSql(v),
+      recovery: recoverySql,
+    };
+    // Every 10 s per target: one round trip for all of them (see prefetch.ts).
+    const conn = await prefetched(session, Object.entries(statements).filter(([name]) => c.enabled(name)).map(([, sql]) => sql));
     await c.run('sessions', async () => {
       c.data['sessions'] = await collectActivity(conn, this.#includeDatabase, this.#text);
     });

@@ -19,6 +19,11 @@ export interface ServerInfo {
 export interface PgConn {
   readonly server: ServerInfo;
   rows<R extends object>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * Several parameterless statements in one round trip (one simple-query message, so one implicit transaction: the
+   * statistics views give them one consistent snapshot). The rows of each, in order. If any statement fails, all do.
+   */
+  batch(sqls: readonly string[]): Promise<Array<Record<string, unknown>[]>>;
 }
 
 /** The contract's cap: the agent never holds more than this many sessions on one monitored server. */
@@ -206,6 +211,11 @@ export class TargetPool {
       pooled.conn = {
         server,
         rows: async <R extends object>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+        batch: async (sqls) => {
+          // pg answers a multi-statement query with one result per statement (a single one is not wrapped).
+          const results = (await client.query(sqls.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+          return (Array.isArray(results) ? results : [results]).map((r) => r.rows as Record<string, unknown>[]);
+        },
       };
       return pooled;
     } catch (error) {
@@ -220,6 +230,7 @@ function timedConn(conn: PgConn, clock: QueryClock): PgConn {
   return {
     server: conn.server,
     rows: <R extends object>(sql: string, params?: unknown[]) => clock.query(() => conn.rows<R>(sql, params)),
+    batch: (sqls) => clock.query(() => conn.batch(sqls)),
   };
 }
 
