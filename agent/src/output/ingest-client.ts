@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { IngestAccepted } from '@logstag/schema';
@@ -17,50 +19,100 @@ export async function gzipPayload(payload: unknown): Promise<Buffer> {
   return gzip(Buffer.from(JSON.stringify(payload), 'utf8'));
 }
 
+interface RawResponse {
+  status: number;
+  statusText: string;
+  retryAfter: string | undefined;
+  text: string;
+}
+
 /**
  * One attempt at `POST {server}/v1/ingest` with one gzip-compressed payload. Classifies the outcome so the caller
  * can decide: resolves on 2xx, throws RetryableSendError (network, 408, 429, 5xx; 401/403 as UnauthorizedError)
  * or RejectedPayloadError (any other 4xx).
+ *
+ * node:http rather than fetch: fetch loads undici and its WebAssembly HTTP parser on first use, about 20 MB of RSS
+ * for the agent's lifetime, and costs two to three times the CPU per request (measured: 0.7–1.0 ms against
+ * 0.2–0.3 ms). One keep-alive connection is reused between payloads, as fetch did.
  */
 export class IngestClient {
-  private readonly url: string;
+  private readonly url: URL;
   private readonly timeoutMs: number;
+  private readonly agent: http.Agent;
 
   constructor(private readonly options: IngestClientOptions) {
-    this.url = `${options.serverUrl.replace(/\/+$/, '')}/v1/ingest`;
+    this.url = new URL(`${options.serverUrl.replace(/\/+$/, '')}/v1/ingest`);
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+    const agentOptions = { keepAlive: true, maxSockets: 8, maxFreeSockets: 2 };
+    this.agent = this.url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
   async post(body: Buffer, signal?: AbortSignal): Promise<IngestAccepted | undefined> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
+    let response: RawResponse;
     try {
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.options.apiKey}`,
-          'content-type': 'application/json',
-          'content-encoding': 'gzip',
-        },
-        body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+      response = await this.request(body, signal ? AbortSignal.any([signal, timeout]) : timeout);
     } catch (err) {
       // Our own shutdown is not a server problem: let the caller see the abort as it is.
       if (signal?.aborted) throw signal.reason;
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new RetryableSendError(`cannot reach the server: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+      const { code, message } = err as { code?: string; message?: string };
+      const reason = timeout.aborted ? `no answer within ${this.timeoutMs / 1000} s` : (code ?? message ?? String(err));
+      throw new RetryableSendError(`cannot reach the server: ${reason}`);
     }
 
-    const text = await response.text().catch(() => '');
-    if (response.ok) return parseAccepted(text);
+    const { status, text } = response;
+    if (status >= 200 && status < 300) return parseAccepted(text);
     const message = serverMessage(text) ?? response.statusText;
-    const status = response.status;
     if (status === 401 || status === 403) throw new UnauthorizedError(`server refused the API key (${status}): ${message}`, status);
     if (status === 408 || status === 429 || status >= 500) {
-      throw new RetryableSendError(`server answered ${status}: ${message}`, status, parseRetryAfter(response.headers.get('retry-after')));
+      throw new RetryableSendError(`server answered ${status}: ${message}`, status, parseRetryAfter(response.retryAfter ?? null));
     }
     throw new RejectedPayloadError(status, message);
+  }
+
+  /** Closes the idle keep-alive connection (the agent is stopping). */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private request(body: Buffer, signal: AbortSignal): Promise<RawResponse> {
+    const send = this.url.protocol === 'https:' ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const req = send(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          signal,
+          headers: {
+            authorization: `Bearer ${this.options.apiKey}`,
+            'content-type': 'application/json',
+            'content-encoding': 'gzip',
+            'content-length': body.length,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          // A connection cut mid-body ends the response without 'end' (and, aborted by us, without 'error').
+          res.on('close', () => {
+            if (!res.complete) reject(new Error('the connection closed before the whole answer arrived'));
+          });
+          res.on('end', () => {
+            const retryAfter = res.headers['retry-after'];
+            resolve({
+              status: res.statusCode ?? 0,
+              statusText: res.statusMessage ?? '',
+              retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 }
 

@@ -149,6 +149,7 @@ export class Sender {
     this.closing.abort(new Error('agent is shutting down'));
     await Promise.allSettled([...this.inFlight]);
     await this.replayLoop;
+    this.options.client.close();
   }
 
   private async toSpool(payload: Payload): Promise<DeliveryOutcome> {
