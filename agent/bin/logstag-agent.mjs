@@ -15,6 +15,7 @@ const agentDir = fileURLToPath(new URL('..', import.meta.url));
 async function bundle() {
   const esbuild = await import('esbuild');
   const pkg = JSON.parse(readFileSync(join(agentDir, 'package.json'), 'utf8'));
+  // esbuild runs as a child process (its Go service, ~30 MB RSS) that would otherwise live as long as the agent.
   const result = await esbuild.build({
     entryPoints: [join(agentDir, 'src/cli.ts')],
     bundle: true,
@@ -29,7 +30,7 @@ async function bundle() {
     outdir: 'out',
     write: false,
     logLevel: 'silent',
-  });
+  }).finally(() => esbuild.stop());
   const hash = createHash('sha256');
   for (const file of result.outputFiles) hash.update(file.path).update(file.contents);
   const cacheDir = join(agentDir, '.cache');
