@@ -2,7 +2,7 @@
 // the API serves the access snapshot (activities/src/normalize/engines/*); the browser test checks them on real servers.
 import { describe, expect, it } from 'vitest';
 import { nearestIndex, steppedIndex, type TimePoint } from '../src/lib/components/charts/chart-config';
-import { shownWindow } from '../src/routes/(app)/databases/[...target]/charts';
+import { shownWindow } from '../src/lib/components/charts/points';
 import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
 import { lacksPrimaryKey } from '../src/routes/(app)/schema/tree';
 import type { SchemaObject } from '../src/lib/api';
@@ -32,7 +32,7 @@ describe('chart crosshair', () => {
   });
 });
 
-describe('target page time axis', () => {
+describe('shared time axis of a page’s charts', () => {
   const range = { from: new Date(Date.UTC(2026, 0, 1, 11)), to: new Date(Date.UTC(2026, 0, 1, 12, 1)) };
 
   it('starts at the first value when the target has reported for less than the range', () => {

@@ -13,3 +13,16 @@ export function mergeSeries(series: Record<string, Array<{ ts: string | Date; va
   }
   return [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([t, values]) => ({ ts: new Date(t), values }));
 }
+
+/**
+ * The time axis every chart of a page shares: the chosen range, but starting at the first value when the data is newer
+ * than the range. A target (or statement) seen for two minutes otherwise drew its points into the last few pixels of a
+ * one-hour axis, and its charts looked empty.
+ */
+export function shownWindow(range: { from: Date; to: Date }, charts: ReadonlyArray<readonly TimePoint[]>): { from: Date; to: Date } {
+  const first = Math.min(...charts.map((points) => points[0]?.ts.getTime() ?? Infinity));
+  if (!Number.isFinite(first) || first <= range.from.getTime()) return range;
+  // A point exactly on the left edge would be half clipped: start one hundredth of the shown span earlier.
+  const pad = Math.max(1000, (range.to.getTime() - first) / 100);
+  return { from: new Date(Math.max(range.from.getTime(), first - pad)), to: range.to };
+}

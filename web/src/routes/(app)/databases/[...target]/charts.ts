@@ -1,5 +1,4 @@
 import type { MetricSeries, SeriesPoint } from '$lib/api';
-import type { TimePoint } from '$lib/components/charts';
 
 /** How a chart reads one metric: the average of a gauge per bucket, or a per-second rate of a delta counter. */
 export type Reading = 'avg' | 'rate';
@@ -151,15 +150,3 @@ export function buildCharts(fetched: ReadonlyMap<string, MetricSeries>): BuiltCh
   return built;
 }
 
-/**
- * The time axis every chart of the page shares: the chosen range, but starting at the first value when the target has
- * reported for less than the range. A target monitored for two minutes otherwise drew its points into the last few
- * pixels of a one-hour axis, and its charts looked empty.
- */
-export function shownWindow(range: { from: Date; to: Date }, charts: ReadonlyArray<readonly TimePoint[]>): { from: Date; to: Date } {
-  const first = Math.min(...charts.map((points) => points[0]?.ts.getTime() ?? Infinity));
-  if (!Number.isFinite(first) || first <= range.from.getTime()) return range;
-  // A point exactly on the left edge would be half clipped: start one hundredth of the shown span earlier.
-  const pad = Math.max(1000, (range.to.getTime() - first) / 100);
-  return { from: new Date(Math.max(range.from.getTime(), first - pad)), to: range.to };
-}
