@@ -42,13 +42,17 @@ let blockedUpdate: Promise<unknown> = Promise.resolve();
 // MariaDB with the monitoring user of agent/setup/mysql.sql, a schema of the test and the objects below.
 let maria: MonitoredService & { schemas: string[] };
 let mariaSchema = '';
+// A MariaDB session busy in the test's schema while the Activity Explorer looks, and one that runs the test's statements.
+let mariaSleeper: mysql.Connection | undefined;
+let mariaClient: mysql.Connection | undefined;
 
-function mysqlAdmin() {
+function mysqlAdmin(database?: string) {
   return mysql.createConnection({
     host: MYSQL_ADMIN_URL.hostname,
     port: Number(MYSQL_ADMIN_URL.port),
     user: decodeURIComponent(MYSQL_ADMIN_URL.username),
     password: decodeURIComponent(MYSQL_ADMIN_URL.password),
+    ...(database ? { database } : {}),
   });
 }
 
@@ -135,6 +139,19 @@ beforeAll(async () => {
     90_000,
     'a statement of the test in the Query Explorer',
   );
+  // The same for MariaDB: statement digests are counted between two workload collections too.
+  mariaClient = await mysqlAdmin(mariaSchema);
+  await waitFor(
+    async () => {
+      for (let i = 0; i < 100; i++) await mariaClient?.query(`SELECT COUNT(*) FROM ${MY_TABLE} WHERE note <> ?`, ['x']);
+      const top = await get<{ items?: Array<{ text: string | null }> }>('/api/explorer/queries/maria-local/top?orderBy=calls');
+      return top.items?.some((q) => q.text?.includes(MY_TABLE));
+    },
+    90_000,
+    'a MariaDB statement of the test in the Query Explorer',
+  );
+  mariaSleeper = await mysqlAdmin(mariaSchema);
+  void mariaSleeper.query('SELECT SLEEP(300)').catch(() => undefined);
   await waitFor(async () => (await get<{ items?: unknown[] }>('/api/explorer/assets/agents')).items?.length, 60_000, 'an agent heartbeat');
   await waitFor(
     async () => (await apiCall(stack.url, api, 'GET', '/api/explorer/databases/redis-local/series?metric=memory.used_bytes')).status === 200,
@@ -154,6 +171,8 @@ afterAll(async () => {
   for (const role of [PG_USER, PG_READERS]) await admin.query(`drop role if exists ${role}`).catch(() => undefined);
   await admin.end().catch(() => undefined);
   const my = await mysqlAdmin().catch(() => undefined);
+  if (mariaSleeper) await my?.query(`KILL ${mariaSleeper.threadId}`).catch(() => undefined);
+  for (const c of [mariaSleeper, mariaClient]) c?.destroy();
   await my?.query(`DROP USER IF EXISTS '${MY_USER}'@'%'`).catch(() => undefined);
   await my?.query(`DROP ROLE IF EXISTS ${MY_ROLE}`).catch(() => undefined);
   await my?.end().catch(() => undefined);
@@ -289,6 +308,23 @@ describe('explorers on the real stack, fed by the real agent', () => {
     const text = await open('/databases/redis-local', 'database-target-redis');
     expect(text).toMatch(/Memory.*used: \d[\d.,]* (B|KiB|MiB|GiB)/s);
     expect(text).toContain('Throughput');
+  });
+
+  it('Activity and Query Explorers for MariaDB show the session and the statements of the test', async () => {
+    await waitFor(
+      async () => (await get<{ items?: Array<{ database: string | null }> }>('/api/explorer/activity/maria-local/sessions?limit=200')).items?.some((x) => x.database === mariaSchema),
+      30_000,
+      'the sleeping MariaDB session in a runtime snapshot',
+    );
+    const activity = await open('/activity?target=maria-local', 'activity-mariadb');
+    expect(activity).toContain('Connections vs limit');
+    // The statement text arrives obfuscated (the agent's default): SLEEP(?), in the test's schema, as the admin user.
+    const session = page.locator('tbody tr', { hasText: 'SLEEP(?)' }).first();
+    expect(await session.textContent()).toMatch(new RegExp(`logstag_admin\\s*${mariaSchema}.*User sleep`, 's'));
+    const queries = await open('/queries?target=maria-local&sort=calls', 'queries-mariadb');
+    expect(queries).toContain(MY_TABLE);
+    const row = page.locator('tbody tr', { hasText: MY_TABLE }).first();
+    expect(Number((await row.locator('td.num').nth(1).textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
   });
 
   it('Activity Explorer shows the blocked session in the blocking tree and keeps the selection across refreshes', async () => {
