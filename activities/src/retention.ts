@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { PARTITIONED_TABLES, type Database, type PartitionedTable } from '@logstag/store';
 import { LIVE_ROLLUP_WINDOW_MS, ensurePartitions, utcDay } from './normalize/index';
+import { lockPartitionCreation } from './normalize/partitions';
 
 export interface RetentionDeps {
   db: Kysely<Database>;
@@ -66,6 +67,7 @@ export function createRetentionActivities({ db }: RetentionDeps) {
             // Creating a partition locks its parent exclusively: never queue behind (and in front of) long reads.
             // Days are created well ahead, so a table skipped now is simply done on the next run.
             await sql`set local lock_timeout = '2s'`.execute(trx);
+            await lockPartitionCreation(trx);
             const { rows } = await sql<{ n: number }>`select logstag_ensure_partitions(${table}, ${utcDay(new Date())}::date, ${daysAhead + 1}) as n`.execute(trx);
             return rows[0]?.n ?? 0;
           });

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, Transaction, type Kysely } from 'kysely';
 import type { Database, PartitionedTable } from '@logstag/store';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -13,17 +13,27 @@ export function partitionName(table: PartitionedTable, day: string): string {
 }
 
 /**
+ * Serializes partition creation until the end of the caller's transaction. Every creator takes it (batch preparation,
+ * rollup, the retention schedule's days ahead), so concurrent creators wait for each other instead of colliding; the
+ * collision a stale catalog cache can still cause is absorbed by logstag_ensure_partitions (migration 20261204T1000).
+ */
+export async function lockPartitionCreation(trx: Transaction<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('logstag_ensure_partitions'))`.execute(trx);
+}
+
+/**
  * Makes sure the daily partitions of `table` exist for `days`. Normally the retention workflow has created them ahead;
  * this covers a replayed old payload or a clock that jumped. One catalog lookup per table and day of a batch; no
  * process-wide cache, which a rolled-back creation or a second store in the same process would make wrong.
  */
 export async function ensurePartitions(db: Db, table: PartitionedTable, days: Iterable<string>): Promise<void> {
+  // The lock below is held to the end of a transaction: outside one it would be released at once.
+  if (!(db instanceof Transaction)) return db.transaction().execute((trx) => ensurePartitions(trx, table, days));
   for (const day of new Set(days)) {
     const name = partitionName(table, day);
     const { rows } = await sql<{ exists: boolean }>`select to_regclass(${name}) is not null as exists`.execute(db);
     if (rows[0]?.exists) continue;
-    // Two ingest transactions creating the same day would collide in the catalog: serialize creation.
-    await sql`select pg_advisory_xact_lock(hashtext('logstag_ensure_partitions'))`.execute(db);
+    await lockPartitionCreation(db);
     // Attaching a partition needs an exclusive lock on the parent: queued behind a long explorer read it would stall
     // every later query of that table. Give up after a few seconds instead; the activity's retry tries again.
     await sql`set local lock_timeout = '5s'`.execute(db);

@@ -3,6 +3,7 @@ import * as m20261125T1700 from './20261125T1700_payloads';
 import * as m20261201T0900 from './20261201T0900_accounts';
 import * as m20261202T1000 from './20261202T1000_explorer_store';
 import * as m20261203T1000 from './20261203T1000_payload_body_bytes';
+import * as m20261204T1000 from './20261204T1000_partition_creation_race';
 
 /**
  * Every migration, in order. Listed statically rather than read from the folder so the set is the same whichever
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T0900_accounts': m20261201T0900,
   '20261202T1000_explorer_store': m20261202T1000,
   '20261203T1000_payload_body_bytes': m20261203T1000,
+  '20261204T1000_partition_creation_race': m20261204T1000,
 };
