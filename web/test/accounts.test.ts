@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
 import { apiCall, apiSignIn } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
 
@@ -31,6 +31,7 @@ describe('signing in and out', () => {
     const page = await browser.newPage();
     await page.goto(`${stack.url}/assets`);
     expect(new URL(page.url()).pathname).toBe('/login');
+    await hydrated(page);
     await screenshot(page, 'login');
     await expectAccessible(page);
     await page.getByLabel('Email').fill(stack.org.ownerEmail);
@@ -43,6 +44,7 @@ describe('signing in and out', () => {
   it('shows the API’s reason and what to do when the password is wrong', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.url}/login`);
+    await hydrated(page);
     await page.getByLabel('Email').fill(stack.org.ownerEmail);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -143,6 +145,7 @@ describe('admin pages', () => {
   it('creates an agent key, shows it once with a ready-to-paste agent config, and lists it without the secret', async () => {
     const page = await ownerPage();
     await page.goto(`${stack.url}/admin/agent-keys`);
+    await hydrated(page);
     await page.getByLabel('Key name').fill('db-host-7');
     await page.getByRole('button', { name: 'Create key' }).click();
     const config = page.getByLabel('Agent configuration', { exact: true });
@@ -167,6 +170,7 @@ describe('admin pages', () => {
   it('invites a member through the form; the member accepts the link, signs in, and sees no owner-only pages', async () => {
     const page = await ownerPage();
     await page.goto(`${stack.url}/admin`);
+    await hydrated(page);
     await screenshot(page, 'admin-users');
     await expectAccessible(page);
     const email = `member-${Date.now()}@example.com`;
@@ -179,6 +183,7 @@ describe('admin pages', () => {
     const member = await browser.newContext();
     const mp = await member.newPage();
     await mp.goto(link);
+    await hydrated(mp);
     await screenshot(mp, 'invitation-accept');
     await expectAccessible(mp);
     await mp.getByLabel('Your name').fill('Mia Member');
@@ -217,6 +222,7 @@ describe('Audit Logs', () => {
   it('lists the administrative actions, filters them and links the CSV export', async () => {
     const page = await ownerPage();
     await page.goto(`${stack.url}/audit`);
+    await hydrated(page);
     const table = page.locator('table');
     expect(await table.textContent()).toContain('agent_key.created');
     await screenshot(page, 'audit');

@@ -7,7 +7,7 @@ import type { RunningAgent } from '@logstag/agent';
 import { setupMysql, type MonitoredService } from '@logstag/agent/testing';
 import { postPayload, waitFor } from '../../api/test/context';
 import { startTestAgent } from './support/agent';
-import { launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
 import { apiCall, apiSignIn, type ApiSession } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
 import { IMG_NAME, SCRIPT_QUERY, XSS_TARGET, xssPayloads } from './support/xss-payloads';
@@ -184,29 +184,11 @@ afterAll(async () => {
 async function open(path: string, shot: string): Promise<string> {
   const res = await page.goto(`${stack.url}${path}`);
   expect(res?.status(), `${path} answers`).toBe(200);
+  await hydrated(page);
   await screenshot(page, shot);
   const violations = await seriousA11yViolations(page);
   expect(violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${path}`).toEqual([]);
   return (await page.locator('main').textContent()) ?? '';
-}
-
-/**
- * Waits until the charts answer: on two busy cores hydration can lag the load event by seconds, and a key pressed or a
- * pointer moved before it does nothing. Presses End on the first chart until its crosshair shows, then hides it.
- */
-async function chartsHydrated(): Promise<void> {
-  const first = page.locator('figure.chart [role="group"]').first();
-  await expect
-    .poll(
-      async () => {
-        await first.focus();
-        await page.keyboard.press('End');
-        return page.locator('.crosshair').count();
-      },
-      { timeout: 20_000 },
-    )
-    .toBeGreaterThan(0);
-  await page.keyboard.press('Escape');
 }
 
 describe('explorers on the real stack, fed by the real agent', () => {
@@ -234,7 +216,6 @@ describe('explorers on the real stack, fed by the real agent', () => {
     const charts = page.locator('figure.chart [role="group"]');
     const titles = await page.locator('figure.chart figcaption .title').allTextContents();
     expect(titles).toEqual(expect.arrayContaining(['Connections', 'Throughput', 'Cache hit ratio', 'Sessions, locks and threads']));
-    await chartsHydrated();
     for (let i = 0; i < titles.length; i++) {
       const chart = charts.nth(i);
       expect(Number(await chart.getAttribute('data-points')), `points in ${titles[i]}`).toBeGreaterThanOrEqual(2);
@@ -258,7 +239,7 @@ describe('explorers on the real stack, fed by the real agent', () => {
 
   it('one crosshair for the whole page: hovering a chart shows it on every chart; arrow keys move it and the focused chart reads it out', async () => {
     await page.goto(`${stack.url}/databases/pg-local`);
-    await chartsHydrated();
+    await hydrated(page);
     const charts = page.locator('figure.chart [role="group"]');
     const count = await charts.count();
     expect(count).toBeGreaterThan(1);
