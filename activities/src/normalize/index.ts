@@ -3,7 +3,7 @@ import { readPayloadBody, type Database, type PayloadRow, type SnapshotKind } fr
 import { extractCollection } from './extract';
 import type { CollectionBody } from './types';
 import { writeActivity } from './write-activity';
-import { writeHeartbeat, writeTargetSeen } from './write-assets';
+import { writeHeartbeat, writeTargetSeen, type CollectionSeen } from './write-assets';
 import { MetricBatch } from './write-metrics';
 import { writeQueries } from './write-queries';
 import { lockSnapshotScope, writeSnapshot } from './write-snapshots';
@@ -43,6 +43,10 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
     const [org, target, kind] = JSON.parse(s) as [string, string, SnapshotKind];
     await lockSnapshotScope(trx, org, target, kind);
   }
+  // Target rows are written last, in (organization, target) order: each upsert locks its target's row until commit,
+  // and concurrent batches of the same targets would otherwise wait on each other for their whole normalization
+  // (the end-to-end tail at 200 payloads/s) and could take the locks crosswise.
+  const seen: CollectionSeen[] = [];
   for (const row of ordered) {
     const body = await bodyOf(row);
     const organizationId = row.organization_id;
@@ -55,7 +59,7 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
     const data = c.data && typeof c.data === 'object' ? c.data : {};
     const extracted = extractCollection(c.engine, c.category, data);
     const errors = Array.isArray(c.errors) ? c.errors : [];
-    await writeTargetSeen(trx, {
+    seen.push({
       organizationId,
       targetId: c.targetId,
       agentId: c.agentId,
@@ -76,4 +80,11 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
     }
   }
   await metrics.flush(trx);
+  // A stable sort: one target's payloads keep their collected_at order, as the upserts' "newer" rules expect.
+  seen.sort((a, b) => (a.organizationId === b.organizationId ? cmp(a.targetId, b.targetId) : cmp(a.organizationId, b.organizationId)));
+  for (const c of seen) await writeTargetSeen(trx, c);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
