@@ -35,7 +35,9 @@ export function createIngestActivities({ db }: IngestDeps) {
           .updateTable('payloads')
           .set({
             status: 'stored',
-            stored_at: sql<Date>`coalesce(stored_at, now())`,
+            // The time normalization finished (now() would be the transaction's start): stored_at - received_at is
+            // the end-to-end latency that ingest is measured by.
+            stored_at: sql<Date>`coalesce(stored_at, clock_timestamp())`,
             store_count: sql<number>`store_count + 1`,
           })
           .where('id', 'in', payloadIds)
