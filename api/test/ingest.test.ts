@@ -67,6 +67,26 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     expect(executions).toHaveLength(1);
   });
 
+  it('answers each of many concurrent posts 202 only once its payload is committed, and stores every one', async () => {
+    const payloads = Array.from({ length: 40 }, () => collectionPayload());
+    const answers = await Promise.all(
+      payloads.map(async (p) => {
+        const res = await postPayload(ctx.url, p, { gzip: true, key });
+        // Read through the test's own connection the moment the answer arrives: an uncommitted row is invisible.
+        return { status: res.status, body: await res.json(), committed: (await storedRow(p.id)) !== undefined };
+      }),
+    );
+    expect(answers).toEqual(payloads.map((p) => ({ status: 202, body: { id: p.id, status: 'accepted' }, committed: true })));
+    await waitFor(
+      async () => {
+        const rows = await ctx.app.store.db.selectFrom('payloads').select('id').where('id', 'in', payloads.map((p) => p.id)).where('status', '=', 'stored').execute();
+        return rows.length === payloads.length;
+      },
+      30_000,
+      'every payload to be stored',
+    );
+  });
+
   it('answers 400 with the failing field paths for a payload that does not match the schema', async () => {
     const res = await postPayload(ctx.url, collectionPayload({ engine: 'oracle', collectedAt: 'yesterday' }), { key });
     expect(res.status).toBe(400);

@@ -1,27 +1,41 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, PayloadBodyColumns } from '@logstag/store';
+import type { Database, NewPayloadRow, PayloadBodyColumns } from '@logstag/store';
 import type { Payload } from '@logstag/schema';
 
-/** Commits the raw payload (claim check). Returns false when a payload with this id was already stored. */
-export async function insertPayload(db: Kysely<Database>, organizationId: string, payload: Payload, body: PayloadBodyColumns): Promise<boolean> {
+/** The row that keeps an accepted payload (claim check): its routing columns and the body as sent. */
+export function payloadRow(organizationId: string, payload: Payload, body: PayloadBodyColumns): NewPayloadRow {
+  return {
+    id: payload.id,
+    organization_id: organizationId,
+    agent_id: payload.agentId,
+    target_id: payload.kind === 'collection' ? payload.targetId : null,
+    engine: payload.kind === 'collection' ? payload.engine : null,
+    category: payload.kind === 'collection' ? payload.category : null,
+    kind: payload.kind,
+    collected_at: payload.collectedAt,
+    replayed: payload.replayed,
+    ...body,
+  };
+}
+
+/**
+ * Commits raw payloads in one statement (one transaction). Returns the ids it inserted: an id missing from the set
+ * was already stored. The rows' ids must be distinct.
+ */
+export async function insertPayloadRows(db: Kysely<Database>, rows: readonly NewPayloadRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
   const inserted = await db
     .insertInto('payloads')
-    .values({
-      id: payload.id,
-      organization_id: organizationId,
-      agent_id: payload.agentId,
-      target_id: payload.kind === 'collection' ? payload.targetId : null,
-      engine: payload.kind === 'collection' ? payload.engine : null,
-      category: payload.kind === 'collection' ? payload.category : null,
-      kind: payload.kind,
-      collected_at: payload.collectedAt,
-      replayed: payload.replayed,
-      ...body,
-    })
+    .values([...rows])
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+    .execute();
+  return new Set(inserted.map((r) => r.id));
+}
+
+/** Commits one raw payload. Returns false when a payload with this id was already stored. */
+export async function insertPayload(db: Kysely<Database>, organizationId: string, payload: Payload, body: PayloadBodyColumns): Promise<boolean> {
+  return (await insertPayloadRows(db, [payloadRow(organizationId, payload, body)])).size === 1;
 }
 
 export async function findPayloadOwner(db: Kysely<Database>, id: string): Promise<{ organization_id: string; status: string } | undefined> {

@@ -3,7 +3,8 @@ import { payloadSchema, type IngestAccepted } from '@logstag/schema';
 import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import type { Metrics } from '../metrics';
-import { findPayloadOwner, insertPayload } from './ingest.repository';
+import { findPayloadOwner, payloadRow } from './ingest.repository';
+import { createPayloadCommitter, type PayloadCommitter } from './payload-committer';
 import type { WorkflowStarter } from './workflow-starter';
 import type { IngestBody } from './request-body';
 
@@ -11,6 +12,8 @@ export interface IngestServiceDeps {
   db: Kysely<Database>;
   starter: WorkflowStarter;
   metrics: Metrics;
+  /** Group commit of concurrent accepts; one over `db` by default. */
+  committer?: PayloadCommitter;
 }
 
 function parseJson(body: Buffer): unknown {
@@ -21,7 +24,7 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-export function createIngestService({ db, starter, metrics }: IngestServiceDeps) {
+export function createIngestService({ db, starter, metrics, committer = createPayloadCommitter({ db }) }: IngestServiceDeps) {
   return {
     /**
      * Validates and commits the payload, then starts its workflow without making the agent wait for Temporal.
@@ -36,7 +39,7 @@ export function createIngestService({ db, starter, metrics }: IngestServiceDeps)
         });
       }
       const payload = parsed.data;
-      const inserted = await insertPayload(db, organizationId, payload, body.stored);
+      const inserted = await committer.commit(payloadRow(organizationId, payload, body.stored));
       if (!inserted) {
         const owner = await findPayloadOwner(db, payload.id);
         // Another organization's id: refuse without saying whose it is or what it holds.
