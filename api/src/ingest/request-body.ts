@@ -1,11 +1,21 @@
 import { promisify } from 'node:util';
-import { gunzip, inflate } from 'node:zlib';
+import { gunzip, gunzipSync, inflate, inflateSync, type ZlibOptions } from 'node:zlib';
 import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
 import type { PayloadBodyColumns } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
+
+/**
+ * Compressed bodies up to this size are inflated on the event loop: most agent payloads are 0.3-10 KB of gzip, which
+ * inflate in tens of microseconds, less than the hand-off to the zlib thread pool costs (measured 0.04 ms against
+ * 0.06-0.07 ms of CPU per recorded payload). Larger ones go to the pool so they cannot stall other requests.
+ */
+const INLINE_INFLATE_MAX_BYTES = 16 * 1024;
+
+type Inflater = (raw: Buffer, options: ZlibOptions) => Promise<Buffer>;
+const inline = (fn: (raw: Buffer, options: ZlibOptions) => Buffer): Inflater => async (raw, options) => fn(raw, options);
 
 /** The request body decoded for validation, and the columns to keep (the bytes as sent, when the agent gzip'd them). */
 export interface IngestBody {
@@ -20,7 +30,8 @@ export interface IngestBody {
 export async function decodeIngestBody(raw: Buffer, contentEncoding: string | undefined): Promise<IngestBody> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   const tooLarge = () => new ApiError(413, 'payload_too_large', `the decompressed body exceeds ${MAX_DECOMPRESSED_PAYLOAD_BYTES} bytes`);
-  const decode = async (fn: typeof gunzipAsync): Promise<Buffer> => {
+  const small = raw.length <= INLINE_INFLATE_MAX_BYTES;
+  const decode = async (fn: Inflater): Promise<Buffer> => {
     try {
       return await fn(raw, { maxOutputLength: MAX_DECOMPRESSED_PAYLOAD_BYTES });
     } catch (err) {
@@ -29,11 +40,11 @@ export async function decodeIngestBody(raw: Buffer, contentEncoding: string | un
     }
   };
   if (encoding === 'gzip' || encoding === 'x-gzip') {
-    const json = await decode(gunzipAsync);
+    const json = await decode(small ? inline(gunzipSync) : gunzipAsync);
     return { json, stored: { body_raw: raw, body_encoding: 'gzip', body_bytes: json.length } };
   }
   if (encoding === 'deflate') {
-    const json = await decode(inflateAsync);
+    const json = await decode(small ? inline(inflateSync) : inflateAsync);
     return { json, stored: { body_raw: json, body_encoding: 'identity', body_bytes: json.length } };
   }
   if (encoding === 'identity') {

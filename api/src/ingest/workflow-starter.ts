@@ -16,6 +16,11 @@ export interface WorkflowStarterDeps {
   recoveryIntervalMs?: number;
   /** Most payload ids one ingest workflow takes. */
   maxBatch?: number;
+  /**
+   * How long a nudge waits before dispatching, so that the payloads committed meanwhile share one workflow. A full
+   * batch (a backlog) is dispatched without waiting.
+   */
+  lingerMs?: number;
   /** Deadline of one workflow start call. */
   startTimeoutMs?: number;
   /** A claim whose workflow has not stored the payload after this long is released (the claimer crashed). */
@@ -23,18 +28,21 @@ export interface WorkflowStarterDeps {
 }
 
 /**
- * Starts ingest workflows for committed payloads, batching whatever has accumulated while the previous start was in
- * flight: one payload alone becomes `ingest:<payloadId>`; under load one workflow takes up to `maxBatch` ids, so the
- * Temporal actions per payload fall as the rate rises. Claims use SKIP LOCKED, so several API replicas can dispatch.
- * A start that fails (Temporal down) releases its claims: the payloads stay `pending` in the store and the next pass
- * starts them. An accepted payload is never lost.
+ * Starts ingest workflows for committed payloads, batching whatever has been committed during the linger after a
+ * nudge (and while the previous start was in flight): one payload alone becomes `ingest:<payloadId>`; under load one
+ * workflow takes up to `maxBatch` ids, so the Temporal actions per payload fall as the rate rises. Claims use SKIP
+ * LOCKED, so several API replicas can dispatch. A start that fails (Temporal down) releases its claims: the payloads
+ * stay `pending` in the store and the next pass starts them. An accepted payload is never lost.
  */
 export function createWorkflowStarter(deps: WorkflowStarterDeps) {
   const { db, logger, metrics } = deps;
   const maxBatch = deps.maxBatch ?? 200;
+  const lingerMs = deps.lingerMs ?? 100;
   let timer: NodeJS.Timeout | undefined;
+  let lingering: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
   let again = false;
+  let lastRequeue = 0;
 
   async function startBatch(ids: string[]): Promise<boolean> {
     const client = deps.temporal();
@@ -63,23 +71,28 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     return true;
   }
 
-  /** Dispatches until nothing is pending or Temporal refuses; returns how many payloads got a workflow. */
+  /**
+   * Dispatches what is pending: full batches back to back while there is a backlog, then the remainder; returns how
+   * many payloads got a workflow. Stops when Temporal refuses.
+   */
   async function pass(): Promise<number> {
     let started = 0;
     try {
-      await requeueStaleClaims(db, deps.staleClaimMs ?? 5 * 60_000);
+      // A scan of the claimed rows; their claims are minutes old before they count, so every few seconds is enough.
+      const staleClaimMs = deps.staleClaimMs ?? 5 * 60_000;
+      if (Date.now() - lastRequeue >= Math.min(staleClaimMs, deps.recoveryIntervalMs ?? 5_000)) {
+        lastRequeue = Date.now();
+        await requeueStaleClaims(db, staleClaimMs);
+      }
       for (;;) {
-        again = false;
         const ids = await claimPendingPayloads(db, maxBatch);
-        if (ids.length === 0) {
-          if (again) continue;
-          break;
-        }
+        if (ids.length === 0) break;
         if (!(await startBatch(ids))) {
           await releaseClaims(db, ids);
           break;
         }
         started += ids.length;
+        if (ids.length < maxBatch) break;
       }
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'ingest dispatch pass failed; the next one retries');
@@ -87,7 +100,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     return started;
   }
 
-  /** One pass at a time; a nudge during a pass makes it look again before it ends. */
+  /** One pass at a time; a nudge during a pass gets a pass of its own after it (after the linger). */
   function dispatch(): Promise<number> {
     if (running) {
       again = true;
@@ -95,15 +108,25 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     }
     running = pass().finally(() => {
       running = null;
+      if (again) {
+        again = false;
+        nudge();
+      }
     });
     return running;
   }
 
-  return {
-    /** A payload was committed: dispatch soon. Never makes the caller wait for Temporal. */
-    nudge(): void {
+  function nudge(): void {
+    if (lingering) return;
+    lingering = setTimeout(() => {
+      lingering = undefined;
       void dispatch();
-    },
+    }, lingerMs);
+  }
+
+  return {
+    /** A payload was committed: dispatch within the linger. Never makes the caller wait for Temporal. */
+    nudge,
     /** Runs a dispatch pass now (tests, recovery). */
     sweep: dispatch,
     startRecoveryLoop() {
@@ -112,7 +135,9 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     },
     async stopRecoveryLoop() {
       clearInterval(timer);
+      clearTimeout(lingering);
       timer = undefined;
+      lingering = undefined;
       await running;
     },
   };
