@@ -25,6 +25,7 @@ import { serverConfigFromEnv } from '../src/config';
 import { startLogstag } from '../src/server';
 import type { LoadInput, LoadResult } from './load-agents';
 import { startDurablePostgres } from './durable-postgres';
+import { workflowPhases } from './workflow-phases';
 import { machineBusySeconds, sampleLoadAverage, treeCpuSeconds } from './process-cpu';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
@@ -66,7 +67,9 @@ function pct(sorted: number[], p: number): number {
 /**
  * Real agent payloads recorded from the local PostgreSQL, MariaDB, Redis and the MongoDB wire server
  * (api/test/fixtures/*.jsonl), mixed as the default cadence sends them per target: six runtime collections and one
- * workload collection a minute, an operational one every ten minutes. Each simulated agent is its own target.
+ * workload collection a minute, an operational one every ten minutes. Each simulated agent is its own target. The
+ * list is interleaved (every target's first payload, then every target's second…), so that a target's payloads are
+ * spread over the cycle as an agent's are over its minute, not sent back to back.
  */
 function recordedPayloads(targets: number): Array<Record<string, unknown>> {
   const fixtures = join(import.meta.dirname, '../test/fixtures');
@@ -76,13 +79,17 @@ function recordedPayloads(targets: number): Array<Record<string, unknown>> {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>),
   );
-  const bodies: Array<Record<string, unknown>> = [];
+  const perTarget: Array<Array<Record<string, unknown>>> = [];
   for (let t = 0; t < targets; t++) {
     const recorded = byEngine[t % byEngine.length]!;
     const pick = (category: string) => recorded.filter((p) => p.category === category);
     const mix = [...Array(6).fill(pick('runtime')).flat().slice(0, 6), ...pick('workload').slice(0, 1)];
     if (t % 10 === 0) mix.push(...pick('operational').slice(0, 1));
-    for (const p of mix) bodies.push({ ...p, agentId: `agent-${t % 20}`, targetId: `${p.engine as string}-${t}` });
+    perTarget.push(mix.map((p) => ({ ...p, agentId: `agent-${t % 20}`, targetId: `${p.engine as string}-${t}` })));
+  }
+  const bodies: Array<Record<string, unknown>> = [];
+  for (let round = 0; perTarget.some((m) => m.length > round); round++) {
+    for (const mix of perTarget) if (mix[round]) bodies.push(mix[round]!);
   }
   return bodies;
 }
@@ -147,6 +154,21 @@ async function main() {
     machine: machineBusySeconds(),
   });
   const stopLoadSampling = sampleLoadAverage();
+  // Sessions waiting on a lock, sampled 4 times a second: which statements of the ingest path wait, on what, and when.
+  const lockWaits = new Map<string, number>();
+  const lockWaitsPer5s: number[] = [];
+  let lockSamples = 0;
+  const lockTimer = setInterval(async () => {
+    lockSamples++;
+    const r = await sql<{ q: string; n: number }>`
+      select wait_event || ': ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as q, count(*)::int as n from pg_stat_activity
+       where wait_event_type = 'Lock' and datname = current_database() group by 1`.execute(app.store.db).catch(() => ({ rows: [] }));
+    const bucket = Math.floor((Date.now() - started) / 5_000);
+    for (const { q, n } of r.rows) {
+      lockWaits.set(q, (lockWaits.get(q) ?? 0) + n);
+      lockWaitsPer5s[bucket] = (lockWaitsPer5s[bucket] ?? 0) + n;
+    }
+  }, 250);
   const cpuStart = cpuAt();
   const started = Date.now();
   const backlog: Array<[number, number]> = [];
@@ -163,6 +185,7 @@ async function main() {
     agents.send(input);
   });
   const cpuEnd = cpuAt();
+  clearInterval(lockTimer);
   const loadAverage = stopLoadSampling();
   const { latencies, accepted, failed, statusCounts } = load;
   const sendSeconds = load.seconds;
@@ -195,9 +218,14 @@ async function main() {
   latencies.sort((a, b) => a - b);
   let workflowCount = 0;
   let historyEvents = 0;
+  const workflowIdsSeen: string[] = [];
   for await (const wf of app.client.workflow.list({ query: `WorkflowType = 'ingestWorkflow'` })) {
+    workflowIdsSeen.push(wf.workflowId);
     if (workflowCount++ === 0) historyEvents = (await app.client.workflow.getHandle(wf.workflowId).fetchHistory()).events?.length ?? 0;
   }
+
+  const wfPhases = args['accept-only'] ? null : await workflowPhases(app.client, workflowIdsSeen);
+  const p50p99 = (a: number[]) => ({ p50: pct(a, 50).toFixed(0), p99: pct(a, 99).toFixed(0) });
 
   const result = {
     store: app.store.kind,
@@ -217,7 +245,21 @@ async function main() {
       acceptedToClaimed: { p50: pct(claimMs, 50).toFixed(0), p99: pct(claimMs, 99).toFixed(0) },
       claimedToStored: { p50: pct(storeMs, 50).toFixed(0), p99: pct(storeMs, 99).toFixed(0) },
     },
+    // From the histories of up to 200 workflows spread over the run.
+    workflowPhasesMs: wfPhases && {
+      sampled: wfPhases.sampled,
+      startedToStoreScheduled: p50p99(wfPhases.startToStoreScheduledMs),
+      storeScheduledToStarted: p50p99(wfPhases.storeQueueMs),
+      storeRunning: p50p99(wfPhases.storeRunMs),
+      activityRetries: wfPhases.retries,
+    },
     endToEndP99PerMinuteMs: minutes.rows.map((r) => Math.round(Number(r.p99))).join(' '),
+    // Sessions seen waiting on a lock per statement, summed over samples every 250 ms while sending.
+    lockWaitSamples: {
+      samples: lockSamples,
+      waiting: Object.fromEntries([...lockWaits].sort((a, b) => b[1] - a[1]).slice(0, 6)),
+      per5s: Array.from(lockWaitsPer5s, (n) => n ?? 0).join(' '),
+    },
     backlogEvery5s: backlog.map(([t, n]) => `${t}s:${n}`).join(' '),
     // Billable actions: 1 workflow start + 2 activities per workflow, shared by its batch.
     workflows: workflowCount,
