@@ -33,16 +33,40 @@ describe('blockingTree', () => {
 
 describe('flagIndexes', () => {
   const index = (name: string, over: Partial<Parameters<typeof flagIndexes>[0][number]> = {}) => ({
-    schema: 's', table: 't', name, table_oid: 1, is_valid: true, indkey: '1 2', indclass: '1978 1978', expressions: null, predicate: null, ...over,
+    schema: 's', table: 't', name, table_oid: 1, method: 'btree', is_unique: false, is_primary: false, is_valid: true,
+    indkey: '1 2', indclass: '1978 1978', indoption: '0 0', key_columns: 2, expressions: null, predicate: null, ...over,
   });
+  const flags = (rows: ReturnType<typeof index>[]) => flagIndexes(rows).map((i) => [i.name, i.duplicate_of]);
 
   it('flags indexes with the same table, columns, operator classes, expressions and predicate as duplicates', () => {
-    const flagged = flagIndexes([index('a'), index('b'), index('c', { predicate: '(x > 0)' }), index('d', { indkey: '2 1' }), index('e', { table_oid: 2 })]);
-    expect(flagged.map((i) => [i.name, i.duplicate_of])).toEqual([['a', ['b']], ['b', ['a']], ['c', []], ['d', []], ['e', []]]);
+    expect(flags([index('a'), index('b'), index('c', { predicate: '(x > 0)' }), index('d', { indkey: '2 1' }), index('e', { table_oid: 2 })])).toEqual([
+      ['a', ['b']], ['b', ['a']], ['c', []], ['d', []], ['e', []],
+    ]);
   });
 
-  it('flags an index that is not valid', () => {
+  it('flags a B-tree whose key is a left prefix of another, but not a hash index, another ordering or other INCLUDE columns', () => {
+    const prefix = { indkey: '1', indclass: '1978', indoption: '0', key_columns: 1 };
+    expect(flags([index('ab'), index('a', prefix), index('b', { ...prefix, indkey: '2' })])).toEqual([['ab', []], ['a', ['ab']], ['b', []]]);
+    // (a, b DESC) orders rows in a way (a, b, c) cannot, forwards or backwards.
+    const abc = { indkey: '1 2 3', indclass: '1978 1978 1978', indoption: '0 0 0', key_columns: 3 };
+    expect(flags([index('abc', abc), index('a_bdesc', { indoption: '0 3' })])).toEqual([['abc', []], ['a_bdesc', []]]);
+    expect(flags([index('ab', { method: 'hash' }), index('a', { ...prefix, method: 'hash' })])).toEqual([['ab', []], ['a', []]]);
+    // (a) INCLUDE (c) is not served by (a, b): the included column is what it adds.
+    expect(flags([index('ab'), index('a_inc_c', { indkey: '1 3', indclass: '1978', indoption: '0', key_columns: 1 })])).toEqual([['ab', []], ['a_inc_c', []]]);
+  });
+
+  it('never flags the primary key or a unique index that a non-unique or longer index covers; flags the plain twin of a unique one', () => {
+    expect(flags([index('pkey', { is_primary: true, is_unique: true }), index('uniq', { is_unique: true }), index('plain')])).toEqual([
+      ['pkey', []], ['uniq', ['pkey']], ['plain', ['pkey', 'uniq']],
+    ]);
+    expect(flags([index('ab'), index('a_unique', { indkey: '1', indclass: '1978', indoption: '0', key_columns: 1, is_unique: true })])).toEqual([
+      ['ab', []], ['a_unique', []],
+    ]);
+  });
+
+  it('flags an index that is not valid, and never counts it as a duplicate either way', () => {
     expect(flagIndexes([index('a', { is_valid: false })])[0]).toMatchObject({ invalid: true });
+    expect(flags([index('a', { is_valid: false }), index('b')])).toEqual([['a', []], ['b', []]]);
   });
 });
 

@@ -56,8 +56,16 @@ describe('PostgreSQL schema collection (catalog metadata only)', () => {
     // Duplicate e-mails make the unique build fail; CONCURRENTLY leaves the index behind, marked invalid.
     await expect(admin.query('CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON shop.customers (email)')).rejects.toThrow(/could not create unique index/);
 
+    // A left prefix of a B-tree is redundant (the longer one holding its INCLUDE columns too); a hash index is not.
+    await admin.query('CREATE INDEX orders_total_customer_idx ON shop.orders (total, customer_id) INCLUDE (id)');
+    await admin.query('CREATE INDEX orders_total_idx ON shop.orders (total)');
+    await admin.query('CREATE INDEX orders_total_hash_idx ON shop.orders USING hash (total)');
+
     const after = await collector.collect('schema', signal());
     expect(after.errors).toEqual([]);
+    expect(named(after.data, 'indexes', 'orders_total_idx')!['duplicate_of']).toEqual(['orders_total_customer_idx']);
+    expect(named(after.data, 'indexes', 'orders_total_hash_idx')!['duplicate_of']).toEqual([]);
+    expect(named(after.data, 'indexes', 'orders_total_customer_idx')!['duplicate_of']).toEqual([]);
     expect(named(after.data, 'indexes', 'orders_customer_idx')).toMatchObject({
       schema: 'shop',
       table: 'orders',

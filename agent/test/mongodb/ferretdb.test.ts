@@ -79,14 +79,17 @@ describe('MongoDB collector against FerretDB', () => {
     expect(JSON.stringify(payloads)).not.toContain(CANARY);
   });
 
-  it('an index created between runs appears in the next schema payload', async () => {
+  it('an index created between runs appears in the next schema payload; a left prefix of another is flagged', async () => {
     if (!collector) throw new Error('FerretDB collector not started');
     const client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true`);
     await client.db('shop').collection('orders').createIndex({ qty: -1, item: 1 }, { name: 'qty_item' });
+    await client.db('shop').collection('orders').createIndex({ qty: -1 }, { name: 'qty_desc' });
     await client.close();
     const schema = await collector.collect('schema', new AbortController().signal);
-    const index = (schema.data.indexes as { name: string }[]).find((i) => i.name === 'qty_item');
-    expect(index).toMatchObject({ db: 'shop', collection: 'orders', key: { qty: -1, item: 1 } });
+    const indexes = schema.data.indexes as { name: string }[];
+    expect(indexes.find((i) => i.name === 'qty_item')).toMatchObject({ db: 'shop', collection: 'orders', key: { qty: -1, item: 1 }, duplicateOf: [] });
+    expect(indexes.find((i) => i.name === 'qty_desc')).toMatchObject({ duplicateOf: ['qty_item'] });
+    expect(indexes.find((i) => i.name === 'item_1')).toMatchObject({ duplicateOf: [] });
   });
 
   it('a server killed mid-run fails that collection clearly; after a restart the same collector recovers', async () => {

@@ -118,7 +118,7 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
       type: 'index',
       name: `${str(i.db)}.${str(i.collection)}.${str(i.name)}`,
       def: { table: i.collection, key: i.key, unique: i.unique, sparse: i.sparse, hidden: i.hidden, expireAfterSeconds: i.expireAfterSeconds, partialFilter: i.partialFilterExpressionShape },
-      stats: { sizeBytes: num(i.sizeBytes), scans: num(i.accessesOps), unused: i.unused === true, invalid: false, duplicateOf: [] },
+      stats: { sizeBytes: num(i.sizeBytes), scans: num(i.accessesOps), unused: i.unused === true, invalid: false, duplicateOf: Array.isArray(i.duplicateOf) ? i.duplicateOf : [] },
     });
   }
   out.snapshots.schema = items;

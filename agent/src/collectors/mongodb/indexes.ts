@@ -1,5 +1,6 @@
 import type { Document } from 'mongodb';
 import { shapeOfDocument } from '../../privacy/shape';
+import { redundancy, type IndexShape } from '../redundant-indexes';
 import type { AreaContext } from './area';
 import { MONITOR_READ_PREFERENCE, runCommand } from './client';
 import { asRecord, num, toPlain } from './plain';
@@ -65,7 +66,29 @@ export function indexRows(
   for (const [name, u] of usage ?? []) {
     if (!names.has(name)) rows.push(row(db, collection, name, { key: u.key }, usage, sizes));
   }
-  return rows;
+  const duplicateOf = redundancy(rows.map(shapeOf));
+  return rows.map((r, i) => ({ ...r, duplicateOf: duplicateOf[i] ?? [] }));
+}
+
+/**
+ * The shared duplicate rule (redundant-indexes.ts) over a MongoDB index: a key part is a field and its direction or
+ * type. Only ascending/descending keys serve left prefixes (not text, hashed or geo keys); sparse, hidden, TTL and
+ * collation must be equal. A partial index is never compared: only its filter's shape is known, not its values.
+ */
+function shapeOf(r: Record<string, unknown>): IndexShape {
+  const key = asRecord(r.key);
+  const entries = Object.entries(key);
+  return {
+    group: JSON.stringify([r.db, r.collection]),
+    name: String(r.name),
+    parts: entries.map(([field, direction]) => JSON.stringify([field, direction])),
+    extra: JSON.stringify([r.sparse, r.hidden, r.expireAfterSeconds, r.collationLocale]),
+    included: [],
+    unique: r.unique === true,
+    primary: r.name === '_id_',
+    prefixServes: entries.every(([, direction]) => direction === 1 || direction === -1),
+    comparable: entries.length > 0 && r.partialFilterExpressionShape === null,
+  };
 }
 
 function row(db: string, collection: string, name: string, def: Document, usage: Map<string, IndexUsage> | null, sizes: Record<string, number>): Record<string, unknown> {

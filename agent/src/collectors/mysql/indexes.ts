@@ -1,3 +1,4 @@
+import { redundancy, type IndexShape } from '../redundant-indexes';
 import type { TargetSpec } from '../types';
 import type { MysqlConn } from './connection';
 import { schemaFilter } from './schema-filter';
@@ -42,44 +43,31 @@ export interface IndexRow {
   reads: number | null;
   writes: number | null;
   unused: boolean;
-  /** The other indexes on the same table that make this one redundant (see flagDuplicates). */
+  /** The other indexes on the same table that make this one redundant (redundant-indexes.ts). */
   duplicateOf: string[];
 }
 
 type IndexKey = Pick<IndexRow, 'schema' | 'table' | 'name' | 'unique' | 'primary' | 'type' | 'columns'>;
 
-const columnKey = (c: IndexRow['columns'][number]) => JSON.stringify([c.name, c.subPart, c.descending]);
-
-/** Whether `index` is redundant given `other` (both on the same table). */
-function redundantTo(index: IndexKey, other: IndexKey): boolean {
-  if (index.primary || index.type !== other.type || index.columns.length > other.columns.length) return false;
-  // Expression parts (MySQL 8 functional indexes) have no column name: never compared.
-  if ([...index.columns, ...other.columns].some((c) => c.name === null)) return false;
-  if (!index.columns.every((c, i) => other.columns[i] !== undefined && columnKey(c) === columnKey(other.columns[i]))) return false;
-  const equal = index.columns.length === other.columns.length;
-  // Only a B-tree serves the left prefixes of its key; FULLTEXT, SPATIAL and HASH indexes only their whole key.
-  if (!equal && index.type !== 'BTREE') return false;
-  // A unique index enforces a constraint that a longer or non-unique index does not: redundant only to an equal
-  // unique index (or the primary key).
-  return !index.unique || (equal && other.unique);
+/** The shared duplicate rule (redundant-indexes.ts) over MySQL's index columns: name, prefix length, direction. */
+function shapeOf(r: IndexKey): IndexShape {
+  return {
+    group: JSON.stringify([r.schema, r.table]),
+    name: r.name,
+    parts: r.columns.map((c) => JSON.stringify([c.name, c.subPart, c.descending])),
+    extra: r.type ?? '',
+    included: [],
+    unique: r.unique,
+    primary: r.primary,
+    prefixServes: r.type === 'BTREE',
+    // Expression parts (MySQL 8 functional indexes) have no column name: never compared.
+    comparable: r.columns.every((c) => c.name !== null),
+  };
 }
 
-/**
- * Duplicate and redundant indexes as pt-duplicate-key-checker defines them: an index whose columns (names, prefix
- * lengths and directions, in order) are equal to, or a left prefix of, another index of the same type on the same
- * table can go, since the other serves every lookup it serves. Two equal indexes each list the other (as the
- * PostgreSQL collector's flagIndexes does); the primary key is never redundant (it is the table's clustering).
- */
 export function flagDuplicates<R extends IndexKey>(rows: readonly R[]): Array<R & { duplicateOf: string[] }> {
-  const byTable = new Map<string, R[]>();
-  for (const r of rows) byTable.set(JSON.stringify([r.schema, r.table]), [...(byTable.get(JSON.stringify([r.schema, r.table])) ?? []), r]);
-  return rows.map((r) => ({
-    ...r,
-    duplicateOf: (byTable.get(JSON.stringify([r.schema, r.table])) ?? [])
-      .filter((other) => other !== r && redundantTo(r, other))
-      .map((other) => other.name)
-      .sort(),
-  }));
+  const duplicateOf = redundancy(rows.map(shapeOf));
+  return rows.map((r, i) => ({ ...r, duplicateOf: duplicateOf[i] ?? [] }));
 }
 
 export async function collectIndexes(conn: MysqlConn, target: TargetSpec): Promise<IndexRow[]> {

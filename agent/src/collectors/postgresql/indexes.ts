@@ -1,3 +1,4 @@
+import { redundancy, type IndexShape } from '../redundant-indexes';
 import { MAX_RELATIONS_PER_DATABASE, userSchema } from './catalog-filter';
 import type { PgConn } from './pool';
 
@@ -18,6 +19,8 @@ SELECT n.nspname AS schema,
        x.indisready AS is_ready,
        x.indkey::text AS indkey,
        x.indclass::text AS indclass,
+       x.indoption::text AS indoption,
+       x.indnkeyatts AS key_columns,
        pg_get_expr(x.indexprs, x.indrelid) AS expressions,
        pg_get_expr(x.indpred, x.indrelid) AS predicate,
        pg_relation_size(x.indexrelid) AS size_bytes,
@@ -41,9 +44,16 @@ interface IndexRow {
   table: string;
   name: string;
   table_oid: number;
+  method: string;
+  is_unique: boolean;
+  is_primary: boolean;
   is_valid: boolean;
+  /** Table column numbers of the key columns then the INCLUDE columns; 0 for an expression. */
   indkey: string;
   indclass: string;
+  /** Per key column: DESC and NULLS FIRST bits. */
+  indoption: string;
+  key_columns: number;
   expressions: string | null;
   predicate: string | null;
   [column: string]: unknown;
@@ -51,24 +61,38 @@ interface IndexRow {
 
 export interface IndexFlags {
   invalid: boolean;
-  /** Other indexes on the same table with the same columns, operator classes, expressions and predicate. */
+  /** Other indexes on the same table that make this one redundant (redundant-indexes.ts). */
   duplicate_of: string[];
 }
 
 /**
- * Marks invalid and duplicate indexes. Duplicates are exact: same table, same key columns in the same order, same
- * operator classes (which also fixes the access method), same expressions and same partial predicate. A unique and a
- * plain index on the same key are still duplicates: the plain one can go.
+ * The shared duplicate rule over a PostgreSQL index: a key part is its column, operator class and ordering options; the
+ * access method, expressions and partial predicate must be equal, and the other index must hold this one's INCLUDE
+ * columns. Only a B-tree serves left prefixes.
+ * An invalid index (a failed CREATE INDEX CONCURRENTLY) serves nothing and is flagged invalid instead.
  */
+function shapeOf(row: IndexRow): IndexShape {
+  const columns = row.indkey.split(' ');
+  const classes = row.indclass.split(' ');
+  const options = row.indoption.split(' ');
+  const keys = Number(row.key_columns);
+  return {
+    group: String(row.table_oid),
+    name: row.name,
+    parts: columns.slice(0, keys).map((attnum, i) => `${attnum}:${classes[i]}:${options[i]}`),
+    extra: JSON.stringify([row.method, row.expressions, row.predicate]),
+    included: columns.slice(keys),
+    unique: row.is_unique,
+    primary: row.is_primary,
+    prefixServes: row.method === 'btree',
+    comparable: row.is_valid,
+  };
+}
+
+/** Marks invalid indexes, and duplicate or redundant ones with the indexes that make them so. */
 export function flagIndexes<R extends IndexRow>(rows: readonly R[]): Array<R & IndexFlags> {
-  const groups = new Map<string, string[]>();
-  const keyOf = (row: IndexRow) => JSON.stringify([row.table_oid, row.indkey, row.indclass, row.expressions, row.predicate]);
-  for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row.name]);
-  return rows.map((row) => ({
-    ...row,
-    invalid: !row.is_valid,
-    duplicate_of: (groups.get(keyOf(row)) ?? []).filter((name) => name !== row.name),
-  }));
+  const duplicateOf = redundancy(rows.map(shapeOf));
+  return rows.map((row, i) => ({ ...row, invalid: !row.is_valid, duplicate_of: duplicateOf[i] ?? [] }));
 }
 
 export async function collectIndexes(conn: PgConn): Promise<Array<IndexRow & IndexFlags>> {
