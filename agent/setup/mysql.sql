@@ -13,9 +13,10 @@ GRANT PROCESS ON *.* TO 'logstag_monitor'@'%';
 GRANT SLAVE MONITOR ON *.* TO 'logstag_monitor'@'%';
 -- [MySQL 8] SHOW REPLICA STATUS.
 -- GRANT REPLICATION CLIENT ON *.* TO 'logstag_monitor'@'%';
--- information_schema lists tables, columns and indexes only to accounts with some privilege on them; SHOW VIEW is the
--- one that reads no rows (it allows SHOW CREATE VIEW, i.e. view definitions).
-GRANT SHOW VIEW ON *.* TO 'logstag_monitor'@'%';
+-- information_schema lists tables, columns and indexes only to accounts with some privilege on them. REFERENCES is one
+-- that reads no rows (it allows naming a table in a foreign key, which also needs CREATE or ALTER: not granted) and,
+-- unlike SHOW VIEW, makes information_schema.COLUMNS show the columns too.
+GRANT REFERENCES ON *.* TO 'logstag_monitor'@'%';
 -- Statement digests, index usage, consumers (and on MySQL 8 data_lock_waits): statistics, not application data.
 GRANT SELECT ON performance_schema.* TO 'logstag_monitor'@'%';
 -- Database- and table-level grants and role memberships. These grant tables hold no password hashes.

@@ -146,21 +146,24 @@ async function checkWithConnection(conn: MysqlConn): Promise<CheckResult[]> {
       : {}),
   });
 
-  // information_schema lists only objects the account holds some privilege on; SHOW VIEW is the one that reads no rows.
+  // information_schema lists only objects the account holds some privilege on. REFERENCES reads no rows and shows
+  // tables, columns and indexes; SHOW VIEW shows tables and indexes but not columns.
   const globalPrivs = (
     await conn.query(
       `SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?`,
       [who],
     )
   ).map((r) => String(r['p']));
-  const seesCatalog = globalPrivs.some((p) => p === 'SHOW VIEW' || p === 'SELECT' || p === 'REFERENCES');
+  const seesCatalog = globalPrivs.some((p) => p === 'SELECT' || p === 'REFERENCES');
   out.push({
-    check: 'privilege:SHOW VIEW',
+    check: 'privilege:REFERENCES',
     ok: seesCatalog,
     detail: seesCatalog
-      ? 'information_schema lists every table'
-      : 'without a global privilege on tables, information_schema hides tables, columns and indexes from this account',
-    ...(seesCatalog ? {} : { fix: `GRANT SHOW VIEW ON *.* TO ${who};` }),
+      ? 'information_schema lists every table with its columns and indexes'
+      : globalPrivs.includes('SHOW VIEW')
+        ? 'with SHOW VIEW alone, information_schema lists tables but hides their columns from this account'
+        : 'without a global privilege on tables, information_schema hides tables, columns and indexes from this account',
+    ...(seesCatalog ? {} : { fix: `GRANT REFERENCES ON *.* TO ${who};` }),
   });
 
   const [ps] = await conn.query('SELECT @@GLOBAL.performance_schema AS on_');

@@ -210,6 +210,9 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     expect(idx?.table).toBe('accounts');
     expect(idx?.columns.map((col) => col.name)).toEqual(['owner', 'balance']);
     expect(idx?.unused).toBe(true);
+    // Columns come from information_schema.COLUMNS, which shows them only to an account with a privilege on the table.
+    const columns = (after.data['columns'] as { schema: string; table: string; name: string }[]).filter((col) => col.schema === schema && col.table === 'accounts');
+    expect(columns.map((col) => col.name)).toEqual(expect.arrayContaining(['owner', 'balance']));
     const noPk = after.data['tablesWithoutPrimaryKey'] as { schema: string; name: string }[];
     expect(noPk).toContainEqual({ schema, name: 'events_nopk', engine: 'InnoDB' });
     expect(noPk.find((t) => t.name === 'accounts' && t.schema === schema)).toBeUndefined();
@@ -223,7 +226,7 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     const accounts = data['accounts'] as { user: string; plugin: string; globalPrivileges: string[] }[];
     const me = accounts.find((a) => a.user === monitorUser);
     expect(me?.plugin).toBe('mysql_native_password');
-    expect(me?.globalPrivileges.sort()).toEqual(['PROCESS', 'SHOW VIEW', 'SLAVE MONITOR']);
+    expect(me?.globalPrivileges.sort()).toEqual(['PROCESS', 'REFERENCES', 'SLAVE MONITOR']);
     const json = JSON.stringify(data);
     expect((data['keyVariables'] as Record<string, string>)['default_password_lifetime']).toBe('0');
     expect((data['omittedVariables'] as string[]).sort()).toEqual(['init_connect', 'init_slave', 'report_password', 'wsrep_sst_auth']);

@@ -6,7 +6,7 @@ import { num, str } from './text';
 /**
  * Schemas, and tables with the catalog's sizes and row estimates (InnoDB's TABLE_ROWS is an estimate from index
  * statistics: no row is read). A table is visible in information_schema only to an account with some privilege on
- * it, hence SHOW VIEW ON *.* in agent/setup/mysql.sql, which grants no access to rows.
+ * it, hence REFERENCES ON *.* in agent/setup/mysql.sql, which grants no access to rows.
  * https://mariadb.com/kb/en/information-schema-schemata-table/
  * https://mariadb.com/kb/en/information-schema-tables-table/
  * https://dev.mysql.com/doc/refman/8.0/en/information-schema-tables-table.html
