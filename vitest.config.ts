@@ -16,9 +16,6 @@ export default defineConfig({
         root: `./${name}`,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         setupFiles: ['api', 'workflows', 'temporal', 'activities'].includes(name) ? [temporalSetup] : [],
-        // Browser tests drive Chromium against the whole stack on two busy cores; one sign-in timed out once in a full
-        // run (and passed alone and in two fresh-clone runs). One retry there, and only there, until it is explained.
-        ...(name === 'web' ? { retry: 1 } : {}),
       },
     })),
     env: { ...servicesEnv(), ...pickDefined(process.env) },
