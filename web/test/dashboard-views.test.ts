@@ -42,6 +42,12 @@ describe('shared time axis of a page’s charts', () => {
     expect(shown.from.getTime()).toBeGreaterThan(at(0).ts.getTime() - 5000);
   });
 
+  it('does not count points without any value (empty buckets) as the start of the data', () => {
+    const empty = { ts: range.from, values: { used: null } };
+    const shown = shownWindow(range, [[empty, at(30)]]);
+    expect(shown.from.getTime()).toBeGreaterThan(range.from.getTime());
+  });
+
   it('keeps the chosen range when data reaches back to its start, or when there is none', () => {
     expect(shownWindow(range, [[{ ts: range.from, values: {} }]])).toBe(range);
     expect(shownWindow(range, [[], []])).toBe(range);

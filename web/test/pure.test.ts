@@ -101,4 +101,20 @@ describe('wait-event series', () => {
     expect(s.series['Lock: w7']?.[0]).toEqual({ ts: new Date(1000), value: 4.5 });
     expect(s.series.other?.[1]).toEqual({ ts: new Date(2000), value: 3 });
   });
+
+  it('draws a bucket without any snapshot as a gap, not as zero waits', () => {
+    const at = (ms: number) => new Date(ms).toISOString();
+    const s = waitSeries({
+      from: at(0),
+      to: at(2000),
+      snapshots: 1,
+      waits: [],
+      stepSeconds: 1,
+      buckets: [
+        { from: at(0), to: at(1000), snapshots: 0, waits: [] },
+        { from: at(1000), to: at(2000), snapshots: 1, waits: [{ waitType: 'CPU', wait: 'running', samples: 2 }] },
+      ],
+    });
+    expect(s.series.CPU).toEqual([{ ts: new Date(1000), value: null }, { ts: new Date(2000), value: 2 }]);
+  });
 });

@@ -20,7 +20,9 @@ export function mergeSeries(series: Record<string, Array<{ ts: string | Date; va
  * one-hour axis, and its charts looked empty.
  */
 export function shownWindow(range: { from: Date; to: Date }, charts: ReadonlyArray<readonly TimePoint[]>): { from: Date; to: Date } {
-  const first = Math.min(...charts.map((points) => points[0]?.ts.getTime() ?? Infinity));
+  // The first point holding a value: empty buckets (null everywhere) before the data do not count.
+  const firstValued = (points: readonly TimePoint[]) => points.find((p) => Object.values(p.values).some((v) => v !== null && v !== undefined));
+  const first = Math.min(...charts.map((points) => firstValued(points)?.ts.getTime() ?? Infinity));
   if (!Number.isFinite(first) || first <= range.from.getTime()) return range;
   // A point exactly on the left edge would be half clipped: start one hundredth of the shown span earlier.
   const pad = Math.max(1000, (range.to.getTime() - first) / 100);

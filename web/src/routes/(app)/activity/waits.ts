@@ -12,16 +12,21 @@ const keyOf = (w: { waitType: string; wait: string }) => (w.waitType === 'CPU' ?
 
 /**
  * Average sessions waiting on each event per bucket (samples / snapshots), drawn at each bucket's end, the top events
- * by total and the rest summed as "other", ready for a stacked chart.
+ * by total and the rest summed as "other", ready for a stacked chart. A bucket without a snapshot is a gap (null), not
+ * zero waits: nothing was observed then.
  */
-export function waitSeries(breakdown: WaitBuckets): { keys: string[]; series: Record<string, Array<{ ts: Date; value: number }>> } {
+export function waitSeries(breakdown: WaitBuckets): { keys: string[]; series: Record<string, Array<{ ts: Date; value: number | null }>> } {
   const totals = new Map<string, number>();
   for (const b of breakdown.buckets) for (const w of b.waits) totals.set(keyOf(w), (totals.get(keyOf(w)) ?? 0) + w.samples);
   const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP).map(([k]) => k);
   const keys = totals.size > top.length ? [...top, 'other'] : top;
-  const series: Record<string, Array<{ ts: Date; value: number }>> = Object.fromEntries(keys.map((k) => [k, []]));
+  const series: Record<string, Array<{ ts: Date; value: number | null }>> = Object.fromEntries(keys.map((k) => [k, []]));
   for (const b of breakdown.buckets) {
-    const n = Math.max(1, b.snapshots);
+    if (b.snapshots === 0) {
+      for (const k of keys) series[k]?.push({ ts: new Date(b.to), value: null });
+      continue;
+    }
+    const n = b.snapshots;
     const sums: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
     for (const w of b.waits) {
       const k = top.includes(keyOf(w)) ? keyOf(w) : 'other';
