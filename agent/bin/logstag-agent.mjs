@@ -1,77 +1,66 @@
 #!/usr/bin/env node
-// The repository has no build step: the CLI runs from its TypeScript sources, bundled here at each start with esbuild
-// (tsx's own transpiler, ~0.1 s). Running the bundle instead of tsx's loader matters for a process that runs for
+// The repository has no build step: the CLI runs from its TypeScript sources, bundled with esbuild (tsx's own
+// transpiler) into agent/.cache/. Running the bundle instead of tsx's loader matters for a process that runs for
 // months next to a database: the loader keeps a second V8 isolate (its hooks thread) alive, about 30 MB of RSS.
-// Each build goes to a directory named by its content hash, so concurrent starts and a running agent never see a
-// half-written or changed bundle. If bundling is impossible (read-only checkout, esbuild missing), tsx's loader runs
-// the sources as before.
+//
+// The bundle is rebuilt only when one of the files it was built from changed (their hashes are kept beside it), and
+// then in a child process (bin/build-bundle.mjs): loading esbuild and holding its output cost this process ~14 MB of
+// RSS for good. Each build goes to a directory named by its content hash, so concurrent starts and a running agent
+// never see a half-written or changed bundle. If bundling is impossible (read-only checkout, esbuild missing), tsx's
+// loader runs the sources as before.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+
+// A small daemon's heap: V8 doubles the young generation (from 1 MB per semi-space up to 16 MB) whenever a scavenge
+// finds it busy, and the agent's bursts of payload building grew it to 32 MB that the process then kept. A growth
+// factor of 1 keeps it at its initial size, as `--max-semi-space-size=1` would, but that flag only works on node's
+// command line, and the agent is also started as `node agent/bin/logstag-agent.mjs`. V8 (11.3, Node 20) reads the
+// growth factor each time it would grow the young generation, so setting it here, before the agent allocates, works
+// however node was started; it only refuses values under 2 when given at start-up. Alone it took the peak RSS of
+// 45-second runs of bench:agent's 20 targets from 146 to 102 MB; with the child-process build below and the spread
+// first runs, bench:agent's peak went from 139.8 to 99.5 MB (2-minute runs, docs/benchmarks.md), CPU within the
+// noise (1.32 and 1.39 % after the first minute). An explicit semi-space flag on node's command line is left alone.
+if (!process.execArgv.some((flag) => /semi[-_]space/.test(flag))) v8.setFlagsFromString('--semi-space-growth-factor=1');
 
 const agentDir = fileURLToPath(new URL('..', import.meta.url));
+const cacheDir = join(agentDir, '.cache');
 
-async function bundle() {
-  const esbuild = await import('esbuild');
-  const pkg = JSON.parse(readFileSync(join(agentDir, 'package.json'), 'utf8'));
-  // esbuild runs as a child process (its Go service, ~30 MB RSS) that would otherwise live as long as the agent.
-  const result = await esbuild.build({
-    entryPoints: [join(agentDir, 'src/cli.ts')],
-    bundle: true,
-    // Chunks per engine, so each driver still loads only when a target of that engine exists.
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // npm dependencies stay imports (resolved from agent/node_modules); workspace packages are TypeScript: bundled.
-    external: Object.keys(pkg.dependencies ?? {}).filter((name) => !name.startsWith('@logstag/')),
-    sourcemap: 'linked',
-    outdir: 'out',
-    write: false,
-    logLevel: 'silent',
-  }).finally(() => esbuild.stop());
-  const hash = createHash('sha256');
-  for (const file of result.outputFiles) hash.update(file.path).update(file.contents);
-  const cacheDir = join(agentDir, '.cache');
-  const dir = join(cacheDir, `bundle-${hash.digest('hex').slice(0, 16)}`);
-  if (!existsSync(join(dir, 'cli.js'))) {
-    const tmp = `${dir}.tmp-${process.pid}`;
-    for (const file of result.outputFiles) {
-      const target = join(tmp, file.path.slice(file.path.lastIndexOf('/out/') + 5));
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, file.contents);
-    }
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      // Another start wrote the same bundle first.
-      rmSync(tmp, { recursive: true, force: true });
-    }
-    pruneOldBundles(cacheDir, dir);
+/** The newest bundle, if every file it was built from is still as it was. */
+function freshBundle() {
+  let latest;
+  try {
+    latest = JSON.parse(readFileSync(join(cacheDir, 'latest.json'), 'utf8'));
+  } catch {
+    return undefined;
   }
-  return join(dir, 'cli.js');
-}
-
-/** Bundles of older sources, once no agent can still be loading chunks from them (a day old). */
-function pruneOldBundles(cacheDir, keep) {
-  for (const name of readdirSync(cacheDir)) {
-    const path = join(cacheDir, name);
-    if (path === keep) continue;
+  const entry = join(cacheDir, latest.bundle, 'cli.js');
+  if (!existsSync(entry)) return undefined;
+  for (const [path, sha256] of Object.entries(latest.inputs)) {
+    let content;
     try {
-      if (Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+      content = readFileSync(join(agentDir, path));
     } catch {
-      // gone already
+      return undefined;
     }
+    if (createHash('sha256').update(content).digest('hex') !== sha256) return undefined;
   }
+  return entry;
 }
 
-let entry;
-try {
-  entry = await bundle();
-} catch {
-  entry = undefined;
+function buildBundle() {
+  const built = spawnSync(process.execPath, [fileURLToPath(new URL('./build-bundle.mjs', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    encoding: 'utf8',
+  });
+  const entry = built.status === 0 ? built.stdout.trim() : '';
+  return entry !== '' && existsSync(entry) ? entry : undefined;
 }
+
+const entry = freshBundle() ?? buildBundle();
 if (entry) {
   // Stack traces in logs name the TypeScript files and lines, not the bundle's.
   process.setSourceMapsEnabled(true);
