@@ -91,7 +91,8 @@ describe('logstag-agent CLI', () => {
   });
 
   it('run stops cleanly on SIGTERM and leaves unsent payloads in the spool', async () => {
-    const config = writeConfig(`server: { url: "http://127.0.0.1:1", api_key: env:CLI_PW }\nspool: { dir: "%DIR%/spool" }\n${targets}`);
+    // A 1-second runtime interval: first runs come within a second (the default 10 s spreads them over 10 s).
+    const config = writeConfig(`server: { url: "http://127.0.0.1:1", api_key: env:CLI_PW }\nspool: { dir: "%DIR%/spool" }\nintervals: { runtime: 1 }\n${targets}`);
     // Signal only once the agent has started (tsx start-up is slow on a busy machine), then give it a few ticks.
     const r = await runCli(['run', '--config', config], { CLI_PW: SECRET }, (child) => {
       let seen = '';

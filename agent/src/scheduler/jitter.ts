@@ -8,8 +8,11 @@ export function jitteredDelay(intervalMs: number, fraction: number, random: () =
 
 /**
  * The first run of a job comes soon after start-up (operators want data in the first minute, even for a 4-hour
- * category) but still spread out, by up to `fraction` of the interval and at most `capMs`.
+ * category) but spread over its whole interval, at most `capMs`. Ticks are planned from the previous one, so these
+ * first offsets are the phases the jobs keep: spread over 10 s, twenty targets' runtime collections do not all
+ * fire in the same second every 10 s; spread over 30 s, their first schema and operational collections (the
+ * heaviest) do not all build their payloads at once.
  */
-export function initialDelay(intervalMs: number, fraction: number, capMs: number, random: () => number = Math.random): number {
-  return Math.round(random() * Math.min(intervalMs * fraction, capMs));
+export function initialDelay(intervalMs: number, capMs: number, random: () => number = Math.random): number {
+  return Math.round(random() * Math.min(intervalMs, capMs));
 }

@@ -40,9 +40,10 @@ describe('jitter and deadlines', () => {
     expect(jitteredDelay(10_000, 0.1, () => 0.5)).toBe(10_000);
   });
 
-  it('starts the first run within the cap, even for a 4-hour category', () => {
-    expect(initialDelay(14_400_000, 0.1, 5_000, () => 0.999)).toBeLessThanOrEqual(5_000);
-    expect(initialDelay(10_000, 0.1, 5_000, () => 0.5)).toBe(500);
+  it('spreads first runs over the interval, and starts them within the cap even for a 4-hour category', () => {
+    expect(initialDelay(14_400_000, 30_000, () => 0.999)).toBeLessThanOrEqual(30_000);
+    expect(initialDelay(10_000, 30_000, () => 0.5)).toBe(5_000);
+    expect(initialDelay(10_000, 30_000, () => 0.999)).toBeLessThanOrEqual(10_000);
   });
 
   it('sets the deadline before the next tick and caps it for long intervals', () => {

@@ -27,7 +27,7 @@ export interface SchedulerLogger {
 export interface SchedulerOptions {
   jitterFraction?: number;
   maxDeadlineMs?: number;
-  /** Upper bound of the random delay before a job's first run. */
+  /** Upper bound of the random delay before a job's first run (which is also at most its interval). */
   maxInitialDelayMs?: number;
   random?: () => number;
   logger?: SchedulerLogger;
@@ -56,7 +56,7 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions = {}) {
     this.jitterFraction = options.jitterFraction ?? 0.1;
     this.maxDeadlineMs = options.maxDeadlineMs ?? 120_000;
-    this.maxInitialDelayMs = options.maxInitialDelayMs ?? 5_000;
+    this.maxInitialDelayMs = options.maxInitialDelayMs ?? 30_000;
     this.random = options.random ?? Math.random;
   }
 
@@ -64,7 +64,7 @@ export class Scheduler {
     if (this.jobs.has(job.name)) throw new Error(`job ${job.name} is already scheduled`);
     const state: JobState = { job, stats: { started: 0, succeeded: 0, failed: 0, skipped: 0, timedOut: 0 } };
     this.jobs.set(job.name, state);
-    if (!this.stopped) this.plan(state, Date.now() + initialDelay(job.intervalMs, this.jitterFraction, this.maxInitialDelayMs, this.random));
+    if (!this.stopped) this.plan(state, Date.now() + initialDelay(job.intervalMs, this.maxInitialDelayMs, this.random));
   }
 
   stats(name: string): Readonly<JobStats> | undefined {
