@@ -57,6 +57,11 @@ export interface BucketRow {
 /**
  * One metric's buckets of `stepSeconds` from the table of the chosen resolution, every label set or one. Buckets are
  * aligned on the epoch so a chart does not shift as the range slides.
+ *
+ * Rollups are rebuilt every few minutes by the retention schedule, so they end a little before now (and do not exist
+ * yet for a target seen for the first time minutes ago). Per label set, the rollup serves the range up to its last
+ * built interval and the raw points serve that interval and everything after it: the newest data is never missing
+ * from a long range, and the last interval (possibly built while it was still filling) is not counted twice.
  */
 export async function metricBuckets(
   db: Db,
@@ -72,7 +77,17 @@ export async function metricBuckets(
     resolution === 'raw'
       ? sql<BucketRow>`select labels_key, ${bucket} as bucket, sum(value) as sum, count(*)::int as count, min(value) as min, max(value) as max
           from metric_points where ${scope} group by 1, 2 order by 1, 2`
-      : sql<BucketRow>`select labels_key, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, min(min) as min, max(max) as max
-          from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} where ${scope} group by 1, 2 order by 1, 2`;
+      : sql<BucketRow>`with rolled as (
+            select labels_key, ts, sum, count, min, max from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} where ${scope}
+          ), built as (
+            select labels_key, max(ts) as until from rolled group by labels_key
+          ), merged as (
+            select r.labels_key, r.ts, r.sum, r.count, r.min, r.max from rolled r join built b using (labels_key) where r.ts < b.until
+            union all
+            select p.labels_key, p.ts, p.value, 1, p.value, p.value from metric_points p left join built b using (labels_key)
+             where ${scope} and p.ts >= coalesce(b.until, ${where.from})
+          )
+          select labels_key, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, min(min) as min, max(max) as max
+            from merged group by 1, 2 order by 1, 2`;
   return (await query.execute(db)).rows;
 }
