@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     split: { type: 'boolean', default: false },
     // No worker at all: the API's accepting capacity alone (payloads stay pending; nothing is drained).
     'accept-only': { type: 'boolean', default: false },
+    // Gzip every body before the run (needs --rate; rate × seconds bodies in memory) instead of just before sending.
+    pregenerate: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -153,38 +155,48 @@ async function main() {
     postgres: durable ? treeCpuSeconds(durable.pid) : NaN,
     machine: machineBusySeconds(),
   });
-  const stopLoadSampling = sampleLoadAverage();
-  // Sessions waiting on a lock, sampled 4 times a second: which statements of the ingest path wait, on what, and when.
+  const input: LoadInput = { url: app.url, keys, bodies, concurrency, seconds, rate, pregenerate: args.pregenerate };
+  if (args.pregenerate && !(rate > 0)) throw new Error('--pregenerate needs --rate: the number of bodies is rate × seconds');
+  let started = 0;
+  let cpuStart: ReturnType<typeof cpuAt> | undefined;
+  let stopLoadSampling = () => ({ mean: NaN, max: NaN });
+  let backlogTimer: NodeJS.Timeout | undefined;
+  let lockTimer: NodeJS.Timeout | undefined;
+  const backlog: Array<[number, number]> = [];
   const lockWaits = new Map<string, number>();
   const lockWaitsPer5s: number[] = [];
   let lockSamples = 0;
-  const lockTimer = setInterval(async () => {
-    lockSamples++;
-    const r = await sql<{ q: string; n: number }>`
-      select wait_event || ': ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as q, count(*)::int as n from pg_stat_activity
-       where wait_event_type = 'Lock' and datname = current_database() group by 1`.execute(app.store.db).catch(() => ({ rows: [] }));
-    const bucket = Math.floor((Date.now() - started) / 5_000);
-    for (const { q, n } of r.rows) {
-      lockWaits.set(q, (lockWaits.get(q) ?? 0) + n);
-      lockWaitsPer5s[bucket] = (lockWaitsPer5s[bucket] ?? 0) + n;
-    }
-  }, 250);
-  const cpuStart = cpuAt();
-  const started = Date.now();
-  const backlog: Array<[number, number]> = [];
-  const backlogTimer = setInterval(async () => {
-    const r = await sql<{ n: number }>`select count(*)::int as n from payloads where status <> 'stored'`.execute(app.store.db);
-    backlog.push([Math.round((Date.now() - started) / 1000), r.rows[0]?.n ?? -1]);
-  }, 5_000);
-  const input: LoadInput = { url: app.url, keys, bodies, concurrency, seconds, rate };
+  // The clocks start when the agents start sending (after they made their bodies, with --pregenerate).
+  const startClocks = () => {
+    started = Date.now();
+    cpuStart = cpuAt();
+    stopLoadSampling = sampleLoadAverage();
+    backlogTimer = setInterval(async () => {
+      const r = await sql<{ n: number }>`select count(*)::int as n from payloads where status <> 'stored'`.execute(app.store.db);
+      backlog.push([Math.round((Date.now() - started) / 1000), r.rows[0]?.n ?? -1]);
+    }, 5_000);
+    // Sessions waiting on a lock, sampled 4 times a second: which statements of the ingest path wait, on what, and when.
+    lockTimer = setInterval(async () => {
+      lockSamples++;
+      const r = await sql<{ q: string; n: number }>`
+        select wait_event || ': ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as q, count(*)::int as n from pg_stat_activity
+         where wait_event_type = 'Lock' and datname = current_database() group by 1`.execute(app.store.db).catch(() => ({ rows: [] }));
+      const bucket = Math.floor((Date.now() - started) / 5_000);
+      for (const { q, n } of r.rows) {
+        lockWaits.set(q, (lockWaits.get(q) ?? 0) + n);
+        lockWaitsPer5s[bucket] = (lockWaitsPer5s[bucket] ?? 0) + n;
+      }
+    }, 250);
+  };
   const load = await new Promise<LoadResult>((resolve, reject) => {
     const agents = fork(new URL('./load-agents.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx'] });
-    agents.once('message', (m) => resolve(m as LoadResult));
+    agents.on('message', (m) => ((m as { ready?: boolean }).ready ? startClocks() : resolve(m as LoadResult)));
     agents.once('error', reject);
     agents.once('exit', (code) => code !== 0 && reject(new Error(`the load generator exited with ${code}`)));
     agents.send(input);
   });
   const cpuEnd = cpuAt();
+  const cpu0 = cpuStart ?? cpuEnd;
   clearInterval(lockTimer);
   const loadAverage = stopLoadSampling();
   const { latencies, accepted, failed, statusCounts } = load;
@@ -269,12 +281,12 @@ async function main() {
     // CPU seconds per second of sending (1.0 = one core busy), by process, and the machine's load average meanwhile.
     cpuCoresWhileSending: Object.fromEntries(
       [
-        ['server (api + dispatcher' + (args.split || args['accept-only'] ? ')' : ' + worker)'), cpuEnd.server - cpuStart.server],
+        ['server (api + dispatcher' + (args.split || args['accept-only'] ? ')' : ' + worker)'), cpuEnd.server - cpu0.server],
         ['load generator', load.cpuSeconds],
-        ['worker process', cpuEnd.worker - cpuStart.worker],
-        ['temporal dev server', cpuEnd.temporal - cpuStart.temporal],
-        ['postgresql (own cluster)', cpuEnd.postgres - cpuStart.postgres],
-        ['whole machine', cpuEnd.machine - cpuStart.machine],
+        ['worker process', cpuEnd.worker - cpu0.worker],
+        ['temporal dev server', cpuEnd.temporal - cpu0.temporal],
+        ['postgresql (own cluster)', cpuEnd.postgres - cpu0.postgres],
+        ['whole machine', cpuEnd.machine - cpu0.machine],
       ].map(([k, v]) => [k, Number.isFinite(v as number) ? ((v as number) / sendSeconds).toFixed(2) : 'n/a']),
     ),
     loadAverage1m: { mean: loadAverage.mean.toFixed(2), max: loadAverage.max.toFixed(2) },
