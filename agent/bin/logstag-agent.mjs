@@ -20,10 +20,10 @@ import v8 from 'node:v8';
 // factor of 1 keeps it at its initial size, as `--max-semi-space-size=1` would, but that flag only works on node's
 // command line, and the agent is also started as `node agent/bin/logstag-agent.mjs`. V8 (11.3, Node 20) reads the
 // growth factor each time it would grow the young generation, so setting it here, before the agent allocates, works
-// however node was started; it only refuses values under 2 when given at start-up. Alone it took the peak RSS of
-// 45-second runs of bench:agent's 20 targets from 146 to 102 MB; with the child-process build below and the spread
-// first runs, bench:agent's peak went from 139.8 to 99.5 MB (2-minute runs, docs/benchmarks.md), CPU within the
-// noise (1.32 and 1.39 % after the first minute). An explicit semi-space flag on node's command line is left alone.
+// however node was started; it only refuses values under 2 when given at start-up. bench:agent, 2-minute runs of the
+// same code (docs/benchmarks.md): peak RSS 94.6 MB, against 127.7 MB with V8's default young generation
+// (--max-semi-space-size=16); CPU after the first minute 1.25 and 1.32 %, within the noise. An explicit semi-space
+// flag on node's command line is left alone.
 if (!process.execArgv.some((flag) => /semi[-_]space/.test(flag))) v8.setFlagsFromString('--semi-space-growth-factor=1');
 
 const agentDir = fileURLToPath(new URL('..', import.meta.url));
