@@ -1,17 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresqlCollector } from '../src/collectors/postgresql/index';
+import { unusedPort } from './ports';
 import { createPgFixture, signal, silentLogger, type PgFixture } from './postgresql-fixture';
-
-/** A TCP port on which nothing listens: bound by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('PostgreSQL check()', () => {
   let fx: PgFixture;
@@ -68,7 +58,7 @@ describe('PostgreSQL check()', () => {
   });
 
   it('reports a refused connection clearly', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const checks = await fx.collector({ host: '127.0.0.1', port }).check();
     expect(checks).toEqual([{ check: 'reachable', ok: false, detail: expect.stringMatching(new RegExp(`connection refused by 127\\.0\\.0\\.1:${port}`)) }]);
   });

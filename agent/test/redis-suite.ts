@@ -1,6 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '@logstag/schema';
@@ -10,6 +9,7 @@ import { createRedisCollectorWith } from '../src/collectors/redis/index';
 import type { KeyspaceSample } from '../src/collectors/redis/keyspace';
 import type { SlowlogEntry } from '../src/collectors/redis/slowlog';
 import type { CommandStatRow } from '../src/collectors/redis/stats';
+import { unusedPort } from './ports';
 
 export interface RedisUnderTest {
   /** Names the server in the test output, e.g. "Redis 7 (test services)". */
@@ -251,7 +251,7 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
       });
 
       it('reports a refused port as unreachable', async () => {
-        const port = await freePort();
+        const port = await unusedPort();
         const results = await collector({ port }).check();
         expect(results).toEqual([
           { check: 'reachable', ok: false, detail: expect.stringMatching(new RegExp(`connection refused by 127.0.0.1:${port}`)) },
@@ -259,7 +259,7 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
       });
 
       it('fails a collection clearly when the server is gone', async () => {
-        const port = await freePort();
+        const port = await unusedPort();
         await expect(collector({ port }).collect('runtime', AbortSignal.timeout(10_000))).rejects.toThrow(/ECONNREFUSED/);
       });
     });
@@ -284,18 +284,6 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
           expect(JSON.stringify(result), category).not.toContain(canary);
         }
       });
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
     });
   });
 }

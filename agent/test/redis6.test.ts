@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Redis from 'ioredis';
 import { ensureRedis6 } from './redis6-binary';
 import { defineRedisCollectorSuite } from './redis-suite';
+import { unusedPort } from './ports';
 
 const toolsDir = process.env.LOGSTAG_TOOLS_DIR ?? fileURLToPath(new URL('../../.tools', import.meta.url));
 
@@ -18,7 +18,7 @@ defineRedisCollectorSuite({
   start: async () => {
     const binary = process.env.LOGSTAG_REDIS6_BIN ?? ensureRedis6(toolsDir, (msg) => process.stdout.write(`${msg}\n`));
     const dir = mkdtempSync(join(tmpdir(), 'logstag-redis6-'));
-    const port = await freePort();
+    const port = await unusedPort();
     const child = spawn(binary, ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--databases', '64'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -57,14 +57,4 @@ async function waitForPing(url: URL): Promise<void> {
       client.disconnect();
     }
   }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const addr = srv.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  await new Promise((r) => srv.close(r));
-  return port;
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMongodbCollector } from '../../src/collectors/mongodb';
 import type { EngineCollector } from '../../src/collectors/types';
 import { startMongoWireServer, type MongoWireServer } from '../mongo-wire/server';
-import { closedPort, memoryLogger, mongoTarget } from './helpers';
+import { unusedPort } from '../ports';
+import { memoryLogger, mongoTarget } from './helpers';
 
 const signal = new AbortController().signal;
 
@@ -17,7 +18,7 @@ describe('MongoDB collector when the server is missing or fails', () => {
   };
 
   it('a refused port makes check() fail clearly and collect() reject with the reason, without crashing', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const collector = track(createMongodbCollector(mongoTarget('127.0.0.1', port, { statementTimeoutMs: 1500 }), memoryLogger()));
     const results = await collector.check();
     expect(results).toEqual([{ check: 'reachable', ok: false, detail: expect.stringMatching(`cannot reach MongoDB at 127.0.0.1:${port}: connection refused`) }]);

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMongodbCollector } from '../../src/collectors/mongodb';
 import type { EngineCollector } from '../../src/collectors/types';
 import { ensureFerretdb } from './ferretdb-binary';
-import { closedPort, memoryLogger, mongoTarget } from './helpers';
+import { unusedPort } from '../ports';
+import { memoryLogger, mongoTarget } from './helpers';
 
 /**
  * The collector against FerretDB v1 (a MongoDB-compatible server on SQLite), a second real implementation of the
@@ -42,7 +43,7 @@ describe('MongoDB collector against FerretDB', () => {
   beforeAll(async () => {
     binary = process.env.LOGSTAG_FERRETDB_BIN ?? ensureFerretdb(toolsDir, (msg) => process.stdout.write(`${msg}\n`));
     dataDir = mkdtempSync(join(tmpdir(), 'logstag-ferretdb-'));
-    port = await closedPort();
+    port = await unusedPort();
     await startFerretdb();
     // Application data with a canary value, to show the collector never reads documents.
     const client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true`);

@@ -25,12 +25,3 @@ export function memoryLogger(): CollectorLogger & { lines: { level: string; obj:
 }
 
 /** A port nothing listens on: bound by the OS, then released. */
-export async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import mysql from 'mysql2/promise';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { DigestRow } from './digests';
 import type { IndexRow } from './indexes';
 import type { LockWaitRow } from './lock-waits';
 import type { SessionRow } from './sessions';
+import { unusedPort } from '../../../test/ports';
 
 const url = new URL(process.env.LOGSTAG_TEST_MYSQL_URL ?? 'mysql://logstag_admin:logstag-test@127.0.0.1:53306/');
 const suffix = randomBytes(4).toString('hex');
@@ -256,7 +256,7 @@ describe('MariaDB check failures', () => {
   });
 
   it('reports a refused port as unreachable', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const results = await collector({ port }).check();
     expect(results).toEqual([
       { check: 'reachable', ok: false, detail: expect.stringMatching(new RegExp(`connection refused by 127.0.0.1:${port}`)) },
@@ -310,15 +310,3 @@ describe('MariaDB canary: no application value reaches a payload', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
