@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createPostgresqlCollector } from '../src/collectors/postgresql/index';
-import type { CollectorLogger, EngineCollector, QueryTextMode, TargetSpec } from '../src/collectors/types';
+import type { EngineCollector, QueryTextMode, TargetSpec } from '../src/collectors/types';
+import { silentLogger, testTarget } from './target-spec';
 
 /**
  * A test's own world on the shared PostgreSQL 15: a fresh database and a monitoring role made from
@@ -21,7 +22,7 @@ export interface PgFixture {
   cleanup(): Promise<void>;
 }
 
-export const silentLogger: CollectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+export { silentLogger } from './target-spec';
 
 function adminUrl(): URL {
   const url = process.env['LOGSTAG_TEST_PG_URL'];
@@ -77,22 +78,19 @@ export async function createPgFixture(options: { monitorSetup?: boolean; extensi
     await server.end();
   }
   const url = adminUrl();
-  const target = (overrides: Partial<TargetSpec> = {}): TargetSpec => ({
-    name: `pg-${id}`,
-    engine: 'postgresql',
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: role,
-    password,
-    database,
-    databases: { include: [database], exclude: [] },
-    disabledCollectors: [],
-    queryText: options.queryText ?? 'obfuscated',
-    queryTextMaxLength: 4096,
-    tags: {},
-    statementTimeoutMs: 5000,
-    ...overrides,
-  });
+  const target = (overrides: Partial<TargetSpec> = {}): TargetSpec =>
+    testTarget({
+      name: `pg-${id}`,
+      engine: 'postgresql',
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: role,
+      password,
+      database,
+      databases: { include: [database], exclude: [] },
+      queryText: options.queryText ?? 'obfuscated',
+      ...overrides,
+    });
   const collectors: EngineCollector[] = [];
   const clients: pg.Client[] = [];
   return {

@@ -4,12 +4,13 @@ import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '@logstag/schema';
 import { diffSince } from '../src/state/diff';
-import type { CheckResult, CollectorLogger, EngineCollector, QueryTextMode, TargetSpec } from '../src/collectors/types';
+import type { CheckResult, EngineCollector, QueryTextMode, TargetSpec } from '../src/collectors/types';
 import { createRedisCollectorWith } from '../src/collectors/redis/index';
 import type { KeyspaceSample } from '../src/collectors/redis/keyspace';
 import type { SlowlogEntry } from '../src/collectors/redis/slowlog';
 import type { CommandStatRow } from '../src/collectors/redis/stats';
 import { unusedPort } from './ports';
+import { silentLogger, testTarget } from './target-spec';
 
 export interface RedisUnderTest {
   /** Names the server in the test output, e.g. "Redis 7 (test services)". */
@@ -32,13 +33,12 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
     const monitorUser = `lt_mon_${tag}`;
     const limitedUser = `lt_noslow_${tag}`;
     const password = `pw-${randomBytes(6).toString('hex')}`;
-    const silent: CollectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
     let admin: Redis;
     const opened: EngineCollector[] = [];
 
     function target(overrides: Partial<TargetSpec> = {}): TargetSpec {
-      return {
+      return testTarget({
         name: `redis-${tag}`,
         engine: 'redis',
         host: url.hostname,
@@ -47,17 +47,12 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
         password,
         database: String(db),
         databases: { include: [`db${db}`], exclude: [] },
-        disabledCollectors: [],
-        queryText: 'obfuscated',
-        queryTextMaxLength: 4000,
-        tags: {},
-        statementTimeoutMs: 5000,
         ...overrides,
-      };
+      });
     }
 
     function collector(overrides: Partial<TargetSpec> = {}): EngineCollector {
-      const c = createRedisCollectorWith({ maxKeysPerDb: 1000 })(target(overrides), silent);
+      const c = createRedisCollectorWith({ maxKeysPerDb: 1000 })(target(overrides), silentLogger);
       opened.push(c);
       return c;
     }

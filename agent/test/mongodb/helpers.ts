@@ -1,20 +1,9 @@
 import type { CollectorLogger, TargetSpec } from '../../src/collectors/types';
+import { testTarget } from '../target-spec';
 
 /** A target pointing at a test server; every other field at the defaults the config layer would give. */
 export function mongoTarget(host: string, port: number, overrides: Partial<TargetSpec> = {}): TargetSpec {
-  return {
-    name: 'mongo-wire',
-    engine: 'mongodb',
-    host,
-    port,
-    databases: { include: [], exclude: [] },
-    disabledCollectors: [],
-    queryText: 'obfuscated',
-    queryTextMaxLength: 4096,
-    tags: {},
-    statementTimeoutMs: 5000,
-    ...overrides,
-  };
+  return testTarget({ name: 'mongo-wire', engine: 'mongodb', host, port, ...overrides });
 }
 
 /** Keeps what the collector logs, so a test can read it; nothing is printed. */

@@ -5,13 +5,14 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '@logstag/schema';
 import { diffSince } from '../../state/diff';
-import type { CheckResult, CollectorLogger, EngineCollector, QueryTextMode, TargetSpec } from '../types';
+import type { CheckResult, EngineCollector, QueryTextMode, TargetSpec } from '../types';
 import { createMysqlCollector } from './index';
 import type { DigestRow } from './digests';
 import type { IndexRow } from './indexes';
 import type { LockWaitRow } from './lock-waits';
 import type { SessionRow } from './sessions';
 import { unusedPort } from '../../../test/ports';
+import { silentLogger, testTarget } from '../../../test/target-spec';
 
 const url = new URL(process.env.LOGSTAG_TEST_MYSQL_URL ?? 'mysql://logstag_admin:logstag-test@127.0.0.1:53306/');
 const suffix = randomBytes(4).toString('hex');
@@ -19,32 +20,17 @@ const schema = `lt_my_${suffix}`;
 const monitorUser = `lt_mon_${suffix}`;
 const noProcessUser = `lt_noproc_${suffix}`;
 const password = `pw-${randomBytes(6).toString('hex')}`;
-const silent: CollectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 let admin: Connection;
 const opened: EngineCollector[] = [];
 const extraConnections: Connection[] = [];
 
 function target(overrides: Partial<TargetSpec> = {}): TargetSpec {
-  return {
-    name: `mariadb-${suffix}`,
-    engine: 'mysql',
-    host: url.hostname,
-    port: Number(url.port),
-    user: monitorUser,
-    password,
-    databases: { include: [], exclude: [] },
-    disabledCollectors: [],
-    queryText: 'obfuscated',
-    queryTextMaxLength: 4000,
-    tags: {},
-    statementTimeoutMs: 5000,
-    ...overrides,
-  };
+  return testTarget({ name: `mariadb-${suffix}`, engine: 'mysql', host: url.hostname, port: Number(url.port), user: monitorUser, password, ...overrides });
 }
 
 function collector(overrides: Partial<TargetSpec> = {}): EngineCollector {
-  const c = createMysqlCollector(target(overrides), silent);
+  const c = createMysqlCollector(target(overrides), silentLogger);
   opened.push(c);
   return c;
 }
