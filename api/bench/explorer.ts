@@ -21,13 +21,10 @@ import { serverConfigFromEnv } from '../src/config';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
 import { startLogstag } from '../src/server';
 import { generateExplorerData } from './explorer-data';
-/* eslint-disable import-x/no-relative-packages */
-// @ts-expect-error plain ESM script without types (dependency-free: it runs before npm install)
-import { servicesEnv } from '../../scripts/services.mjs';
-/* eslint-enable import-x/no-relative-packages */
+import { useTestServicesEnv } from './services-env';
 
 // The PostgreSQL run uses the test-services cluster (`node scripts/services.mjs start`).
-for (const [k, v] of Object.entries(servicesEnv() as Record<string, string>)) process.env[k] ??= v;
+useTestServicesEnv();
 
 const { values: args } = parseArgs({
   options: {

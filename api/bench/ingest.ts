@@ -29,14 +29,10 @@ import { workflowPhases } from './workflow-phases';
 import { machineBusySeconds, sampleLoadAverage, treeCpuSeconds } from './process-cpu';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
-// The root scripts are not a package; this is the one place their defaults are read from outside.
-/* eslint-disable import-x/no-relative-packages */
-// @ts-expect-error plain ESM script without types (dependency-free: it runs before npm install)
-import { servicesEnv } from '../../scripts/services.mjs';
-/* eslint-enable import-x/no-relative-packages */
+import { useTestServicesEnv } from './services-env';
 
 // The PostgreSQL run uses the test-services cluster (`node scripts/services.mjs start`).
-for (const [k, v] of Object.entries(servicesEnv() as Record<string, string>)) process.env[k] ??= v;
+useTestServicesEnv();
 
 const { values: args } = parseArgs({
   options: {
