@@ -1,7 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Timestamp } from './database';
 
-/** timestamptz: written as Date or ISO string, read as Date. */
-type Ts = ColumnType<Date, Date | string, Date | string>;
 /** jsonb: written as JSON text (pg and PGlite would otherwise treat a JS array as a Postgres array), read parsed. */
 type Json<T = unknown> = ColumnType<T, string, string>;
 
@@ -11,7 +10,7 @@ export interface MetricPointTable {
   target_id: string;
   metric: string;
   labels_key: string;
-  ts: Ts;
+  ts: Timestamp;
   value: number;
 }
 
@@ -21,7 +20,7 @@ export interface MetricRollupTable {
   target_id: string;
   metric: string;
   labels_key: string;
-  ts: Ts;
+  ts: Timestamp;
   sum: number;
   count: number;
   min: number;
@@ -37,15 +36,15 @@ export interface MetricSeriesTable {
   labels_key: string;
   labels: Json<Record<string, string>>;
   kind: MetricKind;
-  first_ts: Ts;
-  last_ts: Ts;
+  first_ts: Timestamp;
+  last_ts: Timestamp;
   last_value: number;
 }
 export type MetricSeriesRow = Selectable<MetricSeriesTable>;
 
 export interface RollupPendingTable {
   organization_id: string;
-  hour: Ts;
+  hour: Timestamp;
 }
 
 export interface QueryTable {
@@ -55,8 +54,8 @@ export interface QueryTable {
   engine: string;
   database_name: string | null;
   query_text: string | null;
-  first_seen: Ts;
-  last_seen: Ts;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
 }
 export type QueryRow = Selectable<QueryTable>;
 
@@ -64,7 +63,7 @@ export interface QueryStatTable {
   organization_id: string;
   target_id: string;
   fingerprint: string;
-  ts: Ts;
+  ts: Timestamp;
   calls: number;
   total_time_ms: number;
   rows: number;
@@ -76,7 +75,7 @@ export type NewQueryStatRow = Insertable<QueryStatTable>;
 export interface ActivitySnapshotTable {
   organization_id: string;
   target_id: string;
-  ts: Ts;
+  ts: Timestamp;
   payload_id: string;
   sessions: Json<unknown[]>;
   lock_waits: Json<unknown[]>;
@@ -92,7 +91,7 @@ export interface SnapshotTable {
   organization_id: string;
   target_id: string;
   kind: SnapshotKind;
-  ts: Ts;
+  ts: Timestamp;
   payload_id: string;
   digest: string;
   items: Json<Record<string, unknown>>;
@@ -104,7 +103,7 @@ export interface SnapshotChangeTable {
   organization_id: string;
   target_id: string;
   kind: SnapshotKind;
-  ts: Ts;
+  ts: Timestamp;
   payload_id: string;
   object_type: string;
   object_name: string;
@@ -120,8 +119,8 @@ export interface AgentAssetTable {
   agent_id: string;
   hostname: string | null;
   version: string | null;
-  first_seen: Ts;
-  last_heartbeat: Ts;
+  first_seen: Timestamp;
+  last_heartbeat: Timestamp;
   facts: Json<Record<string, unknown>>;
 }
 
@@ -130,7 +129,7 @@ export interface HostAssetTable {
   hostname: string;
   agent_id: string;
   facts: Json<Record<string, unknown>>;
-  last_seen: Ts;
+  last_seen: Timestamp;
 }
 
 export type TargetStatus = 'ok' | 'failing' | 'unknown';
@@ -143,7 +142,7 @@ export interface TargetAssetTable {
   version: string | null;
   tags: ColumnType<Record<string, string>, string | undefined, string>;
   status: ColumnType<TargetStatus, TargetStatus | undefined, TargetStatus>;
-  last_seen: Ts | null;
+  last_seen: Timestamp | null;
   last_payloads: ColumnType<Record<string, string>, string | undefined, string>;
   last_errors: ColumnType<unknown[], string | undefined, string>;
 }
