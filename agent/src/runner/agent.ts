@@ -3,12 +3,11 @@ import type { AgentConfig } from '../config/types';
 import type { CollectorFactory } from '../collectors/types';
 import { buildHeartbeat } from '../host/heartbeat';
 import type { Logger } from '../log/logger';
-import { IngestClient } from '../output/ingest-client';
-import { Sender } from '../output/sender';
-import { Spool } from '../output/spool';
+import type { Sender } from '../output/sender';
 import { Scheduler } from '../scheduler/scheduler';
 import { CounterState } from '../state/counter-state';
 import { collectOnce } from './collect-once';
+import { openSender } from './open-sender';
 import { closeAll, createTargetCollectors } from './target-collectors';
 
 export interface RunningAgent {
@@ -34,14 +33,8 @@ export async function startAgent(
   logger: Logger,
   options: AgentOptions = {},
 ): Promise<RunningAgent> {
-  if (!config.server) throw new Error(`${config.configPath}: a server section (url, api_key) is required to run`);
-  const spool = await Spool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, maxAgeMs: config.spool.maxAgeHours * 3_600_000 });
+  const { spool, sender } = await openSender(config, logger, 'run');
   if (spool.count > 0) logger.info({ backlog: spool.count, bytes: spool.bytes }, 'payloads left in the spool by an earlier run will be re-sent');
-  const sender = new Sender({
-    client: new IngestClient({ serverUrl: config.server.url, apiKey: config.server.apiKey }),
-    spool,
-    logger: logger.child({ component: 'sender' }),
-  });
   sender.start();
 
   const state = new CounterState();

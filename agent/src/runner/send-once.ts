@@ -3,11 +3,10 @@ import type { AgentConfig } from '../config/types';
 import type { CollectorFactory } from '../collectors/types';
 import { buildHeartbeat } from '../host/heartbeat';
 import type { Logger } from '../log/logger';
-import { IngestClient } from '../output/ingest-client';
 import { UnauthorizedError } from '../output/send-errors';
-import { Sender, type DeliveryOutcome } from '../output/sender';
-import { Spool } from '../output/spool';
+import type { DeliveryOutcome } from '../output/sender';
 import { collectAll } from './collect-all';
+import { openSender } from './open-sender';
 
 export interface SendOnceOptions {
   categories?: readonly Category[];
@@ -40,13 +39,7 @@ export async function sendOnce(
   logger: Logger,
   options: SendOnceOptions = {},
 ): Promise<SendOnceSummary> {
-  if (!config.server) throw new Error(`${config.configPath}: a server section (url, api_key) is required to send`);
-  const spool = await Spool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, maxAgeMs: config.spool.maxAgeHours * 3_600_000 });
-  const sender = new Sender({
-    client: new IngestClient({ serverUrl: config.server.url, apiKey: config.server.apiKey }),
-    spool,
-    logger: logger.child({ component: 'sender' }),
-  });
+  const { spool, sender } = await openSender(config, logger, 'send');
   const outcomes: Record<DeliveryOutcome, number> = { sent: 0, spooled: 0, dropped: 0 };
   const deliver = async (payload: Payload) => {
     outcomes[await sender.deliver(payload)]++;
