@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { readPayloadBody, type Database, type PayloadRow, type SnapshotKind } from '@logstag/store';
 import { extractCollection } from './extract';
+import { WRITTEN_BY_NORMALIZATION, ensurePartitions, utcDay } from './partitions';
 import type { CollectionBody } from './types';
 import { writeActivity } from './write-activity';
 import { writeHeartbeat, writeTargetSeen, type CollectionSeen } from './write-assets';
@@ -31,6 +32,11 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
   const metrics = new MetricBatch();
   // Oldest first: snapshot change detection compares each state with the one collected before it.
   const ordered = [...rows].sort((a, b) => new Date(a.collected_at).getTime() - new Date(b.collected_at).getTime());
+  // The partitions the collections' writes land in (their collection days), checked once per table and day before the
+  // first write rather than by each writer per payload. storePayloads has normally created them already
+  // (preparePartitions); heartbeats write no partitioned table.
+  const days = ordered.filter((r) => r.kind === 'collection').map((r) => utcDay(new Date(r.collected_at)));
+  for (const table of WRITTEN_BY_NORMALIZATION) await ensurePartitions(trx, table, days);
   // Snapshot writers of one target and kind are serialized; all locks up front, in one order, so two batches never
   // wait on each other crosswise.
   const scopes = new Set<string>();

@@ -44,7 +44,7 @@ export async function ensurePartitions(db: Db, table: PartitionedTable, days: It
 
 
 /** The partitioned tables normalization writes into (rollups are the retention workflow's). */
-const WRITTEN_BY_NORMALIZATION = ['metric_points', 'query_stats', 'activity_snapshots'] as const satisfies readonly PartitionedTable[];
+export const WRITTEN_BY_NORMALIZATION = ['metric_points', 'query_stats', 'activity_snapshots'] as const satisfies readonly PartitionedTable[];
 
 /**
  * Creates the daily partitions a batch will write into, each in its own short transaction, before the batch's

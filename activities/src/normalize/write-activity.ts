@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '@logstag/store';
-import { ensurePartitions, utcDay } from './partitions';
 import type { ActivityView } from './types';
 
 /** One runtime snapshot per collection; a second run for the same payload finds the row and leaves it. */
@@ -9,7 +8,6 @@ export async function writeActivity(
   where: { organizationId: string; targetId: string; ts: Date; payloadId: string },
   activity: ActivityView,
 ): Promise<void> {
-  await ensurePartitions(trx, 'activity_snapshots', [utcDay(where.ts)]);
   await trx
     .insertInto('activity_snapshots')
     .values({

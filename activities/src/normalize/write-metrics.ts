@@ -1,6 +1,5 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, MetricKind } from '@logstag/store';
-import { ensurePartitions, utcDay } from './partitions';
 import type { MetricPoint } from './types';
 import { labelsKey } from './values';
 
@@ -43,7 +42,6 @@ export class MetricBatch {
   async flush(trx: Transaction<Database>, now = new Date()): Promise<void> {
     const points = [...this.points.values()];
     if (points.length === 0) return;
-    await ensurePartitions(trx, 'metric_points', points.map((p) => utcDay(p.ts)));
     for (let i = 0; i < points.length; i += CHUNK) {
       await trx
         .insertInto('metric_points')

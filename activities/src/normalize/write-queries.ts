@@ -1,6 +1,5 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '@logstag/store';
-import { ensurePartitions, utcDay } from './partitions';
 import type { QueryStat } from './types';
 
 /** Statement text is stored once per (organization, target, fingerprint); each collection adds one stats row. */
@@ -37,7 +36,6 @@ export async function writeQueries(
       )
       .execute();
   }
-  await ensurePartitions(trx, 'query_stats', [utcDay(ts)]);
   for (let i = 0; i < unique.length; i += 1_000) {
     await trx
       .insertInto('query_stats')
