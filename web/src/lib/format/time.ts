@@ -1,8 +1,8 @@
 const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
-export function formatTimestamp(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
+export function formatTimestamp(time: string | Date | null | undefined): string {
+  if (!time) return '—';
+  const d = new Date(time);
   return Number.isNaN(d.getTime()) ? '—' : d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 }
 
