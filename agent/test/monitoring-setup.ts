@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { setupStatements as postgresSetupStatements } from './postgresql-fixture';
+import { mysqlSetupStatements, redisSetupCommands } from './setup-files';
 
 /**
  * Monitoring users made from the shipped agent/setup files (names suffixed so runs do not collide), plus a little
@@ -98,13 +98,7 @@ export async function setupMysql(schemaCount: number, prefix = 'lt_e2e'): Promis
       await admin.query(`INSERT INTO ${schema}.orders (customer, total) VALUES ('a', 1), ('b', 2), ('c', 3)`);
       await admin.query(`CREATE TABLE ${schema}.events_nopk (at DATETIME, kind VARCHAR(16)) ENGINE=InnoDB`);
     }
-    const text = readFileSync(new URL('../setup/mysql.sql', import.meta.url), 'utf8')
-      .split('\n')
-      .filter((l) => !l.trimStart().startsWith('--'))
-      .join('\n')
-      .replaceAll("'logstag_monitor'", `'${user}'`)
-      .replaceAll("'change-me'", `'${password}'`);
-    for (const statement of text.split(/;\s*\n/).map((s) => s.trim().replace(/;$/, '')).filter(Boolean)) await admin.query(statement);
+    for (const statement of mysqlSetupStatements(user, password)) await admin.query(statement);
     // MAX_USER_CONNECTIONS 5 is for one target; each target (here: one per schema) may hold 2 connections.
     if (schemaCount > 1) await admin.query(`ALTER USER '${user}'@'%' WITH MAX_USER_CONNECTIONS ${2 * schemaCount + 3}`);
   } finally {
@@ -138,11 +132,7 @@ export async function setupRedis(databases: number[], prefix = 'lte2e'): Promise
   const admin = new Redis({ host: url.hostname, port: Number(url.port), lazyConnect: true });
   await admin.connect();
   try {
-    const commands = readFileSync(new URL('../setup/redis-acl.txt', import.meta.url), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() && !l.startsWith('#'))
-      .map((l) => l.replaceAll('logstag_monitor', user).replace('>change-me', `>${password}`).trim().split(/\s+/));
-    for (const [cmd, ...args] of commands) await admin.call(cmd!, ...args);
+    for (const [cmd, ...args] of redisSetupCommands(user, password)) await admin.call(cmd!, ...args);
     for (const db of databases) {
       await admin.select(db);
       for (let i = 0; i < 20; i++) await admin.set(`${keyPrefix}:user:${i}`, `value-${i}`, 'EX', 3600);

@@ -1,5 +1,4 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '@logstag/schema';
@@ -10,6 +9,7 @@ import type { KeyspaceSample } from '../src/collectors/redis/keyspace';
 import type { SlowlogEntry } from '../src/collectors/redis/slowlog';
 import type { CommandStatRow } from '../src/collectors/redis/stats';
 import { unusedPort } from './ports';
+import { redisSetupCommands } from './setup-files';
 import { silentLogger, testTarget } from './target-spec';
 
 export interface RedisUnderTest {
@@ -60,17 +60,8 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
     /** Major version of the server under test (7 from the test services; 6 when pointed at a Redis 6.2). */
     let serverMajor = 7;
 
-    /** agent/setup/redis-acl.txt as shipped, for this test's user and password (on Redis 6.2 with its documented key rule). */
-    function setupCommands(user: string): string[][] {
-      return readFileSync(new URL('../setup/redis-acl.txt', import.meta.url), 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() && !l.startsWith('#'))
-        .map((l) => l.replaceAll('logstag_monitor', user).replace('>change-me', `>${password}`))
-        .map((l) => (serverMajor < 7 ? l.replace('%R~*', '~*') : l).trim().split(/\s+/));
-    }
-
     async function applySetup(user: string, drop: string[] = []): Promise<void> {
-      for (const [cmd, ...args] of setupCommands(user)) {
+      for (const [cmd, ...args] of redisSetupCommands(user, password, serverMajor)) {
         // `ACL SETUSER <user> <rules…>`: a line left without rules is skipped.
         const kept = args.filter((a) => !drop.includes(a));
         if (kept.length > 2) await admin.call(cmd!, ...kept);

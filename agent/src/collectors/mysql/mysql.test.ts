@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { IndexRow } from './indexes';
 import type { LockWaitRow } from './lock-waits';
 import type { SessionRow } from './sessions';
 import { unusedPort } from '../../../test/ports';
+import { mysqlSetupStatements } from '../../../test/setup-files';
 import { silentLogger, testTarget } from '../../../test/target-spec';
 
 const url = new URL(process.env.LOGSTAG_TEST_MYSQL_URL ?? 'mysql://logstag_admin:logstag-test@127.0.0.1:53306/');
@@ -46,20 +46,6 @@ async function connectAdmin(): Promise<Connection> {
   return c;
 }
 
-/** agent/setup/mysql.sql as shipped, for this test's user name and password: the collector must work with exactly it. */
-function setupStatements(user: string): string[] {
-  const text = readFileSync(new URL('../../../setup/mysql.sql', import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => !l.trimStart().startsWith('--'))
-    .join('\n')
-    .replaceAll("'logstag_monitor'", `'${user}'`)
-    .replaceAll("'change-me'", `'${password}'`);
-  return text
-    .split(/;\s*\n/)
-    .map((s) => s.trim().replace(/;$/, ''))
-    .filter(Boolean);
-}
-
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -80,9 +66,9 @@ beforeAll(async () => {
   await admin.query(`CREATE TABLE ${schema}.accounts (id INT PRIMARY KEY, owner VARCHAR(64), balance INT) ENGINE=InnoDB`);
   await admin.query(`INSERT INTO ${schema}.accounts VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)`);
   await admin.query(`CREATE TABLE ${schema}.events_nopk (at DATETIME, kind VARCHAR(16)) ENGINE=InnoDB`);
-  for (const sql of setupStatements(monitorUser)) await admin.query(sql);
+  for (const sql of mysqlSetupStatements(monitorUser, password)) await admin.query(sql);
   // The same setup without PROCESS: check() must name the missing GRANT.
-  for (const sql of setupStatements(noProcessUser)) await admin.query(sql);
+  for (const sql of mysqlSetupStatements(noProcessUser, password)) await admin.query(sql);
   await admin.query(`REVOKE PROCESS ON *.* FROM '${noProcessUser}'@'%'`);
 });
 
