@@ -3,7 +3,7 @@
 import { point, type GenericRule } from '../generic-metrics';
 import { type Extracted, type SnapshotItem } from '../types';
 import type { EngineExtractor } from '../extractor';
-import { num, objectOf, omit, rowsOf, str } from '../values';
+import { num, objectOf, omit, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {
   objects: ['clients', 'memory', 'persistence', 'cpu', 'stats', 'statsGauges'],
@@ -11,11 +11,15 @@ const RULE: GenericRule = {
   counters: { stats: 'all', cpu: 'all', errorStats: 'all' },
 };
 
+const replicaName = (r: Row): string => `${str(r.ip) ?? ''}:${str(r.port) ?? ''}`;
+
 function runtime(data: Record<string, unknown>, out: Extracted): void {
   const clients = objectOf(data.clients);
   const memory = objectOf(data.memory);
   const summary = objectOf(data.clientSummary);
   const repl = objectOf(data.replication);
+  const replicas = rowsOf(repl.replicas);
+  const masterOffset = num(repl.master_repl_offset);
   const byState: Record<string, number> = {};
   for (const [k, v] of Object.entries(objectOf(summary.idleBuckets))) byState[`idle ${k}`] = num(v) ?? 0;
   out.activity = {
@@ -24,12 +28,10 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
     lockWaits: [],
     blocking: [],
     connections: { used: num(clients.connected_clients) ?? 0, max: num(clients.maxclients), byState },
-    replication: rowsOf(repl.replicas).map((r) => ({
-      name: `${str(r.ip) ?? ''}:${str(r.port) ?? ''}`,
-      state: str(r.state),
-      lagSeconds: num(r.lag),
-      lagBytes: num(repl.master_repl_offset) !== null && num(r.offset) !== null ? (num(repl.master_repl_offset) ?? 0) - (num(r.offset) ?? 0) : null,
-    })),
+    replication: replicas.map((r) => {
+      const offset = num(r.offset);
+      return { name: replicaName(r), state: str(r.state), lagSeconds: num(r.lag), lagBytes: masterOffset !== null && offset !== null ? masterOffset - offset : null };
+    }),
   };
   point(out.metrics, 'connections.used', clients.connected_clients, 'gauge');
   point(out.metrics, 'connections.max', clients.maxclients, 'gauge');
@@ -37,7 +39,7 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
   point(out.metrics, 'memory.used_bytes', memory.used_memory, 'gauge');
   point(out.metrics, 'memory.max_bytes', memory.maxmemory, 'gauge');
   point(out.metrics, 'memory.rss_bytes', memory.used_memory_rss, 'gauge');
-  for (const r of rowsOf(repl.replicas)) point(out.metrics, 'replication.lag_seconds', r.lag, 'gauge', { replica: `${str(r.ip) ?? ''}:${str(r.port) ?? ''}` });
+  for (const r of replicas) point(out.metrics, 'replication.lag_seconds', r.lag, 'gauge', { replica: replicaName(r) });
 }
 
 function workload(data: Record<string, unknown>, out: Extracted): void {
