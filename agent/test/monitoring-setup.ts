@@ -85,12 +85,9 @@ export async function setupMysql(schemaCount: number, prefix = 'lt_e2e'): Promis
   const user = `${prefix}_m_${id}`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const schemas = Array.from({ length: schemaCount }, (_, i) => `${prefix}_${id}_${i}`);
-  const admin = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-  });
+  const connect = () =>
+    mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  const admin = await connect();
   try {
     for (const schema of schemas) {
       await admin.query(`CREATE DATABASE ${schema}`);
@@ -111,7 +108,7 @@ export async function setupMysql(schemaCount: number, prefix = 'lt_e2e'): Promis
     password,
     schemas,
     cleanup: async () => {
-      const c = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+      const c = await connect();
       try {
         for (const schema of schemas) await c.query(`DROP DATABASE IF EXISTS ${schema}`);
         await c.query(`DROP USER IF EXISTS '${user}'@'%'`);
@@ -129,8 +126,12 @@ export async function setupRedis(databases: number[], prefix = 'lte2e'): Promise
   const user = `${prefix}_${id}`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const keyPrefix = `${prefix}${id}`;
-  const admin = new Redis({ host: url.hostname, port: Number(url.port), lazyConnect: true });
-  await admin.connect();
+  const connect = async () => {
+    const client = new Redis({ host: url.hostname, port: Number(url.port), lazyConnect: true });
+    await client.connect();
+    return client;
+  };
+  const admin = await connect();
   try {
     for (const [cmd, ...args] of redisSetupCommands(user, password)) await admin.call(cmd!, ...args);
     for (const db of databases) {
@@ -148,8 +149,7 @@ export async function setupRedis(databases: number[], prefix = 'lte2e'): Promise
     password,
     keyPrefix,
     cleanup: async () => {
-      const c = new Redis({ host: url.hostname, port: Number(url.port), lazyConnect: true });
-      await c.connect();
+      const c = await connect();
       try {
         for (const db of databases) {
           await c.select(db);
