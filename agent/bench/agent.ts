@@ -159,9 +159,10 @@ async function main(): Promise<void> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
   const sampler = setInterval(() => {
-    rssSamples.push(statusKb(pid, 'VmRSS'));
+    const rss = statusKb(pid, 'VmRSS');
+    rssSamples.push(rss);
     childRssSamples.push(descendants(pid).reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0));
-    if (afterFirstMinute) rssSteadySamples.push(statusKb(pid, 'VmRSS'));
+    if (afterFirstMinute) rssSteadySamples.push(rss);
     loadSamples.push(os.loadavg()[0]!);
   }, 1000);
   while (agentStartedAt === 0) {
