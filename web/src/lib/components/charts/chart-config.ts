@@ -33,11 +33,6 @@ export function nearestIndex(points: readonly TimePoint[], ts: Date): number {
   return Math.abs(a.ts.getTime() - t) < Math.abs(b.ts.getTime() - t) ? lo : lo - 1;
 }
 
-/** The point nearest to `ts` (points sorted by time). */
-export function nearestPoint(points: readonly TimePoint[], ts: Date): TimePoint | undefined {
-  return points[nearestIndex(points, ts)];
-}
-
 /**
  * Where a key moves the crosshair among a chart's points: arrows one point, Page Up/Down a tenth of them, Home/End to
  * the ends. From no crosshair every key starts at the latest point. undefined: the key is not ours.
