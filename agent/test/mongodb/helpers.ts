@@ -12,5 +12,3 @@ export function memoryLogger(): CollectorLogger & { lines: { level: string; obj:
   const at = (level: string) => (obj: object | string, msg?: string) => void lines.push({ level, obj, ...(msg ? { msg } : {}) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
-
-/** A port nothing listens on: bound by the OS, then released. */
