@@ -5,13 +5,9 @@ import { pathToFileURL } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '@logstag/activities';
 import { openStore, type Store } from '@logstag/store';
 import {
   connectClient,
-  connectWorker,
-  createWorker,
   ensureTemporalCli,
   portInUse,
   startDevServer,
@@ -21,6 +17,7 @@ import {
   type TemporalSettings,
 } from '@logstag/temporal';
 import { createApp } from './app';
+import { runWorker } from './run-worker';
 import { ensureSchedules } from './schedules';
 import { createAgentKeyAuthenticator } from './agent-keys/agent-key-authenticator';
 import { createLastUsedRecorder, type LastUsedRecorder } from './agent-keys/last-used-recorder';
@@ -132,21 +129,9 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     cleanups.push(() => client.connection.close());
     await ensureSchedules(client);
 
-    let worker: Worker | null = null;
-    let workerConnection: NativeConnection | null = null;
-    let workerRun: Promise<void> | null = null;
     if (options.runWorker ?? true) {
-      workerConnection = await connectWorker(endpoint);
-      worker = await createWorker({ connection: workerConnection, namespace: endpoint.namespace, activities: createActivities({ db: store.db }) });
-      const w = worker;
-      const wc = workerConnection;
-      workerRun = w.run();
-      workerRun.catch((err) => logger.error({ err }, 'Temporal worker stopped with an error'));
-      cleanups.push(async () => {
-        if (w.getState() === 'RUNNING') w.shutdown();
-        await workerRun?.catch(() => undefined);
-        await wc.close();
-      });
+      const worker = await runWorker(endpoint, store.db, logger);
+      cleanups.push(() => worker.stop());
     }
 
     const metrics = createMetrics();

@@ -1,13 +1,9 @@
 import type { Logger } from 'pino';
-import { createActivities } from '@logstag/activities';
 import { openStore } from '@logstag/store';
-import { connectWorker, createWorker, TemporalSetupError, type TemporalSettings } from '@logstag/temporal';
+import { TemporalSetupError, type TemporalSettings } from '@logstag/temporal';
 import type { ServerConfig } from './config';
+import { runWorker, type RunningWorker } from './run-worker';
 import { StartupError } from './server';
-
-export interface RunningWorker {
-  stop(): Promise<void>;
-}
 
 /**
  * A worker process and nothing else (LOGSTAG_ROLE=worker): more of them scale workflow and activity throughput while
@@ -25,16 +21,11 @@ export async function startWorkerOnly(options: { config: ServerConfig; temporal:
   const store = await openStore({ databaseUrl: config.databaseUrl });
   try {
     const { mode: _mode, ...endpoint } = temporal;
-    const connection = await connectWorker(endpoint);
-    const worker = await createWorker({ connection, namespace: endpoint.namespace, activities: createActivities({ db: store.db }) });
-    const run = worker.run();
-    run.catch((err) => logger.error({ err }, 'Temporal worker stopped with an error'));
+    const worker = await runWorker(endpoint, store.db, logger);
     logger.info({ temporal: endpoint.address, namespace: endpoint.namespace }, 'worker running');
     return {
       async stop() {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await run.catch(() => undefined);
-        await connection.close();
+        await worker.stop();
         await store.close();
       },
     };
