@@ -1,4 +1,4 @@
-import type { ApiClient, SchemaObject } from '$lib/api';
+import type { SchemaObject, SnapshotPage } from '$lib/api';
 import { apiFor, loadOr } from '$lib/server/api';
 import { chooseTarget } from '$lib/server/target-choice';
 import { rangeFrom } from '$lib/time-range';
@@ -8,31 +8,19 @@ const TYPES = ['database', 'schema', 'table', 'collection', 'key_pattern', 'colu
 /** 200 a page; 25 pages (5 000 objects per type) covers large schemas without an unbounded loop. */
 const MAX_PAGES = 25;
 
-async function allOfType(api: ApiClient, targetId: string, type: string): Promise<{ items: SchemaObject[]; snapshotTs: string | null; truncated: boolean }> {
+/** Every page of one snapshot listing, from the first cursor on, stopping after MAX_PAGES. */
+async function allPages(fetchPage: (cursor?: string) => Promise<SnapshotPage<SchemaObject>>): Promise<{ items: SchemaObject[]; snapshotTs: string | null; truncated: boolean }> {
   const items: SchemaObject[] = [];
   let cursor: string | undefined;
   let snapshotTs: string | null = null;
   for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await api.schemaObjects(targetId, type, cursor);
+    const page = await fetchPage(cursor);
     snapshotTs = page.snapshotTs;
     items.push(...page.items);
     if (!page.nextCursor) return { items, snapshotTs, truncated: false };
     cursor = page.nextCursor;
   }
   return { items, snapshotTs, truncated: true };
-}
-
-/** Every item of the access snapshot: per-user privileges need all memberships and grants, not the first page. */
-async function allPermissions(api: ApiClient, targetId: string): Promise<{ items: SchemaObject[]; truncated: boolean }> {
-  const items: SchemaObject[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await api.permissions(targetId, cursor);
-    items.push(...page.items);
-    if (!page.nextCursor) return { items, truncated: false };
-    cursor = page.nextCursor;
-  }
-  return { items, truncated: true };
 }
 
 export const load = (async (event) => {
@@ -42,7 +30,12 @@ export const load = (async (event) => {
     const { targets, target } = await chooseTarget(api, event.url);
     if (!target) return { targets, target: null, range, schema: null };
     const id = target.targetId;
-    const [byType, permissions, changes] = await Promise.all([Promise.all(TYPES.map((t) => allOfType(api, id, t))), allPermissions(api, id), api.schemaChanges(id, range)]);
+    const [byType, permissions, changes] = await Promise.all([
+      Promise.all(TYPES.map((t) => allPages((cursor) => api.schemaObjects(id, t, cursor)))),
+      // Every item of the access snapshot: per-user privileges need all memberships and grants, not the first page.
+      allPages((cursor) => api.permissions(id, cursor)),
+      api.schemaChanges(id, range),
+    ]);
     return {
       targets,
       target,
