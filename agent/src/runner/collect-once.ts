@@ -31,18 +31,20 @@ export async function collectOnce(input: CollectOnceInput): Promise<{ payload: P
   const name = target.spec.name;
   const collectedAt = new Date();
   const base = { agentId: input.agentId, targetId: name, engine: target.spec.engine, category, collectedAt };
+  // An error message goes into the payload without secrets, within the payload schema's 2000 characters.
+  const scrub = (message: string) => scrubSecrets(message, input.secrets).slice(0, 2000);
 
   let result;
   try {
     result = await input.collector.collect(category, input.signal);
   } catch (err) {
     const reason = input.signal.aborted ? (input.signal.reason as Error | undefined) : undefined;
-    const message = scrubSecrets(String((reason ?? (err as Error)).message ?? err), input.secrets).slice(0, 2000);
+    const message = scrub(String((reason ?? (err as Error)).message ?? err));
     const error: CollectorError = { collector: category, message, code: reason ? 'deadline_exceeded' : 'collection_failed' };
     return { payload: buildCollectionPayload({ ...base, data: {}, errors: [error] }), ok: false };
   }
 
-  const errors = result.errors.map((e) => ({ ...e, message: scrubSecrets(e.message, input.secrets).slice(0, 2000) }));
+  const errors = result.errors.map((e) => ({ ...e, message: scrub(e.message) }));
   const specs = result.counters ?? {};
   if (Object.keys(specs).length === 0) {
     return { payload: buildCollectionPayload({ ...base, data: result.data, errors }), ok: true, ...timingOf(result) };
