@@ -3,6 +3,8 @@ import { createRetentionActivities } from './retention';
 
 export { PAYLOAD_NOT_FOUND } from './ingest';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
+/** The series identity normalization writes (metric_points.labels_key), for readers that look a series up by its labels. */
+export { labelsKey } from './normalize/values';
 
 export type ActivityDeps = IngestDeps;
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_RETENTION, type RetentionPolicy } from '@logstag/activities';
+import { DEFAULT_RETENTION, labelsKey as labelsKeyOf, type RetentionPolicy } from '@logstag/activities';
 import type { Database, MetricKind, TargetAssetRow } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { findTarget, metricBuckets, seriesKind, type Resolution } from './databases.repository';
@@ -69,7 +69,7 @@ export async function metricSeries(
   const resolution = chooseResolution(q.from, step);
   const kind: MetricKind | undefined = await seriesKind(db, q.organizationId, q.targetId, q.metric);
   if (!kind) throw new ApiError(404, 'not_found', `target ${q.targetId} has no metric ${q.metric}`);
-  const labelsKey = q.labels ? JSON.stringify(Object.fromEntries(Object.keys(q.labels).sort().map((k) => [k, q.labels?.[k]]))) : undefined;
+  const labelsKey = q.labels ? labelsKeyOf(q.labels) : undefined;
   const rows = await metricBuckets(db, { ...q, labelsKey }, resolution, step);
   const series = new Map<string, { labels: Record<string, string>; points: unknown[] }>();
   for (const r of rows) {
