@@ -3,7 +3,7 @@ import type { Database, UserRow } from '@logstag/store';
 import { recordAuditEvent } from '../audit';
 import { ApiError } from '../http/api-error';
 import type { SecuritySettings } from '../http/security-config';
-import { findUserByEmail } from '../users/users.repository';
+import { canonicalEmail, findUserByEmail } from '../users/users.repository';
 import type { LoginThrottle } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { deleteStaleLoginThrottle } from './login-throttle.repository';
@@ -28,7 +28,7 @@ const WRONG_CREDENTIALS = 'email or password is incorrect';
 export function createSessionService(db: Kysely<Database>, security: SecuritySettings, throttle: LoginThrottle) {
   return {
     async login(emailInput: string, password: string, client: ClientInfo): Promise<NewSession> {
-      const email = emailInput.trim().toLowerCase();
+      const email = canonicalEmail(emailInput);
       await throttle.assertNotLocked(email, client.ip);
       const user = await findUserByEmail(db, email);
       const ok = user ? await verifyPassword(user.password_hash, password) : (await burnPasswordCheck(password), false);

@@ -6,7 +6,7 @@ import { rolesInvitableBy } from '../auth/permissions';
 import { randomToken, tokenHash } from '../auth/tokens';
 import { recordAuditEvent, type AuditEventInput } from '../audit';
 import { ApiError } from '../http/api-error';
-import { findUserByEmail, insertUser } from '../users/users.repository';
+import { canonicalEmail, findUserByEmail, insertUser } from '../users/users.repository';
 import { userView, type UserView } from '../users/user-view';
 import { claimInvitation, findInvitation, insertInvitation, revokeInvitation } from './invitations.repository';
 
@@ -22,7 +22,7 @@ export function createInvitationsService(db: Kysely<Database>, ttlMs: number) {
     /** Returns the one-time token once; only its hash is stored. */
     async invite(organizationId: string, inviter: { userId: string; role: Role }, email: string, role: Role, audit: Audit) {
       if (!rolesInvitableBy(inviter.role).includes(role)) throw new ApiError(403, 'forbidden', `your role (${inviter.role}) cannot invite an ${role}`);
-      const normalized = email.trim().toLowerCase();
+      const normalized = canonicalEmail(email);
       if (await findUserByEmail(db, normalized)) throw new ApiError(409, 'conflict', 'a user with this email already exists');
       const token = randomToken();
       const invitation = await db.transaction().execute(async (trx) => {

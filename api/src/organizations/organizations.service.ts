@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, OrganizationRow, UserRow } from '@logstag/store';
 import { hashPassword } from '../auth/password';
-import { insertUser } from '../users/users.repository';
+import { canonicalEmail, insertUser } from '../users/users.repository';
 import { insertOrganization } from './organizations.repository';
 
 /** A new organization and its first Account Owner, in the caller's transaction (first run, setup link, tests). */
@@ -14,7 +14,7 @@ export async function createOrganizationWithOwner(
   const owner = await insertUser(trx, {
     id: uuidv7(),
     organization_id: organization.id,
-    email: input.email.trim().toLowerCase(),
+    email: canonicalEmail(input.email),
     name: input.name,
     password_hash: await hashPassword(input.password),
     role: 'owner',

@@ -7,6 +7,11 @@ export async function insertUser(db: Db, row: NewUserRow): Promise<UserRow> {
   return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Emails are stored and looked up trimmed and lower-cased: one address is one account however it was typed. */
+export function canonicalEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
