@@ -3,6 +3,8 @@ import type { SchemaObject } from '$lib/api';
 /** Containers of the tree: tables (SQL), collections (MongoDB) and key patterns (Redis). */
 export const CONTAINER_TYPES = ['table', 'collection', 'key_pattern'] as const;
 
+export const isContainer = (o: SchemaObject): boolean => (CONTAINER_TYPES as readonly string[]).includes(o.type);
+
 export interface SchemaNode {
   name: string;
   label: string;
@@ -24,7 +26,7 @@ const after = (name: string, prefix: string) => name.slice(prefix.length + 1);
  */
 export function buildTree(objects: readonly SchemaObject[]): DatabaseNode[] {
   const schemas = objects.filter((o) => o.type === 'schema');
-  const containers = objects.filter((o) => (CONTAINER_TYPES as readonly string[]).includes(o.type));
+  const containers = objects.filter(isContainer);
   const dbNames = new Set<string>(objects.filter((o) => o.type === 'database').map((o) => o.name));
   for (const s of schemas) dbNames.add(s.name.split('.')[0] ?? s.name);
   const parentSchema = (c: SchemaObject) =>
