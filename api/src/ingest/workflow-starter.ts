@@ -35,9 +35,7 @@ export interface WorkflowStarterDeps {
  * stay `pending` in the store and the next pass starts them. An accepted payload is never lost.
  */
 export function createWorkflowStarter(deps: WorkflowStarterDeps) {
-  const { db, logger, metrics } = deps;
-  const maxBatch = deps.maxBatch ?? 200;
-  const lingerMs = deps.lingerMs ?? 100;
+  const { db, logger, metrics, recoveryIntervalMs = 5_000, maxBatch = 200, lingerMs = 100, startTimeoutMs = 5_000, staleClaimMs = 5 * 60_000 } = deps;
   let timer: NodeJS.Timeout | undefined;
   let lingering: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
@@ -49,7 +47,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     if (!client) return false;
     try {
       // Bounded: while Temporal is down the SDK would retry for a long time, holding the claims and the dispatcher.
-      await client.withDeadline(Date.now() + (deps.startTimeoutMs ?? 5_000), () =>
+      await client.withDeadline(Date.now() + startTimeoutMs, () =>
         client.workflow.start<typeof ingestWorkflow>('ingestWorkflow', {
           workflowId: workflowIds.ingest(ids[0]!),
           taskQueue: TASK_QUEUE,
@@ -79,8 +77,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     let started = 0;
     try {
       // A scan of the claimed rows; their claims are minutes old before they count, so every few seconds is enough.
-      const staleClaimMs = deps.staleClaimMs ?? 5 * 60_000;
-      if (Date.now() - lastRequeue >= Math.min(staleClaimMs, deps.recoveryIntervalMs ?? 5_000)) {
+      if (Date.now() - lastRequeue >= Math.min(staleClaimMs, recoveryIntervalMs)) {
         lastRequeue = Date.now();
         await requeueStaleClaims(db, staleClaimMs);
       }
@@ -130,7 +127,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     /** Runs a dispatch pass now (tests, recovery). */
     sweep: dispatch,
     startRecoveryLoop() {
-      timer ??= setInterval(() => void dispatch(), deps.recoveryIntervalMs ?? 5_000);
+      timer ??= setInterval(() => void dispatch(), recoveryIntervalMs);
       timer.unref();
     },
     async stopRecoveryLoop() {
