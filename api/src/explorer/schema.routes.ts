@@ -69,8 +69,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     params: targetParams,
     query: withRange({
       kind: z.enum(['schema', 'settings', 'access']).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().max(200).optional(),
+      ...paginationQuery.shape,
     }),
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
