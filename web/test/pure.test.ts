@@ -77,6 +77,8 @@ describe('inventory view', () => {
 });
 
 describe('wait-event series', () => {
+  const at = (ms: number) => new Date(ms).toISOString();
+
   it('asks for twelve buckets of whole seconds, never under the API minimum of 10 s', () => {
     expect(waitStep(new Date(0), new Date(3_600_000))).toBe(300);
     expect(waitStep(new Date(0), new Date(60_000))).toBe(10);
@@ -84,7 +86,6 @@ describe('wait-event series', () => {
 
   it('averages samples per snapshot in each bucket, drawn at its end, and folds the tail into "other"', () => {
     const waits = (n: number) => Array.from({ length: 8 }, (_, i) => ({ waitType: 'Lock', wait: `w${i}`, samples: n + i }));
-    const at = (ms: number) => new Date(ms).toISOString();
     const s = waitSeries({
       from: at(0),
       to: at(2000),
@@ -103,7 +104,6 @@ describe('wait-event series', () => {
   });
 
   it('draws a bucket without any snapshot as a gap, not as zero waits', () => {
-    const at = (ms: number) => new Date(ms).toISOString();
     const s = waitSeries({
       from: at(0),
       to: at(2000),
