@@ -8,6 +8,8 @@ import type { ExplorerRegistry } from './registry';
 /** An agent sends a heartbeat every minute: three missed ones and it is shown as offline. */
 const AGENT_OFFLINE_AFTER_MS = 3 * 60_000;
 
+const agentHealth = (lastHeard: Date) => (Date.now() - lastHeard.getTime() > AGENT_OFFLINE_AFTER_MS ? 'offline' : 'online');
+
 export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
   r.get({
     path: '/api/explorer/assets/hosts',
@@ -19,7 +21,7 @@ export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       const after = decodeCursor(query.cursor);
       if (after !== undefined) q = q.where('hostname', '>', after);
       const rows = await q.orderBy('hostname').limit(query.limit + 1).execute();
-      return toPage(rows, query.limit, (h) => h.hostname, (h) => ({ hostname: h.hostname, agentId: h.agent_id, facts: h.facts, lastSeen: h.last_seen.toISOString(), health: Date.now() - h.last_seen.getTime() > AGENT_OFFLINE_AFTER_MS ? 'offline' : 'online' }));
+      return toPage(rows, query.limit, (h) => h.hostname, (h) => ({ hostname: h.hostname, agentId: h.agent_id, facts: h.facts, lastSeen: h.last_seen.toISOString(), health: agentHealth(h.last_seen) }));
     },
   });
 
@@ -39,7 +41,7 @@ export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         version: a.version,
         firstSeen: a.first_seen.toISOString(),
         lastHeartbeat: a.last_heartbeat.toISOString(),
-        health: Date.now() - a.last_heartbeat.getTime() > AGENT_OFFLINE_AFTER_MS ? 'offline' : 'online',
+        health: agentHealth(a.last_heartbeat),
       }));
     },
   });
