@@ -8,8 +8,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 function requestOrigin(req: Request): string | undefined {
   const origin = req.get('origin');
-  if (origin && origin !== 'null') return origin;
-  if (origin === 'null') return 'null';
+  // Any Origin sent, the opaque "null" included, is checked as it is.
+  if (origin) return origin;
   const referer = req.get('referer');
   if (!referer) return undefined;
   try {
