@@ -1,5 +1,5 @@
 import { apiFor, loadOr } from '$lib/server/api';
-import { field, formFailure } from '$lib/server/form-failure';
+import { apiAction, field, formFailure } from '$lib/server/form-failure';
 import type { Role } from '$lib/api';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,31 +24,7 @@ export const actions = {
       return formFailure(err, values);
     }
   },
-  revoke: async (event) => {
-    const data = await event.request.formData();
-    try {
-      await apiFor(event).revokeInvitation(field(data, 'id'));
-    } catch (err) {
-      return formFailure(err);
-    }
-    return { done: 'Invitation revoked.' };
-  },
-  role: async (event) => {
-    const data = await event.request.formData();
-    try {
-      await apiFor(event).changeRole(field(data, 'id'), asRole(field(data, 'role')));
-    } catch (err) {
-      return formFailure(err);
-    }
-    return { done: 'Role changed.' };
-  },
-  remove: async (event) => {
-    const data = await event.request.formData();
-    try {
-      await apiFor(event).removeUser(field(data, 'id'));
-    } catch (err) {
-      return formFailure(err);
-    }
-    return { done: 'User removed.' };
-  },
+  revoke: apiAction((api, data) => api.revokeInvitation(field(data, 'id')), 'Invitation revoked.'),
+  role: apiAction((api, data) => api.changeRole(field(data, 'id'), asRole(field(data, 'role'))), 'Role changed.'),
+  remove: apiAction((api, data) => api.removeUser(field(data, 'id')), 'User removed.'),
 } satisfies Actions;

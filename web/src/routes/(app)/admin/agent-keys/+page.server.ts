@@ -1,6 +1,6 @@
 import { agentConfigSnippet } from '$lib/agent-config-snippet';
 import { apiFor, loadOr } from '$lib/server/api';
-import { field, formFailure } from '$lib/server/form-failure';
+import { apiAction, field, formFailure } from '$lib/server/form-failure';
 import { serverUrlOf } from '$lib/server/server-url';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,13 +21,5 @@ export const actions = {
       return formFailure(err, { name });
     }
   },
-  revoke: async (event) => {
-    const data = await event.request.formData();
-    try {
-      await apiFor(event).revokeAgentKey(field(data, 'id'));
-    } catch (err) {
-      return formFailure(err);
-    }
-    return { done: 'Key revoked. Agents using it are refused from now on.' };
-  },
+  revoke: apiAction((api, data) => api.revokeAgentKey(field(data, 'id')), 'Key revoked. Agents using it are refused from now on.'),
 } satisfies Actions;
