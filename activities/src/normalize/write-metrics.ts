@@ -29,11 +29,12 @@ export class MetricBatch {
   private readonly series = new Map<string, SeriesRow>();
 
   add(organizationId: string, targetId: string, ts: Date, metrics: MetricPoint[]): void {
+    const at = ts.toISOString();
     for (const m of metrics) {
       const key = labelsKey(m.labels);
       const row = { organization_id: organizationId, target_id: targetId, metric: m.metric, labels_key: key, ts, value: m.value };
       const seriesKey = JSON.stringify([organizationId, targetId, m.metric, key]);
-      this.points.set(`${seriesKey}@${ts.toISOString()}`, row);
+      this.points.set(`${seriesKey}@${at}`, row);
       const prev = this.series.get(seriesKey);
       if (!prev || prev.ts <= ts) this.series.set(seriesKey, { ...row, labels: m.labels, kind: m.kind });
     }
