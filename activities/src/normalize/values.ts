@@ -17,7 +17,7 @@ export function objectOf(v: unknown): Row {
 /** A finite number, or null (numeric strings such as MySQL variables count; booleans and blanks do not). */
 export function num(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && v.trim() !== '' && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v.trim())) return Number(v);
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v.trim())) return Number(v);
   return null;
 }
 
