@@ -21,6 +21,12 @@ export function num(v: unknown): number | null {
   return null;
 }
 
+/** num(v) divided by `divisor` (a unit change, such as milliseconds to seconds), or null. */
+export function numDividedBy(v: unknown, divisor: number): number | null {
+  const n = num(v);
+  return n === null ? null : n / divisor;
+}
+
 export function str(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { point, type GenericRule } from '../generic-metrics';
 import { type Extracted, type QueryStat, type SnapshotItem } from '../types';
 import type { EngineExtractor } from '../extractor';
-import { isRow, num, objectOf, omit, rowsOf, stableJson, str, type Row } from '../values';
+import { isRow, num, numDividedBy, objectOf, omit, rowsOf, stableJson, str, type Row } from '../values';
 
 const RULE: GenericRule = {
   objects: ['connections', 'opcountersRepl', 'wiredTigerCache', 'globalLock', 'network', 'mem', 'asserts', 'connPool', 'oplog'],
@@ -36,7 +36,7 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
       waitType: o.waitingForLock === true ? 'Lock' : o.waitingForLatch ? 'Latch' : o.waitingForFlowControl === true ? 'FlowControl' : null,
       wait: o.waitingForLock === true ? 'lock' : str(o.waitingForLatch),
       query: o.commandShape ? stableJson(o.commandShape) : str(o.commandName),
-      durationSeconds: num(o.microsecsRunning) !== null ? (num(o.microsecsRunning) ?? 0) / 1e6 : num(o.secsRunning),
+      durationSeconds: numDividedBy(o.microsecsRunning, 1e6) ?? num(o.secsRunning),
       blockedBy: [],
     })),
     lockWaits: waits.map((w) => ({

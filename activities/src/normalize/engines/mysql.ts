@@ -3,7 +3,7 @@
 import { point, type GenericRule } from '../generic-metrics';
 import { type BlockingNode, type Extracted, type SnapshotItem } from '../types';
 import type { EngineExtractor } from '../extractor';
-import { num, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
+import { num, numDividedBy, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {
   objects: ['globalStatus', 'statusGauges', 'connections'],
@@ -29,7 +29,7 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
     waitType: s.state ? 'state' : null,
     wait: str(s.state),
     query: str(s.query),
-    durationSeconds: num(s.timeMs) !== null ? (num(s.timeMs) ?? 0) / 1000 : num(s.timeSeconds),
+    durationSeconds: numDividedBy(s.timeMs, 1000) ?? num(s.timeSeconds),
     blockedBy: blockedBy.get(str(s.id) ?? '') ?? [],
   }));
   const byState: Record<string, number> = {};
@@ -49,7 +49,7 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
       lockType: str(w.lockType),
       mode: str(w.lockMode),
       object: str(w.lockTable),
-      waitSeconds: num(w.waitMs) !== null ? (num(w.waitMs) ?? 0) / 1000 : null,
+      waitSeconds: numDividedBy(w.waitMs, 1000),
     })),
     blocking: [...waitersOf.keys()].filter((b) => !blockedBy.has(b)).map((b) => tree(b, new Set([b]))),
     connections: { used: num(c.current) ?? 0, max: num(c.maxConnections), byState },
