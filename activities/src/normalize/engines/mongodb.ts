@@ -23,6 +23,8 @@ const RULE: GenericRule = {
 
 function runtime(data: Record<string, unknown>, out: Extracted): void {
   const c = objectOf(data.connections);
+  // MongoDB reports connections in use and still available; the limit is their sum.
+  const maxConnections = isRow(data.connections) ? (num(c.current) ?? 0) + (num(c.available) ?? 0) : null;
   const ops = rowsOf(data.currentOp);
   const waits = rowsOf(data.lockWaits);
   out.activity = {
@@ -48,11 +50,11 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
       waitSeconds: num(w.secsRunning),
     })),
     blocking: [],
-    connections: isRow(data.connections) ? { used: num(c.current) ?? 0, max: (num(c.current) ?? 0) + (num(c.available) ?? 0), byState: { active: num(c.active) ?? 0 } } : null,
+    connections: maxConnections !== null ? { used: num(c.current) ?? 0, max: maxConnections, byState: { active: num(c.active) ?? 0 } } : null,
     replication: rowsOf(data.replicaMembers).map((m) => ({ name: str(m.name) ?? '', state: str(m.stateStr), lagSeconds: num(m.lagSeconds), lagBytes: null })),
   };
   point(out.metrics, 'connections.used', c.current, 'gauge');
-  if (isRow(data.connections)) point(out.metrics, 'connections.max', (num(c.current) ?? 0) + (num(c.available) ?? 0), 'gauge');
+  point(out.metrics, 'connections.max', maxConnections, 'gauge');
   point(out.metrics, 'sessions.active', ops.filter((o) => o.active === true).length, 'gauge');
   const cache = objectOf(data.wiredTigerCache);
   point(out.metrics, 'cache.used_bytes', cache.bytesInCache, 'gauge');
