@@ -16,10 +16,13 @@ export const load = (async (event) => {
   const range = rangeFrom(event.url);
   const api = apiFor(event);
   return loadOr(event.url, async () => {
-    const target = await findTarget(api, targetId);
+    // The target and every metric a chart could show, asked for at once: a metric the engine does not report (or any
+    // metric of an unknown target) answers 404.
+    const [target, series] = await Promise.all([
+      findTarget(api, targetId),
+      Promise.all(chartMetrics().map((m) => api.series(targetId, m, range).catch(absentAsNull))),
+    ]);
     if (!target) error(404, { message: `no target ${targetId}`, hint: 'Pick a target from the Database Explorer list.' });
-    // Every metric a chart could show, asked for directly: a metric the engine does not report answers 404.
-    const series = await Promise.all(chartMetrics().map((m) => api.series(targetId, m, range).catch(absentAsNull)));
     const fetched = new Map<string, MetricSeries>(series.filter((s): s is MetricSeries => s !== null).map((s) => [s.metric, s]));
     return { target, range, charts: buildCharts(fetched), reportsMetrics: target.lastPayloads.runtime !== undefined, now: Date.now() };
   });
