@@ -10,7 +10,11 @@ export function auditContextOf(req: Request): Pick<AuditEventInput, 'organizatio
   return {
     organizationId: req.auth?.organizationId ?? null,
     actor: req.auth ? { userId: req.auth.userId, label: req.auth.email } : { userId: null, label: 'anonymous' },
-    ip: req.ip ?? null,
-    userAgent: req.get('user-agent') ?? null,
+    ...requestClient(req),
   };
+}
+
+/** Where a request came from, as audit events record it (signed in or not). */
+export function requestClient(req: Request): { ip: string | null; userAgent: string | null } {
+  return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '@logstag/store';
+import { requestClient } from '../audit';
 import { parseInput } from '../http/validate';
 import { organizationView } from '../organizations/organizations.service';
 import { countUsers } from '../users/users.repository';
@@ -28,7 +29,7 @@ export function setupRoutes({ db }: { db: Kysely<Database> }): Router {
   });
   router.post('/api/setup', publicRoute(), async (req, res) => {
     const input = parseInput(setupInput, req.body);
-    const { organization, owner } = await completeSetup(db, input, { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+    const { organization, owner } = await completeSetup(db, input, requestClient(req));
     res.status(201).json({ organization: organizationView(organization), user: userView(owner) });
   });
   return router;

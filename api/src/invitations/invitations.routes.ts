@@ -5,7 +5,7 @@ import type { Database } from '@logstag/store';
 import { principalOf, publicRoute, requirePermission } from '../auth/access';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
 import { ROLES } from '../auth/permissions';
-import { auditContextOf } from '../audit';
+import { auditContextOf, requestClient } from '../audit';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { parseInput, pathParam } from '../http/validate';
 import { listInvitations } from './invitations.repository';
@@ -41,7 +41,7 @@ export function invitationsRoutes({ db, ttlMs }: { db: Kysely<Database>; ttlMs: 
 
   router.post('/api/invitations/accept', publicRoute(), async (req, res) => {
     const input = parseInput(acceptInput, req.body);
-    const user = await service.accept(input.token, input.name, input.password, { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+    const user = await service.accept(input.token, input.name, input.password, requestClient(req));
     res.status(201).json({ user });
   });
   return router;
