@@ -43,16 +43,16 @@ export function createApiClient(fetch: Fetch) {
     blocking: (targetId: string) => get<BlockingView>(`${activity(targetId)}/blocking`),
     connections: (targetId: string, range: Range) => get<ConnectionsView>(withQuery(`${activity(targetId)}/connections`, iso(range))),
     topQueries: (targetId: string, range: Range, orderBy: TopOrder) =>
-      get<TopQueries>(withQuery(`/api/explorer/queries/${encodeURIComponent(targetId)}/top`, { orderBy, limit: 100, ...iso(range) })),
+      get<TopQueries>(withQuery(`${queries(targetId)}/top`, { orderBy, limit: 100, ...iso(range) })),
     query: (targetId: string, fingerprint: string, range: Range) =>
-      get<QueryDetail>(withQuery(`/api/explorer/queries/${encodeURIComponent(targetId)}/query`, { fingerprint, ...iso(range) })),
+      get<QueryDetail>(withQuery(`${queries(targetId)}/query`, { fingerprint, ...iso(range) })),
 
     schemaObjects: (targetId: string, type: string, cursor?: string) =>
-      get<SnapshotPage<SchemaObject>>(withQuery(`/api/explorer/schema/${encodeURIComponent(targetId)}/objects`, { type, limit: 200, cursor })),
+      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type, limit: 200, cursor })),
     permissions: (targetId: string, cursor?: string) =>
-      get<SnapshotPage<SchemaObject>>(withQuery(`/api/explorer/schema/${encodeURIComponent(targetId)}/permissions`, { limit: 200, cursor })),
+      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/permissions`, { limit: 200, cursor })),
     schemaChanges: (targetId: string, range: Range) =>
-      get<Page<SchemaChange>>(withQuery(`/api/explorer/schema/${encodeURIComponent(targetId)}/changes`, { limit: 200, ...iso(range) })),
+      get<Page<SchemaChange>>(withQuery(`${schema(targetId)}/changes`, { limit: 200, ...iso(range) })),
     hosts: () => get<Page<HostView>>(withQuery('/api/explorer/assets/hosts', { limit: 200 })),
     agents: () => get<Page<AgentView>>(withQuery('/api/explorer/assets/agents', { limit: 200 })),
 
@@ -62,6 +62,8 @@ export function createApiClient(fetch: Fetch) {
 
 const target = (id: string) => `/api/explorer/databases/${encodeURIComponent(id)}`;
 const activity = (id: string) => `/api/explorer/activity/${encodeURIComponent(id)}`;
+const queries = (id: string) => `/api/explorer/queries/${encodeURIComponent(id)}`;
+const schema = (id: string) => `/api/explorer/schema/${encodeURIComponent(id)}`;
 const iso = (r: Range) => ({ from: r.from.toISOString(), to: r.to.toISOString() });
 
 export type ApiClient = ReturnType<typeof createApiClient>;
