@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AgentKeyRow, Database } from '@logstag/store';
-import { recordAuditEvent, type AuditEventInput } from '../audit';
+import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
 import { generateAgentKey } from './agent-key-format';
 import { findAgentKey, insertAgentKey, revokeAgentKey, setAgentKeyExpiry } from './agent-keys.repository';
-
-type Audit = Pick<AuditEventInput, 'organizationId' | 'actor' | 'ip' | 'userAgent'>;
 
 export function agentKeyStatus(k: AgentKeyRow, now = Date.now()): 'active' | 'revoked' | 'expired' {
   if (k.revoked_at) return 'revoked';
@@ -37,7 +35,7 @@ function summary(k: AgentKeyRow) {
 export function createAgentKeysService(db: Kysely<Database>) {
   return {
     /** The plain key is returned here once and never again. */
-    async create(organizationId: string, input: { name: string; expiresAt?: Date | undefined }, createdBy: string | null, audit: Audit) {
+    async create(organizationId: string, input: { name: string; expiresAt?: Date | undefined }, createdBy: string | null, audit: AuditContext) {
       const generated = generateAgentKey();
       const row = await db.transaction().execute(async (trx) => {
         const created = await insertAgentKey(trx, {
@@ -59,7 +57,7 @@ export function createAgentKeysService(db: Kysely<Database>) {
      * A new key with the same name; the old one keeps working for `overlapSeconds` (0 = stops now) so agents can be
      * given the new key without a gap in ingest.
      */
-    async rotate(organizationId: string, id: string, overlapSeconds: number, createdBy: string | null, audit: Audit) {
+    async rotate(organizationId: string, id: string, overlapSeconds: number, createdBy: string | null, audit: AuditContext) {
       const generated = generateAgentKey();
       return db.transaction().execute(async (trx) => {
         const old = await findAgentKey(trx, organizationId, id);
@@ -89,7 +87,7 @@ export function createAgentKeysService(db: Kysely<Database>) {
       });
     },
 
-    async revoke(organizationId: string, id: string, audit: Audit): Promise<AgentKeyView> {
+    async revoke(organizationId: string, id: string, audit: AuditContext): Promise<AgentKeyView> {
       return db.transaction().execute(async (trx) => {
         const key = await findAgentKey(trx, organizationId, id);
         if (!key) throw new ApiError(404, 'not_found', 'agent key not found');

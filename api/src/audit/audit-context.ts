@@ -2,11 +2,14 @@ import type { Request } from 'express';
 import type { AuditEventInput } from './audit-event';
 import '../auth/request-auth';
 
+/** The who-and-where part of an audit event, which services take from their routes. */
+export type AuditContext = Pick<AuditEventInput, 'organizationId' | 'actor' | 'ip' | 'userAgent'>;
+
 /**
  * The who-and-where part of an audit event for a signed-in request. Features spread it:
  * `recordAuditEvent(trx, { ...auditContextOf(req), action: 'alert.acknowledged', object: { type: 'alert', id } })`.
  */
-export function auditContextOf(req: Request): Pick<AuditEventInput, 'organizationId' | 'actor' | 'ip' | 'userAgent'> {
+export function auditContextOf(req: Request): AuditContext {
   return {
     organizationId: req.auth?.organizationId ?? null,
     actor: req.auth ? { userId: req.auth.userId, label: req.auth.email } : { userId: null, label: 'anonymous' },

@@ -4,13 +4,11 @@ import type { Database, InvitationRow, Role } from '@logstag/store';
 import { hashPassword } from '../auth/password';
 import { rolesInvitableBy } from '../auth/permissions';
 import { randomToken, tokenHash } from '../auth/tokens';
-import { recordAuditEvent, type AuditEventInput } from '../audit';
+import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
 import { canonicalEmail, findUserByEmail, insertUser } from '../users/users.repository';
 import { userView, type UserView } from '../users/user-view';
 import { claimInvitation, findInvitation, insertInvitation, revokeInvitation } from './invitations.repository';
-
-type Audit = Pick<AuditEventInput, 'organizationId' | 'actor' | 'ip' | 'userAgent'>;
 
 export function invitationView(i: InvitationRow) {
   const status = i.accepted_at ? 'accepted' : i.revoked_at ? 'revoked' : i.expires_at.getTime() <= Date.now() ? 'expired' : 'pending';
@@ -20,7 +18,7 @@ export function invitationView(i: InvitationRow) {
 export function createInvitationsService(db: Kysely<Database>, ttlMs: number) {
   return {
     /** Returns the one-time token once; only its hash is stored. */
-    async invite(organizationId: string, inviter: { userId: string; role: Role }, email: string, role: Role, audit: Audit) {
+    async invite(organizationId: string, inviter: { userId: string; role: Role }, email: string, role: Role, audit: AuditContext) {
       if (!rolesInvitableBy(inviter.role).includes(role)) throw new ApiError(403, 'forbidden', `your role (${inviter.role}) cannot invite an ${role}`);
       const normalized = canonicalEmail(email);
       if (await findUserByEmail(db, normalized)) throw new ApiError(409, 'conflict', 'a user with this email already exists');
@@ -41,7 +39,7 @@ export function createInvitationsService(db: Kysely<Database>, ttlMs: number) {
       return { invitation: invitationView(invitation), token };
     },
 
-    async revoke(organizationId: string, id: string, audit: Audit): Promise<void> {
+    async revoke(organizationId: string, id: string, audit: AuditContext): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const invitation = await findInvitation(trx, organizationId, id);
         if (!invitation) throw new ApiError(404, 'not_found', 'invitation not found');
@@ -51,7 +49,7 @@ export function createInvitationsService(db: Kysely<Database>, ttlMs: number) {
       });
     },
 
-    async accept(token: string, name: string, password: string, audit: Pick<Audit, 'ip' | 'userAgent'>): Promise<UserView> {
+    async accept(token: string, name: string, password: string, audit: Pick<AuditContext, 'ip' | 'userAgent'>): Promise<UserView> {
       const passwordHash = await hashPassword(password);
       return db.transaction().execute(async (trx) => {
         const invitation = await claimInvitation(trx, tokenHash(token));

@@ -1,11 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '@logstag/store';
-import { recordAuditEvent, type AuditEventInput } from '../audit';
+import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
 import { deleteUser, findUser, lockOwnerIds, updateUserRole } from './users.repository';
 import { userView, type UserView } from './user-view';
-
-type Audit = Pick<AuditEventInput, 'organizationId' | 'actor' | 'ip' | 'userAgent'>;
 
 function notFound(): ApiError {
   return new ApiError(404, 'not_found', 'user not found');
@@ -20,7 +18,7 @@ function assertNotLastOwner(ownerIds: string[], userId: string, what: string): v
 
 export function createUsersService(db: Kysely<Database>) {
   return {
-    async changeRole(organizationId: string, userId: string, role: Role, audit: Audit): Promise<UserView> {
+    async changeRole(organizationId: string, userId: string, role: Role, audit: AuditContext): Promise<UserView> {
       return db.transaction().execute(async (trx) => {
         const ownerIds = await lockOwnerIds(trx, organizationId);
         const user = await findUser(trx, organizationId, userId);
@@ -39,7 +37,7 @@ export function createUsersService(db: Kysely<Database>) {
       });
     },
 
-    async remove(organizationId: string, userId: string, audit: Audit): Promise<void> {
+    async remove(organizationId: string, userId: string, audit: AuditContext): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const ownerIds = await lockOwnerIds(trx, organizationId);
         const user = await findUser(trx, organizationId, userId);
