@@ -104,3 +104,28 @@ export interface IngestAccepted {
   id: string;
   status: 'accepted' | 'duplicate';
 }
+
+/**
+ * A batch on `POST /v1/ingest`: payloads as JSON lines (NDJSON), the body gzip'd as a whole. An agent sends what it
+ * collected in the last seconds in one request instead of one request each: per payload, the request's HTTP work and
+ * a gzip stream were most of the agent's CPU (docs/benchmarks.md, "Agent").
+ */
+export const INGEST_BATCH_CONTENT_TYPE = 'application/x-ndjson';
+/** The most payloads one batch may carry; the body's byte limits are those of a single payload. */
+export const MAX_BATCH_PAYLOADS = 500;
+
+/** How the server answered one line of a batch, in the order of the lines. `line` counts from 1, blank lines included. */
+export type IngestBatchItem =
+  | { line: number; id: string; status: 'accepted' | 'duplicate' }
+  | {
+      line: number;
+      /** Absent when the line is not JSON or carries no readable id. */
+      id?: string;
+      status: 'rejected';
+      error: { code: string; message: string; issues?: Array<{ path: string; message: string }> };
+    };
+
+/** What `POST /v1/ingest` answers with 202 to a batch: one item per non-blank line. */
+export interface IngestBatchAccepted {
+  results: IngestBatchItem[];
+}
