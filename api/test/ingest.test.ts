@@ -1,6 +1,6 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
+import { MAX_BATCH_PAYLOADS, MAX_DECOMPRESSED_PAYLOAD_BYTES, SCHEMA_VERSION, type IngestBatchAccepted, type PayloadInput } from '@logstag/schema';
 import { readPayloadBody } from '@logstag/store';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,49 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freePort, startDevServer, workflowIds } from '@logstag/temporal';
 import { testTemporalCli } from '@logstag/temporal/testing';
+import { v7 as uuidv7 } from 'uuid';
 import { collectionPayload, postPayload, seedOrganization, startTestContext, waitFor, type StoreBackend, type TestContext } from './context';
+
+/** A heartbeat as an agent sends it (agent/src/output/envelope.ts). */
+function heartbeatPayload(): PayloadInput & { id: string } {
+  return {
+    id: uuidv7(),
+    kind: 'heartbeat',
+    agentId: 'agent-1',
+    collectedAt: new Date().toISOString(),
+    schemaVersion: SCHEMA_VERSION,
+    host: {
+      hostname: 'db-host-1',
+      os: 'Linux 6.8',
+      platform: 'linux',
+      arch: 'x64',
+      cpuCount: 2,
+      loadAverage: [0.5, 0.4, 0.3],
+      memoryTotalBytes: 8e9,
+      memoryFreeBytes: 2e9,
+      uptimeSeconds: 3600,
+      agentVersion: '1.0.0',
+      agentUptimeSeconds: 60,
+      disks: [],
+    },
+    spool: { backlogPayloads: 0, backlogBytes: 0, droppedSinceLast: 0 },
+    targets: [{ targetId: 'pg-main', engine: 'postgresql', tags: {} }],
+  };
+}
+
+/** Posts a batch: the lines joined with LF (a line may carry its own trailing CR), as NDJSON. */
+function postBatch(url: string, lines: string[], init: { gzip?: boolean; key?: string; contentType?: string } = {}) {
+  const text = Buffer.from(lines.join('\n'));
+  return fetch(`${url}/v1/ingest`, {
+    method: 'POST',
+    headers: {
+      'content-type': init.contentType ?? 'application/x-ndjson',
+      ...(init.gzip ? { 'content-encoding': 'gzip' } : {}),
+      ...(init.key ? { authorization: `Bearer ${init.key}` } : {}),
+    },
+    body: init.gzip ? gzipSync(text) : text,
+  });
+}
 
 describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Temporal server (%s store)', (backend) => {
   let ctx: TestContext;
@@ -139,6 +181,137 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
   it('answers 415 for a body that is not JSON', async () => {
     const res = await fetch(`${ctx.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: 'hello' });
     expect(res.status).toBe(415);
+  });
+
+  const countRows = async () => Number((await ctx.app.store.db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const ingested = async () => {
+    const text = await (await fetch(`${ctx.url}/metrics`)).text();
+    const of = (outcome: string) => Number(new RegExp(`logstag_ingest_payloads_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    return { accepted: of('accepted'), duplicate: of('duplicate'), invalid: of('invalid') };
+  };
+
+  it('accepts a gzip NDJSON batch line by line: stores and runs the valid ones, rejects the rest alone', async () => {
+    const stored = collectionPayload();
+    expect((await postPayload(ctx.url, stored, { key })).status).toBe(202);
+    const a = collectionPayload({ data: { connections: { total: 7, max: 50 } } });
+    const heartbeat = heartbeatPayload();
+    const b = collectionPayload();
+    const invalid = collectionPayload({ engine: 'oracle' });
+    const before = { rows: await countRows(), metrics: await ingested() };
+
+    const res = await postBatch(
+      ctx.url,
+      [JSON.stringify(a), JSON.stringify(heartbeat), '', '{"id": "nope", ', `${JSON.stringify(b)}\r`, JSON.stringify(invalid), JSON.stringify(stored), ''],
+      { gzip: true, key },
+    );
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as IngestBatchAccepted;
+    expect(body.results).toEqual([
+      { line: 1, id: a.id, status: 'accepted' },
+      { line: 2, id: heartbeat.id, status: 'accepted' },
+      { line: 4, status: 'rejected', error: { code: 'bad_request', message: expect.stringContaining('not valid JSON') } },
+      { line: 5, id: b.id, status: 'accepted' },
+      {
+        line: 6,
+        id: invalid.id,
+        status: 'rejected',
+        error: { code: 'validation_failed', message: 'the payload does not match the schema', issues: [expect.objectContaining({ path: 'engine' })] },
+      },
+      { line: 7, id: stored.id, status: 'duplicate' },
+    ]);
+    // The 202 came after the commit: the valid lines are there already, nothing else is.
+    expect(await countRows()).toBe(before.rows + 3);
+    expect(await storedRow(invalid.id)).toBeUndefined();
+    expect(await ingested()).toEqual({ accepted: before.metrics.accepted + 3, duplicate: before.metrics.duplicate + 1, invalid: before.metrics.invalid + 1 });
+
+    for (const p of [a, heartbeat, b]) {
+      const row = await waitFor(async () => {
+        const r = await storedRow(p.id);
+        return r?.evaluated_at ? r : undefined;
+      }, 30_000, `batched payload ${p.kind} to be stored and evaluated`);
+      expect(row).toMatchObject({ status: 'stored', store_count: 1, kind: p.kind, body_encoding: 'identity' });
+      // Each line is kept as its own JSON, without the CR that ended it.
+      expect(row.body_bytes).toBe(Buffer.byteLength(JSON.stringify(p)));
+      expect(await readPayloadBody(row)).toEqual(p);
+    }
+    expect(await storedRow(stored.id)).toMatchObject({ store_count: 1, body_encoding: 'identity' });
+  });
+
+  it("rejects a batch line that reuses another organization's id as a conflict, accepts the others, and reveals nothing", async () => {
+    const other = await seedOrganization(ctx, 'Other Org');
+    const theirs = collectionPayload({ targetId: 'their-secret-target', data: { secret: { value: 'their-secret-value' } } });
+    expect((await postPayload(ctx.url, theirs, { key: other.agentKey })).status).toBe(202);
+    const a = collectionPayload();
+    const b = collectionPayload();
+    const reused = collectionPayload({ id: theirs.id });
+
+    const res = await postBatch(ctx.url, [JSON.stringify(a), JSON.stringify(reused), JSON.stringify(b)], { key });
+    expect(res.status).toBe(202);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      results: [
+        { line: 1, id: a.id, status: 'accepted' },
+        { line: 2, id: theirs.id, status: 'rejected', error: { code: 'conflict', message: 'payload id already used; generate a new UUID v7' } },
+        { line: 3, id: b.id, status: 'accepted' },
+      ],
+    });
+    for (const secret of ['their-secret', other.organizationId, 'Other Org']) expect(text).not.toContain(secret);
+    // Their payload is untouched; ours are ours.
+    const row = await storedRow(theirs.id);
+    expect(row?.organization_id).toBe(other.organizationId);
+    expect(await readPayloadBody(row!)).toEqual(theirs);
+    const orgId = (await storedRow(a.id))?.organization_id;
+    expect(orgId).toBeDefined();
+    expect(orgId).not.toBe(other.organizationId);
+    expect((await storedRow(b.id))?.organization_id).toBe(orgId);
+  });
+
+  it('refuses a batch over MAX_BATCH_PAYLOADS with 413, an empty one with 400, another type with 415 and no key with 401', async () => {
+    const payloads = Array.from({ length: MAX_BATCH_PAYLOADS + 1 }, () => collectionPayload());
+    const lines = payloads.map((p) => JSON.stringify(p));
+    const before = await countRows();
+
+    const tooMany = await postBatch(ctx.url, lines, { gzip: true, key });
+    expect(tooMany.status).toBe(413);
+    const tooManyBody = (await tooMany.json()) as { error: { code: string; message: string } };
+    expect(tooManyBody.error.code).toBe('payload_too_large');
+    expect(tooManyBody.error.message).toContain(String(MAX_BATCH_PAYLOADS));
+
+    for (const empty of [[], ['', '  ', '\r', '']]) {
+      const res = await postBatch(ctx.url, empty, { key });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+    }
+
+    const wrongType = await postBatch(ctx.url, lines.slice(0, 2), { key, contentType: 'text/plain' });
+    expect(wrongType.status).toBe(415);
+    const wrongTypeBody = (await wrongType.json()) as { error: { code: string; message: string } };
+    expect(wrongTypeBody.error.code).toBe('unsupported_media_type');
+    expect(wrongTypeBody.error.message).toContain('application/json');
+    expect(wrongTypeBody.error.message).toContain('application/x-ndjson');
+
+    const anonymous = await postBatch(ctx.url, lines.slice(0, 2));
+    expect(anonymous.status).toBe(401);
+    const forged = await postBatch(ctx.url, lines.slice(0, 2), { key: `${key}x` });
+    expect(forged.status).toBe(401);
+
+    // None of them stored a line.
+    expect(await countRows()).toBe(before);
+
+    // Exactly the limit, blank lines between them, is one batch: every line committed before the 202.
+    const full = await postBatch(ctx.url, lines.slice(0, MAX_BATCH_PAYLOADS).flatMap((l) => [l, '']), { gzip: true, key });
+    expect(full.status).toBe(202);
+    const { results } = (await full.json()) as IngestBatchAccepted;
+    expect(results).toEqual(payloads.slice(0, MAX_BATCH_PAYLOADS).map((p, i) => ({ line: 2 * i + 1, id: p.id, status: 'accepted' })));
+    expect(await countRows()).toBe(before + MAX_BATCH_PAYLOADS);
+    await waitFor(
+      async () => {
+        const stored = await ctx.app.store.db.selectFrom('payloads').select('id').where('id', 'in', payloads.map((p) => p.id)).where('status', '=', 'stored').execute();
+        return stored.length === MAX_BATCH_PAYLOADS;
+      },
+      60_000,
+      'every payload of the full batch to be stored',
+    );
   });
 
   it('exposes ingest counters in Prometheus text', async () => {

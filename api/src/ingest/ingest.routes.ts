@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import getRawBody from 'raw-body';
-import { MAX_COMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
+import { INGEST_BATCH_CONTENT_TYPE, MAX_COMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
 import { ApiError } from '../http/api-error';
 import type { AgentAuthenticator } from './agent-auth';
 import type { IngestService } from './ingest.service';
@@ -19,7 +19,12 @@ export function ingestRoutes({ service, authenticate }: IngestRoutesDeps): Route
       // Refuse an oversized compressed body from its header, before reading a byte of it.
       const length = Number(req.headers['content-length'] ?? 0);
       if (length > MAX_COMPRESSED_PAYLOAD_BYTES) return next(new ApiError(413, 'payload_too_large', `the body exceeds ${MAX_COMPRESSED_PAYLOAD_BYTES} bytes`));
-      if (!req.is('application/json')) return next(new ApiError(415, 'unsupported_media_type', 'send Content-Type: application/json'));
+      // One payload as JSON, or a batch of them as JSON lines.
+      const batch = Boolean(req.is(INGEST_BATCH_CONTENT_TYPE));
+      if (!batch && !req.is('application/json')) {
+        return next(new ApiError(415, 'unsupported_media_type', `send Content-Type: application/json, or ${INGEST_BATCH_CONTENT_TYPE} for a batch`));
+      }
+      res.locals.batch = batch;
       try {
         res.locals.principal = await authenticate(req);
         next();
@@ -30,11 +35,12 @@ export function ingestRoutes({ service, authenticate }: IngestRoutesDeps): Route
     async (req, res, next) => {
       try {
         // The bytes as sent, capped at the compressed limit (a chunked body has no Content-Length to check above).
-        // Decoding is bounded by the decompressed limit; gzip bodies are stored as they came.
+        // Decoding is bounded by the decompressed limit; a single gzip body is stored as it came, each line of a batch
+        // as its own JSON.
         const raw = await getRawBody(req, { limit: MAX_COMPRESSED_PAYLOAD_BYTES, length: req.headers['content-length'] });
         const body = await decodeIngestBody(raw, req.headers['content-encoding']);
-        const accepted = await service.accept(res.locals.principal.organizationId, body);
-        res.status(202).json(accepted);
+        const organizationId: string = res.locals.principal.organizationId;
+        res.status(202).json(res.locals.batch ? await service.acceptBatch(organizationId, body.json) : await service.accept(organizationId, body));
       } catch (err) {
         next(err);
       }

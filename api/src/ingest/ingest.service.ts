@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import { payloadSchema, type IngestAccepted } from '@logstag/schema';
+import { payloadSchema, type IngestAccepted, type IngestBatchAccepted, type IngestBatchItem } from '@logstag/schema';
 import type { Database, PayloadBodyColumns } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import type { Metrics } from '../metrics';
 import { findPayloadOwner, payloadRow } from './ingest.repository';
 import { createPayloadCommitter, type PayloadCommitter } from './payload-committer';
 import type { WorkflowStarter } from './workflow-starter';
-import type { IngestBody } from './request-body';
+import { splitBatchLines, type IngestBody } from './request-body';
 
 export interface IngestServiceDeps {
   db: Kysely<Database>;
@@ -18,6 +18,8 @@ export interface IngestServiceDeps {
 
 const INVALID_MESSAGE = 'the payload does not match the schema';
 const CONFLICT_MESSAGE = 'payload id already used; generate a new UUID v7';
+/** JSON.parse quotes the input in its messages; a batch answers hundreds of them, so each is cut to this length. */
+const MAX_PARSE_MESSAGE_CHARS = 200;
 
 type Issue = { path: string; message: string };
 
@@ -32,11 +34,17 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/** The id a schema-invalid line claimed, so the agent can tell which of its payloads it was. */
+function claimedId(value: unknown): string | undefined {
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export function createIngestService({ db, starter, metrics, committer = createPayloadCommitter({ db }) }: IngestServiceDeps) {
   /**
    * Validates a parsed body and commits it through the group committer; counts the outcome. Everything up to the
-   * commit runs synchronously, so callers that map several bodies over this queue their rows in the same turn and
-   * the committer writes them in few INSERTs. Does not nudge the starter: the caller does, once.
+   * commit runs synchronously, so the lines of a batch mapped over this queue their rows in the same turn and the
+   * committer writes them in few INSERTs. Does not nudge the starter: the caller does, once.
    */
   async function commitParsed(organizationId: string, value: unknown, stored: PayloadBodyColumns): Promise<Outcome> {
     const parsed = payloadSchema.safeParse(value);
@@ -68,6 +76,39 @@ export function createIngestService({ db, starter, metrics, committer = createPa
       if (outcome.status === 'conflict') throw new ApiError(409, 'conflict', CONFLICT_MESSAGE);
       if (outcome.status === 'accepted') starter.nudge();
       return { id: outcome.id, status: outcome.status };
+    },
+
+    /**
+     * A batch: one payload per line of the decoded body (NDJSON), each answered on its own, in line order. A line that
+     * is not JSON, fails the schema or reuses another organization's id is rejected alone; the others are committed,
+     * all through the group committer at once. Each is stored as its own JSON bytes. A failure to commit (the
+     * database) fails the whole request, so the agent sends the batch again; the ids make that idempotent.
+     */
+    async acceptBatch(organizationId: string, decoded: Buffer): Promise<IngestBatchAccepted> {
+      const lines = splitBatchLines(decoded);
+      const settled = await Promise.allSettled(
+        lines.map(async ({ line, bytes }): Promise<IngestBatchItem> => {
+          let value: unknown;
+          try {
+            value = JSON.parse(bytes.toString('utf8'));
+          } catch (err) {
+            const message = `the line is not valid JSON: ${(err as Error).message}`.slice(0, MAX_PARSE_MESSAGE_CHARS);
+            return { line, status: 'rejected', error: { code: 'bad_request', message } };
+          }
+          const outcome = await commitParsed(organizationId, value, { body_raw: bytes, body_encoding: 'identity', body_bytes: bytes.length });
+          if (outcome.status === 'invalid') {
+            const id = claimedId(value);
+            return { line, ...(id === undefined ? {} : { id }), status: 'rejected', error: { code: 'validation_failed', message: INVALID_MESSAGE, issues: outcome.issues } };
+          }
+          if (outcome.status === 'conflict') return { line, id: outcome.id, status: 'rejected', error: { code: 'conflict', message: CONFLICT_MESSAGE } };
+          return { line, id: outcome.id, status: outcome.status };
+        }),
+      );
+      // Whatever was committed gets its workflow, even when another line's commit failed the request.
+      if (settled.some((s) => s.status === 'fulfilled' && s.value.status === 'accepted')) starter.nudge();
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      return { results: settled.map((s) => (s as PromiseFulfilledResult<IngestBatchItem>).value) };
     },
   };
 }

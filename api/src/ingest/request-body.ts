@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync, inflate, inflateSync, type ZlibOptions } from 'node:zlib';
-import { MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
+import { MAX_BATCH_PAYLOADS, MAX_DECOMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
 import type { PayloadBodyColumns } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 
@@ -52,4 +52,44 @@ export async function decodeIngestBody(raw: Buffer, contentEncoding: string | un
     return { json: raw, stored: { body_raw: raw, body_encoding: 'identity', body_bytes: raw.length } };
   }
   throw new ApiError(415, 'unsupported_media_type', 'use Content-Encoding gzip, deflate or identity');
+}
+
+/** One non-blank line of a batch: its 1-based number (blank lines count) and its bytes, without the line break. */
+export interface BatchLine {
+  line: number;
+  bytes: Buffer;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** True when the bytes are only spaces, tabs and carriage returns. */
+function isBlank(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x09 && b !== CR) return false;
+  }
+  return true;
+}
+
+/**
+ * Splits a decoded batch (NDJSON) into its non-blank lines, on the bytes: a line break is LF, a CR before it is
+ * dropped. Each line's bytes are a view of the body, not a copy. Refuses a batch with no line (400) or with more than
+ * MAX_BATCH_PAYLOADS (413, before looking at the rest).
+ */
+export function splitBatchLines(body: Buffer): BatchLine[] {
+  const lines: BatchLine[] = [];
+  let start = 0;
+  for (let n = 1; start <= body.length; n++) {
+    let end = body.indexOf(LF, start);
+    if (end === -1) end = body.length;
+    const stop = end > start && body[end - 1] === CR ? end - 1 : end;
+    const bytes = body.subarray(start, stop);
+    start = end + 1;
+    if (isBlank(bytes)) continue;
+    if (lines.length === MAX_BATCH_PAYLOADS) throw new ApiError(413, 'payload_too_large', `a batch holds at most ${MAX_BATCH_PAYLOADS} payloads`);
+    lines.push({ line: n, bytes });
+  }
+  if (lines.length === 0) throw new ApiError(400, 'bad_request', 'the batch holds no payload: send one JSON payload per line');
+  return lines;
 }
