@@ -12,7 +12,19 @@ const agentDir = fileURLToPath(new URL('..', import.meta.url));
 const cacheDir = join(agentDir, '.cache');
 const sha256 = (content) => createHash('sha256').update(content).digest('hex');
 
-const pkg = JSON.parse(readFileSync(join(agentDir, 'package.json'), 'utf8'));
+/** Packages the bundled dependencies require only when a feature needing them is configured; none is installed. */
+const OPTIONAL_PEERS = [
+  'pg-native',
+  'cloudflare:sockets',
+  'kerberos',
+  '@mongodb-js/zstd',
+  'snappy',
+  'socks',
+  'aws4',
+  'gcp-metadata',
+  'mongodb-client-encryption',
+  '@aws-sdk/credential-providers',
+];
 let result;
 try {
   result = await esbuild.build({
@@ -24,9 +36,19 @@ try {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // npm dependencies stay imports (resolved from agent/node_modules); workspace packages are TypeScript: bundled.
-    external: Object.keys(pkg.dependencies ?? {}).filter((name) => !name.startsWith('@logstag/')),
+    // The npm dependencies are bundled and minified too: a process that imports them from node_modules keeps every
+    // module's full source text in V8's heap (and compiles the unminified code), about 10 MB more RSS for a process
+    // that runs for months (docs/benchmarks.md, "Agent"). Optional drivers the dependencies load only when configured
+    // (pg-native, MongoDB's compression, Kerberos and cloud-auth packages) stay imports: they are not installed.
+    minify: true,
+    // iconv-lite stays an import too: mysql2 loads it for text in other character sets than UTF-8, and bundled, its
+    // code-page tables would be a megabyte of source kept in memory even though it loads them only when used.
+    external: [...OPTIONAL_PEERS, 'iconv-lite'],
+    // Bundled CommonJS calls require() for node's built-ins; an ES module has none of its own.
+    banner: { js: "import { createRequire as __logstagRequire } from 'node:module'; const require = __logstagRequire(import.meta.url);" },
+    // Stack traces need the mappings, not a copy of every source file (which node would keep in memory).
     sourcemap: 'linked',
+    sourcesContent: false,
     outdir: 'out',
     write: false,
     metafile: true,
@@ -56,11 +78,19 @@ if (!existsSync(join(dir, 'cli.js'))) {
   }
 }
 
-// What the bundle depends on: its sources, and how it is built (this file, the launcher, the externals list).
+// What the bundle depends on: its sources, how it is built (this file, the launcher, package.json), and each bundled
+// dependency by its package.json (its version): hashing every file of the dependencies at each start would read
+// megabytes, and an installed package's files change only with its version.
 const inputs = {};
 const ownFiles = ['bin/build-bundle.mjs', 'bin/logstag-agent.mjs', 'package.json'];
+const dependencyManifest = (path) => {
+  const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(path);
+  return match ? `${match[1]}/package.json` : path;
+};
 // Metafile inputs are paths relative to agentDir (a virtual module's would carry a `namespace:` prefix: none here).
-for (const path of [...Object.keys(result.metafile.inputs), ...ownFiles]) inputs[path] = sha256(readFileSync(join(agentDir, path)));
+for (const path of new Set([...Object.keys(result.metafile.inputs).map(dependencyManifest), ...ownFiles])) {
+  inputs[path] = sha256(readFileSync(join(agentDir, path)));
+}
 const latestTmp = join(cacheDir, `latest.json.tmp-${process.pid}`);
 writeFileSync(latestTmp, JSON.stringify({ bundle: name, inputs }));
 renameSync(latestTmp, join(cacheDir, 'latest.json'));
