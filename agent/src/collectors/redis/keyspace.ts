@@ -82,6 +82,7 @@ async function sampleDb(client: Redis, db: number, maxKeys: number, signal: Abor
     });
     sampled += batch.length;
   } while (cursor !== '0' && sampled < maxKeys);
-  const patterns = [...byPattern.values()].sort((a, b) => b.count - a.count || a.pattern.localeCompare(b.pattern));
+  // Ties in code-unit order: localeCompare would load ICU's collation data into the agent for an ordering no one reads.
+  const patterns = [...byPattern.values()].sort((a, b) => b.count - a.count || (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
   return { sampledKeys: sampled, patterns };
 }
