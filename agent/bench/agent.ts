@@ -18,13 +18,15 @@
  * Goals (issue 4): ≤ 1 % of one core, ≤ 80 MB RSS, ≤ 20 ms per runtime collection (p50/p99 reported).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { INGEST_BATCH_CONTENT_TYPE } from '@logstag/schema';
 import { setupMysql, setupPostgres, setupRedis } from '../test/testing';
 
 const { values: args } = parseArgs({
@@ -75,6 +77,33 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/**
+ * CPU seconds of the agent's JS thread (`main`, the thread whose id is the process id: JavaScript, scavenges, the
+ * parts of major GCs that run on it) and of its other threads (`helpers`: V8's concurrent marking, sweeping and
+ * compilers; libuv's pool with gzip), which node 20 leaves all named `node`; any other thread name is kept as is.
+ */
+function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of safeReaddir(`/proc/${pid}/task`)) {
+    const stat = safeRead(`/proc/${pid}/task/${task}/stat`);
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(') ');
+    if (open < 0 || close < 0) continue;
+    const fields = stat.slice(close + 2).split(' ');
+    const comm = stat.slice(open + 1, close);
+    const name = task === String(pid) ? 'main' : comm === 'node' ? 'helpers' : comm;
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLK_TCK);
+  }
+  return byName;
+}
+
+/** The process's resident memory by kind (kB): anonymous (heaps), file-backed (the node binary's pages), shared memory. */
+function rssParts(pid: number): Record<string, number> {
+  const status = safeRead(`/proc/${pid}/status`);
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { anonMb: Number((kb('RssAnon') / 1024).toFixed(1)), fileMb: Number((kb('RssFile') / 1024).toFixed(1)), shmemMb: Number((kb('RssShmem') / 1024).toFixed(1)) };
+}
+
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(safeRead(`/proc/${pid}/status`));
   return match ? Number(match[1]) : 0;
@@ -103,15 +132,25 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   log(`setting up 10 PostgreSQL databases, 5 MariaDB schemas, 5 Redis databases`);
   const [pg, my, redis] = await Promise.all([setupPostgres(10, 'lt_bench'), setupMysql(5, 'lt_bench'), setupRedis(REDIS_DBS, 'ltbench')]);
-  const received = { payloads: 0, bytes: 0, byCategory: {} as Record<string, number> };
-  // The sink: answers 202 like POST /v1/ingest, counts what it got. Parsing stays out of the agent's process.
+  // The sink: answers 202 like POST /v1/ingest, counts what it got. Parsing stays out of the agent's process; a batch
+  // (NDJSON) is gunzipped here only to count its lines and answer each, as the API does.
+  const received = { payloads: 0, requests: 0, bytes: 0 };
   const sink = createServer((req, res) => {
-    let bytes = 0;
-    req.on('data', (c: Buffer) => (bytes += c.length));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.payloads++;
-      received.bytes += bytes;
-      res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
+      const body = Buffer.concat(chunks);
+      received.requests++;
+      received.bytes += body.length;
+      let answer: unknown = {};
+      if (req.headers['content-type'] === INGEST_BATCH_CONTENT_TYPE) {
+        const lines = gunzipSync(body).toString('utf8').split('\n').filter((line) => line !== '');
+        answer = { results: lines.map((_, i) => ({ line: i + 1, id: `line-${i + 1}`, status: 'accepted' })) };
+        received.payloads += lines.length;
+      } else {
+        received.payloads++;
+      }
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
@@ -133,12 +172,13 @@ async function main(): Promise<void> {
   const rssSteadySamples: number[] = [];
   /** Processes the agent started (none expected; the launcher once left esbuild's service running, ~30 MB). */
   const childRssSamples: number[] = [];
-  let afterFirstMinute: { at: number; cpu: number } | undefined;
+  let afterFirstMinute: { at: number; cpu: number; threads: Map<string, number> } | undefined;
   const started = Date.now();
   const nodeFlags = [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...args['agent-flags'].split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeFlags, bin, 'run', '--config', configPath], {
     env: { ...process.env, BENCH_PG_PW: pg.password, BENCH_MY_PW: my.password, BENCH_REDIS_PW: redis.password },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // `run` prints nothing on stdout; V8's tracing flags (--agent-flags="--trace-gc") do, kept with --keep-logs.
+    stdio: ['ignore', args['keep-logs'] ? openSync(join(dir, 'agent.stdout'), 'w') : 'ignore', 'pipe'],
   });
   const pid = child.pid!;
   const lines: string[] = [];
@@ -173,7 +213,7 @@ async function main(): Promise<void> {
   const endAt = agentStartedAt + minutes * 60_000;
   // The first minute holds every target's first operational and schema collection (then every 10 min / 4 h) and the
   // first connections: the CPU and RSS after it are reported too, as the steady state.
-  const firstMinuteTimer = setTimeout(() => (afterFirstMinute = { at: Date.now(), cpu: cpuSeconds(pid) }), 60_000);
+  const firstMinuteTimer = setTimeout(() => (afterFirstMinute = { at: Date.now(), cpu: cpuSeconds(pid), threads: threadCpu(pid) }), 60_000);
   const cpuStart = cpuTimes(pid);
   while (Date.now() < endAt) {
     await new Promise((r) => setTimeout(r, Math.min(30_000, endAt - Date.now())));
@@ -188,6 +228,17 @@ async function main(): Promise<void> {
       ? Number((((cpuAtEnd - afterFirstMinute.cpu) / ((Date.now() - afterFirstMinute.at) / 1000)) * 100).toFixed(3))
       : null;
   const hwmKb = statusKb(pid, 'VmHWM');
+  const threadsAtEnd = threadCpu(pid);
+  const rssAtEndParts = rssParts(pid);
+  /** Where the CPU after the first minute went, per thread name, in % of one core. */
+  const steadyThreads: Record<string, number> = {};
+  if (afterFirstMinute && steadyPct !== null) {
+    const seconds = (Date.now() - afterFirstMinute.at) / 1000;
+    for (const [name, total] of threadsAtEnd) {
+      const pct = ((total - (afterFirstMinute.threads.get(name) ?? 0)) / seconds) * 100;
+      if (pct > 0) steadyThreads[name] = Number(pct.toFixed(3));
+    }
+  }
   clearInterval(sampler);
   child.kill('SIGTERM');
   const code = await exited;
@@ -254,10 +305,12 @@ async function main(): Promise<void> {
     startupCpuSeconds: cpuAtStart,
     cpuPercentOfOneCore: Number(cpuPct.toFixed(3)),
     cpuPercentAfterFirstMinute: steadyPct,
+    cpuPercentAfterFirstMinuteByThread: steadyThreads,
     cpuSeconds: { user: Number((cpuEnd.user - cpuStart.user).toFixed(2)), system: Number((cpuEnd.system - cpuStart.system).toFixed(2)) },
     peakRssMb: Number(peakRssMb.toFixed(1)),
     peakRssAfterFirstMinuteMb: rssSteadySamples.length > 0 ? Number((Math.max(...rssSteadySamples) / 1024).toFixed(1)) : null,
     rssAtEndMb: Number(((rssSamples.at(-1) ?? 0) / 1024).toFixed(1)),
+    rssAtEndParts: rssAtEndParts,
     childProcessesPeakRssMb: Number((Math.max(0, ...childRssSamples) / 1024).toFixed(1)),
     /** The issue's figure: time on the database per runtime collection (sum of its statements' round trips). */
     runtimeDatabaseMs: {
@@ -270,6 +323,7 @@ async function main(): Promise<void> {
     collections: counts,
     failedCollections: failed.length,
     payloadsReceived: received.payloads,
+    requestsReceived: received.requests,
     kbReceived: Math.round(received.bytes / 1024),
     loadAverage: { mean1m: Number(meanLoad.toFixed(2)), max1m: Number(Math.max(...loadSamples).toFixed(2)), cpus: os.availableParallelism() },
     agentExitCode: code,

@@ -1,13 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { INGEST_BATCH_CONTENT_TYPE } from '@logstag/schema';
 
 export interface ReceivedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
-  /** The gunzipped, parsed JSON body. */
+  /** The gunzipped, parsed JSON body of a single payload; a batch's first payload. */
   body: Record<string, unknown>;
+  /** Every payload the request carried: one, or a batch's lines (Content-Type application/x-ndjson). */
+  payloads: Array<Record<string, unknown>>;
+  batch: boolean;
   at: number;
 }
 
@@ -21,11 +25,14 @@ export interface ScriptedResponse {
 
 /**
  * A real HTTP server on 127.0.0.1 speaking the ingest contract: answers each request with the next scripted response,
- * then 202 `{id, status: 'accepted'}` like the API once the script runs out.
+ * then 202 like the API once the script runs out: `{id, status: 'accepted'}` to a payload, `{results}` with every
+ * line accepted to a batch.
  */
 export async function startIngestServer(script: ScriptedResponse[] = []): Promise<{
   url: string;
   requests: ReceivedRequest[];
+  /** Every payload received, in order, whether it came alone or in a batch. */
+  readonly payloads: Array<Record<string, unknown>>;
   script: ScriptedResponse[];
   close(): Promise<void>;
 }> {
@@ -34,10 +41,15 @@ export async function startIngestServer(script: ScriptedResponse[] = []): Promis
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = JSON.parse(gunzipSync(raw).toString('utf8')) as Record<string, unknown>;
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() });
-      const next = script.shift() ?? { status: 202, body: { id: body.id, status: 'accepted' } };
+      const text = gunzipSync(Buffer.concat(chunks)).toString('utf8');
+      const batch = req.headers['content-type'] === INGEST_BATCH_CONTENT_TYPE;
+      const payloads = (batch ? text.split('\n').filter((line) => line.trim() !== '') : [text]).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const body = payloads[0]!;
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, payloads, batch, at: Date.now() });
+      const accepted = batch
+        ? { results: payloads.map((p, i) => ({ line: i + 1, id: p.id, status: 'accepted' })) }
+        : { id: body.id, status: 'accepted' };
+      const next = script.shift() ?? { status: 202, body: accepted };
       setTimeout(() => {
         if (res.destroyed) return;
         res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
@@ -50,6 +62,9 @@ export async function startIngestServer(script: ScriptedResponse[] = []): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get payloads() {
+      return requests.flatMap((r) => r.payloads);
+    },
     script,
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import type { IngestAccepted } from '@logstag/schema';
+import { INGEST_BATCH_CONTENT_TYPE, type IngestAccepted, type IngestBatchAccepted, type IngestBatchItem } from '@logstag/schema';
 import { parseRetryAfter } from './retry-after';
 import { RejectedPayloadError, RetryableSendError, UnauthorizedError } from './send-errors';
 
@@ -17,6 +17,11 @@ export interface IngestClientOptions {
 
 export async function gzipPayload(payload: unknown): Promise<Buffer> {
   return gzip(Buffer.from(JSON.stringify(payload), 'utf8'));
+}
+
+/** A batch body: the payloads' JSON, one per line, gzip'd as a whole (one gzip stream for all of them). */
+export async function gzipBatch(lines: readonly string[]): Promise<Buffer> {
+  return gzip(Buffer.from(lines.join('\n'), 'utf8'));
 }
 
 interface RawResponse {
@@ -48,10 +53,32 @@ export class IngestClient {
   }
 
   async post(body: Buffer, signal?: AbortSignal): Promise<IngestAccepted | undefined> {
+    return parseAccepted(await this.send(body, 'application/json', signal));
+  }
+
+  /**
+   * One attempt at posting a batch (gzipBatch's body): resolves with the server's verdict per line, throws like post()
+   * when the request as a whole failed. A server that takes no batches answers 415 (RejectedPayloadError).
+   */
+  async postBatch(body: Buffer, signal?: AbortSignal): Promise<IngestBatchItem[]> {
+    const text = await this.send(body, INGEST_BATCH_CONTENT_TYPE, signal);
+    let answer: Partial<IngestBatchAccepted>;
+    try {
+      answer = JSON.parse(text) as Partial<IngestBatchAccepted>;
+    } catch {
+      answer = {};
+    }
+    // A 2xx without results came from something in between, not from the ingest API: nothing is known to be stored.
+    if (!Array.isArray(answer.results)) throw new RetryableSendError(`server answered a batch without results: ${text.slice(0, 200)}`);
+    return answer.results;
+  }
+
+  /** The response body of a 2xx; anything else thrown as a classified error. */
+  private async send(body: Buffer, contentType: string, signal?: AbortSignal): Promise<string> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     let response: RawResponse;
     try {
-      response = await this.request(body, signal ? AbortSignal.any([signal, timeout]) : timeout);
+      response = await this.request(body, contentType, signal ? AbortSignal.any([signal, timeout]) : timeout);
     } catch (err) {
       // Our own shutdown is not a server problem: let the caller see the abort as it is.
       if (signal?.aborted) throw signal.reason;
@@ -61,7 +88,7 @@ export class IngestClient {
     }
 
     const { status, text } = response;
-    if (status >= 200 && status < 300) return parseAccepted(text);
+    if (status >= 200 && status < 300) return text;
     const message = serverMessage(text) ?? response.statusText;
     if (status === 401 || status === 403) throw new UnauthorizedError(`server refused the API key (${status}): ${message}`, status);
     if (status === 408 || status === 429 || status >= 500) {
@@ -75,7 +102,7 @@ export class IngestClient {
     this.agent.destroy();
   }
 
-  private request(body: Buffer, signal: AbortSignal): Promise<RawResponse> {
+  private request(body: Buffer, contentType: string, signal: AbortSignal): Promise<RawResponse> {
     const send = this.url.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
       const req = send(
@@ -86,7 +113,7 @@ export class IngestClient {
           signal,
           headers: {
             authorization: `Bearer ${this.options.apiKey}`,
-            'content-type': 'application/json',
+            'content-type': contentType,
             'content-encoding': 'gzip',
             'content-length': body.length,
           },

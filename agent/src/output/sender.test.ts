@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startIngestServer } from '../../test/ingest-test-server';
 import { buildCollectionPayload } from './envelope';
 import { IngestClient } from './ingest-client';
-import { Sender, type SenderLogger } from './sender';
+import { Sender, type SenderLogger, type SenderOptions } from './sender';
 import { Spool } from './spool';
 
 const API_KEY = 'test-key-abcdef';
@@ -33,7 +33,7 @@ function memoryLogger(): SenderLogger & { lines: Array<{ level: string; obj: obj
   return { lines, info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-async function setup(url: string, opts: { dir?: string; maxBytes?: number } = {}) {
+async function setup(url: string, opts: { dir?: string; maxBytes?: number; sender?: Partial<SenderOptions> } = {}) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'logstag-spool-'));
   const spool = await Spool.open({ dir, maxBytes: opts.maxBytes ?? 10_000_000, maxAgeMs: 3_600_000 });
   const logger = memoryLogger();
@@ -47,6 +47,7 @@ async function setup(url: string, opts: { dir?: string; maxBytes?: number } = {}
     replayPerSecond: 50,
     replayMinBackoffMs: 20,
     replayMaxBackoffMs: 100,
+    ...opts.sender,
   });
   cleanups.push(() => sender.close());
   return { dir, spool, sender, logger };
@@ -118,11 +119,120 @@ describe('Sender against a real HTTP server', () => {
   it('spools a live payload in flight at shutdown instead of losing it', async () => {
     const server = await startIngestServer([{ status: 202, delayMs: 5_000 }]);
     cleanups.push(server.close);
-    const { sender, spool } = await setup(server.url);
+    // No linger: the payload is on the wire, not waiting for a batch, when the agent stops.
+    const { sender, spool } = await setup(server.url, { sender: { batchLingerMs: 0 } });
     sender.submit(payload());
     await sleep(100);
+    expect(server.requests).toHaveLength(1);
     await sender.close();
     expect(spool.count).toBe(1);
+  });
+});
+
+describe('batches', () => {
+  const waitFor = async (done: () => boolean, what: string) => {
+    for (let i = 0; i < 100 && !done(); i++) await sleep(50);
+    if (!done()) throw new Error(`timed out waiting for ${what}`);
+  };
+
+  it('sends the payloads submitted within the linger in one gzip NDJSON request, in order, each counted sent', async () => {
+    const server = await startIngestServer();
+    cleanups.push(server.close);
+    const { sender } = await setup(server.url, { sender: { batchLingerMs: 300 } });
+    const payloads = [payload(1), payload(2), payload(3)];
+    for (const p of payloads) sender.submit(p);
+    await sleep(100);
+    expect(server.requests).toHaveLength(0);
+    await waitFor(() => sender.stats.sent === 3, 'the batch');
+    expect(server.requests).toHaveLength(1);
+    const [req] = server.requests;
+    expect(req!.batch).toBe(true);
+    expect(req!.headers['content-type']).toBe('application/x-ndjson');
+    expect(req!.headers['content-encoding']).toBe('gzip');
+    expect(req!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(req!.payloads.map((p) => p.id)).toEqual(payloads.map((p) => p.id));
+    expect(req!.payloads.every((p) => p.replayed === false)).toBe(true);
+  });
+
+  it('sends a batch as soon as it is full, without waiting for its linger', async () => {
+    const server = await startIngestServer();
+    cleanups.push(server.close);
+    const { sender } = await setup(server.url, { sender: { batchLingerMs: 60_000, maxBatchPayloads: 2 } });
+    sender.submit(payload(1));
+    sender.submit(payload(2));
+    sender.submit(payload(3));
+    await waitFor(() => sender.stats.sent === 2, 'the full batch');
+    expect(server.requests.map((r) => r.payloads.length)).toEqual([2]);
+  });
+
+  it('drops only the lines the server rejects and counts the others sent', async () => {
+    const p = [payload(1), payload(2), payload(3)];
+    const server = await startIngestServer([
+      {
+        status: 202,
+        body: {
+          results: [
+            { line: 1, id: p[0]!.id, status: 'accepted' },
+            { line: 2, id: p[1]!.id, status: 'rejected', error: { code: 'validation_failed', message: 'the payload does not match the schema' } },
+            { line: 3, id: p[2]!.id, status: 'duplicate' },
+          ],
+        },
+      },
+    ]);
+    cleanups.push(server.close);
+    const { sender, spool, logger } = await setup(server.url, { sender: { batchLingerMs: 50 } });
+    for (const x of p) sender.submit(x);
+    await waitFor(() => sender.stats.sent + sender.stats.rejected === 3, 'the verdicts');
+    expect(sender.stats).toMatchObject({ sent: 2, rejected: 1, spooled: 0 });
+    expect(spool.count).toBe(0);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'server rejected the payload: dropped', obj: expect.objectContaining({ payloadId: p[1]!.id }) }),
+    );
+  });
+
+  it('spools the whole batch, flagged replayed, when the server stays unavailable, and replays it once it answers', async () => {
+    const unavailable = { status: 503, body: { error: { code: 'unavailable', message: 'down' } } };
+    const server = await startIngestServer([unavailable, unavailable, unavailable, unavailable]);
+    cleanups.push(server.close);
+    const { sender } = await setup(server.url, { sender: { batchLingerMs: 50 } });
+    const p = [payload(1), payload(2)];
+    for (const x of p) sender.submit(x);
+    await waitFor(() => sender.stats.spooled === 2, 'the spool');
+    expect(sender.stats.sent).toBe(0);
+    sender.start();
+    await waitFor(() => sender.stats.replayed === 2, 'the replay');
+    const replayed = server.requests.slice(4).flatMap((r) => r.payloads);
+    expect(replayed.map((x) => x.id)).toEqual(p.map((x) => x.id));
+    expect(replayed.every((x) => x.replayed === true)).toBe(true);
+  });
+
+  it('sends one payload per request, from then on, to a server that takes no batches (415)', async () => {
+    const server = await startIngestServer([{ status: 415, body: { error: { code: 'unsupported_media_type', message: 'send Content-Type: application/json' } } }]);
+    cleanups.push(server.close);
+    const { sender, logger } = await setup(server.url, { sender: { batchLingerMs: 50 } });
+    const p = [payload(1), payload(2), payload(3)];
+    sender.submit(p[0]!);
+    sender.submit(p[1]!);
+    await waitFor(() => sender.stats.sent === 2, 'the single sends');
+    sender.submit(p[2]!);
+    await waitFor(() => sender.stats.sent === 3, 'the next payload');
+    // The refused batch, then each of its payloads alone, then the next payload alone at once.
+    expect(server.requests.map((r) => r.batch)).toEqual([true, false, false, false]);
+    expect(server.requests.slice(1).map((r) => r.body.id).sort()).toEqual(p.map((x) => x.id).sort());
+    expect(server.requests[3]!.body.id).toBe(p[2]!.id);
+    expect(sender.stats.rejected).toBe(0);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'the server takes one payload per request: batching off' }));
+  });
+
+  it('spools what still waits for its batch when the agent stops', async () => {
+    const server = await startIngestServer();
+    cleanups.push(server.close);
+    const { sender, spool } = await setup(server.url, { sender: { batchLingerMs: 60_000 } });
+    sender.submit(payload(1));
+    sender.submit(payload(2));
+    await sender.close();
+    expect(server.requests).toHaveLength(0);
+    expect(spool.count).toBe(2);
   });
 });
 

@@ -54,13 +54,13 @@ describe('the running agent (real Redis, real HTTP server)', () => {
     try {
       agent = await startAgent(config(server.url, mkdtempSync(join(tmpdir(), 'logstag-run-'))), collectorFactories, logger, { heartbeatIntervalMs: 500 });
       // Polls rather than sleeping a fixed time: on a loaded machine the first ticks may come a little late.
-      const seen = (target: string, category: string) => server.requests.filter((r) => r.body.targetId === target && r.body.category === category).length;
+      const seen = (target: string, category: string) => server.payloads.filter((p) => p.targetId === target && p.category === category).length;
       for (let i = 0; i < 100; i++) {
-        if (seen('cache', 'workload') >= 3 && seen('cache', 'runtime') >= 2 && seen('dead', 'runtime') >= 1 && server.requests.some((r) => r.body.kind === 'heartbeat')) break;
+        if (seen('cache', 'workload') >= 3 && seen('cache', 'runtime') >= 2 && seen('dead', 'runtime') >= 1 && server.payloads.some((p) => p.kind === 'heartbeat')) break;
         await sleep(100);
       }
       await agent.stop();
-      const payloads = server.requests.map((r) => payloadSchema.parse(r.body));
+      const payloads = server.payloads.map((p) => payloadSchema.parse(p));
       for (const r of server.requests) expect(r.headers.authorization).toBe('Bearer agent-test-key');
 
       // On a loaded machine a 1-second collection can miss its 0.9 s deadline; such a payload carries the error and
@@ -116,7 +116,7 @@ describe('the running agent (real Redis, real HTTP server)', () => {
     const server = await startIngestServer();
     try {
       agent = await startAgent(config(server.url, spoolDir), collectorFactories, logger, { heartbeatIntervalMs: 500 });
-      const heartbeats = () => server.requests.filter((r) => r.body.kind === 'heartbeat').map((r) => heartbeatPayloadSchema.parse(r.body));
+      const heartbeats = () => server.payloads.filter((p) => p.kind === 'heartbeat').map((p) => heartbeatPayloadSchema.parse(p));
       const done = () => heartbeats().filter((h) => h.replayed).length >= spooledHeartbeats && heartbeats().some((h) => !h.replayed);
       for (let i = 0; i < 200 && !done(); i++) await sleep(100);
       await agent.stop();
