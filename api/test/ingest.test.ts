@@ -201,7 +201,12 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
 
     const res = await postBatch(
       ctx.url,
-      [JSON.stringify(a), JSON.stringify(heartbeat), '', '{"id": "nope", ', `${JSON.stringify(b)}\r`, JSON.stringify(invalid), JSON.stringify(stored), ''],
+      [
+        JSON.stringify(a), JSON.stringify(heartbeat), '', '{"id": "nope", ', `${JSON.stringify(b)}\r`, JSON.stringify(invalid), JSON.stringify(stored),
+        // An "id" no payload can have is not echoed: the answer stays small whatever a line claims.
+        JSON.stringify({ ...invalid, id: 'x'.repeat(100_000) }),
+        '',
+      ],
       { gzip: true, key },
     );
     expect(res.status).toBe(202);
@@ -218,11 +223,12 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
         error: { code: 'validation_failed', message: 'the payload does not match the schema', issues: [expect.objectContaining({ path: 'engine' })] },
       },
       { line: 7, id: stored.id, status: 'duplicate' },
+      { line: 8, status: 'rejected', error: expect.objectContaining({ code: 'validation_failed' }) },
     ]);
     // The 202 came after the commit: the valid lines are there already, nothing else is.
     expect(await countRows()).toBe(before.rows + 3);
     expect(await storedRow(invalid.id)).toBeUndefined();
-    expect(await ingested()).toEqual({ accepted: before.metrics.accepted + 3, duplicate: before.metrics.duplicate + 1, invalid: before.metrics.invalid + 1 });
+    expect(await ingested()).toEqual({ accepted: before.metrics.accepted + 3, duplicate: before.metrics.duplicate + 1, invalid: before.metrics.invalid + 2 });
 
     for (const p of [a, heartbeat, b]) {
       const row = await waitFor(async () => {

@@ -34,10 +34,13 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-/** The id a schema-invalid line claimed, so the agent can tell which of its payloads it was. */
+/**
+ * The id a schema-invalid line claimed, so the agent can tell which of its payloads it was: echoed only when it is
+ * as short as an id can be, so a line cannot make the answer carry megabytes back.
+ */
 function claimedId(value: unknown): string | undefined {
   const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : undefined;
+  return typeof id === 'string' && id.length <= 64 ? id : undefined;
 }
 
 export function createIngestService({ db, starter, metrics, committer = createPayloadCommitter({ db }) }: IngestServiceDeps) {
