@@ -40,13 +40,17 @@ try {
     // module's full source text in V8's heap (and compiles the unminified code), about 10 MB more RSS for a process
     // that runs for months (docs/benchmarks.md, "Agent"). Optional drivers the dependencies load only when configured
     // (pg-native, MongoDB's compression, Kerberos and cloud-auth packages) stay imports: they are not installed.
-    minify: true,
+    // Whitespace and syntax only: names stay as written, so stack traces in an operator's log name the functions
+    // (readable without source maps; keeping them costs ~0.4 MB of source against full minification).
+    minifyWhitespace: true,
+    minifySyntax: true,
     // iconv-lite stays an import too: mysql2 loads it for text in other character sets than UTF-8, and bundled, its
     // code-page tables would be a megabyte of source kept in memory even though it loads them only when used.
     external: [...OPTIONAL_PEERS, 'iconv-lite'],
     // Bundled CommonJS calls require() for node's built-ins; an ES module has none of its own.
     banner: { js: "import { createRequire as __logstagRequire } from 'node:module'; const require = __logstagRequire(import.meta.url);" },
-    // Stack traces need the mappings, not a copy of every source file (which node would keep in memory).
+    // Maps beside the bundle for TypeScript positions in stack traces, loaded only on request (NODE_OPTIONS=
+    // --enable-source-maps): node keeps every loaded map in memory, 1.5-3 MB for the bundle with its dependencies.
     sourcemap: 'linked',
     sourcesContent: false,
     outdir: 'out',

@@ -62,8 +62,8 @@ function buildBundle() {
 
 const entry = freshBundle() ?? buildBundle();
 if (entry) {
-  // Stack traces in logs name the TypeScript files and lines, not the bundle's.
-  process.setSourceMapsEnabled(true);
+  // Stack traces name the bundle's functions and positions; NODE_OPTIONS=--enable-source-maps maps them back to the
+  // TypeScript files and lines (bundle-*/cli.js.map and the chunks' maps), at the cost of keeping the maps in memory.
   await import(pathToFileURL(entry).href);
 } else {
   const { register } = await import('tsx/esm/api');
