@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { heartbeatPayloadSchema, payloadSchema } from '@logstag/schema';
 import { describe, expect, it } from 'vitest';
 import { startIngestServer } from './ingest-test-server';
+import { startMongoWireServer } from './mongo-wire/server';
 
 const bin = fileURLToPath(new URL('../bin/logstag-agent.mjs', import.meta.url));
 const redis = new URL(process.env.LOGSTAG_TEST_REDIS_URL ?? 'redis://127.0.0.1:56379');
@@ -88,6 +89,28 @@ describe('logstag-agent CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('"target":"refused"');
     expect(r.stdout + r.stderr).not.toContain(SECRET);
+  });
+
+  it('runs the bundled MongoDB driver: collect --once --dry-run against the wire server of recorded replies', async () => {
+    // The launcher's bundle holds the drivers too; this is the one engine no other CLI test drives through it.
+    const server = await startMongoWireServer({ topology: 'replset-primary' });
+    try {
+      const config = writeConfig(`targets:\n  - { name: docs, engine: mongodb, host: ${server.host}, port: ${server.port} }\n`);
+      const r = await runCli(['collect', '--once', '--dry-run', '--category', 'runtime', '--config', config]);
+      expect(r.stderr).not.toContain('Dynamic require');
+      const [payload] = r.stdout.trim().split('\n').map((l) => payloadSchema.parse(JSON.parse(l)));
+      expect(payload).toMatchObject({ kind: 'collection', targetId: 'docs', engine: 'mongodb', category: 'runtime', errors: [] });
+      // A first run is the counters' baseline; the recorded serverStatus and currentOp were read through the driver.
+      expect(payload).toMatchObject({
+        data: {
+          _delta: { baseline: true, baselineSections: expect.arrayContaining(['connections', 'opcounters', 'wiredTigerCache']) },
+          currentOp: expect.arrayContaining([expect.objectContaining({ active: true })]),
+        },
+      });
+      expect(r.code).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 
   it('run stops cleanly on SIGTERM and leaves unsent payloads in the spool', async () => {
