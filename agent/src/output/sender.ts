@@ -41,6 +41,15 @@ export interface SenderOptions {
 
 export type DeliveryOutcome = 'sent' | 'spooled' | 'dropped';
 
+interface PendingLine {
+  id: string;
+  /** The payload's JSON, as validated when it was built. */
+  line: string;
+}
+
+/** The payload back from its line, for the paths that send or spool it alone. */
+const payloadOf = (pending: PendingLine): Payload => JSON.parse(pending.line) as Payload;
+
 export interface SenderStats {
   sent: number;
   spooled: number;
@@ -57,8 +66,11 @@ export interface SenderStats {
  */
 export class Sender {
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Submitted payloads waiting for the batch to fill or its linger to pass, each with its JSON line. */
-  private pending: Array<{ payload: Payload; line: string }> = [];
+  /**
+   * Submitted payloads waiting for the batch to fill or its linger to pass, as their JSON lines only: the payload's
+   * object graph can go at the next scavenge instead of being promoted to the old generation while it waits.
+   */
+  private pending: PendingLine[] = [];
   private pendingBytes = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
   /** Off once the server said it takes no batches (an older server): one payload per request from then on. */
@@ -105,18 +117,18 @@ export class Sender {
    */
   submit(payload: Payload): void {
     if (!this.batching || this.closing.signal.aborted || !this.serverAvailable || this.inFlight.size > (this.options.maxInFlight ?? 32)) {
-      this.track(this.deliver(payload), [payload]);
+      this.track(this.deliver(payload), [payload.id]);
       return;
     }
     const line = JSON.stringify(payload);
     const maxBytes = this.options.maxBatchBytes ?? 4 * 1024 * 1024;
     // One that would fill a batch alone is sent alone, where its size is checked against the server's limit.
     if (line.length >= maxBytes) {
-      this.track(this.deliver(payload), [payload]);
+      this.track(this.deliver(payload), [payload.id]);
       return;
     }
     if (this.pendingBytes + line.length + 1 > maxBytes) this.flush();
-    this.pending.push({ payload, line });
+    this.pending.push({ id: payload.id, line });
     this.pendingBytes += line.length + 1;
     if (this.pending.length >= (this.options.maxBatchPayloads ?? 100)) this.flush();
     else this.lingerTimer ??= setTimeout(() => this.flush(), this.options.batchLingerMs ?? 2000);
@@ -130,13 +142,13 @@ export class Sender {
     if (batch.length === 0) return;
     this.pending = [];
     this.pendingBytes = 0;
-    this.track(this.deliverBatch(batch), batch.map((b) => b.payload));
+    this.track(this.deliverBatch(batch), batch.map((b) => b.id));
   }
 
-  private track(delivery: Promise<unknown>, payloads: readonly Payload[]): void {
+  private track(delivery: Promise<unknown>, payloadIds: readonly string[]): void {
     const tracked = delivery
       .catch((err: unknown) => {
-        this.options.logger.error({ payloadIds: payloads.map((p) => p.id), err }, 'cannot spool the payload: dropped');
+        this.options.logger.error({ payloadIds, err }, 'cannot spool the payload: dropped');
       })
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
@@ -148,9 +160,9 @@ export class Sender {
    * spool; when the server refuses the batch as a whole (a server without batches answers 415, one with smaller limits
    * 413), each is sent alone instead, so none is lost to the form it travelled in.
    */
-  private async deliverBatch(batch: ReadonlyArray<{ payload: Payload; line: string }>): Promise<void> {
+  private async deliverBatch(batch: readonly PendingLine[]): Promise<void> {
     if (batch.length === 1) {
-      await this.deliver(batch[0]!.payload);
+      await this.deliver(payloadOf(batch[0]!));
       return;
     }
     const { logger } = this.options;
@@ -164,16 +176,16 @@ export class Sender {
           this.batching = false;
           logger.warn({ status: err.status, serverMessage: err.serverMessage }, 'the server takes one payload per request: batching off');
         }
-        await Promise.all(batch.map((b) => this.deliver(b.payload)));
+        await Promise.all(batch.map((b) => this.deliver(payloadOf(b))));
         return;
       }
       if (err instanceof RetryableSendError) this.markUnavailable(err);
       else if (!this.closing.signal.aborted) logger.error({ payloads: batch.length, err }, 'unexpected error while sending');
-      await Promise.all(batch.map((b) => this.toSpool(b.payload)));
+      await Promise.all(batch.map((b) => this.toSpool(payloadOf(b))));
       return;
     }
     const byLine = new Map(results.map((item) => [item.line, item]));
-    for (const [index, { payload }] of batch.entries()) {
+    for (const [index, { id }] of batch.entries()) {
       const item = byLine.get(index + 1);
       if (item && item.status !== 'rejected') {
         this.stats.sent++;
@@ -182,7 +194,7 @@ export class Sender {
       this.stats.rejected++;
       const serverMessage = item ? `${item.error.code}: ${item.error.message}` : 'no answer for this payload in the batch';
       this.lastError = new RejectedPayloadError(400, serverMessage);
-      logger.error({ payloadId: payload.id, serverMessage }, 'server rejected the payload: dropped');
+      logger.error({ payloadId: id, serverMessage }, 'server rejected the payload: dropped');
     }
   }
 
@@ -243,7 +255,7 @@ export class Sender {
     // What still waits for its batch goes to the spool with the in-flight sends the shutdown interrupts.
     clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
-    for (const { payload } of this.pending.splice(0)) this.track(this.toSpool(payload), [payload]);
+    for (const pending of this.pending.splice(0)) this.track(this.toSpool(payloadOf(pending)), [pending.id]);
     this.pendingBytes = 0;
     this.closing.abort(new Error('agent is shutting down'));
     await Promise.allSettled([...this.inFlight]);
