@@ -311,6 +311,8 @@ async function main(): Promise<void> {
     peakRssAfterFirstMinuteMb: rssSteadySamples.length > 0 ? Number((Math.max(...rssSteadySamples) / 1024).toFixed(1)) : null,
     rssAtEndMb: Number(((rssSamples.at(-1) ?? 0) / 1024).toFixed(1)),
     rssAtEndParts: rssAtEndParts,
+    /** The shape over the run: the largest 1-second RSS sample of each 30 seconds, from the agent's start. */
+    rssMaxPer30sMb: Array.from({ length: Math.ceil(rssSamples.length / 30) }, (_, i) => Number((Math.max(...rssSamples.slice(i * 30, i * 30 + 30)) / 1024).toFixed(1))),
     childProcessesPeakRssMb: Number((Math.max(0, ...childRssSamples) / 1024).toFixed(1)),
     /** The issue's figure: time on the database per runtime collection (sum of its statements' round trips). */
     runtimeDatabaseMs: {
