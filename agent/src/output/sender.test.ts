@@ -342,4 +342,19 @@ describe('payload size', () => {
     expect(spool.count).toBe(0);
     expect(logger.lines.some((l) => l.msg?.includes('too large'))).toBe(true);
   });
+
+  it('does not spool a payload over the limit while the server is down, where it would push out payloads that can be sent', async () => {
+    const { sender, spool, logger } = await setup(await closedPortUrl());
+    const { randomBytes } = await import('node:crypto');
+    expect(await sender.deliver(payload(1))).toBe('spooled');
+    const huge = buildCollectionPayload({
+      agentId: 'agent-1', targetId: 'pg-main', engine: 'postgresql', category: 'schema', collectedAt: new Date(),
+      data: { blob: randomBytes(6 * 1024 * 1024).toString('hex') }, errors: [],
+    });
+    // The server is known to be down now: the payload goes the spool's way, and is dropped there instead.
+    expect(await sender.deliver(huge)).toBe('dropped');
+    expect(spool.count).toBe(1);
+    expect(sender.stats).toMatchObject({ spooled: 1, rejected: 1 });
+    expect(logger.lines.some((l) => l.msg?.includes('too large'))).toBe(true);
+  });
 });

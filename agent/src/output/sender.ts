@@ -204,13 +204,7 @@ export class Sender {
       return this.toSpool(payload);
     }
     const body = await gzipPayload(payload);
-    // The server refuses such a body unread (413); neither sending nor spooling it can ever succeed.
-    if (body.length > MAX_COMPRESSED_PAYLOAD_BYTES) {
-      this.stats.rejected++;
-      this.lastError = new Error(`payload of ${body.length} bytes compressed is over the server's limit of ${MAX_COMPRESSED_PAYLOAD_BYTES}`);
-      logger.error({ payloadId: payload.id, bytes: body.length, limit: MAX_COMPRESSED_PAYLOAD_BYTES }, 'payload too large even compressed: dropped');
-      return 'dropped';
-    }
+    if (this.overLimit(payload, body)) return 'dropped';
     try {
       await this.withRetries(() => this.options.client.post(body, this.closing.signal));
       this.stats.sent++;
@@ -263,9 +257,23 @@ export class Sender {
     this.options.client.close();
   }
 
+  /**
+   * The server refuses a body over its compressed limit unread (413): neither sending nor spooling it can ever
+   * succeed, and in the spool it would only push out older payloads that can. Dropped here, counted and logged.
+   */
+  private overLimit(payload: Payload, body: Buffer): boolean {
+    if (body.length <= MAX_COMPRESSED_PAYLOAD_BYTES) return false;
+    this.stats.rejected++;
+    this.lastError = new Error(`payload of ${body.length} bytes compressed is over the server's limit of ${MAX_COMPRESSED_PAYLOAD_BYTES}`);
+    this.options.logger.error({ payloadId: payload.id, bytes: body.length, limit: MAX_COMPRESSED_PAYLOAD_BYTES }, 'payload too large even compressed: dropped');
+    return true;
+  }
+
   private async toSpool(payload: Payload): Promise<DeliveryOutcome> {
     // Everything in the spool is replayed data by the time it arrives: flag it now, so the file is sent as it is.
-    await this.options.spool.put(payload.id, await gzipPayload({ ...payload, replayed: true }));
+    const body = await gzipPayload({ ...payload, replayed: true });
+    if (this.overLimit(payload, body)) return 'dropped';
+    await this.options.spool.put(payload.id, body);
     this.stats.spooled++;
     this.reportDropped();
     return 'spooled';
