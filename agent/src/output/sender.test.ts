@@ -250,8 +250,11 @@ describe('spool replay', () => {
     expect(second.spool.count).toBe(3);
     second.sender.start();
     for (let i = 0; i < 100 && second.spool.count > 0; i++) await sleep(20);
-    expect(server.requests.map((r) => r.body.id)).toEqual(payloads.map((p) => p.id));
-    expect(server.requests.every((r) => r.body.replayed === true)).toBe(true);
+    // One batch holds the whole backlog here (25 a request by default).
+    expect(server.requests.map((r) => r.batch)).toEqual([true]);
+    expect(server.payloads.map((p) => p.id)).toEqual(payloads.map((p) => p.id));
+    expect(server.payloads.every((p) => p.replayed === true)).toBe(true);
+    expect(second.sender.stats.replayed).toBe(3);
     expect(second.spool.count).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -263,13 +266,42 @@ describe('spool replay', () => {
     await first.sender.close();
     const server = await startIngestServer([{ status: 503 }]);
     cleanups.push(server.close);
-    const second = await setup(server.url, { dir });
+    const second = await setup(server.url, { dir, sender: { replayBatchPayloads: 1 } });
     second.sender.start();
     for (let i = 0; i < 100 && second.spool.count > 0; i++) await sleep(20);
     expect(server.requests).toHaveLength(4);
     expect(second.sender.stats.replayed).toBe(3);
     // 50 per second: at least ~20 ms between two successful replays.
     expect(server.requests[3]!.at - server.requests[2]!.at).toBeGreaterThanOrEqual(15);
+  });
+
+  it('replays a backlog in batches, in order, paced per request, dropping only the lines the server rejects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-spool-'));
+    const first = await setup(await closedPortUrl(), { dir });
+    const payloads = [payload(1), payload(2), payload(3), payload(4), payload(5)];
+    for (const p of payloads) await first.sender.deliver(p);
+    await first.sender.close();
+    const server = await startIngestServer([
+      {
+        status: 202,
+        body: {
+          results: [
+            { line: 1, id: payloads[0]!.id, status: 'accepted' },
+            { line: 2, id: payloads[1]!.id, status: 'rejected', error: { code: 'validation_failed', message: 'the payload does not match the schema' } },
+          ],
+        },
+      },
+    ]);
+    cleanups.push(server.close);
+    const second = await setup(server.url, { dir, sender: { replayBatchPayloads: 2 } });
+    second.sender.start();
+    for (let i = 0; i < 100 && second.spool.count > 0; i++) await sleep(20);
+    expect(server.requests.map((r) => r.payloads.length)).toEqual([2, 2, 1]);
+    expect(server.payloads.map((p) => p.id)).toEqual(payloads.map((p) => p.id));
+    expect(second.sender.stats).toMatchObject({ replayed: 4, rejected: 1 });
+    expect(second.spool.count).toBe(0);
+    expect(second.logger.lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'server rejected a spooled payload: dropped' }));
+    expect(server.requests[2]!.at - server.requests[1]!.at).toBeGreaterThanOrEqual(15);
   });
 });
 

@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_COMPRESSED_PAYLOAD_BYTES, type IngestBatchItem, type Payload, type SpoolStats } from '@logstag/schema';
+import { gunzipSync } from 'node:zlib';
 import pRetry from 'p-retry';
 import { gzipBatch, gzipPayload, type IngestClient } from './ingest-client';
 import { RejectedPayloadError, RetryableSendError, UnauthorizedError } from './send-errors';
-import type { Spool } from './spool';
+import type { Spool, SpoolEntry } from './spool';
 
 export interface SenderLogger {
   info(obj: object, msg?: string): void;
@@ -22,8 +23,13 @@ export interface SenderOptions {
   maxRetryMs?: number;
   /** A Retry-After longer than this is not waited for in line: the payload goes to the spool and replay waits. */
   maxInlineRetryAfterMs?: number;
-  /** Bounded re-send rate, so a recovering server is not flooded with a day of backlog at once. */
+  /** Bounded re-send rate in requests a second, so a recovering server is not flooded with a day of backlog at once. */
   replayPerSecond?: number;
+  /**
+   * Spooled payloads per replay request (default 25, as one batch): at 5 requests a second a day's backlog of 20
+   * targets (about 216,000 payloads) is re-sent in half an hour instead of twelve hours.
+   */
+  replayBatchPayloads?: number;
   replayMinBackoffMs?: number;
   replayMaxBackoffMs?: number;
   /** More concurrent live sends than this (a slow server) go straight to the spool instead of piling up in memory. */
@@ -40,6 +46,12 @@ export interface SenderOptions {
 }
 
 export type DeliveryOutcome = 'sent' | 'spooled' | 'dropped';
+
+interface SpooledItem {
+  entry: SpoolEntry;
+  /** The file as spooled: one payload's JSON, gzip'd, flagged replayed. */
+  body: Buffer;
+}
 
 interface PendingLine {
   id: string;
@@ -297,7 +309,7 @@ export class Sender {
   }
 
   private async replay(): Promise<void> {
-    const { spool, client, logger } = this.options;
+    const { spool, logger } = this.options;
     const pauseMs = 1000 / (this.options.replayPerSecond ?? 5);
     const minBackoff = this.options.replayMinBackoffMs ?? 1000;
     const maxBackoff = this.options.replayMaxBackoffMs ?? 60_000;
@@ -311,31 +323,27 @@ export class Sender {
     await spool.enforceLimits();
     this.reportDropped();
     while (!signal.aborted) {
-      const entry = spool.oldest();
-      if (!entry) {
+      const entries = spool.oldestN(this.batching ? (this.options.replayBatchPayloads ?? 25) : 1);
+      if (entries.length === 0) {
         if (!(await wait(pauseMs * 5))) break;
         continue;
       }
       if (Date.now() < this.notBefore && !(await wait(this.notBefore - Date.now()))) break;
-      const body = await spool.read(entry);
-      if (!body) continue;
+      const items: SpooledItem[] = [];
+      for (const entry of entries) {
+        const body = await spool.read(entry);
+        if (body) items.push({ entry, body });
+      }
+      if (items.length === 0) continue;
       try {
-        await client.post(body, signal);
-        this.stats.replayed++;
-        await spool.remove(entry);
+        await this.replayItems(items);
         backoff = minBackoff;
         if (!this.serverAvailable) logger.info({ backlog: spool.count }, 'server reachable again: replaying the spool');
         this.serverAvailable = true;
         if (!(await wait(pauseMs))) break;
       } catch (err) {
-        spool.release(entry);
+        for (const { entry } of items) spool.release(entry);
         if (signal.aborted) break;
-        if (err instanceof RejectedPayloadError) {
-          this.stats.rejected++;
-          logger.error({ file: entry.name, status: err.status, serverMessage: err.serverMessage }, 'server rejected a spooled payload: dropped');
-          await spool.remove(entry);
-          continue;
-        }
         if (err instanceof RetryableSendError) this.markUnavailable(err);
         else logger.error({ err }, 'unexpected error while replaying the spool');
         // Equal jitter (half fixed, half random): many agents recovering from one outage must not retry in step.
@@ -343,5 +351,66 @@ export class Sender {
         backoff = Math.min(backoff * 2, maxBackoff);
       }
     }
+  }
+
+  /**
+   * Re-sends spooled payloads, as one batch when there are several. Each one the server answered is removed from the
+   * spool, including those it rejected (they could never be taken); a failed request throws with all of them kept.
+   * A batch refused as a whole is re-sent one payload per request, as live batches are.
+   */
+  private async replayItems(items: readonly SpooledItem[]): Promise<void> {
+    if (items.length === 1 || !this.batching) {
+      for (const item of items) await this.replayOne(item);
+      return;
+    }
+    const lines: string[] = [];
+    const sent: SpooledItem[] = [];
+    for (const item of items) {
+      try {
+        lines.push(gunzipSync(item.body).toString('utf8'));
+        sent.push(item);
+      } catch {
+        // Written by an agent whose disk failed it: nothing to send, and it must not hold the queue up.
+        this.options.logger.error({ file: item.entry.name }, 'spooled payload unreadable: dropped');
+        await this.options.spool.remove(item.entry);
+      }
+    }
+    if (sent.length === 0) return;
+    let results: IngestBatchItem[];
+    try {
+      results = await this.options.client.postBatch(await gzipBatch(lines), this.closing.signal);
+    } catch (err) {
+      if (!(err instanceof RejectedPayloadError)) throw err;
+      if (err.status === 415) {
+        this.batching = false;
+        this.options.logger.warn({ status: err.status, serverMessage: err.serverMessage }, 'the server takes one payload per request: batching off');
+      }
+      for (const item of sent) await this.replayOne(item);
+      return;
+    }
+    const byLine = new Map(results.map((result) => [result.line, result]));
+    for (const [index, item] of sent.entries()) {
+      const result = byLine.get(index + 1);
+      if (result && result.status !== 'rejected') this.stats.replayed++;
+      else this.rejectedSpooled(item, result ? `${result.error.code}: ${result.error.message}` : 'no answer for this payload in the batch');
+      await this.options.spool.remove(item.entry);
+    }
+  }
+
+  /** One spooled payload in a request of its own; a rejected one is dropped, other failures throw. */
+  private async replayOne(item: SpooledItem): Promise<void> {
+    try {
+      await this.options.client.post(item.body, this.closing.signal);
+      this.stats.replayed++;
+    } catch (err) {
+      if (!(err instanceof RejectedPayloadError)) throw err;
+      this.rejectedSpooled(item, err.serverMessage, err.status);
+    }
+    await this.options.spool.remove(item.entry);
+  }
+
+  private rejectedSpooled(item: SpooledItem, serverMessage: string | undefined, status?: number): void {
+    this.stats.rejected++;
+    this.options.logger.error({ file: item.entry.name, status, serverMessage }, 'server rejected a spooled payload: dropped');
   }
 }

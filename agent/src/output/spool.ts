@@ -84,6 +84,12 @@ export class Spool {
     return this.entries[0];
   }
 
+  /** The n oldest entries, in the order they are to be re-sent. */
+  oldestN(n: number): SpoolEntry[] {
+    this.oldest();
+    return this.entries.slice(0, n);
+  }
+
   async read(entry: SpoolEntry): Promise<Buffer | undefined> {
     this.pinned.add(entry.name);
     try {
