@@ -78,9 +78,17 @@ export function validatePayload(input: PayloadInput): Payload {
     throw new InvalidPayloadError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   try {
-    JSON.stringify(parsed.data);
+    serialized.set(parsed.data, JSON.stringify(parsed.data));
   } catch (err) {
     throw new InvalidPayloadError([`not serializable as JSON: ${(err as Error).message}`]);
   }
   return parsed.data;
+}
+
+/** Each validated payload's JSON, kept from its validation while the payload lives, so sending does not redo it. */
+const serialized = new WeakMap<Payload, string>();
+
+/** A payload's JSON: the text its validation produced, or a fresh serialization for one not built here. */
+export function payloadJson(payload: Payload): string {
+  return serialized.get(payload) ?? JSON.stringify(payload);
 }

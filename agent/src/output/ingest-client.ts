@@ -15,13 +15,18 @@ export interface IngestClientOptions {
   requestTimeoutMs?: number;
 }
 
+/** A request or spool body: JSON text, gzip'd. */
+export async function gzipJson(json: string): Promise<Buffer> {
+  return gzip(Buffer.from(json, 'utf8'));
+}
+
 export async function gzipPayload(payload: unknown): Promise<Buffer> {
-  return gzip(Buffer.from(JSON.stringify(payload), 'utf8'));
+  return gzipJson(JSON.stringify(payload));
 }
 
 /** A batch body: the payloads' JSON, one per line, gzip'd as a whole (one gzip stream for all of them). */
 export async function gzipBatch(lines: readonly string[]): Promise<Buffer> {
-  return gzip(Buffer.from(lines.join('\n'), 'utf8'));
+  return gzipJson(lines.join('\n'));
 }
 
 interface RawResponse {

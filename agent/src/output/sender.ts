@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_COMPRESSED_PAYLOAD_BYTES, type IngestBatchItem, type Payload, type SpoolStats } from '@logstag/schema';
 import { gunzipSync } from 'node:zlib';
 import pRetry from 'p-retry';
-import { gzipBatch, gzipPayload, type IngestClient } from './ingest-client';
+import { payloadJson } from './envelope';
+import { gzipBatch, gzipJson, gzipPayload, type IngestClient } from './ingest-client';
 import { RejectedPayloadError, RetryableSendError, UnauthorizedError } from './send-errors';
 import type { Spool, SpoolEntry } from './spool';
 
@@ -57,6 +58,19 @@ interface PendingLine {
   id: string;
   /** The payload's JSON, as validated when it was built. */
   line: string;
+}
+
+/**
+ * The server's verdict on each of a batch's `count` lines, in order: undefined where it took the payload (accepted or
+ * a duplicate), else why not. A line it did not answer counts as refused: nothing says it was stored.
+ */
+function refusals(results: readonly IngestBatchItem[], count: number): Array<string | undefined> {
+  const byLine = new Map(results.map((item) => [item.line, item]));
+  return Array.from({ length: count }, (_, index) => {
+    const item = byLine.get(index + 1);
+    if (!item) return 'no answer for this payload in the batch';
+    return item.status === 'rejected' ? `${item.error.code}: ${item.error.message}` : undefined;
+  });
 }
 
 /** The payload back from its line, for the paths that send or spool it alone. */
@@ -128,11 +142,11 @@ export class Sender {
    * batchLingerMs of each other go in one request (a batch); while the server is down they go straight to the spool.
    */
   submit(payload: Payload): void {
-    if (!this.batching || this.closing.signal.aborted || !this.serverAvailable || this.inFlight.size > (this.options.maxInFlight ?? 32)) {
+    if (!this.batching || this.spoolOnly()) {
       this.track(this.deliver(payload), [payload.id]);
       return;
     }
-    const line = JSON.stringify(payload);
+    const line = payloadJson(payload);
     const maxBytes = this.options.maxBatchBytes ?? 4 * 1024 * 1024;
     // One that would fill a batch alone is sent alone, where its size is checked against the server's limit.
     if (line.length >= maxBytes) {
@@ -155,6 +169,11 @@ export class Sender {
     this.pending = [];
     this.pendingBytes = 0;
     this.track(this.deliverBatch(batch), batch.map((b) => b.id));
+  }
+
+  /** Stopping, the server known to be down, or too many sends already waiting on it: live payloads go to the spool. */
+  private spoolOnly(): boolean {
+    return this.closing.signal.aborted || !this.serverAvailable || this.inFlight.size > (this.options.maxInFlight ?? 32);
   }
 
   private track(delivery: Promise<unknown>, payloadIds: readonly string[]): void {
@@ -184,10 +203,7 @@ export class Sender {
       results = await this.withRetries(() => this.options.client.postBatch(body, this.closing.signal));
     } catch (err) {
       if (err instanceof RejectedPayloadError) {
-        if (err.status === 415) {
-          this.batching = false;
-          logger.warn({ status: err.status, serverMessage: err.serverMessage }, 'the server takes one payload per request: batching off');
-        }
+        this.batchRefused(err);
         await Promise.all(batch.map((b) => this.deliver(payloadOf(b))));
         return;
       }
@@ -196,26 +212,28 @@ export class Sender {
       await Promise.all(batch.map((b) => this.toSpool(payloadOf(b))));
       return;
     }
-    const byLine = new Map(results.map((item) => [item.line, item]));
-    for (const [index, { id }] of batch.entries()) {
-      const item = byLine.get(index + 1);
-      if (item && item.status !== 'rejected') {
+    for (const [index, refusal] of refusals(results, batch.length).entries()) {
+      if (refusal === undefined) {
         this.stats.sent++;
         continue;
       }
       this.stats.rejected++;
-      const serverMessage = item ? `${item.error.code}: ${item.error.message}` : 'no answer for this payload in the batch';
-      this.lastError = new RejectedPayloadError(400, serverMessage);
-      logger.error({ payloadId: id, serverMessage }, 'server rejected the payload: dropped');
+      this.lastError = new RejectedPayloadError(400, refusal);
+      logger.error({ payloadId: batch[index]!.id, serverMessage: refusal }, 'server rejected the payload: dropped');
     }
+  }
+
+  /** A batch refused as a whole: its payloads go alone; a server that takes no batches (415) gets no more of them. */
+  private batchRefused(err: RejectedPayloadError): void {
+    if (err.status !== 415) return;
+    this.batching = false;
+    this.options.logger.warn({ status: err.status, serverMessage: err.serverMessage }, 'the server takes one payload per request: batching off');
   }
 
   async deliver(payload: Payload): Promise<DeliveryOutcome> {
     const { logger } = this.options;
-    if (this.closing.signal.aborted || !this.serverAvailable || this.inFlight.size > (this.options.maxInFlight ?? 32)) {
-      return this.toSpool(payload);
-    }
-    const body = await gzipPayload(payload);
+    if (this.spoolOnly()) return this.toSpool(payload);
+    const body = await gzipJson(payloadJson(payload));
     if (this.overLimit(payload, body)) return 'dropped';
     try {
       await this.withRetries(() => this.options.client.post(body, this.closing.signal));
@@ -381,19 +399,14 @@ export class Sender {
       results = await this.options.client.postBatch(await gzipBatch(lines), this.closing.signal);
     } catch (err) {
       if (!(err instanceof RejectedPayloadError)) throw err;
-      if (err.status === 415) {
-        this.batching = false;
-        this.options.logger.warn({ status: err.status, serverMessage: err.serverMessage }, 'the server takes one payload per request: batching off');
-      }
+      this.batchRefused(err);
       for (const item of sent) await this.replayOne(item);
       return;
     }
-    const byLine = new Map(results.map((result) => [result.line, result]));
-    for (const [index, item] of sent.entries()) {
-      const result = byLine.get(index + 1);
-      if (result && result.status !== 'rejected') this.stats.replayed++;
-      else this.rejectedSpooled(item, result ? `${result.error.code}: ${result.error.message}` : 'no answer for this payload in the batch');
-      await this.options.spool.remove(item.entry);
+    for (const [index, refusal] of refusals(results, sent.length).entries()) {
+      if (refusal === undefined) this.stats.replayed++;
+      else this.rejectedSpooled(sent[index]!, refusal);
+      await this.options.spool.remove(sent[index]!.entry);
     }
   }
 
