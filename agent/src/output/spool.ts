@@ -78,16 +78,15 @@ export class Spool {
     await this.enforceLimits();
   }
 
-  /** The oldest entry, which is the next to re-send; pinned so the cap cannot delete it while it is being sent. */
-  oldest(): SpoolEntry | undefined {
-    this.entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return this.entries[0];
+  /** The n oldest entries, in the order they are to be re-sent; read() pins each so the cap cannot delete it meanwhile. */
+  oldestN(n: number): SpoolEntry[] {
+    this.sortOldestFirst();
+    return this.entries.slice(0, n);
   }
 
-  /** The n oldest entries, in the order they are to be re-sent. */
-  oldestN(n: number): SpoolEntry[] {
-    this.oldest();
-    return this.entries.slice(0, n);
+  /** File names sort by spool time, then by order within a millisecond. */
+  private sortOldestFirst(): void {
+    this.entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async read(entry: SpoolEntry): Promise<Buffer | undefined> {
@@ -120,7 +119,7 @@ export class Spool {
 
   /** Drops entries older than the age cap, then the oldest until the total fits the byte cap. */
   async enforceLimits(): Promise<void> {
-    this.oldest();
+    this.sortOldestFirst();
     const tooOld = this.now() - this.options.maxAgeMs;
     const victims: SpoolEntry[] = [];
     let bytes = this.totalBytes;
