@@ -55,16 +55,23 @@ function cpuTimes(pid: number): { user: number; system: number; total: number } 
   let user = 0;
   let system = 0;
   for (const p of [pid, ...descendants(pid)]) {
-    try {
-      // Fields after the command name (which may contain spaces) start at the last ')'.
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      user += Number(fields[11]) / CLK_TCK;
-      system += Number(fields[12]) / CLK_TCK;
-    } catch {
-      // the process ended between listing and reading
-    }
+    // A process that ended between listing and reading counts nothing.
+    const stat = parseStat(safeRead(`/proc/${p}/stat`));
+    if (!stat) continue;
+    user += stat.user;
+    system += stat.system;
   }
   return { user, system, total: user + system };
+}
+
+/** The command name and CPU seconds of a /proc/<pid>[/task/<tid>]/stat line. */
+function parseStat(line: string): { comm: string; user: number; system: number } | undefined {
+  // Fields after the command name (which may contain spaces and parentheses) start at the last ') '.
+  const open = line.indexOf('(');
+  const close = line.lastIndexOf(') ');
+  if (open < 0 || close < 0) return undefined;
+  const fields = line.slice(close + 2).split(' ');
+  return { comm: line.slice(open + 1, close), user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
 }
 const cpuSeconds = (pid: number) => cpuTimes(pid).total;
 
@@ -85,14 +92,10 @@ function descendants(pid: number): number[] {
 function threadCpu(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const task of safeReaddir(`/proc/${pid}/task`)) {
-    const stat = safeRead(`/proc/${pid}/task/${task}/stat`);
-    const open = stat.indexOf('(');
-    const close = stat.lastIndexOf(') ');
-    if (open < 0 || close < 0) continue;
-    const fields = stat.slice(close + 2).split(' ');
-    const comm = stat.slice(open + 1, close);
-    const name = task === String(pid) ? 'main' : comm === 'node' ? 'helpers' : comm;
-    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLK_TCK);
+    const stat = parseStat(safeRead(`/proc/${pid}/task/${task}/stat`));
+    if (!stat) continue;
+    const name = task === String(pid) ? 'main' : stat.comm === 'node' ? 'helpers' : stat.comm;
+    byName.set(name, (byName.get(name) ?? 0) + stat.user + stat.system);
   }
   return byName;
 }
@@ -100,13 +103,17 @@ function threadCpu(pid: number): Map<string, number> {
 /** The process's resident memory by kind (kB): anonymous (heaps), file-backed (the node binary's pages), shared memory. */
 function rssParts(pid: number): Record<string, number> {
   const status = safeRead(`/proc/${pid}/status`);
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { anonMb: Number((kb('RssAnon') / 1024).toFixed(1)), fileMb: Number((kb('RssFile') / 1024).toFixed(1)), shmemMb: Number((kb('RssShmem') / 1024).toFixed(1)) };
+  const mb = (field: string) => Number((statusFieldKb(status, field) / 1024).toFixed(1));
+  return { anonMb: mb('RssAnon'), fileMb: mb('RssFile'), shmemMb: mb('RssShmem') };
 }
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(safeRead(`/proc/${pid}/status`));
-  return match ? Number(match[1]) : 0;
+  return statusFieldKb(safeRead(`/proc/${pid}/status`), field);
+}
+
+/** A `Name:  123 kB` line of /proc/<pid>/status, in kB (0 when absent). */
+function statusFieldKb(status: string, field: string): number {
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
 }
 
 const safeRead = (path: string) => {
