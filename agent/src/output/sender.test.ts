@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,7 +196,13 @@ describe('batches', () => {
     const server = await startIngestServer([unavailable, unavailable, unavailable, unavailable]);
     cleanups.push(server.close);
     const { sender } = await setup(server.url, { sender: { batchLingerMs: 50 } });
-    const p = [payload(1), payload(2)];
+    // The first payload takes far longer to compress than the second: the spool must still keep their order.
+    const first = buildCollectionPayload({
+      agentId: 'agent-1', targetId: 'pg-main', engine: 'postgresql', category: 'schema', collectedAt: new Date(),
+      data: { tables: Array.from({ length: 4000 }, (_, i) => ({ name: `t${i}_${randomBytes(48).toString('hex')}` })) },
+      errors: [],
+    });
+    const p = [first, payload(2)];
     for (const x of p) sender.submit(x);
     await waitFor(() => sender.stats.spooled === 2, 'the spool');
     expect(sender.stats.sent).toBe(0);

@@ -106,6 +106,8 @@ export class Sender {
   /** Earliest time the replayer may try again (Retry-After, backoff). */
   private notBefore = 0;
   private replayLoop: Promise<void> | undefined;
+  /** The last spool write handed over: the next one waits for it (see toSpool). */
+  private spoolWrites: Promise<unknown> = Promise.resolve();
   /** stats.droppedBySpoolCap at the last takeSpoolStats(). */
   private droppedReported = 0;
   /** Why the last payload was not sent (server unreachable, key refused, payload rejected), for a one-shot's summary. */
@@ -299,14 +301,24 @@ export class Sender {
     return true;
   }
 
-  private async toSpool(payload: Payload): Promise<DeliveryOutcome> {
+  /**
+   * Compressions run side by side, but files are written in the order payloads were handed over: the spool replays
+   * by file name, so a batch spooled as a whole comes back in the order it was collected.
+   */
+  private toSpool(payload: Payload): Promise<DeliveryOutcome> {
     // Everything in the spool is replayed data by the time it arrives: flag it now, so the file is sent as it is.
-    const body = await gzipPayload({ ...payload, replayed: true });
-    if (this.overLimit(payload, body)) return 'dropped';
-    await this.options.spool.put(payload.id, body);
-    this.stats.spooled++;
-    this.reportDropped();
-    return 'spooled';
+    const compressed = gzipPayload({ ...payload, replayed: true });
+    compressed.catch(() => undefined); // awaited in its turn below; not an unhandled rejection while it waits
+    const turn = this.spoolWrites.then(async (): Promise<DeliveryOutcome> => {
+      const body = await compressed;
+      if (this.overLimit(payload, body)) return 'dropped';
+      await this.options.spool.put(payload.id, body);
+      this.stats.spooled++;
+      this.reportDropped();
+      return 'spooled';
+    });
+    this.spoolWrites = turn.catch(() => undefined);
+    return turn;
   }
 
   private reportDropped(): void {
