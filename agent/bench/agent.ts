@@ -309,7 +309,7 @@ async function main(): Promise<void> {
   const meanLoad = loadSamples.reduce((a, b) => a + b, 0) / Math.max(1, loadSamples.length);
   const db = figure((c) => c.queryMs ?? Number.NaN);
   const result = {
-    command: `npm run bench:agent -- --minutes ${minutes}${args['agent-flags'] ? ` --agent-flags "${args['agent-flags']}"` : ''}`,
+    command: `npm run bench:agent -- --minutes ${minutes}${args['agent-flags'] ? ` --agent-flags="${args['agent-flags']}"` : ''}`,
     targets: { postgresql: pg.databases.length, mysql: my.schemas.length, redis: REDIS_DBS.length },
     wallSeconds: Math.round(wall),
     startupSeconds: (agentStartedAt - started) / 1000,
