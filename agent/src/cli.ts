@@ -100,19 +100,15 @@ program
       process.stderr.write(`${config.configPath}: run needs a server section with url and api_key\n`);
       process.exit(2);
     }
-    let agent: Awaited<ReturnType<typeof startAgent>>;
-    try {
-      agent = await startAgent(config, collectorFactories, logger);
-    } catch (err) {
-      // e.g. the spool directory cannot be created: nothing can run without somewhere to keep unsent payloads.
-      logger.fatal({ err }, 'cannot start the agent');
-      process.exit(1);
-    }
+    const agent = startAgent(config, collectorFactories, logger);
+    // The stop signals are handled from this tick on, before the start completes: a signal that arrives while the
+    // agent starts waits for the start and then stops cleanly, where node's default for a signal without a handler
+    // would end the process on the spot.
     const shutdown = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'signal received');
       // A second signal means "now": the operator has given up waiting for the clean stop.
       process.once(signal, () => process.exit(130));
-      agent.stop().then(
+      agent.then((running) => running.stop()).then(
         () => process.exit(0),
         (err: unknown) => {
           logger.error({ err }, 'error while stopping');
@@ -122,6 +118,13 @@ program
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    try {
+      await agent;
+    } catch (err) {
+      // e.g. the spool directory cannot be created: nothing can run without somewhere to keep unsent payloads.
+      logger.fatal({ err }, 'cannot start the agent');
+      process.exit(1);
+    }
   });
 
 function readConfig(path: string): AgentConfig {
