@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Database engines the agent monitors. MariaDB is reported as `mysql` with its flavour in the data. */
 export const ENGINES = ['postgresql', 'mysql', 'mongodb', 'redis'] as const;

@@ -1,5 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { categorySchema, engineSchema } from './domain';
+
+// zod/mini rather than zod's chained API: the agent validates every payload it sends, in a process that runs for
+// months next to a database. The chained API is about 570 KB of source and 2 MB of heap once loaded, zod/mini about
+// 20 KB and 0.3 MB (docs/benchmarks.md, "Agent"). The schemas parse the same; zod/mini leaves the language of its
+// messages to the program, and the chained API would have set English on import: set here.
+z.config(en());
 
 /** Bumped whenever a payload's shape changes incompatibly; the server refuses versions it does not know. */
 export const SCHEMA_VERSION = 1 as const;
@@ -9,24 +16,25 @@ export const MAX_COMPRESSED_PAYLOAD_BYTES = 5 * 1024 * 1024;
 export const MAX_DECOMPRESSED_PAYLOAD_BYTES = 32 * 1024 * 1024;
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-export const payloadIdSchema = z.string().regex(UUID_V7, 'must be a UUID version 7');
+export const payloadIdSchema = z.string().check(z.regex(UUID_V7, 'must be a UUID version 7'));
 
 /** Names chosen by the customer (agent, target): printable, bounded, no control characters. */
 const nameSchema = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\p{L}\p{N}._:@/ -]+$/u, 'letters, digits, space and . _ : @ / - only');
+  .check(z.minLength(1), z.maxLength(128), z.regex(/^[\p{L}\p{N}._:@/ -]+$/u, 'letters, digits, space and . _ : @ / - only'));
+
+const nonNegative = () => z.number().check(z.nonnegative());
+const count = () => z.int().check(z.nonnegative());
 
 /**
  * A collector that failed without failing the whole collection (an optional collector, a missing privilege).
  * Sent inside the payload so the server can show "collector X failed: missing privilege Y".
  */
 export const collectorErrorSchema = z.object({
-  collector: z.string().min(1).max(128),
-  message: z.string().max(2000),
-  code: z.string().max(64).optional(),
-  fix: z.string().max(2000).optional(),
+  collector: z.string().check(z.minLength(1), z.maxLength(128)),
+  message: z.string().check(z.maxLength(2000)),
+  code: z.optional(z.string().check(z.maxLength(64))),
+  fix: z.optional(z.string().check(z.maxLength(2000))),
 });
 export type CollectorError = z.infer<typeof collectorErrorSchema>;
 
@@ -36,7 +44,7 @@ const envelopeFields = {
   collectedAt: z.iso.datetime({ offset: true }),
   schemaVersion: z.literal(SCHEMA_VERSION),
   /** True when the payload was re-sent from the agent's spool: alert evaluation ignores stale breaches. */
-  replayed: z.boolean().default(false),
+  replayed: z._default(z.boolean(), false),
 };
 
 /** One collection of one category from one database target. `data` holds named sections (rows or objects). */
@@ -46,28 +54,30 @@ export const collectionPayloadSchema = z.object({
   targetId: nameSchema,
   engine: engineSchema,
   category: categorySchema,
-  data: z.record(z.string().max(128), z.unknown()),
-  errors: z.array(collectorErrorSchema).max(200).default([]),
+  data: z.record(z.string().check(z.maxLength(128)), z.unknown()),
+  errors: z._default(z.array(collectorErrorSchema).check(z.maxLength(200)), []),
 });
 export type CollectionPayload = z.infer<typeof collectionPayloadSchema>;
 
 /** Facts about the host the agent runs on, for the Assets view. */
 export const hostFactsSchema = z.object({
-  hostname: z.string().max(255),
-  os: z.string().max(255),
-  platform: z.string().max(64),
-  arch: z.string().max(64),
-  cpuCount: z.number().int().nonnegative(),
-  loadAverage: z.array(z.number()).max(3),
-  memoryTotalBytes: z.number().nonnegative(),
-  memoryFreeBytes: z.number().nonnegative(),
-  uptimeSeconds: z.number().nonnegative(),
-  agentVersion: z.string().max(64),
-  agentUptimeSeconds: z.number().nonnegative(),
-  disks: z
-    .array(z.object({ path: z.string().max(1024), totalBytes: z.number().nonnegative(), freeBytes: z.number().nonnegative() }))
-    .max(64)
-    .default([]),
+  hostname: z.string().check(z.maxLength(255)),
+  os: z.string().check(z.maxLength(255)),
+  platform: z.string().check(z.maxLength(64)),
+  arch: z.string().check(z.maxLength(64)),
+  cpuCount: count(),
+  loadAverage: z.array(z.number()).check(z.maxLength(3)),
+  memoryTotalBytes: nonNegative(),
+  memoryFreeBytes: nonNegative(),
+  uptimeSeconds: nonNegative(),
+  agentVersion: z.string().check(z.maxLength(64)),
+  agentUptimeSeconds: nonNegative(),
+  disks: z._default(
+    z
+      .array(z.object({ path: z.string().check(z.maxLength(1024)), totalBytes: nonNegative(), freeBytes: nonNegative() }))
+      .check(z.maxLength(64)),
+    [],
+  ),
 });
 export type HostFacts = z.infer<typeof hostFactsSchema>;
 
@@ -76,9 +86,9 @@ export type HostFacts = z.infer<typeof hostFactsSchema>;
  * throttled), and a non-zero drop count means data was lost to the spool's size or age cap since the previous heartbeat.
  */
 export const spoolStatsSchema = z.object({
-  backlogPayloads: z.number().int().nonnegative(),
-  backlogBytes: z.number().int().nonnegative(),
-  droppedSinceLast: z.number().int().nonnegative(),
+  backlogPayloads: count(),
+  backlogBytes: count(),
+  droppedSinceLast: count(),
 });
 export type SpoolStats = z.infer<typeof spoolStatsSchema>;
 
@@ -87,11 +97,13 @@ export const heartbeatPayloadSchema = z.object({
   kind: z.literal('heartbeat'),
   host: hostFactsSchema,
   /** Optional: agents older than this field, and `collect --dry-run` (which has no spool), leave it out. */
-  spool: spoolStatsSchema.optional(),
-  targets: z
-    .array(z.object({ targetId: nameSchema, engine: engineSchema, tags: z.record(z.string(), z.string()).default({}) }))
-    .max(1000)
-    .default([]),
+  spool: z.optional(spoolStatsSchema),
+  targets: z._default(
+    z
+      .array(z.object({ targetId: nameSchema, engine: engineSchema, tags: z._default(z.record(z.string(), z.string()), {}) }))
+      .check(z.maxLength(1000)),
+    [],
+  ),
 });
 export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
 

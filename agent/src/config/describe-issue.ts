@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 
 /** A zod issue in the words a config file's author needs: what was expected at that place. */
 export function describeIssue(issue: z.core.$ZodIssue, valueAtPath: unknown): string {
