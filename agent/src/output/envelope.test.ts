@@ -18,6 +18,8 @@ describe('payload envelopes', () => {
   it('refuses a payload the server would reject, before sending it', () => {
     expect(() => buildCollectionPayload({ ...base, targetId: 'bad\u0000name', data: {} })).toThrow(InvalidPayloadError);
     expect(() => buildCollectionPayload({ ...base, data: { n: 1n } })).toThrow(/not serializable as JSON/);
+    // In words an operator reading the agent's log can act on (zod/mini has no messages of its own).
+    expect(() => buildCollectionPayload({ ...base, targetId: 'x'.repeat(129), data: {} })).toThrow(/targetId: Too big: expected string to have <=128 characters/);
   });
 
   it('builds a heartbeat payload', () => {
