@@ -44,7 +44,8 @@ const { values: args } = parseArgs({
 const minutes = args.quick ? 1 : Number(args.minutes);
 if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('--minutes expects a positive number');
 
-const bin = fileURLToPath(new URL('../bin/logstag-agent.mjs', import.meta.url));
+/** The command users run: the shell launcher, which sets glibc's malloc tunables and execs node on the .mjs. */
+const bin = fileURLToPath(new URL('../bin/logstag-agent', import.meta.url));
 const REDIS_DBS = [1, 2, 3, 4, 5];
 const CLK_TCK = 100; // USER_HZ on Linux; /proc/<pid>/stat counts CPU time in these ticks.
 
@@ -182,12 +183,19 @@ async function main(): Promise<void> {
   let afterFirstMinute: { at: number; cpu: number; threads: Map<string, number> } | undefined;
   // The launcher bundles the sources once after they change, in a child process; a deployed agent does that once
   // after an upgrade. Done here first, so the figures are the agent's own and not esbuild's or a cold bundle's.
-  const prebuilt = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+  const prebuilt = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (prebuilt.status !== 0) throw new Error(`the launcher could not start: ${prebuilt.stderr}`);
   const started = Date.now();
   const nodeFlags = [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...args['agent-flags'].split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeFlags, bin, 'run', '--config', configPath], {
-    env: { ...process.env, BENCH_PG_PW: pg.password, BENCH_MY_PW: my.password, BENCH_REDIS_PW: redis.password },
+  // The launcher execs node in the same process: the pid measured is the agent's.
+  const child = spawn(bin, ['run', '--config', configPath], {
+    env: {
+      ...process.env,
+      LOGSTAG_AGENT_NODE_FLAGS: nodeFlags.join(' '),
+      BENCH_PG_PW: pg.password,
+      BENCH_MY_PW: my.password,
+      BENCH_REDIS_PW: redis.password,
+    },
     // `run` prints nothing on stdout; V8's tracing flags (--agent-flags="--trace-gc") do, kept with --keep-logs.
     stdio: ['ignore', args['keep-logs'] ? openSync(join(dir, 'agent.stdout'), 'w') : 'ignore', 'pipe'],
   });

@@ -10,6 +10,8 @@ import { startIngestServer } from './ingest-test-server';
 import { startMongoWireServer } from './mongo-wire/server';
 
 const bin = fileURLToPath(new URL('../bin/logstag-agent.mjs', import.meta.url));
+/** The `logstag-agent` command as npm links it: node_modules/.bin/logstag-agent -> agent/bin/logstag-agent (sh). */
+const command = fileURLToPath(new URL('../../node_modules/.bin/logstag-agent', import.meta.url));
 const redis = new URL(process.env.LOGSTAG_TEST_REDIS_URL ?? 'redis://127.0.0.1:56379');
 const SECRET = 'cli-secret-pw-123';
 
@@ -20,10 +22,16 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the real launcher in a child process, as a user would; `onStart` may signal it. */
-function runCli(args: string[], env: Record<string, string> = {}, onStart?: (child: ChildProcess) => void): Promise<Run> {
+/** Runs the real launcher in a child process, as a user would (node on the .mjs by default); `onStart` may signal it. */
+function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  onStart?: (child: ChildProcess) => void,
+  launcher: readonly string[] = [process.execPath, bin],
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, ...pre] = launcher;
+    const child = spawn(file!, [...pre, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -70,6 +78,21 @@ describe('logstag-agent CLI', () => {
     const r = await runCli(['check', '--config', config]);
     expect(r.stdout).toMatch(/all \d+ checks passed/);
     expect(r.code).toBe(0);
+  });
+
+  it("loads no fetch implementation (undici) for PostgreSQL, whose driver's runtime check would load it for good", async () => {
+    const config = writeConfig(targets);
+    const report = join(config, '..', 'builtins.txt');
+    const r = await runCli(['check', '--config', config], {
+      CLI_PW: SECRET,
+      NODE_OPTIONS: `--require ${fileURLToPath(new URL('./fixtures/report-builtins.cjs', import.meta.url))}`,
+      LOGSTAG_TEST_BUILTINS_FILE: report,
+    });
+    // The PostgreSQL collector and its driver were loaded: the target was tried.
+    expect(r.stdout).toMatch(/^FAIL\s+refused\s+reachable: /m);
+    const builtins = readFileSync(report, 'utf8').split('\n');
+    expect(builtins).toContain('net');
+    expect(builtins).not.toContain('internal/deps/undici/undici');
   });
 
   it('rejects an invalid config with exit code 2 and the line of the mistake', async () => {
@@ -132,6 +155,57 @@ describe('logstag-agent CLI', () => {
     expect(r.stderr).not.toContain(SECRET);
     const spool = join(config, '..', 'spool');
     expect(readdirSync(spool).filter((f) => f.endsWith('.json.gz')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('run stops cleanly on a SIGTERM that arrives while it starts', async () => {
+    const config = writeConfig(`server: { url: "http://127.0.0.1:1", api_key: env:CLI_PW }\nspool: { dir: "%DIR%/spool" }\n${targets}`);
+    // At the agent's first line on stderr, which is as early as a supervisor's stop can come once it is up.
+    const r = await runCli(['run', '--config', config], { CLI_PW: SECRET }, (child) => {
+      child.stderr?.once('data', () => child.kill('SIGTERM'));
+    });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('agent stopped');
+  });
+
+  describe('the logstag-agent command', () => {
+    /** Starts `logstag-agent run` through npm's link and reads the environment and command line of its process. */
+    const runThroughCommand = async (env: Record<string, string | undefined>) => {
+      const config = writeConfig(`server: { url: "http://127.0.0.1:1", api_key: env:CLI_PW }\nspool: { dir: "%DIR%/spool" }\n${targets}`);
+      let seen: { environ: string; cmdline: string[] } | undefined;
+      const r = await runCli(['run', '--config', config], { CLI_PW: SECRET, ...env }, (child) => {
+        let stderr = '';
+        const onData = (c: Buffer) => {
+          stderr += c.toString();
+          if (!stderr.includes('agent started')) return;
+          child.stderr?.off('data', onData);
+          // The pid spawned is the agent's: the shell script execs node, it does not wait for a child.
+          const proc = `/proc/${child.pid}`;
+          // glibc splits the tunables it parsed in place, at each ':' (a NUL in /proc/<pid>/environ): joined back here.
+          seen = { environ: readFileSync(`${proc}/environ`, 'utf8'), cmdline: readFileSync(`${proc}/cmdline`, 'utf8').split('\0') };
+          child.kill('SIGTERM');
+        };
+        child.stderr?.on('data', onData);
+      }, [command]);
+      expect(r.code).toBe(0);
+      expect(seen, r.stderr).toBeDefined();
+      return seen!;
+    };
+
+    it('execs node on the launcher in its own process, with glibc malloc set for a small daemon', async () => {
+      const { environ, cmdline } = await runThroughCommand({ GLIBC_TUNABLES: undefined, LOGSTAG_AGENT_NODE_FLAGS: '--stack-trace-limit=20' });
+      expect(environ.replaceAll('\0', ':')).toContain(
+        ':GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=65536:glibc.malloc.trim_threshold=65536:',
+      );
+      expect(cmdline[0]).toMatch(/(^|\/)node$/);
+      expect(cmdline.slice(1, 4)).toEqual(['--stack-trace-limit=20', bin, 'run']);
+    });
+
+    it("keeps an operator's own GLIBC_TUNABLES", async () => {
+      const { environ } = await runThroughCommand({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
+      const tunables = environ.replaceAll('\0', ':').match(/:GLIBC_TUNABLES=[^:]*/g);
+      expect(tunables).toEqual([':GLIBC_TUNABLES=glibc.malloc.arena_max=2']);
+    });
   });
 
   describe('collect --once without --dry-run sends through the sender and spool', () => {
