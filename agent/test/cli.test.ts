@@ -85,7 +85,7 @@ describe('logstag-agent CLI', () => {
     const report = join(config, '..', 'builtins.txt');
     const r = await runCli(['check', '--config', config], {
       CLI_PW: SECRET,
-      NODE_OPTIONS: `--require ${fileURLToPath(new URL('./fixtures/report-builtins.cjs', import.meta.url))}`,
+      NODE_OPTIONS: `--import=${new URL('./fixtures/report-builtins.mjs', import.meta.url).href}`,
       LOGSTAG_TEST_BUILTINS_FILE: report,
     });
     // The PostgreSQL collector and its driver were loaded: the target was tried.

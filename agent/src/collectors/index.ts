@@ -1,4 +1,5 @@
 import type { Engine } from '@logstag/schema';
+import type * as PostgresqlCollector from './postgresql/index';
 import type { CollectorFactory, EngineCollector } from './types';
 
 /**
@@ -28,8 +29,8 @@ function lazyFactory(engine: Engine, load: () => Promise<CollectorFactory>): Col
  * (undici), which then stays: 13 MB more RSS in a bare process, in an agent that never uses fetch. So the global reads
  * as undefined while the PostgreSQL collector and its driver load (once, for every target), and is put back after.
  */
-let postgresqlModule: Promise<typeof import('./postgresql/index')> | undefined;
-function loadPostgresql(): Promise<typeof import('./postgresql/index')> {
+let postgresqlModule: Promise<typeof PostgresqlCollector> | undefined;
+function loadPostgresql(): Promise<typeof PostgresqlCollector> {
   postgresqlModule ??= (async () => {
     const response = Object.getOwnPropertyDescriptor(globalThis, 'Response');
     if (!response?.configurable) return import('./postgresql/index');
