@@ -73,7 +73,7 @@ function refusals(results: readonly IngestBatchItem[], count: number): Array<str
   });
 }
 
-/** The payload back from its line, for the paths that send or spool it alone. */
+/** The payload back from its line, for the paths that spool it (the spooled file carries the replayed flag). */
 const payloadOf = (pending: PendingLine): Payload => JSON.parse(pending.line) as Payload;
 
 export interface SenderStats {
@@ -195,7 +195,7 @@ export class Sender {
    */
   private async deliverBatch(batch: readonly PendingLine[]): Promise<void> {
     if (batch.length === 1) {
-      await this.deliver(payloadOf(batch[0]!));
+      await this.deliverLine(batch[0]!);
       return;
     }
     const { logger } = this.options;
@@ -206,7 +206,7 @@ export class Sender {
     } catch (err) {
       if (err instanceof RejectedPayloadError) {
         this.batchRefused(err);
-        await Promise.all(batch.map((b) => this.deliver(payloadOf(b))));
+        await Promise.all(batch.map((b) => this.deliverLine(b)));
         return;
       }
       if (err instanceof RetryableSendError) this.markUnavailable(err);
@@ -233,10 +233,19 @@ export class Sender {
   }
 
   async deliver(payload: Payload): Promise<DeliveryOutcome> {
+    return this.deliverLine({ id: payload.id, line: payloadJson(payload) }, payload);
+  }
+
+  /**
+   * One payload in a request of its own, sent as its JSON line. The payload object is needed only to spool it: the
+   * caller's when it still holds it, else parsed back from the line then, and only then.
+   */
+  private async deliverLine(pending: PendingLine, payload?: Payload): Promise<DeliveryOutcome> {
     const { logger } = this.options;
-    if (this.spoolOnly()) return this.toSpool(payload);
-    const body = await gzipJson(payloadJson(payload));
-    if (this.overLimit(payload, body)) return 'dropped';
+    const toSpool = () => this.toSpool(payload ?? payloadOf(pending));
+    if (this.spoolOnly()) return toSpool();
+    const body = await gzipJson(pending.line);
+    if (this.overLimit(pending.id, body)) return 'dropped';
     try {
       await this.withRetries(() => this.options.client.post(body, this.closing.signal));
       this.stats.sent++;
@@ -245,12 +254,12 @@ export class Sender {
       if (err instanceof RejectedPayloadError) {
         this.stats.rejected++;
         this.lastError = err;
-        logger.error({ payloadId: payload.id, status: err.status, serverMessage: err.serverMessage }, 'server rejected the payload: dropped');
+        logger.error({ payloadId: pending.id, status: err.status, serverMessage: err.serverMessage }, 'server rejected the payload: dropped');
         return 'dropped';
       }
       if (err instanceof RetryableSendError) this.markUnavailable(err);
-      else if (!this.closing.signal.aborted) logger.error({ payloadId: payload.id, err }, 'unexpected error while sending');
-      return this.toSpool(payload);
+      else if (!this.closing.signal.aborted) logger.error({ payloadId: pending.id, err }, 'unexpected error while sending');
+      return toSpool();
     }
   }
 
@@ -293,11 +302,11 @@ export class Sender {
    * The server refuses a body over its compressed limit unread (413): neither sending nor spooling it can ever
    * succeed, and in the spool it would only push out older payloads that can. Dropped here, counted and logged.
    */
-  private overLimit(payload: Payload, body: Buffer): boolean {
+  private overLimit(payloadId: string, body: Buffer): boolean {
     if (body.length <= MAX_COMPRESSED_PAYLOAD_BYTES) return false;
     this.stats.rejected++;
     this.lastError = new Error(`payload of ${body.length} bytes compressed is over the server's limit of ${MAX_COMPRESSED_PAYLOAD_BYTES}`);
-    this.options.logger.error({ payloadId: payload.id, bytes: body.length, limit: MAX_COMPRESSED_PAYLOAD_BYTES }, 'payload too large even compressed: dropped');
+    this.options.logger.error({ payloadId, bytes: body.length, limit: MAX_COMPRESSED_PAYLOAD_BYTES }, 'payload too large even compressed: dropped');
     return true;
   }
 
@@ -311,7 +320,7 @@ export class Sender {
     compressed.catch(() => undefined); // awaited in its turn below; not an unhandled rejection while it waits
     const turn = this.spoolWrites.then(async (): Promise<DeliveryOutcome> => {
       const body = await compressed;
-      if (this.overLimit(payload, body)) return 'dropped';
+      if (this.overLimit(payload.id, body)) return 'dropped';
       await this.options.spool.put(payload.id, body);
       this.stats.spooled++;
       this.reportDropped();
