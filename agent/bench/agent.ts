@@ -19,14 +19,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
-import { INGEST_BATCH_CONTENT_TYPE } from '@logstag/schema';
+import { startIngestServer } from '../test/ingest-test-server';
 import { setupMysql, setupPostgres, setupRedis } from '../test/testing';
 
 const { values: args } = parseArgs({
@@ -140,29 +137,10 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   log(`setting up 10 PostgreSQL databases, 5 MariaDB schemas, 5 Redis databases`);
   const [pg, my, redis] = await Promise.all([setupPostgres(10, 'lt_bench'), setupMysql(5, 'lt_bench'), setupRedis(REDIS_DBS, 'ltbench')]);
-  // The sink: answers 202 like POST /v1/ingest, counts what it got. Parsing stays out of the agent's process; a batch
-  // (NDJSON) is gunzipped here only to count its lines and answer each, as the API does.
-  const received = { payloads: 0, requests: 0, bytes: 0 };
-  const sink = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      received.requests++;
-      received.bytes += body.length;
-      let answer: unknown = {};
-      if (req.headers['content-type'] === INGEST_BATCH_CONTENT_TYPE) {
-        const lines = gunzipSync(body).toString('utf8').split('\n').filter((line) => line !== '');
-        answer = { results: lines.map((_, i) => ({ line: i + 1, id: `line-${i + 1}`, status: 'accepted' })) };
-        received.payloads += lines.length;
-      } else {
-        received.payloads++;
-      }
-      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  // The sink: the tests' ingest server, which answers 202 like POST /v1/ingest (to a batch, a result per line) and
+  // keeps what it got. Parsing stays out of the agent's process.
+  const sink = await startIngestServer();
+  const sinkUrl = sink.url;
 
   const dir = mkdtempSync(join(os.tmpdir(), 'logstag-bench-agent-'));
   const target = (name: string, engine: string, host: string, port: number, user: string, pwEnv: string, extra: string) =>
@@ -236,7 +214,7 @@ async function main(): Promise<void> {
   const cpuStart = cpuTimes(pid);
   while (Date.now() < endAt) {
     await new Promise((r) => setTimeout(r, Math.min(30_000, endAt - Date.now())));
-    if (Date.now() < endAt) log(`${Math.round((endAt - Date.now()) / 1000)} s left; ${received.payloads} payloads so far`);
+    if (Date.now() < endAt) log(`${Math.round((endAt - Date.now()) / 1000)} s left; ${sink.payloads.length} payloads so far`);
   }
   clearTimeout(firstMinuteTimer);
   const cpuEnd = cpuTimes(pid);
@@ -343,9 +321,9 @@ async function main(): Promise<void> {
     runtimeCollectionMs: figure((c) => c.durationMs),
     collections: counts,
     failedCollections: failed.length,
-    payloadsReceived: received.payloads,
-    requestsReceived: received.requests,
-    kbReceived: Math.round(received.bytes / 1024),
+    payloadsReceived: sink.payloads.length,
+    requestsReceived: sink.requests.length,
+    kbReceived: Math.round(sink.requests.reduce((sum, r) => sum + r.bytes, 0) / 1024),
     loadAverage: { mean1m: Number(meanLoad.toFixed(2)), max1m: Number(Math.max(...loadSamples).toFixed(2)), cpus: os.availableParallelism() },
     agentExitCode: code,
   };
@@ -363,7 +341,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
-  await new Promise<void>((resolve) => sink.close(() => resolve()));
+  await sink.close();
   await Promise.allSettled([pg.cleanup(), my.cleanup(), redis.cleanup()]);
 }
 

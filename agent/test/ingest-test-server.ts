@@ -12,6 +12,8 @@ export interface ReceivedRequest {
   /** Every payload the request carried: one, or a batch's lines (Content-Type application/x-ndjson). */
   payloads: Array<Record<string, unknown>>;
   batch: boolean;
+  /** The body's length as sent (gzip'd). */
+  bytes: number;
   at: number;
 }
 
@@ -41,11 +43,12 @@ export async function startIngestServer(script: ScriptedResponse[] = []): Promis
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const text = gunzipSync(Buffer.concat(chunks)).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const text = gunzipSync(raw).toString('utf8');
       const batch = req.headers['content-type'] === INGEST_BATCH_CONTENT_TYPE;
       const payloads = (batch ? text.split('\n').filter((line) => line.trim() !== '') : [text]).map((line) => JSON.parse(line) as Record<string, unknown>);
       const body = payloads[0]!;
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, payloads, batch, at: Date.now() });
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, payloads, batch, bytes: raw.length, at: Date.now() });
       const accepted = batch
         ? { results: payloads.map((p, i) => ({ line: i + 1, id: p.id, status: 'accepted' })) }
         : { id: body.id, status: 'accepted' };
