@@ -9,7 +9,7 @@
 //
 // --pg durable (the default for --store postgres) runs a PostgreSQL cluster of the bench's own with fsync and
 // synchronous_commit on, as in production; --pg services uses the test-services cluster, which turns them off.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ import { startLogstag } from '../src/server';
 import type { LoadInput, LoadResult } from './load-agents';
 import { startDurablePostgres } from './durable-postgres';
 import { workflowPhases } from './workflow-phases';
+import { recordedPayloads } from './recorded-payloads';
 import { machineBusySeconds, sampleLoadAverage, treeCpuSeconds } from './process-cpu';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
@@ -60,36 +61,6 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/**
- * Real agent payloads recorded from the local PostgreSQL, MariaDB, Redis and the MongoDB wire server
- * (api/test/fixtures/*.jsonl), mixed as the default cadence sends them per target: six runtime collections and one
- * workload collection a minute, an operational one every ten minutes. Each simulated agent is its own target. The
- * list is interleaved (every target's first payload, then every target's second…), so that a target's payloads are
- * spread over the cycle as an agent's are over its minute, not sent back to back.
- */
-function recordedPayloads(targets: number): Array<Record<string, unknown>> {
-  const fixtures = join(import.meta.dirname, '../test/fixtures');
-  const byEngine = ['postgresql', 'mysql', 'redis', 'mongodb'].map((engine) =>
-    readFileSync(join(fixtures, `${engine}.jsonl`), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>),
-  );
-  const perTarget: Array<Array<Record<string, unknown>>> = [];
-  for (let t = 0; t < targets; t++) {
-    const recorded = byEngine[t % byEngine.length]!;
-    const pick = (category: string) => recorded.filter((p) => p.category === category);
-    const mix = [...Array(6).fill(pick('runtime')).flat().slice(0, 6), ...pick('workload').slice(0, 1)];
-    if (t % 10 === 0) mix.push(...pick('operational').slice(0, 1));
-    perTarget.push(mix.map((p) => ({ ...p, agentId: `agent-${t % 20}`, targetId: `${p.engine as string}-${t}` })));
-  }
-  const bodies: Array<Record<string, unknown>> = [];
-  for (let round = 0; perTarget.some((m) => m.length > round); round++) {
-    for (const mix of perTarget) if (mix[round]) bodies.push(mix[round]!);
-  }
-  return bodies;
 }
 
 async function main() {
