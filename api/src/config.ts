@@ -9,6 +9,8 @@ export interface ServerConfig {
   readonly databaseUrl: string | undefined;
   readonly logLevel: string;
   readonly security: SecuritySettings;
+  /** How long the ingest dispatcher trusts a claimed batch before checking its workflow in Temporal. */
+  readonly ingestClaimTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -29,5 +31,14 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()
     databaseUrl,
     logLevel: env.LOG_LEVEL || 'info',
     security: securitySettingsFromEnv(env),
+    ingestClaimTimeoutMs: ingestClaimTimeoutMsFromEnv(env),
   });
+}
+
+function ingestClaimTimeoutMsFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS;
+  if (!raw) return 300_000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new ConfigError(`LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS must be a positive number of seconds, got "${raw}"`);
+  return Math.round(seconds * 1000);
 }

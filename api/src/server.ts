@@ -140,6 +140,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       temporal: () => client,
       logger,
       metrics,
+      staleClaimMs: config.ingestClaimTimeoutMs,
       ...(options.recoveryIntervalMs ? { recoveryIntervalMs: options.recoveryIntervalMs } : {}),
     });
     starter.startRecoveryLoop();
