@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'payload_too_large',
+  /** The store refused the data itself (a value it cannot hold that the checks before it let through). */
+  'unstorable',
   'unsupported_media_type',
   'rate_limited',
   'unavailable',

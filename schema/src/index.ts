@@ -2,3 +2,5 @@ export * from './domain';
 export * from './payload';
 export * from './errors';
 export * from './activity-views';
+export * from './storable-text';
+export * from './payload-door';
