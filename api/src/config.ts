@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { securitySettingsFromEnv, type SecuritySettings } from './http/security-config';
+import { ingestDoorSettings, type IngestDoorSettings } from './ingest/ingest-settings';
 
 export interface ServerConfig {
   readonly host: string;
@@ -11,6 +12,8 @@ export interface ServerConfig {
   readonly security: SecuritySettings;
   /** How long the ingest dispatcher trusts a claimed batch before checking its workflow in Temporal. */
   readonly ingestClaimTimeoutMs: number;
+  /** What the ingest door lets in: the collectedAt window and nesting limit (README, Endpoints). */
+  readonly ingestDoor: IngestDoorSettings;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +35,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()
     logLevel: env.LOG_LEVEL || 'info',
     security: securitySettingsFromEnv(env),
     ingestClaimTimeoutMs: ingestClaimTimeoutMsFromEnv(env),
+    ingestDoor: ingestDoorFromEnv(env),
   });
 }
 
@@ -41,4 +45,12 @@ function ingestClaimTimeoutMsFromEnv(env: NodeJS.ProcessEnv): number {
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new ConfigError(`LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS must be a positive number of seconds, got "${raw}"`);
   return Math.round(seconds * 1000);
+}
+
+function ingestDoorFromEnv(env: NodeJS.ProcessEnv): IngestDoorSettings {
+  const raw = env.LOGSTAG_INGEST_MAX_PAST_HOURS;
+  if (!raw) return ingestDoorSettings();
+  const hours = Number(raw);
+  if (!Number.isFinite(hours) || hours <= 0) throw new ConfigError(`LOGSTAG_INGEST_MAX_PAST_HOURS must be a positive number of hours, got "${raw}"`);
+  return ingestDoorSettings(hours);
 }

@@ -1,14 +1,28 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import getRawBody from 'raw-body';
 import { INGEST_BATCH_CONTENT_TYPE, MAX_COMPRESSED_PAYLOAD_BYTES } from '@logstag/schema';
 import { ApiError } from '../http/api-error';
 import type { AgentAuthenticator } from './agent-auth';
 import type { IngestService } from './ingest.service';
 import { decodeIngestBody } from './request-body';
+import { StoreUnavailableError } from './store-failure';
 
 export interface IngestRoutesDeps {
   service: IngestService;
   authenticate: AgentAuthenticator;
+}
+
+/**
+ * The store failing under a request is a 503 with Retry-After (the agent keeps the payloads and sends them again),
+ * never a 500: the key lookup's failure is the store's too, since it is the only thing authentication asks.
+ */
+function storeFailure(err: unknown, req: Request, res: Response): unknown {
+  const failure = err instanceof ApiError ? err : new StoreUnavailableError(err);
+  if (failure instanceof StoreUnavailableError) {
+    req.log?.warn({ err: failure.cause }, 'ingest: the store cannot take payloads; answered 503');
+    res.setHeader('retry-after', String(failure.retryAfterSeconds));
+  }
+  return failure;
 }
 
 export function ingestRoutes({ service, authenticate }: IngestRoutesDeps): Router {
@@ -29,7 +43,7 @@ export function ingestRoutes({ service, authenticate }: IngestRoutesDeps): Route
         res.locals.principal = await authenticate(req);
         next();
       } catch (err) {
-        next(err);
+        next(storeFailure(err, req, res));
       }
     },
     async (req, res, next) => {
@@ -42,7 +56,7 @@ export function ingestRoutes({ service, authenticate }: IngestRoutesDeps): Route
         const organizationId: string = res.locals.principal.organizationId;
         res.status(202).json(res.locals.batch ? await service.acceptBatch(organizationId, body.json) : await service.accept(organizationId, body));
       } catch (err) {
-        next(err);
+        next(err instanceof StoreUnavailableError ? storeFailure(err, req, res) : err);
       }
     },
   );
