@@ -2,11 +2,12 @@ import { redirect } from '@sveltejs/kit';
 import { ApiRequestError } from '$lib/api';
 import { apiFor, loadOr } from '$lib/server/api';
 import { field, formFailure } from '$lib/server/form-failure';
+import { safeNextPath } from '$lib/server/safe-next';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Only same-site paths: `next` comes from the address bar and must not send the user elsewhere. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/databases';
+/** Only paths of this origin: `next` comes from the address bar and must not send the user elsewhere. */
+function safeNext(url: URL): string {
+  return safeNextPath(url.searchParams.get('next'), url.origin);
 }
 
 export const load = (async (event) => {
@@ -15,7 +16,7 @@ export const load = (async (event) => {
   if (required) redirect(303, '/setup');
   try {
     await api.session();
-    redirect(303, safeNext(event.url.searchParams.get('next')));
+    redirect(303, safeNext(event.url));
   } catch (err) {
     if (!(err instanceof ApiRequestError)) throw err;
   }
@@ -31,6 +32,6 @@ export const actions = {
     } catch (err) {
       return formFailure(err, { email }, { 401: 'Check the email and password and try again. After repeated failures the account is locked for a few minutes.' });
     }
-    redirect(303, safeNext(event.url.searchParams.get('next')));
+    redirect(303, safeNext(event.url));
   },
 } satisfies Actions;
