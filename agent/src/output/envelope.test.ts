@@ -1,6 +1,6 @@
-import { payloadSchema } from '@logstag/schema';
+import { payloadDoorIssues, payloadSchema } from '@logstag/schema';
 import { describe, expect, it } from 'vitest';
-import { buildCollectionPayload, buildHeartbeatPayload, InvalidPayloadError } from './envelope';
+import { buildCollectionPayload, buildHeartbeatPayload, InvalidPayloadError, payloadJson } from './envelope';
 import { parseRetryAfter } from './retry-after';
 
 const base = { agentId: 'agent-1', targetId: 'pg-main', engine: 'postgresql' as const, category: 'runtime' as const, collectedAt: new Date('2026-01-02T03:04:05Z'), errors: [] };
@@ -20,6 +20,26 @@ describe('payload envelopes', () => {
     expect(() => buildCollectionPayload({ ...base, data: { n: 1n } })).toThrow(/not serializable as JSON/);
     // In words an operator reading the agent's log can act on (zod/mini has no messages of its own).
     expect(() => buildCollectionPayload({ ...base, targetId: 'x'.repeat(129), data: {} })).toThrow(/targetId: Too big: expected string to have <=128 characters/);
+  });
+
+  it('replaces NUL and lone surrogates with U+FFFD in every string and key, so the server does not refuse the payload', () => {
+    // What a Redis key or a MySQL text column can hold, and a collector error carrying the server's message.
+    const data = { keyspace: { sample: ['user:\u0000:1', 'half \ud83d', 'pair \ud83d\ude00'], 'key\udc00': { n: 1 } }, note: 'a literal \\u0000 stays' };
+    const p = buildCollectionPayload({ ...base, collectedAt: new Date(), data, errors: [{ collector: 'keys', message: 'bad \u0000 byte' }] });
+    expect(p.kind === 'collection' && p.data).toEqual({ keyspace: { sample: ['user:\ufffd:1', 'half \ufffd', 'pair \ud83d\ude00'], 'key\ufffd': { n: 1 } }, note: 'a literal \\u0000 stays' });
+    expect(p.kind === 'collection' && p.errors[0]!.message).toBe('bad \ufffd byte');
+    // What is sent is the normalized payload, and the server's door finds nothing to refuse in it.
+    expect(JSON.parse(payloadJson(p))).toEqual(p);
+    expect(payloadDoorIssues(p, { now: Date.now(), maxPastMs: 3_600_000 })).toEqual([]);
+    // The collector's own objects are left as they were.
+    expect(data.keyspace.sample[0]).toBe('user:\u0000:1');
+  });
+
+  it('leaves a clean payload and its JSON as they were built', () => {
+    const data = { sessions: [{ query: 'select 1', note: 'a literal \\u0000' }] };
+    const p = buildCollectionPayload({ ...base, data });
+    expect(p.kind === 'collection' && p.data).toEqual(data);
+    expect(payloadJson(p)).toBe(JSON.stringify(p));
   });
 
   it('builds a heartbeat payload', () => {
