@@ -1,8 +1,11 @@
+import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '@logstag/store';
+import type { Database, PayloadFailureReason } from '@logstag/store';
 import { normalizePayloads } from './normalize/index';
 import { preparePartitions } from './normalize/partitions';
+import { markPayloadFailed, markPayloadsFailed, type FailedStep, type PayloadFailure } from './payload-failures';
+import { classifyStoreError, type ClassifiedStoreError } from './store-errors';
 
 export interface IngestDeps {
   db: Kysely<Database>;
@@ -10,27 +13,50 @@ export interface IngestDeps {
 
 /** Thrown (non-retryable) when a workflow names payloads the store does not have: retrying cannot help. */
 export const PAYLOAD_NOT_FOUND = 'PayloadNotFound';
+/** Thrown (retryable) when the store could not answer: the activity's retry policy tries again with backoff. */
+export const STORE_UNAVAILABLE = 'StoreUnavailable';
+
+export interface StoreResult {
+  /** Stored by this attempt. */
+  stored: number;
+  /** Stored before (a retry after a crash). */
+  alreadyStored: number;
+  /** Failed with a data error (by this attempt or an earlier one) or discarded by an Admin: not stored. */
+  failed: number;
+}
+
+// Statuses a workflow still has to store. `failed` and `discarded` are final for this run: an Admin's retry puts a
+// payload back to `pending`, and the dispatcher gives it a new workflow.
+const OPEN = ['pending', 'started'] as const;
+
+function retryable(c: ClassifiedStoreError): ApplicationFailure {
+  return ApplicationFailure.create({ message: c.message, type: STORE_UNAVAILABLE, details: [{ code: c.code }] });
+}
+
+/** Heartbeats when running as an activity, so a long one-by-one pass shows progress; a no-op when called directly. */
+function beat(): void {
+  try {
+    heartbeat();
+  } catch {
+    // Not inside an activity (a direct call from a test or a script).
+  }
+}
 
 export function createIngestActivities({ db }: IngestDeps) {
-  return {
-    /**
-     * Normalizes the stored raw payloads into the explorer tables and marks them stored, in one transaction.
-     * Idempotent: a retry after a crash finds them stored and only counts the attempt.
-     */
-    async storePayloads(payloadIds: string[]): Promise<{ stored: number; alreadyStored: number }> {
-      const times = await db.selectFrom('payloads').select('collected_at').where('id', 'in', payloadIds).execute();
-      await preparePartitions(db, times.map((t) => t.collected_at));
-      return db.transaction().execute(async (trx) => {
-        const rows = await trx.selectFrom('payloads').selectAll().where('id', 'in', payloadIds).orderBy('collected_at').forUpdate().execute();
-        if (rows.length !== payloadIds.length) {
-          const found = new Set(rows.map((r) => r.id));
-          throw ApplicationFailure.nonRetryable(
-            `payloads not in the store: ${payloadIds.filter((id) => !found.has(id)).join(', ')}`,
-            PAYLOAD_NOT_FOUND,
-          );
-        }
-        const fresh = rows.filter((r) => r.status !== 'stored');
-        await normalizePayloads(trx, fresh);
+  /**
+   * Normalizes the open payloads among `ids` into the explorer tables and marks them stored, in one transaction.
+   * Rows stored (or failed, or discarded) meanwhile are left as they are.
+   */
+  async function storeTogether(ids: readonly string[]): Promise<{ stored: number; alreadyStored: number }> {
+    const times = await db.selectFrom('payloads').select('collected_at').where('id', 'in', ids).execute();
+    await preparePartitions(db, times.map((t) => t.collected_at));
+    return db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('payloads').selectAll().where('id', 'in', ids).orderBy('collected_at').forUpdate().execute();
+      const fresh = rows.filter((r) => (OPEN as readonly string[]).includes(r.status));
+      const done = rows.filter((r) => r.status === 'stored');
+      await normalizePayloads(trx, fresh);
+      const touched = [...fresh, ...done].map((r) => r.id);
+      if (touched.length > 0) {
         await trx
           .updateTable('payloads')
           .set({
@@ -40,24 +66,91 @@ export function createIngestActivities({ db }: IngestDeps) {
             stored_at: sql<Date>`coalesce(stored_at, clock_timestamp())`,
             store_count: sql<number>`store_count + 1`,
           })
-          .where('id', 'in', payloadIds)
+          .where('id', 'in', touched)
           .execute();
-        return { stored: fresh.length, alreadyStored: rows.length - fresh.length };
+      }
+      return { stored: fresh.length, alreadyStored: done.length };
+    });
+  }
+
+  /** Keeps a payload the store refused as `failed`, with its error; its raw bytes stay for a retry or a look. */
+  async function failForData(id: string, c: ClassifiedStoreError): Promise<void> {
+    try {
+      await markPayloadFailed(db, id, { reason: 'data_error', message: c.message, code: c.code, attempts: 1 });
+    } catch (err) {
+      throw retryable(classifyStoreError(err));
+    }
+  }
+
+  return {
+    /**
+     * Stores a batch of accepted payloads. The batch goes in one transaction; when that fails with a data error (a
+     * payload the store cannot hold), each payload is stored alone, and one that fails alone with a data error is
+     * marked `failed` with its error and kept with its raw bytes, so it never holds back the rest. A transient error
+     * (connection, deadlock, lock timeout) is thrown as retryable. Idempotent: a retry skips what is stored or failed.
+     */
+    async storePayloads(payloadIds: string[]): Promise<StoreResult> {
+      const rows = await db.selectFrom('payloads').select(['id', 'status']).where('id', 'in', payloadIds).execute().catch((err: unknown) => {
+        throw retryable(classifyStoreError(err));
       });
+      if (rows.length !== payloadIds.length) {
+        const found = new Set(rows.map((r) => r.id));
+        throw ApplicationFailure.nonRetryable(`payloads not in the store: ${payloadIds.filter((id) => !found.has(id)).join(', ')}`, PAYLOAD_NOT_FOUND);
+      }
+      const open = rows.filter((r) => (OPEN as readonly string[]).includes(r.status)).map((r) => r.id);
+      const result: StoreResult = {
+        stored: 0,
+        alreadyStored: rows.filter((r) => r.status === 'stored').length,
+        failed: rows.length - open.length - rows.filter((r) => r.status === 'stored').length,
+      };
+      if (open.length === 0) return result;
+      try {
+        const r = await storeTogether(open);
+        return { ...result, stored: r.stored, alreadyStored: result.alreadyStored + r.alreadyStored, failed: result.failed + open.length - r.stored - r.alreadyStored };
+      } catch (err) {
+        const c = classifyStoreError(err);
+        if (c.kind === 'transient') throw retryable(c);
+        if (open.length === 1) {
+          await failForData(open[0]!, c);
+          return { ...result, failed: result.failed + 1 };
+        }
+      }
+      // A data error: find the payload(s) the store refuses, one transaction each.
+      for (const id of open) {
+        try {
+          const r = await storeTogether([id]);
+          result.stored += r.stored;
+          result.alreadyStored += r.alreadyStored;
+          if (r.stored + r.alreadyStored === 0) result.failed += 1;
+        } catch (err) {
+          const c = classifyStoreError(err);
+          if (c.kind === 'transient') throw retryable(c);
+          await failForData(id, c);
+          result.failed += 1;
+        }
+        beat();
+      }
+      return result;
     },
 
-    /** Runs the tenant's alert rules against the newly stored data. No rules exist yet, so it records the pass. */
+    /** Runs the tenant's alert rules against the newly stored data, and only that: failed or discarded payloads are skipped. No rules exist yet, so it records the pass. */
     async evaluateAlerts(payloadIds: string[]): Promise<{ rulesEvaluated: number }> {
-      const r = await db
+      await db
         .updateTable('payloads')
         .set({ evaluated_at: sql<Date>`coalesce(evaluated_at, now())` })
         .where('id', 'in', payloadIds)
         .where('status', '=', 'stored')
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== payloadIds.length) {
-        throw ApplicationFailure.nonRetryable(`${payloadIds.length - Number(r.numUpdatedRows)} payloads are not stored yet`, PAYLOAD_NOT_FOUND);
-      }
+        .execute();
       return { rulesEvaluated: 0 };
+    },
+
+    /**
+     * Marks a workflow's unfinished payloads `failed` when one of its steps ran out of attempts (or failed for good),
+     * so they show in the Admins' list instead of staying `started`. For the store step, the payloads not stored; for
+     * the alert step, the stored ones not yet evaluated. Returns how many it marked.
+     */
+    async markPayloadsFailed(payloadIds: string[], step: FailedStep, failure: PayloadFailure & { reason: PayloadFailureReason }): Promise<{ marked: number }> {
+      return { marked: await markPayloadsFailed(db, payloadIds, step, failure) };
     },
   };
 }
