@@ -28,6 +28,8 @@ export interface AppDeps {
   security: SecuritySettings;
   /** The built SvelteKit handler; mounted last so API routes win. */
   webHandler?: RequestHandler;
+  /** Why Temporal is known to be down (the embedded dev server is restarting), for /readyz; null when it may be up. */
+  temporalDown?: () => string | null;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -49,7 +51,15 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(securityHeaders());
-  app.use(healthRoutes({ store: deps.store, temporal: deps.temporal, namespace: deps.namespace, metrics: deps.metrics }));
+  app.use(
+    healthRoutes({
+      store: deps.store,
+      temporal: deps.temporal,
+      namespace: deps.namespace,
+      metrics: deps.metrics,
+      ...(deps.temporalDown ? { temporalDown: deps.temporalDown } : {}),
+    }),
+  );
   app.use(
     ingestRoutes({
       service: createIngestService({ db: deps.store.db, starter: deps.starter, metrics: deps.metrics }),

@@ -31,6 +31,17 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    temporalRestarts: new Counter({
+      name: 'logstag_temporal_dev_server_restarts_total',
+      help: 'Restart attempts of the embedded Temporal dev server after it exited on its own, by result (started, failed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    workerRestarts: new Counter({
+      name: 'logstag_temporal_worker_restarts_total',
+      help: 'Restarts of the in-process Temporal worker after it stopped with an error',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,26 +1,95 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Worker } from '@temporalio/worker';
 import { createActivities } from '@logstag/activities';
 import type { Database } from '@logstag/store';
-import { connectWorker, createWorker, type TemporalEndpoint } from '@logstag/temporal';
+import { connectWorker, createWorker, type RestartBackoff, type TemporalEndpoint } from '@logstag/temporal';
 
 export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+export interface RunWorkerOptions {
+  /** Waits between restarts of a worker that stopped with an error; same shape as the dev server's. */
+  backoff?: Partial<RestartBackoff>;
+  /** Every restart, for metrics. */
+  onRestart?: () => void;
+}
+
+const WORKER_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 };
+
 /**
  * Connects a worker with Logstag's activities over `db` and runs it, for the all-in-one server and the worker-only
- * process alike. stop() lets it finish its tasks and closes its connection.
+ * process alike. A worker whose run ends with an error (Core gave up on the server) is created again on the same
+ * connection after a wait that doubles up to `maxMs`; Temporal keeps the tasks it had, so nothing is lost meanwhile.
+ * stop() lets the current worker finish its tasks and closes the connection; nothing is restarted after it.
  */
-export async function runWorker(endpoint: TemporalEndpoint, db: Kysely<Database>, logger: Logger): Promise<RunningWorker> {
+export async function runWorker(endpoint: TemporalEndpoint, db: Kysely<Database>, logger: Logger, options: RunWorkerOptions = {}): Promise<RunningWorker> {
+  const backoff = { ...WORKER_BACKOFF, ...options.backoff };
   const connection = await connectWorker(endpoint);
-  const worker = await createWorker({ connection, namespace: endpoint.namespace, activities: createActivities({ db }) });
-  const run = worker.run();
-  run.catch((err) => logger.error({ err }, 'Temporal worker stopped with an error'));
+  const activities = createActivities({ db });
+  const create = () => createWorker({ connection, namespace: endpoint.namespace, activities });
+  // The first worker is created here so a start-up problem (unknown namespace) fails the start.
+  let current: Worker | null = await create();
+  let stopping = false;
+  let wakeUp: (() => void) | null = null;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (wakeUp = null));
+
+  async function runUntilStopped(first: Worker): Promise<void> {
+    let worker: Worker | null = first;
+    let delayMs = backoff.initialMs;
+    while (worker) {
+      const startedAt = Date.now();
+      try {
+        await worker.run();
+        if (stopping) return;
+        logger.error('Temporal worker stopped without being asked to');
+      } catch (err) {
+        if (stopping) return;
+        logger.error({ err }, 'Temporal worker stopped with an error');
+      }
+      current = null;
+      if (Date.now() - startedAt >= backoff.resetAfterMs) delayMs = backoff.initialMs;
+      worker = null;
+      while (!worker) {
+        logger.warn({ delayMs }, 'restarting the Temporal worker');
+        await sleep(delayMs);
+        delayMs = Math.min(delayMs * 2, backoff.maxMs);
+        if (stopping) return;
+        try {
+          worker = await create();
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'Temporal worker could not be created; retrying');
+        }
+      }
+      if (stopping) {
+        // Created while stop() ran: run it only to shut it down, which releases its native resources.
+        const run = worker.run();
+        worker.shutdown();
+        await run.catch(() => undefined);
+        return;
+      }
+      current = worker;
+      options.onRestart?.();
+      logger.info('Temporal worker restarted');
+    }
+  }
+
+  const running = runUntilStopped(current);
   return {
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await run.catch(() => undefined);
+      stopping = true;
+      wakeUp?.();
+      if (current?.getState() === 'RUNNING') current.shutdown();
+      await running;
       await connection.close();
     },
   };

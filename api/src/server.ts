@@ -10,9 +10,10 @@ import {
   connectClient,
   ensureTemporalCli,
   portInUse,
-  startDevServer,
+  superviseDevServer,
   TemporalSetupError,
-  type DevServer,
+  type RestartBackoff,
+  type SupervisedDevServer,
   type TemporalEndpoint,
   type TemporalSettings,
 } from '@logstag/temporal';
@@ -36,6 +37,8 @@ export interface LogstagOptions {
   /** Run a worker in this process (the embedded default); false for API-only replicas. */
   runWorker?: boolean;
   recoveryIntervalMs?: number;
+  /** Restart waits of the embedded dev server and of the worker (tests shorten them). */
+  restartBackoff?: Partial<RestartBackoff>;
 }
 
 export interface RunningLogstag {
@@ -47,7 +50,8 @@ export interface RunningLogstag {
   store: Store;
   client: Client;
   starter: WorkflowStarter;
-  devServer: DevServer | null;
+  /** The embedded dev server under supervision (restarted when it dies); null with TEMPORAL_ADDRESS. */
+  devServer: SupervisedDevServer | null;
   /** What start-up did about the first Account Owner; `setup-required` carries the one-time token to print. */
   firstRun: FirstRunOutcome;
   /** Batched last-used times of agent keys (flush() writes them now). */
@@ -95,12 +99,14 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     if (await portInUse(config.port, config.host)) {
       throw new StartupError(`port ${config.port} on ${config.host} is already in use. Stop what uses it or set PORT to another port.`);
     }
-    let devServer: DevServer | null = null;
+    const metrics = createMetrics();
+    let devServer: SupervisedDevServer | null = null;
     let endpoint: TemporalEndpoint;
     if (options.temporal.mode === 'embedded') {
       const t = options.temporal;
       const binary = ensureTemporalCli(t.toolsDir, (msg) => logger.info(msg));
-      devServer = await startDevServer({
+      // Supervised: restarted on the same SQLite file when it dies; the client and worker reconnect on their own.
+      devServer = await superviseDevServer({
         binary,
         ip: t.ip,
         port: t.port,
@@ -108,6 +114,10 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
         dbFile: t.dbFile,
         namespace: t.namespace,
         logFile: join(config.dataDir, 'temporal.log'),
+        pidFile: join(config.dataDir, 'temporal.pid'),
+        logger,
+        ...(options.restartBackoff ? { backoff: options.restartBackoff } : {}),
+        onRestart: ({ result }) => metrics.temporalRestarts.inc({ result }),
       });
       const ds = devServer;
       cleanups.push(() => ds.stop());
@@ -130,11 +140,13 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     await ensureSchedules(client);
 
     if (options.runWorker ?? true) {
-      const worker = await runWorker(endpoint, store.db, logger);
+      const worker = await runWorker(endpoint, store.db, logger, {
+        ...(options.restartBackoff ? { backoff: options.restartBackoff } : {}),
+        onRestart: () => metrics.workerRestarts.inc(),
+      });
       cleanups.push(() => worker.stop());
     }
 
-    const metrics = createMetrics();
     const starter = createWorkflowStarter({
       db: store.db,
       temporal: () => client,
@@ -166,6 +178,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       metrics,
       logger,
       authenticateAgent,
+      temporalDown: () => devServer?.downReason() ?? null,
       security: config.security,
       ...(options.webHandler ? { webHandler: withExpressOrigin(options.webHandler) } : {}),
     });

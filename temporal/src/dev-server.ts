@@ -19,12 +19,21 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** SQLite tuning; WAL + synchronous=NORMAL measured faster (docs/benchmarks.md). */
   sqlitePragmas?: string[];
+  /** Called with the PID as soon as the process is spawned, before it answers (the supervisor tracks a starting server). */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface DevServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface DevServer {
   readonly address: string;
   readonly uiUrl: string | null;
   readonly pid: number;
+  /** Resolves when the process has exited, for whatever reason (stop(), a crash, a kill from outside). */
+  readonly exited: Promise<DevServerExit>;
   /** Stops the server by the PID we started: SIGTERM, then SIGKILL after a grace period. */
   stop(options?: { signal?: NodeJS.Signals; graceMs?: number }): Promise<void>;
 }
@@ -100,6 +109,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(options.binary, args, { stdio: ['ignore', out, out] });
   if (typeof out === 'number') closeSync(out);
+  const exited = new Promise<DevServerExit>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (err) => reject(new TemporalSetupError(`could not run ${options.binary}: ${err.message}`))),
   );
@@ -107,7 +118,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   try {
     await Promise.race([waitForFrontend(address, options.namespace, child, options.startTimeoutMs ?? 60_000), spawnError]);
   } catch (err) {
-    child.kill('SIGKILL');
+    // Wait for the exit (when there is a process): a retry must not find the port and the SQLite file still held.
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
     throw err;
   }
   const pid = child.pid!;
@@ -123,6 +138,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl: options.uiPort === null ? null : `http://${ip}:${options.uiPort}`,
     pid,
+    exited,
     stop({ signal = 'SIGTERM', graceMs = 10_000 } = {}) {
       stopped ??= new Promise<void>((resolveStop) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolveStop();

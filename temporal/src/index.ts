@@ -3,6 +3,7 @@ export * from './errors';
 export * from './settings';
 export * from './cli-binary';
 export * from './dev-server';
+export * from './dev-server-supervisor';
 export * from './connection';
 export * from './worker';
 export * from './net';

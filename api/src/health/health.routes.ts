@@ -2,12 +2,15 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Store } from '@logstag/store';
 import type { Metrics } from '../metrics';
+import { createTemporalProbe } from './temporal-probe';
 
 export interface HealthDeps {
   store: Store;
   temporal: () => Client | null;
   namespace: string;
   metrics: Metrics;
+  /** Why Temporal is known to be down without asking it (the embedded dev server is restarting); null otherwise. */
+  temporalDown?: () => string | null;
 }
 
 async function check(what: () => Promise<unknown>, timeoutMs: number): Promise<string | null> {
@@ -27,21 +30,16 @@ async function check(what: () => Promise<unknown>, timeoutMs: number): Promise<s
   }
 }
 
-export function healthRoutes({ store, temporal, namespace, metrics }: HealthDeps): Router {
+export function healthRoutes({ store, temporal, namespace, metrics, temporalDown }: HealthDeps): Router {
   const router = Router();
+  const probeTemporal = createTemporalProbe({ temporal, namespace, ...(temporalDown ? { knownDown: temporalDown } : {}) });
   // Alive: the process answers. Load balancers restart on this one failing, so it checks nothing else.
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   // Ready: both dependencies answer. 503 names the one that does not.
   router.get('/readyz', async (_req, res) => {
-    const client = temporal();
-    const [storeError, temporalError] = await Promise.all([
-      check(() => store.ping(), 2_000),
-      client
-        ? check(() => client.connection.workflowService.describeNamespace({ namespace }), 2_000)
-        : Promise.resolve('not connected'),
-    ]);
+    const [storeError, temporalError] = await Promise.all([check(() => store.ping(), 2_000), probeTemporal()]);
     const checks = {
       store: storeError ? { status: 'down', error: storeError } : { status: 'up', kind: store.kind },
       temporal: temporalError ? { status: 'down', error: temporalError } : { status: 'up', namespace },
