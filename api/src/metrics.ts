@@ -31,6 +31,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    claimChecks: new Counter({
+      name: 'logstag_ingest_claim_checks_total',
+      help: 'Ingest batches whose claim expired, by what Temporal said: running (left alone), released (its workflow ended without storing them), restarted (never started)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     temporalRestarts: new Counter({
       name: 'logstag_temporal_dev_server_restarts_total',
       help: 'Restart attempts of the embedded Temporal dev server after it exited on its own, by result (started, failed)',

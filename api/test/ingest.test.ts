@@ -74,7 +74,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     expect(await res.json()).toMatchObject({ status: 'ready', checks: { store: { status: 'up', kind: backend }, temporal: { status: 'up' } } });
   });
 
-  it('stores a payload, runs ingest:<id> to completion, and marks it stored and evaluated', async () => {
+  it('stores a payload, runs its batch ingest:<batchId> to completion, and marks it stored and evaluated', async () => {
     const payload = collectionPayload();
     const res = await postPayload(ctx.url, payload, { gzip: true, key });
     expect(res.status).toBe(202);
@@ -82,7 +82,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
 
     // The 202 does not wait for Temporal: the dispatcher starts the workflow right after the commit.
     await waitFor(async () => (await storedRow(payload.id))?.evaluated_at, 20_000, 'the payload to be stored and evaluated');
-    const result = await ctx.temporal.client.workflow.getHandle(workflowIds.ingest(payload.id)).result();
+    const result = await ctx.temporal.client.workflow.getHandle(workflowIds.ingestBatch((await storedRow(payload.id))!.batch_id!)).result();
     expect(result).toEqual({ stored: 1, alreadyStored: 0, rulesEvaluated: 0 });
     const row = await storedRow(payload.id);
     expect(row).toMatchObject({ status: 'stored', store_count: 1, target_id: 'pg-main', engine: 'postgresql', category: 'runtime' });
@@ -100,12 +100,13 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('ingest through the real Tem
     expect(second.status).toBe(202);
     expect(await second.json()).toEqual({ id: payload.id, status: 'duplicate' });
     await waitFor(async () => (await storedRow(payload.id))?.evaluated_at, 20_000, 'the payload to be stored');
-    await ctx.temporal.client.workflow.getHandle(workflowIds.ingest(payload.id)).result();
+    const workflowId = workflowIds.ingestBatch((await storedRow(payload.id))!.batch_id!);
+    await ctx.temporal.client.workflow.getHandle(workflowId).result();
     const rows = await ctx.app.store.db.selectFrom('payloads').select(['store_count']).where('id', '=', payload.id).execute();
     expect(rows).toEqual([{ store_count: 1 }]);
-    // Exactly one workflow execution for the id, however many posts.
+    // Exactly one workflow execution for its batch, however many posts.
     const executions = [];
-    for await (const wf of ctx.temporal.client.workflow.list({ query: `WorkflowId = '${workflowIds.ingest(payload.id)}'` })) executions.push(wf);
+    for await (const wf of ctx.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) executions.push(wf);
     expect(executions).toHaveLength(1);
   });
 

@@ -31,6 +31,10 @@ export interface PayloadTable {
   batch_id: string | null;
   /** While `started`: when the dispatcher next asks Temporal about the batch's workflow. */
   claim_expires_at: Timestamp | null;
+  /** The dispatcher's batch that claimed the payload last: its workflow is `ingest:<batch_id>`. */
+  batch_id: string | null;
+  /** While `started`: when the dispatcher next asks Temporal about the batch's workflow. */
+  claim_expires_at: Timestamp | null;
   stored_at: Timestamp | null;
   store_count: Generated<number>;
   evaluated_at: Timestamp | null;

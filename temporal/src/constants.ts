@@ -10,4 +10,6 @@ export const TEMPORAL_SERVER_VERSION = '1.29.1';
 /** Workflow ids carry meaning and make starts idempotent. */
 export const workflowIds = {
   ingest: (payloadId: string) => `ingest:${payloadId}`,
+  /** One dispatcher batch: a claim's fresh id, so a re-claim can never add payloads to a workflow that already runs. */
+  ingestBatch: (batchId: string) => `ingest:${batchId}`,
 } as const;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, NewPayloadRow, PayloadBodyColumns } from '@logstag/store';
 import type { Payload } from '@logstag/schema';
+import { v7 as uuidv7 } from 'uuid';
 
 /** The row that keeps an accepted payload (claim check): its routing columns and the body as sent. */
 export function payloadRow(organizationId: string, payload: Payload, body: PayloadBodyColumns): NewPayloadRow {
@@ -42,39 +43,83 @@ export async function findPayloadOwner(db: Kysely<Database>, id: string): Promis
   return db.selectFrom('payloads').select(['organization_id', 'status']).where('id', '=', id).executeTakeFirst();
 }
 
+/** Payloads claimed together: their workflow is `ingest:<batchId>` and takes exactly these ids. */
+export interface ClaimedBatch {
+  batchId: string;
+  payloadIds: string[];
+}
+
 /**
- * Claims up to `limit` pending payloads, oldest first, for one ingest workflow. SKIP LOCKED lets several dispatchers
- * (API replicas) claim disjoint batches without waiting on each other.
+ * Claims up to `limit` pending payloads, oldest first, as a new batch under a fresh id. SKIP LOCKED lets several
+ * dispatchers (API replicas) claim disjoint batches without waiting on each other. The claim expires after
+ * `claimTimeoutMs`, when the dispatcher asks Temporal about the batch's workflow.
  */
-export async function claimPendingPayloads(db: Kysely<Database>, limit: number): Promise<string[]> {
+export async function claimPendingBatch(db: Kysely<Database>, { limit, claimTimeoutMs }: { limit: number; claimTimeoutMs: number }): Promise<ClaimedBatch | null> {
+  const batchId = uuidv7();
   const rows = await db
     .updateTable('payloads')
-    .set({ status: 'started', workflow_started_at: sql<Date>`now()` })
+    .set({
+      status: 'started',
+      batch_id: batchId,
+      workflow_started_at: sql<Date>`now()`,
+      claim_expires_at: sql<Date>`now() + make_interval(secs => ${claimTimeoutMs / 1000})`,
+    })
     .where('id', 'in', (eb) =>
       eb.selectFrom('payloads').select('id').where('status', '=', 'pending').orderBy('received_at').limit(limit).forUpdate().skipLocked(),
     )
     .where('status', '=', 'pending')
     .returning('id')
     .execute();
-  return rows.map((r) => r.id);
+  return rows.length === 0 ? null : { batchId, payloadIds: rows.map((r) => r.id) };
 }
 
-/** Gives claims back when their workflow could not be started. */
-export async function releaseClaims(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable('payloads').set({ status: 'pending', workflow_started_at: null }).where('id', 'in', ids).where('status', '=', 'started').execute();
+/** Batches whose claim has expired, the longest expired first. */
+export async function findExpiredBatches(db: Kysely<Database>, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('payloads')
+    .select('batch_id')
+    .where('status', '=', 'started')
+    .where('claim_expires_at', '<=', sql<Date>`now()`)
+    .groupBy('batch_id')
+    .orderBy(sql`min(claim_expires_at)`)
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.batch_id ? [r.batch_id] : []));
 }
 
 /**
- * Releases claims whose workflow never stored the payload (the dispatcher crashed between claim and start, or the
- * start was lost). Storing is idempotent, so a payload that was in fact being processed is merely processed twice.
+ * Takes the check of an expired batch by extending its claim (compare-and-set on the expiry, so of several
+ * dispatchers exactly one checks it). Returns the batch's payloads still claimed, or none when another dispatcher took
+ * the check first.
  */
-export async function requeueStaleClaims(db: Kysely<Database>, olderThanMs: number): Promise<number> {
+export async function takeExpiredBatch(db: Kysely<Database>, batchId: string, claimTimeoutMs: number): Promise<string[]> {
+  const taken = await db
+    .updateTable('payloads')
+    .set({ claim_expires_at: sql<Date>`now() + make_interval(secs => ${claimTimeoutMs / 1000})` })
+    .where('batch_id', '=', batchId)
+    .where('status', '=', 'started')
+    .where('claim_expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
+  if (Number(taken.numUpdatedRows) === 0) return [];
+  const rows = await db.selectFrom('payloads').select('id').where('batch_id', '=', batchId).where('status', '=', 'started').orderBy('received_at').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Lets a batch's claim expire now, so that the next dispatch pass checks its workflow (its start did not answer). */
+export async function expireBatchClaim(db: Kysely<Database>, batchId: string): Promise<void> {
+  await db.updateTable('payloads').set({ claim_expires_at: sql<Date>`now()` }).where('batch_id', '=', batchId).where('status', '=', 'started').execute();
+}
+
+/**
+ * Gives back the payloads a batch's workflow ended without storing (terminated, timed out, failed): they are pending
+ * again and a new batch, under a new id, takes them. Returns how many.
+ */
+export async function releaseBatch(db: Kysely<Database>, batchId: string): Promise<number> {
   const r = await db
     .updateTable('payloads')
-    .set({ status: 'pending', workflow_started_at: null })
+    .set({ status: 'pending', batch_id: null, workflow_started_at: null, claim_expires_at: null })
+    .where('batch_id', '=', batchId)
     .where('status', '=', 'started')
-    .where(sql<boolean>`workflow_started_at < now() - make_interval(secs => ${olderThanMs / 1000})`)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

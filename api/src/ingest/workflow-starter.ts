@@ -1,11 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionStatusName } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '@logstag/store';
 import { TASK_QUEUE, workflowIds } from '@logstag/temporal/constants';
 import type { ingestWorkflow } from '@logstag/workflows';
 import type { Metrics } from '../metrics';
-import { claimPendingPayloads, releaseClaims, requeueStaleClaims } from './ingest.repository';
+import { claimPendingBatch, expireBatchClaim, findExpiredBatches, releaseBatch, takeExpiredBatch, type ClaimedBatch } from './ingest.repository';
 
 export interface WorkflowStarterDeps {
   db: Kysely<Database>;
@@ -23,16 +23,33 @@ export interface WorkflowStarterDeps {
   lingerMs?: number;
   /** Deadline of one workflow start call. */
   startTimeoutMs?: number;
-  /** A claim whose workflow has not stored the payload after this long is released (the claimer crashed). */
+  /**
+   * How long a claimed batch is trusted before the dispatcher asks Temporal about its workflow: still running (the
+   * claim is extended), ended without storing its payloads (released to a new batch), or never started (started now).
+   */
   staleClaimMs?: number;
 }
 
+/** What the check of an expired claim found and did. */
+type ClaimCheck = 'running' | 'released' | 'restarted' | 'unavailable';
+
+/** A workflow in one of these states will not store its payloads any more. */
+const ENDED: ReadonlySet<WorkflowExecutionStatusName> = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT']);
+
+/** Expired batches read per query while checking claims. */
+const CHECK_PAGE = 50;
+
 /**
  * Starts ingest workflows for committed payloads, batching whatever has been committed during the linger after a
- * nudge (and while the previous start was in flight): one payload alone becomes `ingest:<payloadId>`; under load one
- * workflow takes up to `maxBatch` ids, so the Temporal actions per payload fall as the rate rises. Claims use SKIP
- * LOCKED, so several API replicas can dispatch. A start that fails (Temporal down) releases its claims: the payloads
- * stay `pending` in the store and the next pass starts them. An accepted payload is never lost.
+ * nudge (and while the previous start was in flight); under load one workflow takes up to `maxBatch` ids, so the
+ * Temporal actions per payload fall as the rate rises. Claims use SKIP LOCKED, so several API replicas can dispatch.
+ *
+ * Each claim is a batch with a fresh id: its workflow is `ingest:<batchId>` with exactly the batch's payload ids, and a
+ * payload belongs to one batch until that batch's workflow has ended. A claim expires after `staleClaimMs`; the
+ * dispatcher then asks Temporal about the workflow: running (extend the claim, leave it), ended with payloads still
+ * claimed (release them to a new batch), or not found (the claimer crashed before the start, or the start did not
+ * answer: start the same batch now). A start Temporal does not answer keeps its batch, checked on the next pass, and
+ * no new batch is claimed while Temporal is down. An accepted payload is never lost nor stranded.
  */
 export function createWorkflowStarter(deps: WorkflowStarterDeps) {
   const { db, logger, metrics, recoveryIntervalMs = 5_000, maxBatch = 200, lingerMs = 100, startTimeoutMs = 5_000, staleClaimMs = 5 * 60_000 } = deps;
@@ -40,19 +57,18 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
   let lingering: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
   let again = false;
-  let lastRequeue = 0;
+  let lastClaimCheck = 0;
 
-  async function startBatch(ids: string[]): Promise<boolean> {
-    const client = deps.temporal();
-    if (!client) return false;
+  /** Starts the batch's workflow; false when Temporal did not answer (the batch stays claimed). */
+  async function startBatch(client: Client, { batchId, payloadIds }: ClaimedBatch): Promise<boolean> {
     try {
       // Bounded: while Temporal is down the SDK would retry for a long time, holding the claims and the dispatcher.
       await client.withDeadline(Date.now() + startTimeoutMs, () =>
         client.workflow.start<typeof ingestWorkflow>('ingestWorkflow', {
-          workflowId: workflowIds.ingest(ids[0]!),
+          workflowId: workflowIds.ingestBatch(batchId),
           taskQueue: TASK_QUEUE,
-          args: [ids],
-          // A payload id leads one run, ever: a retry of the same batch after a crash must not start another.
+          args: [payloadIds],
+          // A batch runs once, ever: a retry of its start after a crash or a lost answer must not run it again.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         }),
       );
@@ -60,36 +76,82 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
         metrics.workflowStarts.inc({ result: 'deferred' });
-        logger.warn({ payloads: ids.length, err: (err as Error).message }, 'ingest workflow start deferred: payloads stay pending');
+        logger.warn({ batchId, payloads: payloadIds.length, err: (err as Error).message }, 'ingest workflow start deferred: the batch stays claimed');
         return false;
       }
+      // The batch's id is its own: the workflow that has it was started with these very payloads (a start whose
+      // answer was lost, or two dispatchers checking the same expired claim).
       metrics.workflowStarts.inc({ result: 'already_started' });
     }
-    metrics.batchSize.observe(ids.length);
+    metrics.batchSize.observe(payloadIds.length);
     return true;
   }
 
+  /** Asks Temporal about the workflow of a batch whose claim expired, and acts on the answer. */
+  async function checkBatch(client: Client, batchId: string, payloadIds: string[]): Promise<ClaimCheck> {
+    let status: WorkflowExecutionStatusName;
+    try {
+      const handle = client.workflow.getHandle(workflowIds.ingestBatch(batchId));
+      status = (await client.withDeadline(Date.now() + startTimeoutMs, () => handle.describe())).status.name;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) {
+        logger.warn({ batchId, err: (err as Error).message }, 'ingest claim check deferred: Temporal did not answer');
+        return 'unavailable';
+      }
+      logger.warn({ batchId, payloads: payloadIds.length }, 'ingest batch was claimed but never started: starting it now');
+      return (await startBatch(client, { batchId, payloadIds })) ? 'restarted' : 'unavailable';
+    }
+    // Still running (slow, or stuck: the claim was extended, the next check is one timeout away).
+    if (!ENDED.has(status)) return 'running';
+    const released = await releaseBatch(db, batchId);
+    logger.warn({ batchId, status, released }, 'ingest workflow ended without storing its payloads: released to a new batch');
+    return 'released';
+  }
+
+  /** Checks every batch whose claim expired; false when Temporal did not answer (nothing new should be claimed). */
+  async function checkExpiredClaims(client: Client): Promise<boolean> {
+    for (;;) {
+      const expired = await findExpiredBatches(db, CHECK_PAGE);
+      for (const batchId of expired) {
+        const payloadIds = await takeExpiredBatch(db, batchId, staleClaimMs);
+        if (payloadIds.length === 0) continue; // another dispatcher is checking it
+        const outcome = await checkBatch(client, batchId, payloadIds);
+        if (outcome === 'unavailable') {
+          await expireBatchClaim(db, batchId);
+          return false;
+        }
+        metrics.claimChecks.inc({ outcome });
+      }
+      if (expired.length < CHECK_PAGE) return true;
+    }
+  }
+
   /**
-   * Dispatches what is pending: full batches back to back while there is a backlog, then the remainder; returns how
-   * many payloads got a workflow. Stops when Temporal refuses.
+   * Checks expired claims, then dispatches what is pending: full batches back to back while there is a backlog, then
+   * the remainder; returns how many payloads got a workflow. Stops when Temporal does not answer.
    */
   async function pass(): Promise<number> {
+    const client = deps.temporal();
+    if (!client) return 0;
     let started = 0;
     try {
-      // A scan of the claimed rows; their claims are minutes old before they count, so every few seconds is enough.
-      if (Date.now() - lastRequeue >= Math.min(staleClaimMs, recoveryIntervalMs)) {
-        lastRequeue = Date.now();
-        await requeueStaleClaims(db, staleClaimMs);
+      // An indexed look at the claimed rows; claims expire minutes after they are taken, so every few seconds is
+      // enough (at once after a deferred start).
+      if (Date.now() - lastClaimCheck >= Math.min(staleClaimMs, recoveryIntervalMs)) {
+        lastClaimCheck = Date.now();
+        if (!(await checkExpiredClaims(client))) return 0;
       }
       for (;;) {
-        const ids = await claimPendingPayloads(db, maxBatch);
-        if (ids.length === 0) break;
-        if (!(await startBatch(ids))) {
-          await releaseClaims(db, ids);
+        const batch = await claimPendingBatch(db, { limit: maxBatch, claimTimeoutMs: staleClaimMs });
+        if (!batch) break;
+        if (!(await startBatch(client, batch))) {
+          // Kept under its id: the next pass asks Temporal whether the start went through before starting it again.
+          await expireBatchClaim(db, batch.batchId);
+          lastClaimCheck = 0;
           break;
         }
-        started += ids.length;
-        if (ids.length < maxBatch) break;
+        started += batch.payloadIds.length;
+        if (batch.payloadIds.length < maxBatch) break;
       }
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'ingest dispatch pass failed; the next one retries');
