@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@logstag/temporal';
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
 
 export interface DurablePostgres {
   url: string;
@@ -22,24 +22,42 @@ function run(cmd: string, args: string[], asPostgres: boolean): string {
   return r.stdout;
 }
 
-/** A fresh cluster in a folder of its own under the system temp folder (the postgres user must reach it). */
-export async function startDurablePostgres(): Promise<DurablePostgres> {
+/** A cluster's folder, made by initDurableCluster and not started yet. */
+export interface DurableCluster {
+  /** The folder holding the data folder; removing it removes the cluster. */
+  dir: string;
+  data: string;
+  port: number;
+  /** The postgres user's uid and gid when we run as root (PostgreSQL refuses to run as root); null otherwise. */
+  owner: { uid: number; gid: number } | null;
+}
+
+/**
+ * initdb of a fresh cluster in a folder of its own under `parent` (the postgres user must reach it), configured with
+ * connection settings only: everything that concerns durability keeps PostgreSQL's default (on).
+ */
+export async function initDurableCluster(parent = tmpdir(), prefix = 'logstag-bench-pg-'): Promise<DurableCluster> {
   const asPostgres = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'logstag-bench-pg-'));
+  const dir = mkdtempSync(join(parent, prefix));
   const data = join(dir, 'pg');
   mkdirSync(data, { recursive: true });
-  if (asPostgres) {
-    const uid = Number(run('id', ['-u', 'postgres'], false).trim());
-    const gid = Number(run('id', ['-g', 'postgres'], false).trim());
-    chownSync(dir, uid, gid);
-    chownSync(data, uid, gid);
+  const owner = asPostgres ? { uid: Number(run('id', ['-u', 'postgres'], false).trim()), gid: Number(run('id', ['-g', 'postgres'], false).trim()) } : null;
+  if (owner) {
+    chownSync(dir, owner.uid, owner.gid);
+    chownSync(data, owner.uid, owner.gid);
   }
   run(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], asPostgres);
   const port = await freePort();
-  // Only connection settings; everything that concerns durability keeps PostgreSQL's default (on).
   const conf = [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${data}'`, `max_connections = 200`].join('\n');
   writeFileSync(join(data, 'postgresql.auto.conf'), `${conf}\n`);
-  if (asPostgres) run('chown', ['postgres:postgres', join(data, 'postgresql.auto.conf')], false);
+  if (owner) chownSync(join(data, 'postgresql.auto.conf'), owner.uid, owner.gid);
+  return { dir, data, port, owner };
+}
+
+/** A fresh cluster in a folder of its own under the system temp folder, started with pg_ctl. */
+export async function startDurablePostgres(): Promise<DurablePostgres> {
+  const { dir, data, port, owner } = await initDurableCluster();
+  const asPostgres = owner !== null;
   run(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', join(data, 'server.log'), '-w', '-t', '60', 'start'], asPostgres);
   const pid = Number(run('head', ['-1', join(data, 'postmaster.pid')], false).trim());
   let stopped = false;

@@ -1,0 +1,193 @@
+// One soak run: the system under test as separate processes (PostgreSQL store, Temporal dev server, API, worker) on
+// loopback, simulated agents sending recorded payloads with some poison, a chaos loop killing each process with
+// SIGKILL, a drain with a deadline, then the invariants. Used by `npm run soak` and by the 60-second test.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { openStore, type Store } from '@logstag/store';
+import { connectClient, freePort } from '@logstag/temporal';
+import { recordedPayloads } from '../bench/recorded-payloads';
+import { backlogNow, backlogPeak, sampleBacklog, type BacklogSample } from './backlog';
+import { planChaos, runChaos, type ChaosRecord } from './chaos';
+import { runningIngestWorkflows, storeFacts, type SoakFacts } from './facts';
+import { checkInvariants, type CheckResult } from './invariants';
+import { Ledger } from './ledger';
+import { startLoad } from './load';
+import { logstagProcessSpec } from './logstag-process';
+import type { SoakOptions } from './options';
+import { createRng } from './rng';
+import { createStoreCluster } from './store-cluster';
+import { summarize, type SoakSummary } from './summary';
+import { Supervised, type SupervisedStats } from './supervised';
+import { SOAK_NAMESPACE, temporalServerSpec } from './temporal-server';
+import { createSoakTenant } from './tenant';
+
+export interface SoakReport {
+  options: SoakOptions;
+  /** The run was stopped by a signal before its end: figures are what it had. */
+  aborted: boolean;
+  loadSeconds: number;
+  requests: number;
+  failedRequests: Record<string, number>;
+  summary: SoakSummary | null;
+  rowsByStatus: Record<string, number>;
+  failedSamples: Array<Record<string, unknown>>;
+  backlog: { peak: number; peakAtSeconds: number; drainedSecondsAfterLoad: number | null; samples: BacklogSample[] };
+  processes: Record<string, SupervisedStats>;
+  chaos: ChaosRecord[];
+  checks: CheckResult[];
+  /** Why the facts could not be gathered, when they could not. */
+  error?: string;
+  ok: boolean;
+  dataDir: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms).unref())]);
+}
+
+export async function runSoak(options: SoakOptions, log: (line: string) => void, signal: AbortSignal = new AbortController().signal): Promise<SoakReport> {
+  const dir = mkdtempSync(join(options.parentDir, 'logstag-soak-'));
+  // The postgres user must reach its data folder below this one.
+  chmodSync(dir, 0o755);
+  const logDir = join(dir, 'logs');
+  mkdirSync(logDir);
+  const rng = createRng(options.seed);
+  const processes = new Map<string, Supervised>();
+  let store: Store | null = null;
+  let temporal: Client | null = null;
+  try {
+    log(`soak: data and logs in ${dir}`);
+    const cluster = await createStoreCluster(dir, logDir);
+    const postgres = new Supervised(cluster.spec, log);
+    processes.set('postgres', postgres);
+    await postgres.start();
+    store = await openStore({ databaseUrl: cluster.url, poolSize: 3 });
+    const { keys } = await createSoakTenant(store.db);
+
+    const temporalSpec = temporalServerSpec({ port: await freePort(), dir, logDir });
+    processes.set('temporal', new Supervised(temporalSpec, log));
+    const apiPort = await freePort();
+    const env = {
+      DATABASE_URL: cluster.url,
+      TEMPORAL_ADDRESS: temporalSpec.address,
+      TEMPORAL_NAMESPACE: SOAK_NAMESPACE,
+      LOGSTAG_DATA_DIR: join(dir, 'server'),
+      LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: String(options.claimTimeoutSeconds),
+    };
+    processes.set('api', new Supervised(logstagProcessSpec({ role: 'api', logDir, env: { ...env, HOST: '127.0.0.1', PORT: String(apiPort) } }), log));
+    processes.set('worker', new Supervised(logstagProcessSpec({ role: 'worker', logDir, env }), log));
+    await processes.get('temporal')!.start();
+    await Promise.all([processes.get('api')!.start(), processes.get('worker')!.start()]);
+    log('soak: postgres, temporal, api and worker are up');
+    if (signal.aborted) throw new Error('stopped before the load began');
+
+    // Load and chaos.
+    const ledger = new Ledger();
+    const startedAt = Date.now();
+    const backlog = sampleBacklog(store.db, startedAt);
+    const load = startLoad({
+      url: `http://127.0.0.1:${apiPort}`,
+      keys,
+      templates: recordedPayloads(options.targets),
+      rate: options.rate,
+      seconds: options.seconds,
+      poisonPercent: options.poisonPercent,
+      rng,
+      ledger,
+    });
+    const abortLoad = () => load.abort();
+    signal.addEventListener('abort', abortLoad, { once: true });
+    const plan = planChaos([...processes.keys()], options.killsPerProcess, options.seconds * 1000, rng);
+    const chaos = runChaos(plan, processes, startedAt, signal);
+    const progress = setInterval(() => {
+      const last = backlog.samples.at(-1);
+      log(
+        `soak: ${Math.round((Date.now() - startedAt) / 1000)} s, ${ledger.entries.size} made, ${ledger.ids((e) => e.verdict === 'accepted').length} accepted, ` +
+          `${load.waiting()} waiting in agents, backlog ${last?.backlog ?? 'n/a'}`,
+      );
+    }, 30_000);
+    await load.generated;
+    const loadEndedAt = Date.now();
+    log(`soak: load over after ${((loadEndedAt - startedAt) / 1000).toFixed(0)} s; waiting for the chaos loop and the drain`);
+    const chaosRecords = await chaos;
+    for (const p of processes.values()) await Promise.race([p.whenUp(), sleep(120_000)]);
+
+    // Drain: the agents send what they still hold, the pipeline empties, every ingest workflow ends.
+    const finishing = load.finish();
+    const deadline = loadEndedAt + options.drainSeconds * 1000;
+    let drainedAt: number | null = null;
+    temporal = await connectClient({ address: temporalSpec.address, namespace: SOAK_NAMESPACE });
+    while (!signal.aborted && Date.now() < deadline) {
+      const n = await backlogNow(store.db).catch(() => null);
+      if (n === 0 && load.waiting() === 0 && (await runningIngestWorkflows(temporal, 0).catch(() => null))?.count === 0) {
+        drainedAt = Date.now();
+        break;
+      }
+      await sleep(1_000);
+    }
+    clearInterval(progress);
+    load.abort();
+    await withTimeout(finishing, 60_000, 'stopping the agents').catch(() => undefined);
+    backlog.stop();
+    log(drainedAt ? `soak: drained ${((drainedAt - loadEndedAt) / 1000).toFixed(0)} s after the load` : 'soak: not drained by the deadline');
+
+    // Facts and invariants.
+    const peak = backlogPeak(backlog.samples);
+    const report: SoakReport = {
+      options,
+      aborted: signal.aborted,
+      loadSeconds: (loadEndedAt - startedAt) / 1000,
+      requests: ledger.requests,
+      failedRequests: Object.fromEntries(ledger.failedRequestsByCause),
+      summary: null,
+      rowsByStatus: {},
+      failedSamples: [],
+      backlog: {
+        peak: peak.peak,
+        peakAtSeconds: peak.peakAtT,
+        drainedSecondsAfterLoad: drainedAt === null ? null : Math.round((drainedAt - loadEndedAt) / 100) / 10,
+        samples: backlog.samples,
+      },
+      processes: Object.fromEntries([...processes].map(([name, p]) => [name, { ...p.stats }])),
+      chaos: chaosRecords,
+      checks: [],
+      ok: false,
+      dataDir: dir,
+    };
+    try {
+      const db = store.db;
+      const client = temporal;
+      const facts: SoakFacts = await withTimeout(
+        (async () => ({ ...(await storeFacts(db, ledger)), ledger, runningWorkflows: await runningIngestWorkflows(client) }))(),
+        60_000,
+        'gathering the facts',
+      );
+      const summary = summarize(facts);
+      report.summary = summary;
+      report.rowsByStatus = facts.rowsByStatus;
+      report.failedSamples = facts.failedSamples;
+      report.checks = await checkInvariants({
+        facts,
+        summary,
+        kills: Object.fromEntries([...processes].map(([name, p]) => [name, p.stats.kills])),
+        killsPerProcess: options.killsPerProcess,
+        db,
+        temporal: client,
+      });
+      report.ok = !report.aborted && report.checks.every((c) => c.ok);
+    } catch (err) {
+      report.error = (err as Error).message;
+    }
+    signal.removeEventListener('abort', abortLoad);
+    return report;
+  } finally {
+    await temporal?.connection.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+    // The API and the worker first, so they do not log the store's and Temporal's end as failures.
+    for (const name of ['api', 'worker', 'temporal', 'postgres']) await processes.get(name)?.stop();
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}

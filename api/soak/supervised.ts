@@ -1,0 +1,124 @@
+// One process of the system under test, kept running the way systemd's Restart=always would: started, restarted
+// after it exits on its own, and killed with SIGKILL on the chaos loop's request, then started again after the
+// downtime it was given. Counts kills, unexpected exits and failed starts for the report.
+
+/** A started, ready process. `exited` settles when it is gone (its whole process group, for grouped children). */
+export interface RunningChild {
+  pid: number;
+  exited: Promise<unknown>;
+}
+
+export interface ChildSpec {
+  name: string;
+  /** Starts the process and resolves once it is ready (answers); rejects when it could not start. */
+  start(): Promise<RunningChild>;
+  /** SIGKILL, and resolves once nothing of it is left (no port, no shared memory still held). */
+  kill(child: RunningChild): Promise<void>;
+}
+
+export interface SupervisedStats {
+  kills: number;
+  /** Exits nobody asked for (a crash of its own), each followed by a restart. */
+  unexpectedExits: number;
+  failedStarts: number;
+  /** Milliseconds spent down or starting after the first start. */
+  downMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Supervised {
+  readonly stats: SupervisedStats = { kills: 0, unexpectedExits: 0, failedStarts: 0, downMs: 0 };
+  private child: RunningChild | null = null;
+  private stopping = false;
+  private killing: { downtimeMs: number; done: () => void } | null = null;
+  private upWaiters: Array<() => void> = [];
+  private loop: Promise<void> | null = null;
+  private downSince: number | null = null;
+
+  constructor(
+    readonly spec: ChildSpec,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get up(): boolean {
+    return this.child !== null && this.killing === null;
+  }
+
+  /** Starts the process; resolves once it is ready the first time. */
+  async start(): Promise<void> {
+    this.loop ??= this.run();
+    await this.whenUp();
+  }
+
+  whenUp(): Promise<void> {
+    if (this.up) return Promise.resolve();
+    return new Promise((resolve) => this.upWaiters.push(resolve));
+  }
+
+  /** SIGKILL once it is up; resolves when it is gone (the restart follows after `downtimeMs`, in the background). */
+  async kill(downtimeMs: number): Promise<void> {
+    await this.whenUp();
+    if (this.stopping || !this.child) return;
+    const child = this.child;
+    await new Promise<void>((done) => {
+      this.killing = { downtimeMs, done };
+      this.log(`chaos: SIGKILL ${this.name} (pid ${child.pid}), down for ${(downtimeMs / 1000).toFixed(1)} s`);
+      void this.spec.kill(child);
+    });
+  }
+
+  /** Stops supervising and kills the process; resolves when it is gone. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const w of this.upWaiters.splice(0)) w();
+    const child = this.child;
+    if (child) await this.spec.kill(child).catch(() => undefined);
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    let backoffMs = 500;
+    while (!this.stopping) {
+      let child: RunningChild;
+      try {
+        child = await this.spec.start();
+      } catch (err) {
+        if (this.stopping) return;
+        this.stats.failedStarts += 1;
+        this.log(`${this.name}: start failed (${(err as Error).message.split('\n')[0]}); again in ${backoffMs} ms`);
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+        continue;
+      }
+      if (this.stopping) {
+        await this.spec.kill(child).catch(() => undefined);
+        return;
+      }
+      backoffMs = 500;
+      this.child = child;
+      if (this.downSince !== null) this.stats.downMs += Date.now() - this.downSince;
+      this.downSince = null;
+      for (const w of this.upWaiters.splice(0)) w();
+      await child.exited;
+      this.child = null;
+      this.downSince = Date.now();
+      if (this.stopping) return;
+      const killing = this.killing;
+      this.killing = null;
+      if (killing) {
+        this.stats.kills += 1;
+        killing.done();
+        await sleep(killing.downtimeMs);
+      } else {
+        this.stats.unexpectedExits += 1;
+        this.log(`${this.name}: exited on its own (pid ${child.pid}); restarting`);
+        await sleep(1_000);
+      }
+    }
+  }
+}
