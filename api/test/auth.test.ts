@@ -63,6 +63,19 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('sign-in, sessions and CSRF 
     }
   });
 
+  it('takes a malformed session cookie for no session: 401 on /api routes, and sign-in still works', async () => {
+    for (const cookie of ['logstag_session=%E0%A4%A', 'logstag_session=%', 'other=1; logstag_session=%zz%E0']) {
+      const broken = new ApiClient(ctx.url, { cookie });
+      for (const path of ['/api/session', '/api/users', '/api/agent-keys']) {
+        const res = await broken.get(path);
+        expect(res.status, `${cookie} ${path}`).toBe(401);
+        expect(res.body.error.code).toBe('unauthenticated');
+      }
+      const signIn = await broken.post('/api/session', { email: org.ownerEmail, password: org.ownerPassword });
+      expect(signIn.status, cookie).toBe(201);
+    }
+  });
+
   it('gives the same answer for an unknown address and a wrong password', async () => {
     const c = new ApiClient(ctx.url, { 'x-forwarded-for': '10.0.0.1' });
     const unknown = await c.post('/api/session', { email: `nobody-${randomUUID()}@example.com`, password: 'whatever-123' });

@@ -93,3 +93,29 @@ describe('the destination after sign-in (next)', () => {
     }
   });
 });
+
+describe('a malformed session cookie', () => {
+  const cookie = 'logstag_session=%E0%A4%A';
+
+  it('is no session: the sign-in page opens, other pages ask to sign in', async () => {
+    const login = await fetch(`${stack.url}/login`, { headers: { cookie }, redirect: 'manual' });
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('Sign in');
+    const assets = await fetch(`${stack.url}/assets`, { headers: { cookie }, redirect: 'manual' });
+    await assets.arrayBuffer();
+    expect(assets.status).toBe(303);
+    expect(assets.headers.get('location')).toBe('/login?next=%2Fassets');
+  });
+
+  it('does not stop a sign-in', async () => {
+    const res = await fetch(`${stack.url}/login`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: stack.url },
+      body: new URLSearchParams({ email: stack.org.ownerEmail, password: stack.org.ownerPassword }),
+      redirect: 'manual',
+    });
+    await res.arrayBuffer();
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie().some((c) => /^logstag_session=[A-Za-z0-9_-]{43};/.test(c))).toBe(true);
+  });
+});
