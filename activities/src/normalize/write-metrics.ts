@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, MetricKind } from '@logstag/store';
+import { sortedByKey } from './lock-order';
 import type { MetricPoint } from './types';
 import { labelsKey } from './values';
 
@@ -21,9 +22,17 @@ interface PointRow {
 interface SeriesRow extends PointRow {
   labels: Record<string, string>;
   kind: MetricKind;
+  /** The series' oldest point in the batch (ts and value are its newest). */
+  firstTs: Date;
 }
 
-/** Collects the points of a batch of payloads, deduplicated on their primary key (one INSERT cannot hit a row twice). */
+const seriesKey = (r: PointRow) => [r.organization_id, r.target_id, r.metric, r.labels_key];
+
+/**
+ * Collects the points of a batch of payloads, deduplicated on their primary key (one INSERT cannot hit a row twice),
+ * and the newest point of each series. Written in lock order (see lock-order.ts): points with the batch's own rows,
+ * series and pending rollup hours with the rows other batches share.
+ */
 export class MetricBatch {
   private readonly points = new Map<string, PointRow>();
   private readonly series = new Map<string, SeriesRow>();
@@ -33,16 +42,17 @@ export class MetricBatch {
     for (const m of metrics) {
       const key = labelsKey(m.labels);
       const row = { organization_id: organizationId, target_id: targetId, metric: m.metric, labels_key: key, ts, value: m.value };
-      const seriesKey = JSON.stringify([organizationId, targetId, m.metric, key]);
-      this.points.set(`${seriesKey}@${at}`, row);
-      const prev = this.series.get(seriesKey);
-      if (!prev || prev.ts <= ts) this.series.set(seriesKey, { ...row, labels: m.labels, kind: m.kind });
+      const id = JSON.stringify([organizationId, targetId, m.metric, key]);
+      this.points.set(`${id}@${at}`, row);
+      const prev = this.series.get(id);
+      const firstTs = prev && prev.firstTs < ts ? prev.firstTs : ts;
+      if (!prev || prev.ts <= ts) this.series.set(id, { ...row, labels: m.labels, kind: m.kind, firstTs });
+      else prev.firstTs = firstTs;
     }
   }
 
-  async flush(trx: Transaction<Database>, now = new Date()): Promise<void> {
-    const points = [...this.points.values()];
-    if (points.length === 0) return;
+  async writePoints(trx: Transaction<Database>): Promise<void> {
+    const points = sortedByKey(this.points.values(), (p) => [...seriesKey(p), p.ts.getTime()]);
     for (let i = 0; i < points.length; i += CHUNK) {
       await trx
         .insertInto('metric_points')
@@ -50,7 +60,11 @@ export class MetricBatch {
         .onConflict((oc) => oc.columns(['organization_id', 'target_id', 'metric', 'labels_key', 'ts']).doUpdateSet({ value: sql`excluded.value` }))
         .execute();
     }
-    const series = [...this.series.values()];
+  }
+
+  /** Each series' identity, kind and latest value. A replayed old payload does not replace the latest value. */
+  async writeSeries(trx: Transaction<Database>): Promise<void> {
+    const series = sortedByKey(this.series.values(), seriesKey);
     for (let i = 0; i < series.length; i += CHUNK) {
       await trx
         .insertInto('metric_series')
@@ -62,7 +76,7 @@ export class MetricBatch {
             labels_key: s.labels_key,
             labels: JSON.stringify(s.labels),
             kind: s.kind,
-            first_ts: s.ts,
+            first_ts: s.firstTs,
             last_ts: s.ts,
             last_value: s.value,
           })),
@@ -71,21 +85,24 @@ export class MetricBatch {
           oc.columns(['organization_id', 'target_id', 'metric', 'labels_key']).doUpdateSet({
             kind: sql`excluded.kind`,
             first_ts: sql`least(metric_series.first_ts, excluded.first_ts)`,
-            // A replayed old payload must not replace the latest value.
             last_value: sql`case when excluded.last_ts >= metric_series.last_ts then excluded.last_value else metric_series.last_value end`,
             last_ts: sql`greatest(metric_series.last_ts, excluded.last_ts)`,
           }),
         )
         .execute();
     }
+  }
+
+  /** The hours that received points older than the live window: the rollup job rebuilds them. */
+  async writeRollupPending(trx: Transaction<Database>, now = new Date()): Promise<void> {
     const pending = new Map<string, { organization_id: string; hour: Date }>();
-    for (const p of points) {
+    for (const p of this.points.values()) {
       if (now.getTime() - p.ts.getTime() < LIVE_ROLLUP_WINDOW_MS) continue;
       const hour = new Date(Math.floor(p.ts.getTime() / 3_600_000) * 3_600_000);
       pending.set(`${p.organization_id}@${hour.toISOString()}`, { organization_id: p.organization_id, hour });
     }
-    if (pending.size > 0) {
-      await trx.insertInto('rollup_pending').values([...pending.values()]).onConflict((oc) => oc.doNothing()).execute();
-    }
+    if (pending.size === 0) return;
+    const rows = sortedByKey(pending.values(), (p) => [p.organization_id, p.hour.getTime()]);
+    await trx.insertInto('rollup_pending').values(rows).onConflict((oc) => oc.doNothing()).execute();
   }
 }

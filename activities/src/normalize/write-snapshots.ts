@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database, SnapshotKind } from '@logstag/store';
 import { diffSnapshots, digestInput, toStoredItems, type ItemChange, type StoredItems } from './snapshot-diff';
+import { sortedByKey } from './lock-order';
 import type { SnapshotItem } from './types';
 
 export interface SnapshotWhere {
@@ -11,9 +12,17 @@ export interface SnapshotWhere {
   payloadId: string;
 }
 
-/** Serializes snapshot writers of one (organization, target, kind); take the locks in a fixed order (see index.ts). */
-export async function lockSnapshotScope(trx: Transaction<Database>, organizationId: string, targetId: string, kind: SnapshotKind): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`snapshot:${organizationId}:${targetId}:${kind}`}))`.execute(trx);
+/**
+ * Serializes snapshot writers of one (organization, target, kind) until commit. The locks are taken in the order of
+ * their advisory lock keys (the hashes of the scope names, which can collide), so two batches never wait crosswise.
+ */
+export async function lockSnapshotScopes(trx: Transaction<Database>, scopes: Array<{ organizationId: string; targetId: string; kind: SnapshotKind }>): Promise<void> {
+  if (scopes.length === 0) return;
+  const names = scopes.map((s) => `snapshot:${s.organizationId}:${s.targetId}:${s.kind}`);
+  const { rows } = await sql<{ h: number }>`select hashtext(n) as h from (values ${sql.join(names.map((n) => sql`(${n})`))}) v(n)`.execute(trx);
+  for (const h of [...new Set(rows.map((r) => Number(r.h)))].sort((a, b) => a - b)) {
+    await sql`select pg_advisory_xact_lock(${h}::bigint)`.execute(trx);
+  }
 }
 
 async function recordChanges(trx: Transaction<Database>, where: SnapshotWhere, kind: SnapshotKind, changes: ItemChange[]): Promise<void> {
@@ -44,7 +53,7 @@ async function recordChanges(trx: Transaction<Database>, where: SnapshotWhere, k
  * difference as a change row. Same structure as before: only that row's stats are refreshed (when it is the latest).
  * Payloads may be normalized out of order (batches run in parallel, the agent replays its spool): a snapshot that lands
  * between two stored ones is diffed against its predecessor, and its successor's changes are recomputed against it.
- * The caller holds lockSnapshotScope for this target and kind.
+ * The caller holds lockSnapshotScopes for this target and kind.
  */
 export async function writeSnapshot(trx: Transaction<Database>, where: SnapshotWhere, kind: SnapshotKind, list: SnapshotItem[]): Promise<void> {
   const { organizationId, targetId, ts, payloadId } = where;
@@ -82,5 +91,29 @@ export async function writeSnapshot(trx: Transaction<Database>, where: SnapshotW
     await trx.deleteFrom('snapshot_changes').where('payload_id', '=', next.payload_id).where('kind', '=', kind).execute();
     const nextWhere = { organizationId, targetId, ts: next.ts, payloadId: next.payload_id };
     await recordChanges(trx, nextWhere, kind, diffSnapshots(items, next.items as StoredItems));
+  }
+}
+
+/**
+ * A batch's snapshots, grouped by (organization, target, kind): every scope's lock first (lockSnapshotScopes), then
+ * each scope's snapshots in collection order, as change detection expects.
+ */
+export class SnapshotBatch {
+  private readonly scopes = new Map<string, { organizationId: string; targetId: string; kind: SnapshotKind; items: Array<[SnapshotWhere, SnapshotItem[]]> }>();
+
+  /** One collection's snapshot of one kind; call in collection order. */
+  add(where: SnapshotWhere, kind: SnapshotKind, items: SnapshotItem[]): void {
+    const key = JSON.stringify([where.organizationId, where.targetId, kind]);
+    let scope = this.scopes.get(key);
+    if (!scope) this.scopes.set(key, (scope = { organizationId: where.organizationId, targetId: where.targetId, kind, items: [] }));
+    scope.items.push([where, items]);
+  }
+
+  async write(trx: Transaction<Database>): Promise<void> {
+    const scopes = sortedByKey(this.scopes.values(), (s) => [s.organizationId, s.targetId, s.kind]);
+    await lockSnapshotScopes(trx, scopes);
+    for (const scope of scopes) {
+      for (const [where, items] of scope.items) await writeSnapshot(trx, where, scope.kind, items);
+    }
   }
 }
