@@ -87,7 +87,7 @@ describe('durability across a Temporal dev server restart', () => {
     server = await start();
     releaseEvaluate();
 
-    await expect(handle.result()).resolves.toEqual({ stored: 1, alreadyStored: 0, rulesEvaluated: 0 });
+    await expect(handle.result()).resolves.toEqual({ stored: 1, alreadyStored: 0, failed: 0, rulesEvaluated: 0 });
     const after = await store.db.selectFrom('payloads').select(['status', 'store_count', 'evaluated_at']).where('id', '=', interrupted.id).executeTakeFirstOrThrow();
     expect(after.store_count).toBe(1);
     expect(after.evaluated_at).toBeInstanceOf(Date);
