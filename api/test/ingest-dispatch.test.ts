@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { defaultPayloadConverter, type Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '@logstag/activities';
 import { payloadSchema } from '@logstag/schema';
 import { payloadBodyFromJson } from '@logstag/store';
 import { connectWorker, createWorker, workflowIds } from '@logstag/temporal';
+import { ConfigError, serverConfigFromEnv } from '../src/config';
 import { claimPendingBatch, insertPayload } from '../src/ingest/ingest.repository';
+import { createWorkflowStarter } from '../src/ingest/workflow-starter';
+import { createMetrics } from '../src/metrics';
 import { collectionPayload, postPayload, seedOrganization, startTestContext, waitFor, type SeededOrganization, type TestContext } from './context';
 
 const CLAIM_TIMEOUT_SECONDS = 2;
@@ -108,6 +112,17 @@ describe('ingest dispatcher re-claims (PostgreSQL store, real Temporal)', () => 
     const stuck = collectionPayload();
     const gate = holdStoreOf(stuck.id);
     const before = await dispatchMetrics();
+    // A second dispatcher on the same store, as another API replica runs one: it claims and checks claims too.
+    const replicaMetrics = createMetrics();
+    const replica = createWorkflowStarter({
+      db: ctx.app.store.db,
+      temporal: () => ctx.app.client,
+      logger: pino({ level: 'silent' }),
+      metrics: replicaMetrics,
+      recoveryIntervalMs: 150,
+      staleClaimMs: CLAIM_TIMEOUT_SECONDS * 1000,
+    });
+    replica.startRecoveryLoop();
     try {
       await postAll([stuck]);
       await gate.reached;
@@ -129,8 +144,13 @@ describe('ingest dispatcher re-claims (PostgreSQL store, real Temporal)', () => 
       expect((await rows([stuck.id]))[0]?.status).toBe('started');
       // Its claim was checked (still running: left alone), and no start ever collided with an existing workflow id.
       const during = await dispatchMetrics();
-      expect(during.running).toBeGreaterThan(before.running);
+      const replicaRunning = (await replicaMetrics.claimChecks.get()).values.find((v) => v.labels.outcome === 'running')?.value ?? 0;
+      expect(during.running - before.running + replicaRunning).toBeGreaterThan(0);
       expect(during.alreadyStarted).toBe(before.alreadyStarted);
+      const replicaStarts = (await replicaMetrics.workflowStarts.get()).values;
+      expect(replicaStarts.filter((v) => v.labels.result === 'already_started')).toEqual([]);
+      // The replica took its share of the load.
+      expect(replicaStarts.find((v) => v.labels.result === 'started')?.value).toBeGreaterThan(0);
 
       gate.open();
       await waitFor(() => allStored([stuck.id]), 20_000, 'the stuck payload to be stored once its workflow goes on');
@@ -145,6 +165,7 @@ describe('ingest dispatcher re-claims (PostgreSQL store, real Temporal)', () => 
       expect(executions.filter((e) => e.payloadIds.includes(stuck.id)).map((e) => e.payloadIds)).toEqual([[stuck.id]]);
     } finally {
       gate.open();
+      await replica.stopRecoveryLoop();
     }
   });
 
@@ -200,6 +221,16 @@ describe('ingest dispatcher re-claims (PostgreSQL store, real Temporal)', () => 
       expect((await dispatchMetrics()).released).toBeGreaterThan(before.released);
     } finally {
       gate.open();
+    }
+  });
+});
+
+describe('LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS', () => {
+  it('defaults to 5 minutes, takes seconds (fractions too), and refuses anything but a positive number', () => {
+    expect(serverConfigFromEnv({}).ingestClaimTimeoutMs).toBe(300_000);
+    expect(serverConfigFromEnv({ LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: '2.5' }).ingestClaimTimeoutMs).toBe(2_500);
+    for (const bad of ['0', '-1', 'five', 'Infinity']) {
+      expect(() => serverConfigFromEnv({ LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: bad })).toThrow(ConfigError);
     }
   });
 });
