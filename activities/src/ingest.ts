@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
-import type { Database, PayloadFailureReason } from '@logstag/store';
+import type { Database } from '@logstag/store';
 import { normalizePayloads } from './normalize/index';
 import { preparePartitions } from './normalize/partitions';
 import { markPayloadFailed, markPayloadsFailed, type FailedStep, type PayloadFailure } from './payload-failures';
@@ -149,7 +149,7 @@ export function createIngestActivities({ db }: IngestDeps) {
      * so they show in the Admins' list instead of staying `started`. For the store step, the payloads not stored; for
      * the alert step, the stored ones not yet evaluated. Returns how many it marked.
      */
-    async markPayloadsFailed(payloadIds: string[], step: FailedStep, failure: PayloadFailure & { reason: PayloadFailureReason }): Promise<{ marked: number }> {
+    async markPayloadsFailed(payloadIds: string[], step: FailedStep, failure: PayloadFailure): Promise<{ marked: number }> {
       return { marked: await markPayloadsFailed(db, payloadIds, step, failure) };
     },
   };

@@ -83,7 +83,7 @@ describe.each<Backend>(['pglite', 'postgres'])('storePayloads isolates what the 
     const started = await insertPayloadRow(store.db, validBody());
     await store.db.updateTable('payloads').set({ status: 'started' }).where('id', '=', started).execute();
     const failure = { reason: 'retries_exhausted' as const, message: 'retries exhausted: connection refused', code: 'ECONNREFUSED', attempts: 10 };
-    await expect(env.run(activities.markPayloadsFailed, [stored, started], 'store', failure)).resolves.toEqual({ marked: 1 });
+    await expect(env.run(activities.markPayloadsFailed, [stored, started], 'store' as const, failure)).resolves.toEqual({ marked: 1 });
     const rows = await rowsOf([stored, started]);
     expect(rows.find((r) => r.id === stored)?.status).toBe('stored');
     expect(rows.find((r) => r.id === started)).toMatchObject({ status: 'failed', error_reason: 'retries_exhausted', error_code: 'ECONNREFUSED', attempts: 10 });
