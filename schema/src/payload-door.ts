@@ -100,6 +100,39 @@ export function unstorableValueIssues(root: unknown, maxDepth = MAX_PAYLOAD_DEPT
   return issues.slice(0, MAX_DOOR_ISSUES);
 }
 
+/**
+ * True when an object or array of `root` is nested deeper than `maxDepth`. The cheap pass of the door (about a third
+ * of JSON.parse's time for the same payload): no paths, no strings, the full walk only for a payload it flags.
+ */
+export function nestedDeeperThan(root: unknown, maxDepth = MAX_PAYLOAD_DEPTH): boolean {
+  if (root === null || typeof root !== 'object') return false;
+  const nodes: object[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (v === null || typeof v !== 'object') continue;
+        if (depth >= maxDepth) return true;
+        nodes.push(v);
+        depths.push(depth + 1);
+      }
+      continue;
+    }
+    // for-in: a parsed JSON object has no inherited enumerable keys, and it allocates no key array.
+    for (const key in node) {
+      const v = node[key];
+      if (v === null || typeof v !== 'object') continue;
+      if (depth >= maxDepth) return true;
+      nodes.push(v);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
+
 /** Why `collectedAt` is outside the window [now - maxPastMs, now + maxAheadMs], or undefined when it is inside. */
 export function collectedAtIssue(collectedAt: string, limits: DoorLimits): DoorIssue | undefined {
   const path = 'collectedAt';
@@ -120,9 +153,19 @@ export function collectedAtIssue(collectedAt: string, limits: DoorLimits): DoorI
   return undefined;
 }
 
+export interface DoorHints {
+  /**
+   * False when the payload was parsed from JSON text holding no `\u` escape: such text cannot carry a NUL (JSON
+   * refuses a raw one in a string) or a lone surrogate (UTF-8 decoding turns an encoded one into U+FFFD), so only the
+   * nesting is walked, and the full walk runs only when that finds something.
+   */
+  mayHoldEscapes?: boolean;
+}
+
 /** The door's issues with a schema-valid payload: its collection time, then its strings, keys and nesting. */
-export function payloadDoorIssues(payload: { collectedAt: string }, limits: DoorLimits): DoorIssue[] {
+export function payloadDoorIssues(payload: { collectedAt: string }, limits: DoorLimits, hints: DoorHints = {}): DoorIssue[] {
   const time = collectedAtIssue(payload.collectedAt, limits);
-  const values = unstorableValueIssues(payload, limits.maxDepth);
+  const maxDepth = limits.maxDepth ?? MAX_PAYLOAD_DEPTH;
+  const values = hints.mayHoldEscapes === false && !nestedDeeperThan(payload, maxDepth) ? [] : unstorableValueIssues(payload, maxDepth);
   return (time ? [time, ...values] : values).slice(0, MAX_DOOR_ISSUES);
 }

@@ -4,6 +4,7 @@ import {
   firstUnstorable,
   MAX_DOOR_ISSUES,
   MAX_PAYLOAD_DEPTH,
+  nestedDeeperThan,
   payloadDoorIssues,
   storableText,
   unstorableValueIssues,
@@ -96,6 +97,16 @@ describe('door checks of a payload', () => {
     expect(collectedAtIssue('9999-12-31T23:59:59Z', limits)?.message).toMatch(/ahead/);
     expect(collectedAtIssue('2026-12-05T11:00:00+02:00', limits)).toBeUndefined();
     expect(collectedAtIssue('not a date', limits)?.message).toMatch(/ISO 8601/);
+  });
+
+  it('finds deep nesting on the cheap pass too, which a payload without escapes takes', () => {
+    expect(nestedDeeperThan({ deep: nested(MAX_PAYLOAD_DEPTH - 1) })).toBe(false);
+    expect(nestedDeeperThan({ deep: nested(MAX_PAYLOAD_DEPTH) })).toBe(true);
+    expect(nestedDeeperThan({ deep: nested(100_000) })).toBe(true);
+    const deep = { collectedAt: new Date(NOW).toISOString(), data: { deep: nested(MAX_PAYLOAD_DEPTH) } };
+    expect(payloadDoorIssues(deep, limits, { mayHoldEscapes: false })).toEqual([expect.objectContaining({ path: expect.stringMatching(/^data\.deep\.0/) })]);
+    // The hint is trusted: strings are not looked at without escapes in the text.
+    expect(payloadDoorIssues({ collectedAt: new Date(NOW).toISOString(), s: '\u0000' } as { collectedAt: string }, limits, { mayHoldEscapes: false })).toEqual([]);
   });
 
   it('puts the time issue first, then the values', () => {

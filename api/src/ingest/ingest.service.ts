@@ -27,6 +27,8 @@ const DOOR_MESSAGE = 'the payload holds what the store cannot keep (README, Endp
 const CONFLICT_MESSAGE = 'payload id already used; generate a new UUID v7';
 /** JSON.parse quotes the input in its messages; a batch answers hundreds of them, so each is cut to this length. */
 const MAX_PARSE_MESSAGE_CHARS = 200;
+/** Only a `\u` escape in the JSON text can put a NUL or a lone surrogate into its strings (payloadDoorIssues' hint). */
+const BACKSLASH_U = Buffer.from('\\u');
 
 type Issue = { path: string; message: string };
 
@@ -68,7 +70,7 @@ export function createIngestService({ db, starter, metrics, committer = createPa
    * commit runs synchronously, so the lines of a batch mapped over this queue their rows in the same turn and the
    * committer writes them in few INSERTs. Does not nudge the starter: the caller does, once.
    */
-  async function commitParsed(organizationId: string, value: unknown, stored: PayloadBodyColumns): Promise<Outcome> {
+  async function commitParsed(organizationId: string, json: Buffer, value: unknown, stored: PayloadBodyColumns): Promise<Outcome> {
     const parsed = payloadSchema.safeParse(value);
     if (!parsed.success) {
       metrics.ingested.inc({ outcome: 'invalid' });
@@ -77,7 +79,7 @@ export function createIngestService({ db, starter, metrics, committer = createPa
     const payload = parsed.data;
     // What passes the schema but the store cannot hold (NUL, lone surrogates, depth) or should not keep (collectedAt
     // outside the window): refused here, where the agent still gets an answer, instead of failing in the pipeline.
-    const doorIssues = payloadDoorIssues(payload, { now: now(), ...door });
+    const doorIssues = payloadDoorIssues(payload, { now: now(), ...door }, { mayHoldEscapes: json.includes(BACKSLASH_U) });
     if (doorIssues.length > 0) {
       metrics.ingested.inc({ outcome: 'invalid' });
       return { status: 'invalid', message: DOOR_MESSAGE, issues: doorIssues };
@@ -109,7 +111,7 @@ export function createIngestService({ db, starter, metrics, committer = createPa
      * The same id twice is stored once and answered the same.
      */
     async accept(organizationId: string, body: IngestBody): Promise<IngestAccepted> {
-      const outcome = await commitParsed(organizationId, parseJson(body.json), body.stored);
+      const outcome = await commitParsed(organizationId, body.json, parseJson(body.json), body.stored);
       if (outcome.status === 'invalid') throw new ApiError(400, 'validation_failed', outcome.message, { issues: outcome.issues });
       if (outcome.status === 'conflict') throw new ApiError(409, 'conflict', CONFLICT_MESSAGE);
       if (outcome.status === 'unstorable') throw new ApiError(422, 'unstorable', outcome.message);
@@ -135,7 +137,7 @@ export function createIngestService({ db, starter, metrics, committer = createPa
             const message = `the line is not valid JSON: ${(err as Error).message}`.slice(0, MAX_PARSE_MESSAGE_CHARS);
             return { line, status: 'rejected', error: { code: 'bad_request', message } };
           }
-          const outcome = await commitParsed(organizationId, value, { body_raw: bytes, body_encoding: 'identity', body_bytes: bytes.length });
+          const outcome = await commitParsed(organizationId, bytes, value, { body_raw: bytes, body_encoding: 'identity', body_bytes: bytes.length });
           if (outcome.status === 'invalid') {
             const id = claimedId(value);
             return { line, ...(id === undefined ? {} : { id }), status: 'rejected', error: { code: 'validation_failed', message: outcome.message, issues: outcome.issues } };
