@@ -41,7 +41,8 @@ describe('ingest dispatcher re-claims (PostgreSQL store, real Temporal)', () => 
     ctx = await startTestContext('postgres', {
       runWorker: false,
       recoveryIntervalMs: 200,
-      env: { LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: String(CLAIM_TIMEOUT_SECONDS) },
+      // The load below posts one payload per request, well over the default 600 requests a minute per agent key.
+      env: { LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: String(CLAIM_TIMEOUT_SECONDS), LOGSTAG_INGEST_RATE_PER_MINUTE: '100000' },
     });
     org = await seedOrganization(ctx);
     const real = createActivities({ db: ctx.app.store.db });
