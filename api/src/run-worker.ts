@@ -14,6 +14,8 @@ export interface RunWorkerOptions {
   backoff?: Partial<RestartBackoff>;
   /** Every restart, for metrics. */
   onRestart?: () => void;
+  /** Activities run at once (the store's pool must have as many connections, plus headroom: poolSizeFor). */
+  activityConcurrency?: number;
 }
 
 const WORKER_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 };
@@ -28,7 +30,13 @@ export async function runWorker(endpoint: TemporalEndpoint, db: Kysely<Database>
   const backoff = { ...WORKER_BACKOFF, ...options.backoff };
   const connection = await connectWorker(endpoint);
   const activities = createActivities({ db });
-  const create = () => createWorker({ connection, namespace: endpoint.namespace, activities });
+  const create = () =>
+    createWorker({
+      connection,
+      namespace: endpoint.namespace,
+      activities,
+      ...(options.activityConcurrency ? { maxConcurrentActivityTaskExecutions: options.activityConcurrency } : {}),
+    });
   // The first worker is created here so a start-up problem (unknown namespace) fails the start.
   let current: Worker | null = await create();
   let stopping = false;
@@ -49,9 +57,9 @@ export async function runWorker(endpoint: TemporalEndpoint, db: Kysely<Database>
     while (worker) {
       const startedAt = Date.now();
       try {
+        // A run that ends without an error was shut down on purpose (stop(), or the SDK Runtime on SIGTERM/SIGINT).
         await worker.run();
-        if (stopping) return;
-        logger.error('Temporal worker stopped without being asked to');
+        return;
       } catch (err) {
         if (stopping) return;
         logger.error({ err }, 'Temporal worker stopped with an error');

@@ -82,6 +82,16 @@ async function waitForFrontend(address: string, namespace: string, child: ChildP
   throw new TemporalSetupError(`the Temporal dev server did not answer on ${address} within ${timeoutMs / 1000}s (${lastError})`);
 }
 
+/**
+ * On Linux, util-linux's setpriv asks the kernel to send the server SIGTERM when this process dies, whatever kills it
+ * (SIGKILL or an OOM kill run no 'exit' handler, and an orphaned server would hold the port and the SQLite file
+ * against the next start). setpriv execs the server, so the PID we get is the server's.
+ */
+function withParentDeathSignal(binary: string, args: string[]): [string, string[]] {
+  const setpriv = process.platform === 'linux' && existsSync(binary) ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
+  return setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', binary, ...args]] : [binary, args];
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   for (const [what, p] of [
@@ -107,7 +117,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
   ];
   const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(options.binary, args, { stdio: ['ignore', out, out] });
+  const child = spawn(...withParentDeathSignal(options.binary, args), { stdio: ['ignore', out, out] });
   if (typeof out === 'number') closeSync(out);
   const exited = new Promise<DevServerExit>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
