@@ -37,7 +37,8 @@ function agentIndex(template: Record<string, unknown>, agents: number): number {
 
 export function startLoad(options: LoadOptions): RunningLoad {
   const { ledger, rng, templates } = options;
-  const dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000 });
+  // One connection per agent, as each real agent has its own.
+  const dispatcher = new Agent({ connections: options.keys.length, keepAliveTimeout: 10_000 });
   const agents = options.keys.map((key) => new SimulatedAgent(key, { url: options.url, dispatcher, ledger, random: () => rng.next() }));
   const running = agents.map((a) => a.run());
   let created = 0;

@@ -17,6 +17,8 @@ export function formatReport(r: SoakReport): string {
     row('sent', `${s.sent} payloads (${s.poisonSent} poison) in ${r.requests} requests`);
     row('accepted', `${s.accepted} (accepted or duplicate)`);
     row('refused at the door', `${s.refused.poison.count} poison, ${s.refused.valid.count} valid${ids(s.refused.valid)}`);
+    const codes = Object.entries(s.refusalCodes).map(([k, n]) => `${k} ${n}`).join(', ');
+    if (codes) row('  refusals by code', codes);
     row('unanswered at the end', `${s.unanswered.poison.count} poison, ${s.unanswered.valid.count} valid${ids(s.unanswered.valid)}`);
     row('stored exactly once', `${s.storedOnce} (status stored, store_count 1)`);
     row('stored, store re-run', `${s.storedAgain.count} (store_count > 1: the store activity ran again and found it stored)${ids(s.storedAgain)}`);
@@ -30,9 +32,18 @@ export function formatReport(r: SoakReport): string {
     row('facts', `not gathered: ${r.error ?? 'unknown error'}`);
   }
   row('payload rows by status', Object.entries(r.rowsByStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'n/a');
-  const drained = r.backlog.drainedSecondsAfterLoad;
-  row('largest backlog', `${r.backlog.peak} pending+started at ${r.backlog.peakAtSeconds} s`);
-  row('drain', drained === null ? `not drained within ${o.drainSeconds} s of the load's end` : `backlog 0 ${drained} s after the load ended`);
+  const { drainedSecondsAfterLoad: drained, settledSecondsAfterLoad: settled } = r.backlog;
+  row('largest backlog', `${r.backlog.peak} pending+started at ${r.backlog.peakAtSeconds} s of the load`);
+  row(
+    'time to drain',
+    drained === null
+      ? `not drained within ${o.drainSeconds} s of the load's end`
+      : `${drained} s after the load ended (backlog 0, agents empty); ` +
+          (settled === null ? 'ingest workflows still running at the deadline' : `last ingest workflow ended after ${settled} s`),
+  );
+  // The first sample at or after each 30 s mark (a sample waits while the store is down).
+  const every30 = r.backlog.samples.filter((x, i, all) => i === 0 || Math.floor(x.t / 30) > Math.floor(all[i - 1]!.t / 30));
+  row('backlog every 30 s', every30.map((x) => `${x.t}s:${x.backlog ?? 'down'}`).join(' '));
   row('kills (SIGKILL)', Object.entries(r.processes).map(([n, p]) => `${n} ${p.kills}`).join(', '));
   row('exits of their own', Object.entries(r.processes).map(([n, p]) => `${n} ${p.unexpectedExits}`).join(', '));
   row('failed starts', Object.entries(r.processes).map(([n, p]) => `${n} ${p.failedStarts}`).join(', '));

@@ -32,7 +32,15 @@ export interface SoakReport {
   summary: SoakSummary | null;
   rowsByStatus: Record<string, number>;
   failedSamples: Array<Record<string, unknown>>;
-  backlog: { peak: number; peakAtSeconds: number; drainedSecondsAfterLoad: number | null; samples: BacklogSample[] };
+  backlog: {
+    peak: number;
+    peakAtSeconds: number;
+    /** When the store had nothing pending or started and the agents nothing left to send, after the load ended. */
+    drainedSecondsAfterLoad: number | null;
+    /** When, in addition, no ingest workflow was running any more. */
+    settledSecondsAfterLoad: number | null;
+    samples: BacklogSample[];
+  };
   processes: Record<string, SupervisedStats>;
   chaos: ChaosRecord[];
   checks: CheckResult[];
@@ -118,12 +126,16 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     // Drain: the agents send what they still hold, the pipeline empties, every ingest workflow ends.
     const finishing = load.finish();
     const deadline = loadEndedAt + options.drainSeconds * 1000;
+    // Drained: nothing pending or started in the store and nothing left in the agents. Settled: and no ingest
+    // workflow still running (one whose worker was killed waits for its activity's start-to-close timeout).
     let drainedAt: number | null = null;
+    let settledAt: number | null = null;
     temporal = await connectClient({ address: temporalSpec.address, namespace: SOAK_NAMESPACE });
     while (!signal.aborted && Date.now() < deadline) {
-      const n = await backlogNow(store.db).catch(() => null);
-      if (n === 0 && load.waiting() === 0 && (await runningIngestWorkflows(temporal, 0).catch(() => null))?.count === 0) {
-        drainedAt = Date.now();
+      const empty = (await backlogNow(store.db).catch(() => null)) === 0 && load.waiting() === 0;
+      drainedAt = empty ? (drainedAt ?? Date.now()) : null;
+      if (empty && (await runningIngestWorkflows(temporal, 0).catch(() => null))?.count === 0) {
+        settledAt = Date.now();
         break;
       }
       await sleep(1_000);
@@ -132,7 +144,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     load.abort();
     await withTimeout(finishing, 60_000, 'stopping the agents').catch(() => undefined);
     backlog.stop();
-    log(drainedAt ? `soak: drained ${((drainedAt - loadEndedAt) / 1000).toFixed(0)} s after the load` : 'soak: not drained by the deadline');
+    const after = (t: number | null) => (t === null ? null : Math.round((t - loadEndedAt) / 100) / 10);
+    log(settledAt ? `soak: drained ${after(drainedAt)} s and settled ${after(settledAt)} s after the load` : 'soak: not settled by the deadline');
 
     // Facts and invariants.
     const peak = backlogPeak(backlog.samples);
@@ -148,7 +161,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       backlog: {
         peak: peak.peak,
         peakAtSeconds: peak.peakAtT,
-        drainedSecondsAfterLoad: drainedAt === null ? null : Math.round((drainedAt - loadEndedAt) / 100) / 10,
+        drainedSecondsAfterLoad: after(drainedAt),
+        settledSecondsAfterLoad: after(settledAt),
         samples: backlog.samples,
       },
       processes: Object.fromEntries([...processes].map(([name, p]) => [name, { ...p.stats }])),

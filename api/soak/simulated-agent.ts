@@ -41,15 +41,16 @@ export class SimulatedAgent {
   private finishing = false;
   private aborted = false;
   private backoffMs = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly key: string,
     private readonly ctx: AgentContext,
   ) {}
 
-  /** Payloads waiting to be sent or sent again. */
+  /** Payloads waiting to be sent or sent again, or in a request not answered yet. */
   get waiting(): number {
-    return this.fresh.length + this.spool.length;
+    return this.fresh.length + this.spool.length + this.inFlight;
   }
 
   submit(id: string, line: string): void {
@@ -67,14 +68,15 @@ export class SimulatedAgent {
   }
 
   async run(): Promise<void> {
-    while (!this.aborted && !(this.finishing && this.waiting === 0)) {
+    while (!this.aborted && !(this.finishing && this.fresh.length + this.spool.length === 0)) {
       const next = this.nextBatch();
       if (!next) {
         await sleep(50);
         continue;
       }
       const { batch, replay } = next;
-      const outcome = await this.send(batch);
+      this.inFlight = batch.length;
+      const outcome = await this.send(batch).finally(() => (this.inFlight = 0));
       if (outcome.ok) {
         this.backoffMs = 0;
         if (replay) await sleep(REPLAY_INTERVAL_MS);

@@ -7,6 +7,8 @@ export interface SoakSummary {
   accepted: number;
   /** Refused at the door (a rejected line, or a request refused as a whole), valid and poison apart. */
   refused: { poison: IdSet; valid: IdSet };
+  /** Refusals by what was refused (poison kind, or valid) and the error code the server gave. */
+  refusalCodes: Record<string, number>;
   /** Sent but without a final answer when the soak ended (the agent would still hold them). */
   unanswered: { poison: IdSet; valid: IdSet };
   /** status stored and store_count = 1. */
@@ -34,6 +36,12 @@ export function summarize(facts: SoakFacts): SoakSummary {
   const poisonNotFailed: string[] = [];
   const lost: string[] = [];
   const lostByStatus: Record<string, number> = {};
+  const refusalCodes: Record<string, number> = {};
+  for (const e of ledger.entries.values()) {
+    if (e.verdict !== 'refused') continue;
+    const key = `${e.poison ?? 'valid'}: ${e.refusal}`;
+    refusalCodes[key] = (refusalCodes[key] ?? 0) + 1;
+  }
   let storedOnce = 0;
   for (const [id, row] of facts.accepted) {
     const poison = ledger.entries.get(id)!.poison !== null;
@@ -53,6 +61,7 @@ export function summarize(facts: SoakFacts): SoakSummary {
     poisonSent: ids((e) => e.attempts > 0 && e.poison !== null).length,
     accepted: facts.accepted.size,
     refused: { poison: idSet(ids((e) => e.verdict === 'refused' && e.poison !== null)), valid: idSet(ids((e) => e.verdict === 'refused' && e.poison === null)) },
+    refusalCodes,
     unanswered: {
       poison: idSet(ids((e) => e.attempts > 0 && e.verdict === null && e.poison !== null)),
       valid: idSet(ids((e) => e.attempts > 0 && e.verdict === null && e.poison === null)),
