@@ -14,7 +14,9 @@ import type { SecuritySettings } from './http/security-config';
 import { securityHeaders } from './http/security-headers';
 import { accountRoutes, apiSecurity } from './http/security-routes';
 import type { WorkflowStarter } from './ingest/workflow-starter';
-import type { Metrics } from './metrics';
+import { registerPayloadGauges, type Metrics } from './metrics';
+import { countFailedByReason, countStuckByStatus } from './payloads/payloads.repository';
+import { payloadsRoutes } from './payloads/payloads.routes';
 
 export interface AppDeps {
   store: Store;
@@ -26,6 +28,8 @@ export interface AppDeps {
   /** Agent API keys (agent-keys/agent-key-authenticator.ts); there is deliberately no unauthenticated default. */
   authenticateAgent: AgentAuthenticator;
   security: SecuritySettings;
+  /** Unfinished payloads older than this are stuck (config.payloadStuckAfterMs); 10 minutes when absent. */
+  payloadStuckAfterMs?: number;
   /** The built SvelteKit handler; mounted last so API routes win. */
   webHandler?: RequestHandler;
   /** Why Temporal is known to be down (the embedded dev server is restarting), for /readyz; null when it may be up. */
@@ -70,6 +74,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiSecurity({ db: deps.store.db, security: deps.security }));
   app.use(accountRoutes({ db: deps.store.db, security: deps.security }));
   app.use(explorerRoutes({ db: deps.store.db }));
+  const stuck = { olderThanMs: deps.payloadStuckAfterMs ?? 10 * 60_000 };
+  app.use(payloadsRoutes({ db: deps.store.db, stuck }));
+  registerPayloadGauges(deps.metrics, { failedByReason: () => countFailedByReason(deps.store.db), stuckByStatus: () => countStuckByStatus(deps.store.db, stuck) });
   app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
   if (deps.webHandler) app.use(deps.webHandler);
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

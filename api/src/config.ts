@@ -14,6 +14,8 @@ export interface ServerConfig {
   readonly ingestClaimTimeoutMs: number;
   /** What the ingest door lets in: the collectedAt window and nesting limit (README, Endpoints). */
   readonly ingestDoor: IngestDoorSettings;
+  /** Accepted payloads still pending or started after this long are stuck: listed for Admins, counted in /metrics. */
+  readonly payloadStuckAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +38,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()
     security: securitySettingsFromEnv(env),
     ingestClaimTimeoutMs: ingestClaimTimeoutMsFromEnv(env),
     ingestDoor: ingestDoorFromEnv(env),
+    payloadStuckAfterMs: payloadStuckAfterMsFromEnv(env),
   });
 }
 
@@ -53,4 +56,12 @@ function ingestDoorFromEnv(env: NodeJS.ProcessEnv): IngestDoorSettings {
   const hours = Number(raw);
   if (!Number.isFinite(hours) || hours <= 0) throw new ConfigError(`LOGSTAG_INGEST_MAX_PAST_HOURS must be a positive number of hours, got "${raw}"`);
   return ingestDoorSettings(hours);
+}
+
+function payloadStuckAfterMsFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.LOGSTAG_PAYLOAD_STUCK_MINUTES;
+  if (!raw) return 10 * 60_000;
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes) || minutes <= 0) throw new ConfigError(`LOGSTAG_PAYLOAD_STUCK_MINUTES must be a positive number of minutes, got "${raw}"`);
+  return Math.round(minutes * 60_000);
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app instance, so tests that start several apps do not share counters. */
 export function createMetrics() {
@@ -51,3 +51,42 @@ export function createMetrics() {
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The store reads behind the payload gauges, each run when /metrics is scraped. */
+export interface PayloadGaugeSources {
+  failedByReason(): Promise<Partial<Record<'data_error' | 'retries_exhausted' | 'not_retryable', number>>>;
+  stuckByStatus(): Promise<Partial<Record<'pending' | 'started', number>>>;
+}
+
+/**
+ * Failed and stuck payloads, as gauges computed from the store when /metrics is scraped: failures happen in worker
+ * processes (which serve no /metrics), and the store is what every API replica shares, so each replica reports the
+ * same store-wide numbers (aggregate with max, not sum) and they survive restarts. A scrape while the store does not
+ * answer leaves the series out rather than reporting stale numbers.
+ */
+export function registerPayloadGauges(metrics: Metrics, sources: PayloadGaugeSources): void {
+  new Gauge({
+    name: 'logstag_payloads_failed',
+    help: 'Payloads in the failed state, by reason (data_error: the store refused the payload; retries_exhausted: its workflow ran out of attempts; not_retryable: a step failed for good)',
+    labelNames: ['reason'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const counts = await sources.failedByReason().catch(() => null);
+      this.reset();
+      if (!counts) return;
+      for (const reason of ['data_error', 'retries_exhausted', 'not_retryable'] as const) this.set({ reason }, counts[reason] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'logstag_payloads_stuck',
+    help: 'Payloads accepted longer ago than LOGSTAG_PAYLOAD_STUCK_MINUTES and still pending or started, by status',
+    labelNames: ['status'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const counts = await sources.stuckByStatus().catch(() => null);
+      this.reset();
+      if (!counts) return;
+      for (const status of ['pending', 'started'] as const) this.set({ status }, counts[status] ?? 0);
+    },
+  });
+}

@@ -180,6 +180,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       authenticateAgent,
       temporalDown: () => devServer?.downReason() ?? null,
       security: config.security,
+      payloadStuckAfterMs: config.payloadStuckAfterMs,
       ...(options.webHandler ? { webHandler: withExpressOrigin(options.webHandler) } : {}),
     });
     const server: Server = createServer(app);

@@ -69,7 +69,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     expect((await postPayload(ctx.url, bPayload, { key: b.agentKey })).status).toBe(202);
     // Normalized into the explorer tables before anyone looks: B's target must really exist for the 404s to mean anything.
     await waitFor(async () => (await ctx.app.store.db.selectFrom('payloads').select('status').where('id', '=', bPayload.id).executeTakeFirst())?.status === 'stored', 30_000, 'B payload stored');
-    foreign = { users: b.userIds.member, 'agent-keys': b.agentKeyId, invitations: invitation.body.invitation.id, targetId: bTarget };
+    foreign = { users: b.userIds.member, 'agent-keys': b.agentKeyId, invitations: invitation.body.invitation.id, targetId: bTarget, payloads: bPayload.id };
     const bKey = (await b.clients.owner.get(`/api/agent-keys/${b.agentKeyId}`)).body;
     markers = [b.organizationId, ...Object.values(b.userIds), ...Object.values(b.emails), b.agentKeyId, bKey.prefix, invitation.body.invitation.id, bTarget, 'Org B'];
     routes = registeredRoutes(ctx.app.express).filter((r) => r.path.startsWith('/api/'));

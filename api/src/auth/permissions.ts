@@ -20,6 +20,7 @@ export const PERMISSION_MATRIX = {
   'integrations:manage': { roles: ['owner', 'admin'], description: 'Add, change and remove notification integrations' },
   'alert-rules:manage': { roles: ['owner', 'admin'], description: 'Add, change and remove alert rules' },
   'deliveries:replay': { roles: ['owner', 'admin'], description: 'Replay failed notification deliveries' },
+  'payloads:manage': { roles: ['owner', 'admin'], description: 'List failed and stuck ingest payloads, retry or discard them' },
   'users:change-role': { roles: ['owner'], description: 'Change a user’s role (the last Account Owner cannot be demoted)' },
   'users:remove': { roles: ['owner'], description: 'Remove a user (the last Account Owner cannot be removed)' },
   'organization:settings': { roles: ['owner'], description: 'Change organization settings' },
