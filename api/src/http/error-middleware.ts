@@ -21,6 +21,9 @@ export function errorMiddleware(): ErrorRequestHandler {
       const status = e.status ?? e.statusCode ?? 500;
       if (e.type === 'entity.too.large') apiError = new ApiError(413, 'payload_too_large', 'the request body is larger than allowed');
       else if (e.type === 'encoding.unsupported') apiError = new ApiError(415, 'unsupported_media_type', 'use Content-Encoding gzip, deflate or identity');
+      // The router's own: a path parameter whose %-escapes do not decode (`/api/users/%E0%A4%A`), status 400 but no
+      // `expose`; it is the client's URL, not a server fault.
+      else if (err instanceof URIError && status === 400) apiError = new ApiError(400, 'bad_request', `the URL is not valid percent-encoded UTF-8: ${err.message}`);
       else if (status >= 400 && status < 500 && e.expose) apiError = new ApiError(status, 'bad_request', (err as Error).message);
       else {
         req.log?.error({ err }, 'unhandled error');
