@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unstorableTextMessage } from '@logstag/schema';
 import { ApiError } from '../http/api-error';
 import { paginationQuery } from '../http/pagination';
 
@@ -42,7 +43,9 @@ export function decodeJsonCursor<T>(cursor: string | undefined, valid: (v: unkno
   if (cursor === undefined) return undefined;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (valid(v)) return v;
+    // Strings with NUL or lone surrogates were never issued, and the store cannot compare against them.
+    const texts: unknown[] = Array.isArray(v) ? v : [v];
+    if (valid(v) && !texts.some((x) => typeof x === 'string' && unstorableTextMessage(x))) return v;
   } catch {
     // reported below
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { unstorableTextMessage } from '@logstag/schema';
+import { ApiError } from './api-error';
 
 /** `?limit=&cursor=`: keyset pagination, stable while rows are added. The cursor is opaque to clients. */
 export const paginationQuery = z.object({
@@ -16,8 +18,12 @@ export function encodeCursor(value: string | number): string {
   return Buffer.from(String(value)).toString('base64url');
 }
 
+/** The value a cursor carries; a 400 when it decodes to text no cursor of this API holds (NUL reached the store as a 500). */
 export function decodeCursor(cursor: string | undefined): string | undefined {
-  return cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
+  if (cursor === undefined) return undefined;
+  const value = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (unstorableTextMessage(value)) throw new ApiError(400, 'validation_failed', 'cursor is not one this API issued');
+  return value;
 }
 
 /** Rows fetched with `limit + 1`: the extra row only says whether there is a next page. */
