@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { ERROR_CODES } from '@logstag/schema';
 import { assertNoServerError, jsonOf, PropertyViolation } from './checks';
+import type { ErrorLog } from './server-log';
 import type { HttpClient, RawResponse } from './http-client';
 import { ingestCase, type IngestCase } from './ingest-cases';
 import { renderIngest, type IngestKeys, type RenderedIngest } from './ingest-render';
@@ -81,6 +82,8 @@ export interface IngestFuzzOptions {
   keys: IngestKeys;
   numRuns: number;
   seed: number;
+  /** The server's error log, whose lines are added to the report of a 5xx. */
+  serverErrors?: ErrorLog;
   /** Weight of the many-lines and of the huge-string cases against 140 for the small ones (default 5). */
   largeWeight?: number;
   tally: IngestTally;
@@ -88,26 +91,32 @@ export interface IngestFuzzOptions {
   examples?: IngestCase[];
 }
 
-/** Sends one case and checks its answer (a broken property throws). */
-export async function sendIngestCase(client: HttpClient, keys: IngestKeys, c: IngestCase, tally: IngestTally): Promise<void> {
+/** Sends one case and checks its answer (a broken property throws, with the server's error log lines of a 5xx). */
+export async function sendIngestCase(client: HttpClient, keys: IngestKeys, c: IngestCase, tally: IngestTally, serverErrors?: ErrorLog): Promise<void> {
   tally.cases++;
   const rendered = renderIngest(c, keys);
+  serverErrors?.take();
   let res: RawResponse;
   try {
     res = await client.send(rendered.request);
   } catch (err) {
     throw new PropertyViolation(`no answer (the server dropped the connection or is down): ${(err as Error).message}`);
   }
-  checkIngestAnswer(c, rendered, res, tally);
+  try {
+    checkIngestAnswer(c, rendered, res, tally);
+  } catch (err) {
+    const logged = res.status >= 500 ? serverErrors?.take() : undefined;
+    throw logged ? new PropertyViolation(`${(err as Error).message}\nserver log:\n${logged}`) : err;
+  }
 }
 
 /**
  * Runs the property over the examples and then `numRuns` generated cases; throws fast-check's report (seed, path,
  * shrunk counterexample) when it fails.
  */
-export async function fuzzIngest({ client, keys, numRuns, seed, largeWeight, tally, examples = [] }: IngestFuzzOptions): Promise<void> {
+export async function fuzzIngest({ client, keys, numRuns, seed, largeWeight, tally, examples = [], serverErrors }: IngestFuzzOptions): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(ingestCase({ ...(largeWeight === undefined ? {} : { largeWeight }) }), (c) => sendIngestCase(client, keys, c, tally)),
+    fc.asyncProperty(ingestCase({ ...(largeWeight === undefined ? {} : { largeWeight }) }), (c) => sendIngestCase(client, keys, c, tally, serverErrors)),
     { numRuns: numRuns + examples.length, seed, examples: examples.map((e) => [e]), endOnFailure: false },
   );
 }

@@ -8,6 +8,7 @@ import { createHttpClient, type HttpClient } from '../fuzz/http-client';
 import { ingestCase } from '../fuzz/ingest-cases';
 import { issueExamples } from '../fuzz/ingest-examples';
 import { fuzzIngest, newIngestTally, sendIngestCase } from '../fuzz/ingest-fuzz';
+import { errorLog, errorLogger } from '../fuzz/server-log';
 import { fuzzSeed } from '../fuzz/seed';
 import { mib, settledRss } from '../fuzz/rss';
 import { seedOrganization, startTestContext, type TestContext } from './context';
@@ -19,13 +20,14 @@ describe('generated bad ingest bodies', () => {
   let ctx: TestContext;
   let client: HttpClient;
   let keys: { own: string; other: string };
+  const serverErrors = errorLog();
   const seed = fuzzSeed('ingest');
   const tally = newIngestTally();
   let rssBefore = 0;
 
   beforeAll(async () => {
     // The fuzzer sends far more than an agent's 600 requests a minute; the key's rate limit is not what is tested.
-    ctx = await startTestContext('postgres', { security: { ingestRatePerMinute: 1_000_000 } });
+    ctx = await startTestContext('postgres', { logger: errorLogger(serverErrors), security: { ingestRatePerMinute: 1_000_000 } });
     keys = { own: (await seedOrganization(ctx, 'Fuzzed')).agentKey, other: (await seedOrganization(ctx, 'Other')).agentKey };
     client = createHttpClient(ctx.url);
     // Warm up before the baseline (lazy modules, JIT, pools, and heap grown once to hold a 32 MiB body) with the
@@ -40,7 +42,7 @@ describe('generated bad ingest bodies', () => {
   });
 
   it('answers every one with a 2xx or a 4xx in the one error shape, never a 5xx, and one verdict per batch line', async () => {
-    await fuzzIngest({ client, keys, numRuns: RUNS, seed, largeWeight: 2, tally });
+    await fuzzIngest({ client, keys, numRuns: RUNS, seed, largeWeight: 2, tally, serverErrors });
     expect(tally.accepted.size).toBeGreaterThan(0);
   });
 
