@@ -13,6 +13,7 @@ import type { AgentAuthenticator } from './ingest/agent-auth';
 import type { SecuritySettings } from './http/security-config';
 import { securityHeaders } from './http/security-headers';
 import { accountRoutes, apiSecurity } from './http/security-routes';
+import { acceptWebForwarding } from './auth/web-forwarding';
 import type { WorkflowStarter } from './ingest/workflow-starter';
 import { registerPayloadGauges, type Metrics } from './metrics';
 import { countFailedByReason, countStuckByStatus } from './payloads/payloads.repository';
@@ -39,7 +40,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Off unless LOGSTAG_TRUST_PROXY names the proxies; the web app's own calls are recognized by acceptWebForwarding.
+  app.set('trust proxy', deps.security.trustProxy);
+  app.use(acceptWebForwarding());
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -23,6 +23,7 @@ import { ensureSchedules } from './schedules';
 import { createAgentKeyAuthenticator } from './agent-keys/agent-key-authenticator';
 import { createLastUsedRecorder, type LastUsedRecorder } from './agent-keys/last-used-recorder';
 import { prepareFirstRun, type FirstRunOutcome } from './auth/setup.service';
+import { clientAddressOf } from './auth/client-address';
 import type { AgentAuthenticator } from './ingest/agent-auth';
 import { createWorkflowStarter, type WorkflowStarter } from './ingest/workflow-starter';
 import { createMetrics } from './metrics';
@@ -68,7 +69,7 @@ export class StartupError extends Error {
  * handler module is imported. Without them it takes every request for https, and SvelteKit's own CSRF check (a form
  * posted with an Origin other than the page's own answers 403) would refuse our forms on plain http.
  */
-const WEB_ORIGIN_HEADERS = { PROTOCOL_HEADER: 'x-forwarded-proto', HOST_HEADER: 'x-forwarded-host' } as const;
+const WEB_ORIGIN_HEADERS = { PROTOCOL_HEADER: 'x-forwarded-proto', HOST_HEADER: 'x-forwarded-host', ADDRESS_HEADER: 'x-logstag-client-address' } as const;
 
 /** Imports the built SvelteKit handler (web/build/handler.js) configured to take its origin from `withExpressOrigin`. */
 export async function importWebHandler(handlerPath: string): Promise<RequestHandler> {
@@ -77,13 +78,15 @@ export async function importWebHandler(handlerPath: string): Promise<RequestHand
 }
 
 /**
- * The web handler sees the origin express sees: `req.protocol` and `req.host` honour X-Forwarded-* only from the proxies
- * `trust proxy` names (app.ts), so a client's own X-Forwarded-Proto/Host are overwritten here, never believed.
+ * The web handler sees the origin and client express sees: `req.protocol`, `req.host` and the client address honour
+ * X-Forwarded-* only from the proxies `trust proxy` names (app.ts, LOGSTAG_TRUST_PROXY), so a client's own
+ * X-Forwarded-Proto/Host and address header are overwritten here, never believed.
  */
 export function withExpressOrigin(handler: RequestHandler): RequestHandler {
   return (req, res, next) => {
     req.headers[WEB_ORIGIN_HEADERS.PROTOCOL_HEADER] = req.protocol;
     req.headers[WEB_ORIGIN_HEADERS.HOST_HEADER] = req.host;
+    req.headers[WEB_ORIGIN_HEADERS.ADDRESS_HEADER] = clientAddressOf(req);
     return handler(req, res, next);
   };
 }

@@ -38,7 +38,8 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('audit log (%s store)', (bac
   const UA = 'audit-test-agent/1.0';
 
   beforeAll(async () => {
-    ctx = await startTestContext(backend);
+    // Behind a proxy on this host, so the test can sign in from a chosen address (X-Forwarded-For).
+    ctx = await startTestContext(backend, { env: { LOGSTAG_TRUST_PROXY: 'loopback' } });
     org = await orgWithRoles(ctx, 'Audited');
     secrets.push(...Object.values(org.passwords), org.agentKey);
   });

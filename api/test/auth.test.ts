@@ -13,7 +13,8 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('sign-in, sessions and CSRF 
   let org: SeededOrganization;
   beforeAll(async () => {
     temporal = await startTestTemporal();
-    ctx = await startTestContext(backend, { temporal, security: { loginMaxFailuresPerIp: 8 } });
+    // A proxy on this host (LOGSTAG_TRUST_PROXY=loopback): the tests act from many addresses with X-Forwarded-For.
+    ctx = await startTestContext(backend, { temporal, security: { loginMaxFailuresPerIp: 8 }, env: { LOGSTAG_TRUST_PROXY: 'loopback' } });
     org = await seedOrganization(ctx, 'Acme');
   });
   afterAll(async () => {

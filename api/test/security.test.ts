@@ -57,7 +57,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('hardening (%s store)', (bac
   });
 
   it('rate-limits requests to the sign-in endpoint per address', async () => {
-    const limited = await startTestContext(backend, { temporal, security: { loginRatePerMinute: 3 } });
+    const limited = await startTestContext(backend, { temporal, security: { loginRatePerMinute: 3 }, env: { LOGSTAG_TRUST_PROXY: 'loopback' } });
     try {
       const c = new ApiClient(limited.url, { 'x-forwarded-for': '198.51.100.7' });
       const statuses = [];

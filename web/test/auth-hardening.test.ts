@@ -1,8 +1,10 @@
 // The sign-in page against hostile input, over HTTP without a browser: where `next` may send the user, and what a
 // broken cookie does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedOrganization, startTestContext, type TestContext } from '../../api/test/context';
 import { apiSignIn, type ApiSession } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
+import { loadWebHandler } from './support/web-build';
 
 let stack: WebStack;
 let session: ApiSession;
@@ -117,5 +119,56 @@ describe('a malformed session cookie', () => {
     await res.arrayBuffer();
     expect(res.status).toBe(303);
     expect(res.headers.getSetCookie().some((c) => /^logstag_session=[A-Za-z0-9_-]{43};/.test(c))).toBe(true);
+  });
+});
+
+/** Signs in with the web's form (as a browser without script does) and returns the answer. */
+async function formSignIn(url: string, email: string, password: string, headers: Record<string, string>): Promise<Response> {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: url, ...headers },
+    body: new URLSearchParams({ email, password }),
+    redirect: 'manual',
+  });
+  await res.arrayBuffer();
+  return res;
+}
+
+async function lastSignInIp(ctx: TestContext, email: string): Promise<string | null | undefined> {
+  const row = await ctx.app.store.db.selectFrom('audit_events').select('ip').where('actor', '=', email).where('action', '=', 'login.succeeded').orderBy('id', 'desc').executeTakeFirst();
+  return row?.ip;
+}
+
+describe('the visitor address behind the web pages', () => {
+  it('is the connection’s own without LOGSTAG_TRUST_PROXY: a visitor’s X-Forwarded-For and -Proto are not believed', async () => {
+    const res = await formSignIn(stack.url, stack.org.ownerEmail, stack.org.ownerPassword, { 'x-forwarded-for': '203.0.113.50', 'x-forwarded-proto': 'https' });
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('logstag_session='))).not.toMatch(/Secure/);
+    expect(await lastSignInIp(stack.ctx, stack.org.ownerEmail)).toBe('127.0.0.1');
+  });
+
+  describe('behind a trusted proxy (LOGSTAG_TRUST_PROXY=loopback)', () => {
+    let proxied: TestContext;
+    beforeAll(async () => {
+      proxied = await startTestContext('pglite', { temporal: stack.ctx.temporal, webHandler: await loadWebHandler(), env: { LOGSTAG_TRUST_PROXY: 'loopback' } });
+    });
+    afterAll(async () => {
+      await proxied?.stop();
+    });
+
+    it('reaches the API as the forwarded client, so the audit log and the lockout see the visitor, not the proxy', async () => {
+      const org = await seedOrganization(proxied, 'Behind a proxy');
+      const res = await formSignIn(proxied.url, org.ownerEmail, org.ownerPassword, { 'x-forwarded-for': '203.0.113.50' });
+      expect(res.status).toBe(303);
+      expect(await lastSignInIp(proxied, org.ownerEmail)).toBe('203.0.113.50');
+    });
+
+    it('keeps the session cookie Secure when the proxy says the visitor used https', async () => {
+      const org = await seedOrganization(proxied, 'Behind TLS');
+      const httpsOrigin = proxied.url.replace('http:', 'https:');
+      const res = await formSignIn(proxied.url, org.ownerEmail, org.ownerPassword, { 'x-forwarded-proto': 'https', origin: httpsOrigin });
+      expect(res.status).toBe(303);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith('logstag_session='))).toMatch(/; Secure/);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { AuditEventInput } from './audit-event';
+import { clientAddressOf } from '../auth/client-address';
 import '../auth/request-auth';
 
 /** The who-and-where part of an audit event, which services take from their routes. */
@@ -19,5 +20,5 @@ export function auditContextOf(req: Request): AuditContext {
 
 /** Where a request came from, as audit events record it (signed in or not). */
 export function requestClient(req: Request): { ip: string | null; userAgent: string | null } {
-  return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+  return { ip: clientAddressOf(req), userAgent: req.get('user-agent') ?? null };
 }

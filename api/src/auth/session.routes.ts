@@ -10,6 +10,7 @@ import { organizationView } from '../organizations/organizations.service';
 import { findUser } from '../users/users.repository';
 import { userView } from '../users/user-view';
 import { principalOf, publicRoute, requireSession } from './access';
+import { clientAddressOf } from './client-address';
 import { createLoginThrottle } from './login-throttle';
 import { PERMISSION_MATRIX, roleHas, type Permission } from './permissions';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
@@ -18,7 +19,7 @@ import { createSessionService, type ClientInfo } from './session.service';
 const loginInput = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
 
 function clientOf(req: Request): ClientInfo {
-  return { ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') ?? null };
+  return { ip: clientAddressOf(req), userAgent: req.get('user-agent') ?? null };
 }
 
 export function sessionRoutes({ db, security }: { db: Kysely<Database>; security: SecuritySettings }): Router {

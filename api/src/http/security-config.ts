@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** Settings of accounts, sessions and rate limits. Durations in milliseconds. */
 export interface SecuritySettings {
@@ -24,9 +25,17 @@ export interface SecuritySettings {
   readonly setupTokenTtlMs: number;
   /** Origins allowed to send state-changing requests besides the server's own (e.g. a separate web origin). */
   readonly trustedOrigins: readonly string[];
+  /**
+   * Which reverse proxies may tell the client's address and scheme (X-Forwarded-For/-Proto/-Host), in the terms of
+   * express's `trust proxy`: false (none: the socket's peer is the client), a number of hops, or addresses, CIDRs and
+   * the names loopback, linklocal, uniquelocal.
+   */
+  readonly trustProxy: TrustProxySetting;
   /** First-run owner; the password is read from the environment or a file, never from a config file in the repo. */
   readonly admin: { readonly email: string; readonly password: string; readonly organizationName: string } | null;
 }
+
+export type TrustProxySetting = false | number | readonly string[];
 
 export class SecurityConfigError extends Error {
   override name = 'SecurityConfigError';
@@ -48,6 +57,7 @@ export const DEFAULT_SECURITY: SecuritySettings = Object.freeze({
   invitationTtlMs: 7 * 24 * 60 * MINUTE,
   setupTokenTtlMs: 60 * MINUTE,
   trustedOrigins: [],
+  trustProxy: false,
   admin: null,
 });
 
@@ -72,6 +82,38 @@ function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined
   return env[name] || undefined;
 }
 
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One entry of LOGSTAG_TRUST_PROXY: an address, address/prefix, address/netmask, or one of express's range names. */
+function validProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+/**
+ * LOGSTAG_TRUST_PROXY: unset or false (the default) trusts no proxy; a number trusts that many hops; otherwise a
+ * comma-separated list of proxy addresses. `true` (any hop) is refused: it would let every client choose its address.
+ */
+export function trustProxyFromEnv(raw: string | undefined): TrustProxySetting {
+  const value = (raw ?? '').trim();
+  if (['', 'false', 'off', 'no', '0'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !validProxyEntry(e));
+  if (bad !== undefined) {
+    throw new SecurityConfigError(
+      `LOGSTAG_TRUST_PROXY must be false, a number of proxy hops, or a comma-separated list of proxy addresses, CIDRs or loopback/linklocal/uniquelocal; "${bad}" is none of these` +
+        (value.toLowerCase() === 'true' ? ' (true would trust any client to name its own address)' : ''),
+    );
+  }
+  return Object.freeze(entries);
+}
+
 export function securitySettingsFromEnv(env: NodeJS.ProcessEnv): SecuritySettings {
   const email = env.LOGSTAG_ADMIN_EMAIL || undefined;
   const password = secretFromEnv(env, 'LOGSTAG_ADMIN_PASSWORD');
@@ -94,6 +136,7 @@ export function securitySettingsFromEnv(env: NodeJS.ProcessEnv): SecuritySetting
     invitationTtlMs: d.invitationTtlMs,
     setupTokenTtlMs: d.setupTokenTtlMs,
     trustedOrigins: (env.LOGSTAG_TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    trustProxy: trustProxyFromEnv(env.LOGSTAG_TRUST_PROXY),
     admin: email && password ? { email, password, organizationName: env.LOGSTAG_ORGANIZATION_NAME || 'My organization' } : null,
   });
 }

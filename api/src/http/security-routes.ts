@@ -1,9 +1,10 @@
 import express, { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
 import { agentKeysRoutes } from '../agent-keys/agent-keys.routes';
 import { auditRoutes } from '../audit/audit.routes';
+import { clientAddressOf } from '../auth/client-address';
 import { csrfProtection } from '../auth/csrf';
 import { loadSession } from '../auth/session.middleware';
 import { sessionRoutes } from '../auth/session.routes';
@@ -39,6 +40,10 @@ function credentialRateLimit(perMinute: number) {
     limit: perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // The same client address as the lockout and the audit log (LOGSTAG_TRUST_PROXY), IPv6 grouped by /56.
+    keyGenerator: (req) => ipKeyGenerator(clientAddressOf(req)),
+    // X-Forwarded-For without a trusted proxy is expected here (ignored on purpose, or the web app's own calls).
+    validate: { xForwardedForHeader: false },
     handler: (_req, _res, next) => next(new ApiError(429, 'rate_limited', 'too many requests from this address; try again in a minute')),
   });
 }

@@ -1,11 +1,12 @@
 import type { HandleFetch, RequestEvent } from '@sveltejs/kit';
-import { internalApiOrigin, isApiPath, requestProtocol } from './internal-api';
+import { internalApiOrigin, isApiPath, requestProtocol, webForwardToken } from './internal-api';
 
 /**
  * Sends one same-origin API request from the SvelteKit server to the express app it is mounted in, as the signed-in
  * user: their session cookie goes along, the API's Set-Cookie comes back to the browser, and the client's address and
- * scheme are forwarded (express trusts X-Forwarded-* from loopback) so rate limits, audit events and Secure cookies
- * see the real client. No Origin header is sent: the API then holds the request to its CSRF token alone.
+ * scheme are forwarded with this process's web-forwarding token (api/src/auth/web-forwarding.ts), so rate limits,
+ * audit events and Secure cookies see the real client. No Origin header is sent: the API then holds the request to
+ * its CSRF token alone.
  */
 export async function forwardToApi(event: RequestEvent, request: Request): Promise<Response> {
   const url = new URL(request.url);
@@ -16,6 +17,8 @@ export async function forwardToApi(event: RequestEvent, request: Request): Promi
   headers.set('x-forwarded-for', event.getClientAddress());
   headers.set('x-forwarded-proto', requestProtocol(event));
   headers.set('x-forwarded-host', event.url.host);
+  const token = webForwardToken();
+  if (token) headers.set('x-logstag-web-forward', token);
   const userAgent = event.request.headers.get('user-agent');
   if (userAgent) headers.set('user-agent', userAgent);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';

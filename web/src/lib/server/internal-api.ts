@@ -25,3 +25,14 @@ export function internalApiOrigin(event: RequestEvent): string {
   const host = address.includes(':') ? `[${address}]` : address;
   return `http://${host}:${socket.localPort}`;
 }
+
+/**
+ * The token with which the API in this process believes the visitor's address and scheme that the web forwards
+ * (api/src/auth/web-forwarding.ts puts it on globalThis). None under `vite dev` or with LOGSTAG_API_URL: the token
+ * never leaves the process, and there the API counts the web server itself as the client.
+ */
+export function webForwardToken(): string | undefined {
+  if (env.LOGSTAG_API_URL) return undefined;
+  const token = (globalThis as Record<symbol, unknown>)[Symbol.for('logstag.webForwardToken')];
+  return typeof token === 'string' ? token : undefined;
+}
