@@ -1,12 +1,14 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '@logstag/store';
-import { sortedByKey } from './lock-order';
+import { bulkInsert, type BulkColumn } from './bulk-insert';
+import { rowKey, valuesByKey } from './lock-order';
 import type { ActivityView } from './types';
 
 interface ActivityRow {
   organization_id: string;
   target_id: string;
-  ts: Date;
+  /** The collection time as ISO text. */
+  ts: string;
   payload_id: string;
   sessions: string;
   lock_waits: string;
@@ -15,8 +17,17 @@ interface ActivityRow {
   replication: string;
 }
 
-/** Rows per INSERT (9 parameters each). */
-const CHUNK = 1_000;
+const COLUMNS: Array<BulkColumn<ActivityRow>> = [
+  { name: 'organization_id', type: 'text', value: (r) => r.organization_id },
+  { name: 'target_id', type: 'text', value: (r) => r.target_id },
+  { name: 'ts', type: 'timestamptz', value: (r) => r.ts },
+  { name: 'payload_id', type: 'uuid', value: (r) => r.payload_id },
+  { name: 'sessions', type: 'jsonb', value: (r) => r.sessions },
+  { name: 'lock_waits', type: 'jsonb', value: (r) => r.lock_waits },
+  { name: 'blocking', type: 'jsonb', value: (r) => r.blocking },
+  { name: 'connections', type: 'jsonb', value: (r) => r.connections },
+  { name: 'replication', type: 'jsonb', value: (r) => r.replication },
+];
 
 /**
  * One runtime snapshot per collection; a second run for the same payload finds the row and leaves it (so does a second
@@ -27,12 +38,13 @@ export class ActivityBatch {
 
   /** One collection's runtime snapshot; call in collection order. */
   add(where: { organizationId: string; targetId: string; ts: Date; payloadId: string }, activity: ActivityView): void {
-    const key = JSON.stringify([where.organizationId, where.targetId, where.ts.toISOString()]);
+    const ts = where.ts.toISOString();
+    const key = rowKey(where.organizationId, where.targetId, ts);
     if (this.rows.has(key)) return;
     this.rows.set(key, {
       organization_id: where.organizationId,
       target_id: where.targetId,
-      ts: where.ts,
+      ts,
       payload_id: where.payloadId,
       sessions: JSON.stringify(activity.sessions),
       lock_waits: JSON.stringify(activity.lockWaits),
@@ -43,13 +55,6 @@ export class ActivityBatch {
   }
 
   async write(trx: Transaction<Database>): Promise<void> {
-    const rows = sortedByKey(this.rows.values(), (r) => [r.organization_id, r.target_id, r.ts.getTime()]);
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await trx
-        .insertInto('activity_snapshots')
-        .values(rows.slice(i, i + CHUNK))
-        .onConflict((oc) => oc.columns(['organization_id', 'target_id', 'ts']).doNothing())
-        .execute();
-    }
+    await bulkInsert(trx, 'activity_snapshots', COLUMNS, valuesByKey(this.rows), sql`on conflict (organization_id, target_id, ts) do nothing`);
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, TargetStatus } from '@logstag/store';
-import { sortedByKey, type LockKey } from './lock-order';
+import { rowKey, sortedByKey } from './lock-order';
 import { isRow, rowsOf, str } from './values';
 
 type Write = (trx: Transaction<Database>) => Promise<void>;
@@ -35,10 +35,12 @@ const CHUNK = 1_000;
  * keep their collection order.
  */
 export class AssetBatch {
-  private readonly agents: Array<{ key: LockKey; write: Write }> = [];
-  private readonly hosts: Array<{ key: LockKey; write: Write }> = [];
-  private readonly declared = new Map<string, { key: LockKey; writes: Write[] }>();
-  private readonly seen = new Map<string, { key: LockKey; list: CollectionSeen[] }>();
+  private readonly agents: Array<{ key: string; write: Write }> = [];
+  private readonly hosts: Array<{ key: string; write: Write }> = [];
+  /** By rowKey(organization, target): a heartbeat's declarations of the target, in collection order. */
+  private readonly declared = new Map<string, Write[]>();
+  /** By rowKey(organization, target): the target's collections, in collection order. */
+  private readonly seen = new Map<string, CollectionSeen[]>();
 
   /** One heartbeat; call in collection order. */
   addHeartbeat(organizationId: string, body: HeartbeatBody): void {
@@ -46,32 +48,30 @@ export class AssetBatch {
     const host = isRow(body.host) ? body.host : {};
     const hostname = str(host.hostname);
     const facts = JSON.stringify(host);
-    this.agents.push({ key: [organizationId, body.agentId], write: (trx) => upsertAgent(trx, organizationId, body.agentId, { hostname, version: str(host.agentVersion), facts, ts }) });
-    if (hostname) this.hosts.push({ key: [organizationId, hostname], write: (trx) => upsertHost(trx, organizationId, hostname, { agentId: body.agentId, facts, ts }) });
+    this.agents.push({ key: rowKey(organizationId, body.agentId), write: (trx) => upsertAgent(trx, organizationId, body.agentId, { hostname, version: str(host.agentVersion), facts, ts }) });
+    if (hostname) this.hosts.push({ key: rowKey(organizationId, hostname), write: (trx) => upsertHost(trx, organizationId, hostname, { agentId: body.agentId, facts, ts }) });
     for (const t of rowsOf(body.targets)) {
       const targetId = str(t.targetId);
       if (!targetId) continue;
-      const key = [organizationId, targetId];
-      const id = JSON.stringify(key);
-      const entry = this.declared.get(id) ?? { key, writes: [] };
-      this.declared.set(id, entry);
+      const key = rowKey(organizationId, targetId);
+      const writes = this.declared.get(key) ?? [];
+      this.declared.set(key, writes);
       const declaration = { engine: str(t.engine) ?? 'unknown', agentId: body.agentId, tags: JSON.stringify(isRow(t.tags) ? t.tags : {}) };
-      entry.writes.push((trx) => declareTarget(trx, organizationId, targetId, declaration));
+      writes.push((trx) => declareTarget(trx, organizationId, targetId, declaration));
     }
   }
 
   /** One collection; call in collection order. */
   addCollection(c: CollectionSeen): void {
-    const key = [c.organizationId, c.targetId];
-    const id = JSON.stringify(key);
-    const entry = this.seen.get(id) ?? { key, list: [] };
-    this.seen.set(id, entry);
-    entry.list.push(c);
+    const key = rowKey(c.organizationId, c.targetId);
+    const list = this.seen.get(key) ?? [];
+    this.seen.set(key, list);
+    list.push(c);
   }
 
   async writeAgentsAndHosts(trx: Transaction<Database>): Promise<void> {
-    for (const a of sortedByKey(this.agents, (e) => e.key)) await a.write(trx);
-    for (const h of sortedByKey(this.hosts, (e) => e.key)) await h.write(trx);
+    for (const a of sortedByKey(this.agents)) await a.write(trx);
+    for (const h of sortedByKey(this.hosts)) await h.write(trx);
   }
 
   /**
@@ -80,24 +80,23 @@ export class AssetBatch {
    * its declarations first, then its collections, as statements of its own at its place in the order.
    */
   async writeTargets(trx: Transaction<Database>): Promise<void> {
-    const ids = new Set([...this.declared.keys(), ...this.seen.keys()]);
-    const keyOf = (id: string) => (this.declared.get(id) ?? this.seen.get(id))!.key;
+    const keys = [...new Set([...this.declared.keys(), ...this.seen.keys()])].sort();
     let pending: TargetSeenRow[] = [];
     const flush = async () => {
       for (let i = 0; i < pending.length; i += CHUNK) await upsertTargetsSeen(trx, pending.slice(i, i + CHUNK));
       pending = [];
     };
-    for (const id of sortedByKey(ids, keyOf)) {
-      const seen = this.seen.get(id);
-      const declared = this.declared.get(id);
+    for (const key of keys) {
+      const seen = this.seen.get(key);
+      const declared = this.declared.get(key);
       if (!declared) {
-        pending.push(mergeSeen(seen!.list));
+        pending.push(mergeSeen(seen!));
         if (pending.length >= CHUNK) await flush();
         continue;
       }
       await flush();
-      for (const write of declared.writes) await write(trx);
-      if (seen) await upsertTargetsSeen(trx, [mergeSeen(seen.list)]);
+      for (const write of declared) await write(trx);
+      if (seen) await upsertTargetsSeen(trx, [mergeSeen(seen)]);
     }
     await flush();
   }
@@ -165,7 +164,8 @@ interface TargetSeenRow {
  * newest known version stays, and each category keeps its newest payload time.
  */
 export function mergeSeen(list: CollectionSeen[]): TargetSeenRow {
-  const sorted = sortedByKey(list, (c) => [c.ts.getTime()]);
+  // Stable: collections of the same instant keep their order, as successive upserts would apply them.
+  const sorted = [...list].sort((a, b) => a.ts.getTime() - b.ts.getTime());
   const last = sorted.at(-1)!;
   const lastPayloads: Record<string, string> = {};
   let version: string | null = null;

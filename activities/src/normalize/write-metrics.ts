@@ -1,14 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, MetricKind } from '@logstag/store';
-import { sortedByKey } from './lock-order';
+import { bulkInsert, type BulkColumn } from './bulk-insert';
+import { rowKey, valuesByKey } from './lock-order';
 import type { MetricPoint } from './types';
 import { labelsKey } from './values';
 
 /** Points newer than this are rolled up by the retention job's live pass; older ones mark their hour pending. */
 export const LIVE_ROLLUP_WINDOW_MS = 15 * 60_000;
-
-/** Rows per INSERT: 6 parameters each stays far below PostgreSQL's 65,535-parameter limit. */
-const CHUNK = 2_000;
 
 interface PointRow {
   organization_id: string;
@@ -16,17 +14,36 @@ interface PointRow {
   metric: string;
   labels_key: string;
   ts: Date;
+  /** ts as ISO text, made once per payload. */
+  at: string;
   value: number;
 }
 
 interface SeriesRow extends PointRow {
   labels: Record<string, string>;
   kind: MetricKind;
-  /** The series' oldest point in the batch (ts and value are its newest). */
+  /** The series' oldest point in the batch, as ISO text (ts and value are its newest). */
+  firstAt: string;
   firstTs: Date;
 }
 
-const seriesKey = (r: PointRow) => [r.organization_id, r.target_id, r.metric, r.labels_key];
+const POINT_COLUMNS: Array<BulkColumn<PointRow>> = [
+  { name: 'organization_id', type: 'text', value: (p) => p.organization_id },
+  { name: 'target_id', type: 'text', value: (p) => p.target_id },
+  { name: 'metric', type: 'text', value: (p) => p.metric },
+  { name: 'labels_key', type: 'text', value: (p) => p.labels_key },
+  { name: 'ts', type: 'timestamptz', value: (p) => p.at },
+  { name: 'value', type: 'float8', value: (p) => p.value },
+];
+
+const SERIES_COLUMNS: Array<BulkColumn<SeriesRow>> = [
+  ...(POINT_COLUMNS.slice(0, 4) as Array<BulkColumn<SeriesRow>>),
+  { name: 'labels', type: 'jsonb', value: (s) => JSON.stringify(s.labels) },
+  { name: 'kind', type: 'text', value: (s) => s.kind },
+  { name: 'first_ts', type: 'timestamptz', value: (s) => s.firstAt },
+  { name: 'last_ts', type: 'timestamptz', value: (s) => s.at },
+  { name: 'last_value', type: 'float8', value: (s) => s.value },
+];
 
 /**
  * Collects the points of a batch of payloads, deduplicated on their primary key (one INSERT cannot hit a row twice),
@@ -41,56 +58,39 @@ export class MetricBatch {
     const at = ts.toISOString();
     for (const m of metrics) {
       const key = labelsKey(m.labels);
-      const row = { organization_id: organizationId, target_id: targetId, metric: m.metric, labels_key: key, ts, value: m.value };
-      const id = JSON.stringify([organizationId, targetId, m.metric, key]);
-      this.points.set(`${id}@${at}`, row);
+      const row = { organization_id: organizationId, target_id: targetId, metric: m.metric, labels_key: key, ts, at, value: m.value };
+      const id = rowKey(organizationId, targetId, m.metric, key);
+      this.points.set(rowKey(id, at), row);
       const prev = this.series.get(id);
-      const firstTs = prev && prev.firstTs < ts ? prev.firstTs : ts;
-      if (!prev || prev.ts <= ts) this.series.set(id, { ...row, labels: m.labels, kind: m.kind, firstTs });
-      else prev.firstTs = firstTs;
+      const first = prev && prev.firstTs < ts ? prev : { firstTs: ts, firstAt: at };
+      if (!prev || prev.ts <= ts) this.series.set(id, { ...row, labels: m.labels, kind: m.kind, firstTs: first.firstTs, firstAt: first.firstAt });
+      else if (first !== prev) Object.assign(prev, first);
     }
   }
 
   async writePoints(trx: Transaction<Database>): Promise<void> {
-    const points = sortedByKey(this.points.values(), (p) => [...seriesKey(p), p.ts.getTime()]);
-    for (let i = 0; i < points.length; i += CHUNK) {
-      await trx
-        .insertInto('metric_points')
-        .values(points.slice(i, i + CHUNK))
-        .onConflict((oc) => oc.columns(['organization_id', 'target_id', 'metric', 'labels_key', 'ts']).doUpdateSet({ value: sql`excluded.value` }))
-        .execute();
-    }
+    await bulkInsert(
+      trx,
+      'metric_points',
+      POINT_COLUMNS,
+      valuesByKey(this.points),
+      sql`on conflict (organization_id, target_id, metric, labels_key, ts) do update set value = excluded.value`,
+    );
   }
 
   /** Each series' identity, kind and latest value. A replayed old payload does not replace the latest value. */
   async writeSeries(trx: Transaction<Database>): Promise<void> {
-    const series = sortedByKey(this.series.values(), seriesKey);
-    for (let i = 0; i < series.length; i += CHUNK) {
-      await trx
-        .insertInto('metric_series')
-        .values(
-          series.slice(i, i + CHUNK).map((s) => ({
-            organization_id: s.organization_id,
-            target_id: s.target_id,
-            metric: s.metric,
-            labels_key: s.labels_key,
-            labels: JSON.stringify(s.labels),
-            kind: s.kind,
-            first_ts: s.firstTs,
-            last_ts: s.ts,
-            last_value: s.value,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['organization_id', 'target_id', 'metric', 'labels_key']).doUpdateSet({
-            kind: sql`excluded.kind`,
-            first_ts: sql`least(metric_series.first_ts, excluded.first_ts)`,
-            last_value: sql`case when excluded.last_ts >= metric_series.last_ts then excluded.last_value else metric_series.last_value end`,
-            last_ts: sql`greatest(metric_series.last_ts, excluded.last_ts)`,
-          }),
-        )
-        .execute();
-    }
+    await bulkInsert(
+      trx,
+      'metric_series',
+      SERIES_COLUMNS,
+      valuesByKey(this.series),
+      sql`on conflict (organization_id, target_id, metric, labels_key) do update set
+        kind = excluded.kind,
+        first_ts = least(metric_series.first_ts, excluded.first_ts),
+        last_value = case when excluded.last_ts >= metric_series.last_ts then excluded.last_value else metric_series.last_value end,
+        last_ts = greatest(metric_series.last_ts, excluded.last_ts)`,
+    );
   }
 
   /** The hours that received points older than the live window: the rollup job rebuilds them. */
@@ -99,10 +99,9 @@ export class MetricBatch {
     for (const p of this.points.values()) {
       if (now.getTime() - p.ts.getTime() < LIVE_ROLLUP_WINDOW_MS) continue;
       const hour = new Date(Math.floor(p.ts.getTime() / 3_600_000) * 3_600_000);
-      pending.set(`${p.organization_id}@${hour.toISOString()}`, { organization_id: p.organization_id, hour });
+      pending.set(rowKey(p.organization_id, hour.toISOString()), { organization_id: p.organization_id, hour });
     }
     if (pending.size === 0) return;
-    const rows = sortedByKey(pending.values(), (p) => [p.organization_id, p.hour.getTime()]);
-    await trx.insertInto('rollup_pending').values(rows).onConflict((oc) => oc.doNothing()).execute();
+    await trx.insertInto('rollup_pending').values(valuesByKey(pending)).onConflict((oc) => oc.doNothing()).execute();
   }
 }

@@ -1,10 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '@logstag/store';
-import { sortedByKey } from './lock-order';
+import { bulkInsert, type BulkColumn } from './bulk-insert';
+import { rowKey, valuesByKey } from './lock-order';
 import type { QueryStat } from './types';
-
-/** Rows per INSERT (9 parameters each). */
-const CHUNK = 1_000;
 
 interface QueryRow {
   organization_id: string;
@@ -21,13 +19,37 @@ interface StatRow {
   organization_id: string;
   target_id: string;
   fingerprint: string;
-  ts: Date;
+  /** The collection time as ISO text. */
+  ts: string;
   calls: number;
   total_time_ms: number;
   rows: number;
   blocks_hit: number;
   blocks_read: number;
 }
+
+const QUERY_COLUMNS: Array<BulkColumn<QueryRow>> = [
+  { name: 'organization_id', type: 'text', value: (q) => q.organization_id },
+  { name: 'target_id', type: 'text', value: (q) => q.target_id },
+  { name: 'fingerprint', type: 'text', value: (q) => q.fingerprint },
+  { name: 'engine', type: 'text', value: (q) => q.engine },
+  { name: 'database_name', type: 'text', value: (q) => q.database_name },
+  { name: 'query_text', type: 'text', value: (q) => q.query_text },
+  { name: 'first_seen', type: 'timestamptz', value: (q) => q.first_seen.toISOString() },
+  { name: 'last_seen', type: 'timestamptz', value: (q) => q.last_seen.toISOString() },
+];
+
+const STAT_COLUMNS: Array<BulkColumn<StatRow>> = [
+  { name: 'organization_id', type: 'text', value: (s) => s.organization_id },
+  { name: 'target_id', type: 'text', value: (s) => s.target_id },
+  { name: 'fingerprint', type: 'text', value: (s) => s.fingerprint },
+  { name: 'ts', type: 'timestamptz', value: (s) => s.ts },
+  { name: 'calls', type: 'float8', value: (s) => s.calls },
+  { name: 'total_time_ms', type: 'float8', value: (s) => s.total_time_ms },
+  { name: 'rows', type: 'float8', value: (s) => s.rows },
+  { name: 'blocks_hit', type: 'float8', value: (s) => s.blocks_hit },
+  { name: 'blocks_read', type: 'float8', value: (s) => s.blocks_read },
+];
 
 /**
  * Statement text is stored once per (organization, target, fingerprint); each collection adds one stats row. Collects a
@@ -41,15 +63,16 @@ export class QueryBatch {
   /** One collection's statements; call in collection order. */
   add(where: { organizationId: string; targetId: string; engine: string; ts: Date }, stats: QueryStat[]): void {
     const { organizationId, targetId, engine, ts } = where;
+    const at = ts.toISOString();
     // One payload naming a statement twice: its last entry counts.
     const unique = new Map(stats.map((s) => [s.fingerprint, s]));
     for (const s of unique.values()) {
-      const key = JSON.stringify([organizationId, targetId, s.fingerprint]);
-      this.stats.set(`${key}@${ts.toISOString()}`, {
+      const key = rowKey(organizationId, targetId, s.fingerprint);
+      this.stats.set(rowKey(organizationId, targetId, at, s.fingerprint), {
         organization_id: organizationId,
         target_id: targetId,
         fingerprint: s.fingerprint,
-        ts,
+        ts: at,
         calls: s.calls,
         total_time_ms: s.totalTimeMs,
         rows: s.rows,
@@ -77,38 +100,27 @@ export class QueryBatch {
   }
 
   async writeStats(trx: Transaction<Database>): Promise<void> {
-    const rows = sortedByKey(this.stats.values(), (s) => [s.organization_id, s.target_id, s.ts.getTime(), s.fingerprint]);
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await trx
-        .insertInto('query_stats')
-        .values(rows.slice(i, i + CHUNK))
-        .onConflict((oc) =>
-          oc.columns(['organization_id', 'target_id', 'ts', 'fingerprint']).doUpdateSet({
-            calls: sql`excluded.calls`,
-            total_time_ms: sql`excluded.total_time_ms`,
-            rows: sql`excluded.rows`,
-            blocks_hit: sql`excluded.blocks_hit`,
-            blocks_read: sql`excluded.blocks_read`,
-          }),
-        )
-        .execute();
-    }
+    await bulkInsert(
+      trx,
+      'query_stats',
+      STAT_COLUMNS,
+      valuesByKey(this.stats),
+      sql`on conflict (organization_id, target_id, ts, fingerprint) do update set
+        calls = excluded.calls, total_time_ms = excluded.total_time_ms, rows = excluded.rows,
+        blocks_hit = excluded.blocks_hit, blocks_read = excluded.blocks_read`,
+    );
   }
 
   async writeQueries(trx: Transaction<Database>): Promise<void> {
-    const rows = sortedByKey(this.queries.values(), (q) => [q.organization_id, q.target_id, q.fingerprint]);
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await trx
-        .insertInto('queries')
-        .values(rows.slice(i, i + CHUNK))
-        .onConflict((oc) =>
-          oc.columns(['organization_id', 'target_id', 'fingerprint']).doUpdateSet({
-            query_text: sql`coalesce(queries.query_text, excluded.query_text)`,
-            first_seen: sql`least(queries.first_seen, excluded.first_seen)`,
-            last_seen: sql`greatest(queries.last_seen, excluded.last_seen)`,
-          }),
-        )
-        .execute();
-    }
+    await bulkInsert(
+      trx,
+      'queries',
+      QUERY_COLUMNS,
+      valuesByKey(this.queries),
+      sql`on conflict (organization_id, target_id, fingerprint) do update set
+        query_text = coalesce(queries.query_text, excluded.query_text),
+        first_seen = least(queries.first_seen, excluded.first_seen),
+        last_seen = greatest(queries.last_seen, excluded.last_seen)`,
+    );
   }
 }

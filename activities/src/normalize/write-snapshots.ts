@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database, SnapshotKind } from '@logstag/store';
 import { diffSnapshots, digestInput, toStoredItems, type ItemChange, type StoredItems } from './snapshot-diff';
-import { sortedByKey } from './lock-order';
+import { rowKey, valuesByKey } from './lock-order';
 import type { SnapshotItem } from './types';
 
 export interface SnapshotWhere {
@@ -103,14 +103,14 @@ export class SnapshotBatch {
 
   /** One collection's snapshot of one kind; call in collection order. */
   add(where: SnapshotWhere, kind: SnapshotKind, items: SnapshotItem[]): void {
-    const key = JSON.stringify([where.organizationId, where.targetId, kind]);
+    const key = rowKey(where.organizationId, where.targetId, kind);
     let scope = this.scopes.get(key);
     if (!scope) this.scopes.set(key, (scope = { organizationId: where.organizationId, targetId: where.targetId, kind, items: [] }));
     scope.items.push([where, items]);
   }
 
   async write(trx: Transaction<Database>): Promise<void> {
-    const scopes = sortedByKey(this.scopes.values(), (s) => [s.organizationId, s.targetId, s.kind]);
+    const scopes = valuesByKey(this.scopes);
     await lockSnapshotScopes(trx, scopes);
     for (const scope of scopes) {
       for (const [where, items] of scope.items) await writeSnapshot(trx, where, scope.kind, items);
