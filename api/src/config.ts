@@ -14,6 +14,8 @@ export interface ServerConfig {
   readonly ingestClaimTimeoutMs: number;
   /** What the ingest door lets in: the collectedAt window and nesting limit (README, Endpoints). */
   readonly ingestDoor: IngestDoorSettings;
+  /** Activities a worker runs at once (LOGSTAG_WORKER_CONCURRENCY); unset: chosen by store (ACTIVITY_CONCURRENCY). */
+  readonly workerConcurrency: number | undefined;
   /** Accepted payloads still pending or started after this long are stuck: listed for Admins, counted in /metrics. */
   readonly payloadStuckAfterMs: number;
 }
@@ -38,6 +40,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()
     security: securitySettingsFromEnv(env),
     ingestClaimTimeoutMs: ingestClaimTimeoutMsFromEnv(env),
     ingestDoor: ingestDoorFromEnv(env),
+    workerConcurrency: workerConcurrencyFromEnv(env),
     payloadStuckAfterMs: payloadStuckAfterMsFromEnv(env),
   });
 }
@@ -56,6 +59,14 @@ function ingestDoorFromEnv(env: NodeJS.ProcessEnv): IngestDoorSettings {
   const hours = Number(raw);
   if (!Number.isFinite(hours) || hours <= 0) throw new ConfigError(`LOGSTAG_INGEST_MAX_PAST_HOURS must be a positive number of hours, got "${raw}"`);
   return ingestDoorSettings(hours);
+}
+
+function workerConcurrencyFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.LOGSTAG_WORKER_CONCURRENCY;
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new ConfigError(`LOGSTAG_WORKER_CONCURRENCY must be a whole number from 1 to 200, got "${raw}"`);
+  return n;
 }
 
 function payloadStuckAfterMsFromEnv(env: NodeJS.ProcessEnv): number {

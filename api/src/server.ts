@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
-import { openStore, type Store } from '@logstag/store';
+import { ACTIVITY_CONCURRENCY, openStore, poolSizeFor, type Store } from '@logstag/store';
 import {
   connectClient,
   ensureTemporalCli,
@@ -131,7 +131,9 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       endpoint = rest;
     }
 
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+    // The pool has a connection for each of the worker's activities, plus headroom for the API's requests.
+    const activityConcurrency = config.workerConcurrency ?? ACTIVITY_CONCURRENCY[config.databaseUrl ? 'postgres' : 'pglite'];
+    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), poolSize: poolSizeFor(activityConcurrency) });
     cleanups.push(() => store.close());
     logger.info({ kind: store.kind }, 'store ready');
     const firstRun = await prepareFirstRun(store.db, config.security, logger);
@@ -144,6 +146,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
 
     if (options.runWorker ?? true) {
       const worker = await runWorker(endpoint, store.db, logger, {
+        activityConcurrency,
         ...(options.restartBackoff ? { backoff: options.restartBackoff } : {}),
         onRestart: () => metrics.workerRestarts.inc(),
       });

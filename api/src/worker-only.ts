@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { openStore } from '@logstag/store';
+import { ACTIVITY_CONCURRENCY, openStore, poolSizeFor } from '@logstag/store';
 import { TemporalSetupError, type TemporalSettings } from '@logstag/temporal';
 import type { ServerConfig } from './config';
 import { runWorker, type RunningWorker } from './run-worker';
@@ -18,10 +18,12 @@ export async function startWorkerOnly(options: { config: ServerConfig; temporal:
   if (!config.databaseUrl) {
     throw new StartupError('LOGSTAG_ROLE=worker needs DATABASE_URL: the embedded PGlite store cannot be shared between processes');
   }
-  const store = await openStore({ databaseUrl: config.databaseUrl });
+  // One connection per activity, and two spare (no API here): an activity never waits for the pool.
+  const activityConcurrency = config.workerConcurrency ?? ACTIVITY_CONCURRENCY.postgres;
+  const store = await openStore({ databaseUrl: config.databaseUrl, poolSize: poolSizeFor(activityConcurrency, 2) });
   try {
     const { mode: _mode, ...endpoint } = temporal;
-    const worker = await runWorker(endpoint, store.db, logger);
+    const worker = await runWorker(endpoint, store.db, logger, { activityConcurrency });
     logger.info({ temporal: endpoint.address, namespace: endpoint.namespace }, 'worker running');
     return {
       async stop() {

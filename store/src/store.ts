@@ -14,7 +14,7 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PGlite data folder; `memory://` for a throw-away store. */
   dataDir?: string | undefined;
-  /** Connection pool size for PostgreSQL. */
+  /** Connection pool size for PostgreSQL; poolSizeFor() the worker's activity concurrency when unset. */
   poolSize?: number;
 }
 
@@ -24,6 +24,24 @@ export interface Store {
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * How many activities a worker runs at once against each kind of store (the worker's maxConcurrentActivityTaskExecutions).
+ * PostgreSQL: each storePayloads holds one connection for its transaction. Batches of the same targets queue for the
+ * rows they share at the end of their transactions (series, statements, targets), so beyond a few per core more
+ * activities only wait on each other's commits while they hold connections (and, before the lock order, deadlocked).
+ * PGlite: one connection serves the whole process and its driver queues every transaction, so a second activity is
+ * the most that helps (it decodes while the first writes); more would only queue ahead of the API's requests.
+ */
+export const ACTIVITY_CONCURRENCY: Readonly<Record<StoreKind, number>> = Object.freeze({ postgres: 8, pglite: 2 });
+
+/** Connections beyond the activities: the API's requests, the ingest dispatcher and the schedules of the same process. */
+export const POOL_HEADROOM = 10;
+
+/** A PostgreSQL pool that never makes an activity wait for a connection: one per activity, plus `headroom`. */
+export function poolSizeFor(activityConcurrency: number, headroom = POOL_HEADROOM): number {
+  return activityConcurrency + headroom;
 }
 
 export class StoreError extends Error {
@@ -74,7 +92,7 @@ function openPostgres(url: string, poolSize: number): Kysely<Database> {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const kind: StoreKind = options.databaseUrl ? 'postgres' : 'pglite';
   const db = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? poolSizeFor(ACTIVITY_CONCURRENCY.postgres))
     : await openPglite(options.dataDir ?? 'memory://');
   const ping = async () => {
     await sql`select 1`.execute(db);

@@ -24,8 +24,16 @@ export interface WorkerOptions {
   namespace: string;
   activities: Activities;
   taskQueue?: string;
+  /**
+   * Activities run at once. Size it from the store (ACTIVITY_CONCURRENCY in @logstag/store) and give the store's pool
+   * as many connections plus headroom (poolSizeFor): an activity that waits for a pool connection holds its slot and
+   * its payloads while it waits.
+   */
   maxConcurrentActivityTaskExecutions?: number;
 }
+
+/** For callers that do not say; the store-sized value is passed by the server and the worker-only process. */
+export const DEFAULT_ACTIVITY_CONCURRENCY = 8;
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -34,6 +42,6 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: options.activities,
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? DEFAULT_ACTIVITY_CONCURRENCY,
   });
 }
