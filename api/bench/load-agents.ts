@@ -34,13 +34,16 @@ export interface LoadResult {
   cpuSeconds: number;
 }
 
+/** Set by the parent's `{ stop: true }` message or a signal: the agents stop sending and report what they did. */
+let stopped = false;
+
 const makeBody = (template: Record<string, unknown>) => gzipAsync(JSON.stringify({ ...template, id: uuidv7(), collectedAt: new Date().toISOString() }));
 
 async function run(input: LoadInput): Promise<LoadResult> {
   const ready: Buffer[] = [];
   if (input.pregenerate) {
     const n = Math.ceil(input.rate * input.seconds) + input.concurrency;
-    for (let i = 0; i < n; i += 64) {
+    for (let i = 0; i < n && !stopped; i += 64) {
       ready.push(...(await Promise.all(Array.from({ length: Math.min(64, n - i) }, (_, k) => makeBody(input.bodies[(i + k) % input.bodies.length]!)))));
     }
   }
@@ -59,7 +62,7 @@ async function run(input: LoadInput): Promise<LoadResult> {
 
   async function agentLoop(n: number) {
     let next = Date.now() + (interval * n) / input.concurrency;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !stopped) {
       // The body is made before its send time (gzip in the zlib pool, off this event loop), as an agent has its
       // payload ready when it sends: the timed part is the HTTP exchange alone.
       const i = seq++;
@@ -69,7 +72,7 @@ async function run(input: LoadInput): Promise<LoadResult> {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         next += interval;
       }
-      if (Date.now() >= deadline) break;
+      if (Date.now() >= deadline || stopped) break;
       const t0 = performance.now();
       try {
         const res = await request(`${input.url}/v1/ingest`, {
@@ -99,6 +102,11 @@ async function run(input: LoadInput): Promise<LoadResult> {
 // Forked by ingest.ts: the input arrives as the first IPC message, the result goes back the same way.
 if (process.send) {
   process.once('message', (input: LoadInput) => {
+    process.on('message', (m: { stop?: boolean }) => {
+      if (m.stop) stopped = true;
+    });
     void run(input).then((r) => process.send!(r, () => process.exit(0)));
   });
+  // Ctrl-C reaches the whole process group: stop like the parent asked, so it still gets the figures.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => (stopped = true));
 }
