@@ -10,6 +10,7 @@ import { healthRoutes } from './health/health.routes';
 import { ingestRoutes } from './ingest/ingest.routes';
 import { createIngestService } from './ingest/ingest.service';
 import type { AgentAuthenticator } from './ingest/agent-auth';
+import type { IngestDoorSettings } from './ingest/ingest-settings';
 import type { SecuritySettings } from './http/security-config';
 import { securityHeaders } from './http/security-headers';
 import { accountRoutes, apiSecurity } from './http/security-routes';
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** Agent API keys (agent-keys/agent-key-authenticator.ts); there is deliberately no unauthenticated default. */
   authenticateAgent: AgentAuthenticator;
   security: SecuritySettings;
+  /** The ingest door's collectedAt window and nesting limit (config.ingestDoor); the defaults when absent. */
+  ingestDoor?: IngestDoorSettings;
   /** Unfinished payloads older than this are stuck (config.payloadStuckAfterMs); 10 minutes when absent. */
   payloadStuckAfterMs?: number;
   /** The built SvelteKit handler; mounted last so API routes win. */
@@ -69,7 +72,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(
     ingestRoutes({
-      service: createIngestService({ db: deps.store.db, starter: deps.starter, metrics: deps.metrics }),
+      service: createIngestService({ db: deps.store.db, starter: deps.starter, metrics: deps.metrics, ...(deps.ingestDoor ? { door: deps.ingestDoor } : {}) }),
       authenticate: deps.authenticateAgent,
     }),
   );

@@ -187,6 +187,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       temporalDown: () => devServer?.downReason() ?? null,
       security: config.security,
       payloadStuckAfterMs: config.payloadStuckAfterMs,
+      ingestDoor: config.ingestDoor,
       ...(options.webHandler ? { webHandler: withExpressOrigin(options.webHandler) } : {}),
     });
     const server: Server = createServer(app);

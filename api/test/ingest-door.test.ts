@@ -197,3 +197,24 @@ describe('ingest refuses at the door what the store cannot hold (PostgreSQL stor
     expect(again.status).toBe(202);
   });
 });
+
+describe('LOGSTAG_INGEST_MAX_PAST_HOURS', () => {
+  let ctx: TestContext;
+  let key: string;
+  beforeAll(async () => {
+    ctx = await startTestContext('postgres', { env: { LOGSTAG_INGEST_MAX_PAST_HOURS: '1' } });
+    key = (await seedOrganization(ctx)).agentKey;
+  });
+  afterAll(async () => {
+    await ctx?.stop();
+  });
+
+  it('sets how old collectedAt may be', async () => {
+    const recent = await postPayload(ctx.url, collectionPayload({ collectedAt: new Date(Date.now() - 50 * MINUTE).toISOString() }), { key });
+    expect(recent.status).toBe(202);
+    const old = await postPayload(ctx.url, collectionPayload({ collectedAt: new Date(Date.now() - 70 * MINUTE).toISOString() }), { key });
+    expect(old.status).toBe(400);
+    const body = (await old.json()) as { error: { details: { issues: Issue[] } } };
+    expect(body.error.details.issues).toEqual([{ path: 'collectedAt', message: expect.stringMatching(/^older than 1 hours/) }]);
+  });
+});
