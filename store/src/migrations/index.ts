@@ -4,9 +4,9 @@ import * as m20261201T0900 from './20261201T0900_accounts';
 import * as m20261202T1000 from './20261202T1000_explorer_store';
 import * as m20261203T1000 from './20261203T1000_payload_body_bytes';
 import * as m20261204T1000 from './20261204T1000_partition_creation_race';
-import * as m20261205T1030 from './20261205T1030_payload_batches';
 import * as m20261205T1020 from './20261205T1020_payload_failures';
 import * as m20261205T1030 from './20261205T1030_payload_batches';
+import * as m20261205T1040 from './20261205T1040_hot_updates';
 
 /**
  * Every migration, in order. Listed statically rather than read from the folder so the set is the same whichever
@@ -18,7 +18,7 @@ export const migrations: Record<string, Migration> = {
   '20261202T1000_explorer_store': m20261202T1000,
   '20261203T1000_payload_body_bytes': m20261203T1000,
   '20261204T1000_partition_creation_race': m20261204T1000,
-  '20261205T1030_payload_batches': m20261205T1030,
   '20261205T1020_payload_failures': m20261205T1020,
   '20261205T1030_payload_batches': m20261205T1030,
+  '20261205T1040_hot_updates': m20261205T1040,
 };
