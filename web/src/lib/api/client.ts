@@ -1,6 +1,6 @@
 import { requestJson, withQuery, type Fetch } from './request';
 import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBuckets } from './explorer-types';
-import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, Invitation, Organization, Page, Role, Session, User } from './types';
+import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, IngestPayload, Invitation, Organization, Page, PayloadListStatus, Role, Session, User } from './types';
 
 /**
  * The one typed client of the Logstag REST API. It takes a fetch (SvelteKit's `event.fetch` on the server, which the
@@ -35,6 +35,10 @@ export function createApiClient(fetch: Fetch) {
     agentKeys: () => get<Page<AgentKey>>(withQuery('/api/agent-keys', { limit: 200 })),
     createAgentKey: (name: string) => send<CreatedAgentKey>('POST', '/api/agent-keys', { name }),
     revokeAgentKey: (id: string) => send<AgentKey>('DELETE', `/api/agent-keys/${encodeURIComponent(id)}`),
+
+    payloads: (status: PayloadListStatus, cursor?: string) => get<Page<IngestPayload>>(withQuery('/api/payloads', { status, limit: 50, cursor })),
+    retryPayload: (id: string) => send<IngestPayload>('POST', `/api/payloads/${encodeURIComponent(id)}/retry`),
+    discardPayload: (id: string) => send<IngestPayload>('POST', `/api/payloads/${encodeURIComponent(id)}/discard`),
 
     inventory: (cursor?: string) => get<Page<TargetView>>(withQuery('/api/explorer/databases', { limit: 200, cursor })),
     series: (targetId: string, metric: string, range: Range) => get<MetricSeries>(withQuery(`${target(targetId)}/series`, { metric, ...iso(range) })),

@@ -61,6 +61,24 @@ export interface CreatedAgentKey {
   key: string;
 }
 
+/** An accepted payload the pipeline could not finish (GET /api/payloads?status=failed|stuck). */
+export interface IngestPayload {
+  id: string;
+  status: 'pending' | 'started' | 'stored' | 'failed' | 'discarded';
+  targetId: string | null;
+  engine: string | null;
+  category: string | null;
+  kind: string;
+  collectedAt: string;
+  receivedAt: string;
+  claimedAt: string | null;
+  error: { reason: 'data_error' | 'retries_exhausted' | 'not_retryable'; message: string | null; code: string | null; at: string | null } | null;
+  attempts: number;
+  discardedAt: string | null;
+  size: { bytes: number; rawBytes: number };
+}
+export type PayloadListStatus = 'failed' | 'stuck';
+
 export interface AuditEvent {
   id: string;
   time: string;
