@@ -14,7 +14,12 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('sign-in, sessions and CSRF 
   beforeAll(async () => {
     temporal = await startTestTemporal();
     // A proxy on this host (LOGSTAG_TRUST_PROXY=loopback): the tests act from many addresses with X-Forwarded-For.
-    ctx = await startTestContext(backend, { temporal, security: { loginMaxFailuresPerIp: 8 }, env: { LOGSTAG_TRUST_PROXY: 'loopback' } });
+    // The per-account ceiling (100 by default) at 5, so one test can reach it (login-lockout.test.ts has the defaults).
+    ctx = await startTestContext(backend, {
+      temporal,
+      security: { loginMaxFailuresPerIp: 8, loginMaxFailuresPerAccount: 5 },
+      env: { LOGSTAG_TRUST_PROXY: 'loopback' },
+    });
     org = await seedOrganization(ctx, 'Acme');
   });
   afterAll(async () => {

@@ -44,7 +44,7 @@ export function createSessionService(db: Kysely<Database>, security: SecuritySet
         });
         throw new ApiError(401, 'unauthenticated', WRONG_CREDENTIALS);
       }
-      await throttle.succeeded(email);
+      await throttle.succeeded(email, client.ip);
       const token = randomToken();
       const csrfToken = randomToken();
       const expiresAt = new Date(Date.now() + security.sessionTtlMs);

@@ -7,7 +7,9 @@ export interface SecuritySettings {
   readonly sessionTtlMs: number;
   /** A session unused for this long is over. */
   readonly sessionIdleMs: number;
-  /** Failed sign-ins for one address within the window before it is locked. */
+  /** Failed sign-ins for one account from one client address within the window before that pair is locked. */
+  readonly loginMaxFailuresPerAccountAndIp: number;
+  /** Failed sign-ins for one account from all addresses within the window before the account is locked everywhere. */
   readonly loginMaxFailuresPerAccount: number;
   /** Failed sign-ins from one IP within the window before it is locked. */
   readonly loginMaxFailuresPerIp: number;
@@ -46,7 +48,8 @@ const MINUTE = 60_000;
 export const DEFAULT_SECURITY: SecuritySettings = Object.freeze({
   sessionTtlMs: 12 * 60 * MINUTE,
   sessionIdleMs: 30 * MINUTE,
-  loginMaxFailuresPerAccount: 5,
+  loginMaxFailuresPerAccountAndIp: 5,
+  loginMaxFailuresPerAccount: 100,
   loginMaxFailuresPerIp: 50,
   loginWindowMs: 15 * MINUTE,
   loginLockMs: 15 * MINUTE,
@@ -125,6 +128,7 @@ export function securitySettingsFromEnv(env: NodeJS.ProcessEnv): SecuritySetting
   return Object.freeze({
     sessionTtlMs: positiveInt(env, 'LOGSTAG_SESSION_TTL_MINUTES', d.sessionTtlMs, MINUTE),
     sessionIdleMs: positiveInt(env, 'LOGSTAG_SESSION_IDLE_MINUTES', d.sessionIdleMs, MINUTE),
+    loginMaxFailuresPerAccountAndIp: positiveInt(env, 'LOGSTAG_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP', d.loginMaxFailuresPerAccountAndIp),
     loginMaxFailuresPerAccount: positiveInt(env, 'LOGSTAG_LOGIN_MAX_FAILURES_PER_ACCOUNT', d.loginMaxFailuresPerAccount),
     loginMaxFailuresPerIp: positiveInt(env, 'LOGSTAG_LOGIN_MAX_FAILURES_PER_IP', d.loginMaxFailuresPerIp),
     loginWindowMs: d.loginWindowMs,
