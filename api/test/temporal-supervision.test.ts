@@ -33,11 +33,12 @@ describe('the embedded Temporal dev server under supervision', () => {
     await waitFor(async () => (await statusOf(payload.id)) === 'stored', 30_000, `${label} to be stored`);
   };
   /**
-   * Waits for a dev server to answer on the port again (with no supervision it never does), then returns how long
+   * Waits for a dev server to be restarted (with no supervision none ever is) and to answer, then returns how long
    * /readyz took from there to answer 200.
    */
   const readyAfterRestart = async () => {
     await waitFor(() => tcpAnswers(temporalPort), 40_000, 'the dev server to be restarted');
+    await app.devServer!.whenUp();
     const backAt = Date.now();
     await waitFor(async () => (await readyz()).status === 200, 15_000, '/readyz to answer 200 again');
     return Date.now() - backAt;
@@ -88,7 +89,7 @@ describe('the embedded Temporal dev server under supervision', () => {
     expect(readFileSync(join(dataDir, 'temporal.pid'), 'utf8').trim()).toBe(String(app.devServer!.pid));
     await waitFor(async () => (await statusOf(during.id)) === 'stored', 30_000, 'the payload posted during the outage to be stored');
     await postAndStore('a payload after the restart');
-  });
+  }, 180_000);
 
   it('survives a second kill while the restart is still starting', async () => {
     process.kill(app.devServer!.pid!, 'SIGKILL');
@@ -109,7 +110,7 @@ describe('the embedded Temporal dev server under supervision', () => {
     const restarts = (result: string) => Number(metrics.match(new RegExp(`logstag_temporal_dev_server_restarts_total\\{result="${result}"\\} (\\d+)`))?.[1] ?? 0);
     expect(restarts('started')).toBeGreaterThanOrEqual(2);
     expect(restarts('failed')).toBeGreaterThanOrEqual(1);
-  });
+  }, 180_000);
 
   it('stops supervising on shutdown: the server it stopped is not started again', async () => {
     const pid = app.devServer!.pid!;
