@@ -1,5 +1,5 @@
-import type { CollectorError } from '@logstag/schema';
 import pg from 'pg';
+import type { StepFailure } from '../step';
 
 /** A server-reported error (it carries an SQLSTATE), as opposed to a network or protocol failure. */
 export function hasSqlState(error: unknown): error is pg.DatabaseError & { code: string } {
@@ -30,18 +30,11 @@ const SQLSTATE_CODES: Readonly<Record<string, string>> = {
   '3D000': 'invalid_catalog_name',
 };
 
-/** The payload's error entry for a failed optional collector. Messages come from the server or from us, never rows. */
-export function toCollectorError(collector: string, error: unknown): CollectorError {
-  if (error instanceof CollectorFailure) {
-    return { collector, code: error.code, message: error.message.slice(0, 2000), ...(error.fix ? { fix: error.fix } : {}) };
-  }
-  if (hasSqlState(error)) {
-    const code = SQLSTATE_CODES[error.code] ?? `sqlstate_${error.code}`;
-    const fix = error.code === '42501' ? 'GRANT pg_monitor TO <monitoring user>;' : undefined;
-    return { collector, code, message: error.message.slice(0, 2000), ...(fix ? { fix } : {}) };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { collector, code: 'failed', message: message.slice(0, 2000) };
+/** How the payload names a failed step's error. Messages come from the server or from us, never rows. */
+export function readPostgresqlFailure(error: unknown): StepFailure {
+  if (error instanceof CollectorFailure) return { code: error.code, message: error.message, denied: false, ...(error.fix ? { fix: error.fix } : {}) };
+  if (hasSqlState(error)) return { code: SQLSTATE_CODES[error.code] ?? `sqlstate_${error.code}`, message: error.message, denied: error.code === '42501' };
+  return { code: 'failed', message: error instanceof Error ? error.message : String(error), denied: false };
 }
 
 export function quoteIdent(name: string): string {
