@@ -1,3 +1,5 @@
+import type { StepFailure } from '../step';
+
 /** mysql2 errors carry the server's symbolic code (ER_…) or Node's network code (ECONNREFUSED, …). */
 export interface MysqlError {
   code?: string;
@@ -22,6 +24,12 @@ export function isPermissionError(err: unknown): boolean {
     code === 'ER_ACCESS_DENIED_ERROR' ||
     code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR'
   );
+}
+
+/** How the payload names a failed step's error: the server's ER_… code, and whether a GRANT would fix it. */
+export function readMysqlFailure(err: unknown): StepFailure {
+  const e = asMysqlError(err);
+  return { message: e.message, ...(e.code ? { code: e.code } : {}), denied: isPermissionError(err) };
 }
 
 /** A one-line explanation for network and login failures; other errors keep the server's message. */
