@@ -1,4 +1,5 @@
 import { MongoClient, MongoServerError, ReadPreference, type Db, type Document, type MongoClientOptions } from 'mongodb';
+import type { StepFailure } from '../step';
 import type { TargetSpec } from '../types';
 
 /**
@@ -79,4 +80,11 @@ export function errorCode(error: unknown): string | undefined {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** How the payload names a failed step's error: the server's codeName, and a command this server does not have. */
+export function readMongodbFailure(error: unknown): StepFailure {
+  const code = errorCode(error);
+  const message = isCommandNotFound(error) ? `not supported by this server: ${errorMessage(error)}` : errorMessage(error);
+  return { message, ...(code ? { code } : {}), denied: isUnauthorized(error) };
 }
