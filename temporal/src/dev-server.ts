@@ -117,7 +117,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
   ];
   const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(...withParentDeathSignal(options.binary, args), { stdio: ['ignore', out, out] });
+  // Its own process group: a Ctrl-C in the terminal reaches Logstag only, which stops the server itself once the worker
+  // has drained; in our group the server would die first, and the supervisor would take that for a crash.
+  const child = spawn(...withParentDeathSignal(options.binary, args), { stdio: ['ignore', out, out], detached: true });
   if (typeof out === 'number') closeSync(out);
   const exited = new Promise<DevServerExit>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
   if (child.pid !== undefined) options.onSpawn?.(child.pid);

@@ -138,6 +138,32 @@ describe('the embedded dev server under supervision', () => {
     }
   });
 
+  it('does not take a Ctrl-C in the terminal for a crash: the server is left to the shutdown, which stops it', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'logstag-supervisor-'));
+    // Like npm start on SIGINT: the shutdown stops the dev server last, after the HTTP server and the worker.
+    const script = `
+      import { superviseDevServer } from './temporal/src/dev-server-supervisor.ts';
+      const warnings = [];
+      const s = await superviseDevServer({ binary: ${JSON.stringify(testTemporalCli())}, port: ${port}, uiPort: null, dbFile: ${JSON.stringify(join(dir, 't.db'))}, namespace: 'logstag', logger: { info() {}, warn(o, m) { warnings.push(m); } }, backoff: { initialMs: 50 } });
+      process.once('SIGINT', async () => {
+        await new Promise((r) => setTimeout(r, 1500));
+        await s.stop();
+        process.stdout.write(JSON.stringify({ restarts: s.restarts, warnings }) + '\\n');
+        process.exit(0);
+      });
+      process.stdout.write('up\\n');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += String(d)));
+    await waitUntil(() => out.includes('up\n'), 60_000, 'the supervised server to start');
+    const exited = new Promise((done) => child.once('exit', done));
+    process.kill(-child.pid!, 'SIGINT'); // the whole process group, as a terminal's Ctrl-C
+    await exited;
+    expect(JSON.parse(out.split('\n')[1]!)).toEqual({ restarts: 0, warnings: [] });
+    expect(await tcpAnswers(port)).toBe(false);
+  });
+
   it('does not leave the server running when the process that supervises it is killed with SIGKILL', async () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'logstag-supervisor-'));
