@@ -102,6 +102,37 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('audit log (%s store)', (bac
     for (const s of secrets) expect(dump).not.toContain(s);
   });
 
+  it('records a failed sign-in for an unknown address as an installation event, read by the first organization’s owners', async () => {
+    const ghost = `Nobody-${randomUUID()}@Example.COM`;
+    const recorded = ghost.toLowerCase();
+    const ip = '192.0.2.91';
+    const client = new ApiClient(ctx.url, { 'x-forwarded-for': ip, 'user-agent': UA });
+    const unknown = await client.post('/api/session', { email: `  ${ghost} `, password: 'wrong-password-!' });
+    const wrong = await client.post('/api/session', { email: org.emails.member, password: 'wrong-password-!' });
+    // The answer does not tell an unknown address from a wrong password.
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(wrong.body);
+
+    const res = await org.clients.owner.get('/api/audit-events?scope=installation&action=login.failed');
+    expect(res.status).toBe(200);
+    const e = (res.body.items as AuditItem[]).find((x) => x.actor === recorded);
+    expect(e).toMatchObject({ actorUserId: null, action: 'login.failed', object: null, ip, userAgent: UA, after: { reason: 'unknown account' } });
+    expect(Date.now() - Date.parse(e?.time ?? '')).toBeLessThan(60_000);
+    // Only installation events there, and never in an organization's own log.
+    expect((res.body.items as AuditItem[]).every((x) => x.actorUserId === null)).toBe(true);
+    expect((await events()).some((x) => x.actor === recorded)).toBe(false);
+    const csv = await org.clients.owner.get<string>('/api/audit-events.csv?scope=installation');
+    expect(csv.status).toBe(200);
+    expect(csv.body).toContain(`"${recorded}"`);
+
+    // The owners of another organization, and admins, do not read them.
+    const second = await orgWithRoles(ctx, 'Second tenant');
+    const refused = await second.clients.owner.get('/api/audit-events?scope=installation');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    expect((await org.clients.admin.get('/api/audit-events?scope=installation')).status).toBe(403);
+  });
+
   it('replaces secret-looking fields in summaries other features pass in', async () => {
     await recordAuditEvent(ctx.app.store.db, {
       organizationId: org.organizationId,

@@ -27,7 +27,8 @@ export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<
 }
 
 export interface AuditEventFilter {
-  organizationId: string;
+  /** null: the installation events, those of no organization (failed sign-ins for addresses that match no user). */
+  organizationId: string | null;
   actor?: string | undefined;
   action?: string | undefined;
   objectType?: string | undefined;
@@ -39,7 +40,8 @@ export interface AuditEventFilter {
 }
 
 export async function listAuditEvents(db: Db, filter: AuditEventFilter, limit: number): Promise<AuditEventRow[]> {
-  let q = db.selectFrom('audit_events').selectAll().where('organization_id', '=', filter.organizationId);
+  let q = db.selectFrom('audit_events').selectAll();
+  q = filter.organizationId === null ? q.where('organization_id', 'is', null) : q.where('organization_id', '=', filter.organizationId);
   if (filter.actor) {
     const actor = filter.actor;
     q = q.where((eb) => eb.or([eb('actor_user_id', '=', actor), eb(sql`lower(actor)`, '=', actor.toLowerCase())]));
@@ -51,4 +53,13 @@ export async function listAuditEvents(db: Db, filter: AuditEventFilter, limit: n
   if (filter.to) q = q.where('created_at', '<', filter.to);
   if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
   return q.orderBy('id', 'desc').limit(limit).execute();
+}
+
+/**
+ * The installation's first organization, the one created at first run (LOGSTAG_ADMIN_EMAIL or the setup link): its
+ * Account Owners run the installation, so they are the ones who read the installation events.
+ */
+export async function firstOrganizationId(db: Db): Promise<string | undefined> {
+  const row = await db.selectFrom('organizations').select('id').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return row?.id;
 }

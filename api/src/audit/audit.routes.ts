@@ -6,7 +6,8 @@ import { principalOf, requirePermission } from '../auth/access';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { parseInput } from '../http/validate';
 import { csvLine } from './audit-csv';
-import { listAuditEvents, type AuditEventFilter } from './audit.repository';
+import { ApiError } from '../http/api-error';
+import { firstOrganizationId, listAuditEvents, type AuditEventFilter } from './audit.repository';
 
 const auditQuery = paginationQuery.extend({
   actor: z.string().max(320).optional(),
@@ -16,6 +17,8 @@ const auditQuery = paginationQuery.extend({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   format: z.enum(['json', 'csv']).default('json'),
+  /** `installation`: the events of no organization (failed sign-ins for unknown addresses), see firstOrganizationId. */
+  scope: z.enum(['organization', 'installation']).default('organization'),
 });
 
 const CSV_COLUMNS = ['id', 'created_at', 'actor', 'actor_user_id', 'action', 'object_type', 'object_id', 'ip', 'user_agent', 'before', 'after'] as const;
@@ -60,8 +63,12 @@ export function auditRoutes({ db }: { db: Kysely<Database> }): Router {
 
   async function handle(req: Request, res: Response, forceCsv: boolean) {
     const q = parseInput(auditQuery, req.query);
+    const own = principalOf(req).organizationId;
+    if (q.scope === 'installation' && own !== (await firstOrganizationId(db))) {
+      throw new ApiError(403, 'forbidden', 'installation events are for the Account Owners of the first organization, the one created at first run');
+    }
     const filter: AuditEventFilter = {
-      organizationId: principalOf(req).organizationId,
+      organizationId: q.scope === 'installation' ? null : own,
       actor: q.actor,
       action: q.action,
       objectType: q.objectType,

@@ -24,6 +24,8 @@ export interface NewSession {
 
 // One message for an unknown address and a wrong password: the answer must not reveal which accounts exist.
 const WRONG_CREDENTIALS = 'email or password is incorrect';
+// What sign-in accepts (a 64-character local part, @, a 255-character domain); recorded lower-cased and trimmed.
+const MAX_RECORDED_EMAIL = 320;
 
 export function createSessionService(db: Kysely<Database>, security: SecuritySettings, throttle: LoginThrottle) {
   return {
@@ -34,13 +36,16 @@ export function createSessionService(db: Kysely<Database>, security: SecuritySet
       const ok = user ? await verifyPassword(user.password_hash, password) : (await burnPasswordCheck(password), false);
       if (!user || !ok) {
         await throttle.failed(email, client.ip);
+        // An address that matches no user belongs to no organization: an installation event (organization null),
+        // which the first organization's Account Owners read with GET /api/audit-events?scope=installation.
         await recordAuditEvent(db, {
           organizationId: user?.organization_id ?? null,
-          actor: { userId: user?.id ?? null, label: email },
+          actor: { userId: user?.id ?? null, label: email.slice(0, MAX_RECORDED_EMAIL) },
           action: 'login.failed',
           object: user ? { type: 'user', id: user.id } : null,
           ip: client.ip,
           userAgent: client.userAgent,
+          after: { reason: user ? 'wrong password' : 'unknown account' },
         });
         throw new ApiError(401, 'unauthenticated', WRONG_CREDENTIALS);
       }
