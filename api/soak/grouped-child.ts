@@ -5,32 +5,36 @@ import { killGroup, killGroupOnExit, waitGroupGone } from './process-group';
 import type { RunningChild } from './supervised';
 
 export interface GroupedChild extends RunningChild {
-  /** The child's stdout as it comes, when `watchStdout` asked for it (it goes to the log file too). */
+  /** The child's stdout as it comes (it goes to the log file too). */
   onStdout(listener: (text: string) => void): void;
 }
 
+const TAIL_CHARS = 8_192;
+
 /**
- * Spawns `command` detached (a new process group), appending stdout and stderr to `logFile`. `exited` settles once
- * the leader has exited and no process of its group is left.
+ * Spawns `command` detached (a new process group), appending stdout and stderr to `logFile` and keeping their last
+ * few KB for the report. `exited` settles once the leader has exited and no process of its group is left.
  */
-export function spawnGrouped(command: string, args: string[], options: SpawnOptions & { logFile: string; watchStdout?: boolean }): GroupedChild {
-  const { logFile, watchStdout, ...spawnOptions } = options;
-  const out = openSync(logFile, 'a');
-  const child = spawn(command, args, { ...spawnOptions, detached: true, stdio: ['ignore', watchStdout ? 'pipe' : out, out] });
-  closeSync(out);
+export function spawnGrouped(command: string, args: string[], options: SpawnOptions & { logFile: string }): GroupedChild {
+  const { logFile, ...spawnOptions } = options;
+  const child = spawn(command, args, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${command}`);
   const forget = killGroupOnExit(pid);
   const listeners: Array<(text: string) => void> = [];
-  if (watchStdout) {
-    const log = openSync(logFile, 'a');
-    child.stdout!.on('data', (d: Buffer) => {
-      writeSync(log, d);
-      const text = d.toString('utf8');
-      for (const l of listeners) l(text);
-    });
-    child.once('close', () => closeSync(log));
-  }
+  const log = openSync(logFile, 'a');
+  let tail = '';
+  const keep = (d: Buffer) => {
+    writeSync(log, d);
+    tail = (tail + d.toString('utf8')).slice(-TAIL_CHARS);
+  };
+  child.stdout!.on('data', (d: Buffer) => {
+    keep(d);
+    const text = d.toString('utf8');
+    for (const l of listeners) l(text);
+  });
+  child.stderr!.on('data', keep);
+  child.once('close', () => closeSync(log));
   // A spawn that fails after the pid was given (exec error) is reported as an exit, like any other.
   child.on('error', () => undefined);
   const exited = new Promise<void>((resolve) => {
@@ -45,7 +49,7 @@ export function spawnGrouped(command: string, args: string[], options: SpawnOpti
         });
     });
   });
-  return { pid, exited, onStdout: (listener) => listeners.push(listener) };
+  return { pid, exited, tail: () => tail, onStdout: (listener) => listeners.push(listener) };
 }
 
 /** SIGKILL to the child's group; resolves when all of it is gone. */

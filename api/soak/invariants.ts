@@ -5,12 +5,14 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '@logstag/store';
 import type { IdSet, SoakFacts } from './facts';
 import type { SoakSummary } from './summary';
+import type { SupervisedStats } from './supervised';
 
 export interface SoakContext {
   facts: SoakFacts;
   summary: SoakSummary;
-  /** Kills done per process, and the number each was due. */
-  kills: Record<string, number>;
+  /** Per process: kills done, exits of its own (with their error lines), failed starts. */
+  processes: Record<string, SupervisedStats>;
+  /** Kills each process was due. */
   killsPerProcess: number;
   /** The soak's store and Temporal, both up while the checks run. */
   db: Kysely<Database>;
@@ -36,10 +38,23 @@ export const SOAK_INVARIANTS: SoakInvariant[] = [
   {
     name: 'chaos-happened',
     description: 'every process was killed with SIGKILL as often as planned (else the run proves less than it says)',
-    check: ({ kills, killsPerProcess }) => ({
-      ok: Object.values(kills).every((n) => n >= killsPerProcess),
-      detail: Object.entries(kills).map(([name, n]) => `${name} ${n}/${killsPerProcess}`).join(', '),
+    check: ({ processes, killsPerProcess }) => ({
+      ok: Object.values(processes).every((p) => p.kills >= killsPerProcess),
+      detail: Object.entries(processes).map(([name, p]) => `${name} ${p.kills}/${killsPerProcess}`).join(', '),
     }),
+  },
+  {
+    name: 'no-crashes',
+    description: 'no process exits on its own: a killed store or Temporal server is waited out, not a reason to crash',
+    check: ({ processes }) => {
+      const crashed = Object.entries(processes).filter(([, p]) => p.unexpectedExits > 0);
+      return {
+        ok: crashed.length === 0,
+        detail: crashed.length
+          ? crashed.map(([name, p]) => `${name} ${p.unexpectedExits} (${[...new Set(p.exitReasons)].join(' | ')})`).join('; ')
+          : 'none',
+      };
+    },
   },
   {
     name: 'every-payload-answered',

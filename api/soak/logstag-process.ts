@@ -1,7 +1,6 @@
 // The API and the worker of the system under test, each a `node api/src/main.ts` process with its LOGSTAG_ROLE, as
 // production runs them: they share the soak's PostgreSQL store and Temporal dev server.
-import { resolve } from 'node:path';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { killGrouped, spawnGrouped } from './grouped-child';
 import type { ChildSpec, RunningChild } from './supervised';
 
@@ -12,6 +11,8 @@ const START_TIMEOUT_MS = 120_000;
 export interface LogstagProcessOptions {
   role: 'api' | 'worker';
   logDir: string;
+  /** The checkout whose api/src/main.ts runs (with its own node_modules); this one by default. */
+  serverRoot?: string | undefined;
   /** DATABASE_URL, TEMPORAL_ADDRESS, PORT and whatever the soak sets for the system under test. */
   env: Record<string, string>;
 }
@@ -20,10 +21,9 @@ async function startRole(options: LogstagProcessOptions): Promise<RunningChild> 
   const { role } = options;
   const logFile = join(options.logDir, `${role}.log`);
   const child = spawnGrouped(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
-    cwd: REPO_ROOT,
+    cwd: options.serverRoot ?? REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, LOGSTAG_ROLE: role },
     logFile,
-    watchStdout: true,
   });
   await new Promise<void>((ready, fail) => {
     let seen = '';

@@ -22,10 +22,12 @@ export interface SoakOptions {
   keep: boolean;
   /** Parent folder of the run's data folder. */
   parentDir: string;
+  /** Run the API and the worker of another checkout (with its own node_modules), to compare two versions. */
+  serverRoot?: string | undefined;
 }
 
 export const SOAK_USAGE = `npm run soak -- [--rate 200] [--seconds 600] [--poison 1] [--seed 1] [--kills N] [--targets 200]
-                [--drain-seconds 300] [--claim-timeout 30] [--keep] [--dir /var/tmp]`;
+                [--drain-seconds 300] [--claim-timeout 30] [--keep] [--dir /var/tmp] [--server-root <checkout>]`;
 
 /** 3 kills of each process per 10 minutes of load, at least 1. */
 export const defaultKills = (seconds: number) => Math.max(1, Math.ceil((3 * seconds) / 600));
@@ -61,6 +63,7 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
       'claim-timeout': { type: 'string' },
       keep: { type: 'boolean' },
       dir: { type: 'string' },
+      'server-root': { type: 'string' },
     },
   });
   const num = (name: string, v: string | undefined, min: number): number | undefined => {
@@ -80,6 +83,7 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
     claimTimeoutSeconds: num('claim-timeout', values['claim-timeout'], 1),
     keep: values.keep,
     parentDir: values.dir,
+    serverRoot: values['server-root'],
   };
   return soakOptions(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<SoakOptions>);
 }

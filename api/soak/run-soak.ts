@@ -4,7 +4,8 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { openStore, type Store } from '@logstag/store';
+import type { Kysely } from 'kysely';
+import type { Database } from '@logstag/store';
 import { connectClient, freePort } from '@logstag/temporal';
 import { recordedPayloads } from '../bench/recorded-payloads';
 import { backlogNow, backlogPeak, sampleBacklog, type BacklogSample } from './backlog';
@@ -16,6 +17,7 @@ import { startLoad } from './load';
 import { logstagProcessSpec } from './logstag-process';
 import type { SoakOptions } from './options';
 import { createRng } from './rng';
+import { openSoakDb } from './soak-db';
 import { createStoreCluster } from './store-cluster';
 import { summarize, type SoakSummary } from './summary';
 import { Supervised, type SupervisedStats } from './supervised';
@@ -64,7 +66,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
   mkdirSync(logDir);
   const rng = createRng(options.seed);
   const processes = new Map<string, Supervised>();
-  let store: Store | null = null;
+  let db: Kysely<Database> | null = null;
   let temporal: Client | null = null;
   try {
     log(`soak: data and logs in ${dir}`);
@@ -72,8 +74,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     const postgres = new Supervised(cluster.spec, log);
     processes.set('postgres', postgres);
     await postgres.start();
-    store = await openStore({ databaseUrl: cluster.url, poolSize: 3 });
-    const { keys } = await createSoakTenant(store.db);
+    db = openSoakDb(cluster.url);
 
     const temporalSpec = temporalServerSpec({ port: await freePort(), dir, logDir });
     processes.set('temporal', new Supervised(temporalSpec, log));
@@ -85,17 +86,21 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       LOGSTAG_DATA_DIR: join(dir, 'server'),
       LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: String(options.claimTimeoutSeconds),
     };
-    processes.set('api', new Supervised(logstagProcessSpec({ role: 'api', logDir, env: { ...env, HOST: '127.0.0.1', PORT: String(apiPort) } }), log));
-    processes.set('worker', new Supervised(logstagProcessSpec({ role: 'worker', logDir, env }), log));
+    const serverRoot = options.serverRoot;
+    processes.set('api', new Supervised(logstagProcessSpec({ role: 'api', logDir, serverRoot, env: { ...env, HOST: '127.0.0.1', PORT: String(apiPort) } }), log));
+    processes.set('worker', new Supervised(logstagProcessSpec({ role: 'worker', logDir, serverRoot, env }), log));
     await processes.get('temporal')!.start();
-    await Promise.all([processes.get('api')!.start(), processes.get('worker')!.start()]);
+    // The API migrates the store at its start; the tenant goes in after, then the worker starts on that schema.
+    await processes.get('api')!.start();
+    const { keys } = await createSoakTenant(db);
+    await processes.get('worker')!.start();
     log('soak: postgres, temporal, api and worker are up');
     if (signal.aborted) throw new Error('stopped before the load began');
 
     // Load and chaos.
     const ledger = new Ledger();
     const startedAt = Date.now();
-    const backlog = sampleBacklog(store.db, startedAt);
+    const backlog = sampleBacklog(db, startedAt);
     const load = startLoad({
       url: `http://127.0.0.1:${apiPort}`,
       keys,
@@ -132,7 +137,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     let settledAt: number | null = null;
     temporal = await connectClient({ address: temporalSpec.address, namespace: SOAK_NAMESPACE });
     while (!signal.aborted && Date.now() < deadline) {
-      const empty = (await backlogNow(store.db).catch(() => null)) === 0 && load.waiting() === 0;
+      const empty = (await backlogNow(db).catch(() => null)) === 0 && load.waiting() === 0;
       drainedAt = empty ? (drainedAt ?? Date.now()) : null;
       if (empty && (await runningIngestWorkflows(temporal, 0).catch(() => null))?.count === 0) {
         settledAt = Date.now();
@@ -172,10 +177,10 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       dataDir: dir,
     };
     try {
-      const db = store.db;
       const client = temporal;
+      const soakDb = db;
       const facts: SoakFacts = await withTimeout(
-        (async () => ({ ...(await storeFacts(db, ledger)), ledger, runningWorkflows: await runningIngestWorkflows(client) }))(),
+        (async () => ({ ...(await storeFacts(soakDb, ledger)), ledger, runningWorkflows: await runningIngestWorkflows(client) }))(),
         60_000,
         'gathering the facts',
       );
@@ -186,9 +191,9 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       report.checks = await checkInvariants({
         facts,
         summary,
-        kills: Object.fromEntries([...processes].map(([name, p]) => [name, p.stats.kills])),
+        processes: report.processes,
         killsPerProcess: options.killsPerProcess,
-        db,
+        db: soakDb,
         temporal: client,
       });
       report.ok = !report.aborted && report.checks.every((c) => c.ok);
@@ -199,7 +204,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     return report;
   } finally {
     await temporal?.connection.close().catch(() => undefined);
-    await store?.close().catch(() => undefined);
+    await db?.destroy().catch(() => undefined);
     // The API and the worker first, so they do not log the store's and Temporal's end as failures.
     for (const name of ['api', 'worker', 'temporal', 'postgres']) await processes.get(name)?.stop();
     if (!options.keep) rmSync(dir, { recursive: true, force: true });

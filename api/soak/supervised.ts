@@ -6,6 +6,8 @@
 export interface RunningChild {
   pid: number;
   exited: Promise<unknown>;
+  /** The end of its output, for the report when it exits on its own. */
+  tail?: () => string;
 }
 
 export interface ChildSpec {
@@ -20,6 +22,8 @@ export interface SupervisedStats {
   kills: number;
   /** Exits nobody asked for (a crash of its own), each followed by a restart. */
   unexpectedExits: number;
+  /** The error line of each of the first such exits, from the end of its output. */
+  exitReasons: string[];
   failedStarts: number;
   /** Milliseconds spent down or starting after the first start. */
   downMs: number;
@@ -27,8 +31,15 @@ export interface SupervisedStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The line that says why a process ended: the first error line of its last output, else its last line. */
+export function errorLine(tail: string): string {
+  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /^(\w*Error\b|error:|FATAL|PANIC|panic:|logstag:)/.test(l)) ?? lines.at(-1) ?? 'no output';
+  return line.slice(0, 200);
+}
+
 export class Supervised {
-  readonly stats: SupervisedStats = { kills: 0, unexpectedExits: 0, failedStarts: 0, downMs: 0 };
+  readonly stats: SupervisedStats = { kills: 0, unexpectedExits: 0, exitReasons: [], failedStarts: 0, downMs: 0 };
   private child: RunningChild | null = null;
   private stopping = false;
   private killing: { downtimeMs: number; done: () => void } | null = null;
@@ -116,7 +127,9 @@ export class Supervised {
         await sleep(killing.downtimeMs);
       } else {
         this.stats.unexpectedExits += 1;
-        this.log(`${this.name}: exited on its own (pid ${child.pid}); restarting`);
+        const reason = errorLine(child.tail?.() ?? '');
+        if (this.stats.exitReasons.length < 5) this.stats.exitReasons.push(reason);
+        this.log(`${this.name}: exited on its own (pid ${child.pid}: ${reason}); restarting`);
         await sleep(1_000);
       }
     }
