@@ -1,6 +1,6 @@
 // npm run bench:ingest -- [--store pglite|postgres] [--pg durable|services] [--split] [--workers 1] [--backlog]
 //                          [--accept-only] [--seconds 20] [--concurrency 64] [--rate 0] [--targets 200]
-//                          [--worker-concurrency N] [--drain-timeout 600] [--pregenerate]
+//                          [--worker-concurrency N] [--max-batch N] [--drain-timeout 600] [--pregenerate]
 //
 // Starts the whole server (API + worker in one process, the real Temporal dev server from .tools/bin) on a fresh
 // store, then many concurrent simulated agents (a process of their own) post recorded real agent payloads, gzip'd,
@@ -36,7 +36,7 @@ import { startDurablePostgres } from './durable-postgres';
 import { workflowPhases } from './workflow-phases';
 import { recordedPayloads } from './recorded-payloads';
 import { machineBusySeconds, sampleLoadAverage, treeCpuSeconds } from './process-cpu';
-import { backlogOf, databaseCounters, storedBetween, type DatabaseCounters } from './pg-counters';
+import { backlogOf, databaseCounters, storedBetween, topStatements, type DatabaseCounters } from './pg-counters';
 import { capacityFigures, drainFigures, type BacklogSample } from './throughput';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
@@ -60,6 +60,8 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     // Activities per worker (LOGSTAG_WORKER_CONCURRENCY); unset: the server's default for the store.
     'worker-concurrency': { type: 'string' },
+    // Most payloads per ingest workflow (LOGSTAG_INGEST_MAX_BATCH); unset: the dispatcher's default.
+    'max-batch': { type: 'string' },
     // With --split: start the worker(s) only when the agents are done, and time the drain of the whole load.
     backlog: { type: 'boolean', default: false },
     // Seconds to wait for the backlog to drain after the load before printing the figures as they are.
@@ -159,6 +161,7 @@ async function main() {
     LOGSTAG_DATA_DIR: dir,
     ...(tdb ? { DATABASE_URL: tdb.url } : {}),
     ...(workerConcurrency ? { LOGSTAG_WORKER_CONCURRENCY: workerConcurrency } : {}),
+    ...(args['max-batch'] ? { LOGSTAG_INGEST_MAX_BATCH: args['max-batch'] } : {}),
   });
   if (args.split && !tdb) throw new Error('--split needs --store postgres: PGlite cannot be shared between processes');
   const app = await startLogstag({
@@ -409,6 +412,7 @@ async function reportOf(r: {
         ? `api + ${workerCount} separate worker process(es)${r.args.backlog ? ', started after the load (backlog drain)' : ''}`
         : 'api and worker in one process',
     workerConcurrency: workerConcurrency ?? 'server default for the store',
+    maxBatch: r.args['max-batch'] ?? 'dispatcher default',
     targets: Number(r.args.targets),
     sqlite: r.args['no-wal'] ? 'default pragmas' : DEFAULT_SQLITE_PRAGMAS.join(','),
     mode: rate > 0 ? `sustained ${rate}/s` : 'flat out',
@@ -472,6 +476,8 @@ async function reportOf(r: {
     cpuCoresWhileSending: { ...coresOf(r.cpu.sending, split), 'load generator': (r.loadCpuSeconds / r.sendSeconds).toFixed(2) },
     cpuCoresWhileDraining: coresOf(r.cpu.draining, split),
     loadAverage1m: { mean: r.loadAverage.mean.toFixed(2), max: r.loadAverage.max.toFixed(2) },
+    // Where PostgreSQL's time went, by statement (only where pg_stat_statements is loaded: --pg services).
+    topStatements: r.args.store === 'postgres' ? await topStatements(db) : null,
   };
 }
 

@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly ingestDoor: IngestDoorSettings;
   /** Activities a worker runs at once (LOGSTAG_WORKER_CONCURRENCY); unset: chosen by store (ACTIVITY_CONCURRENCY). */
   readonly workerConcurrency: number | undefined;
+  /** Most payloads one ingest workflow stores in one transaction (LOGSTAG_INGEST_MAX_BATCH); unset: the dispatcher's default. */
+  readonly ingestMaxBatch: number | undefined;
   /** Accepted payloads still pending or started after this long are stuck: listed for Admins, counted in /metrics. */
   readonly payloadStuckAfterMs: number;
 }
@@ -41,6 +43,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()
     ingestClaimTimeoutMs: ingestClaimTimeoutMsFromEnv(env),
     ingestDoor: ingestDoorFromEnv(env),
     workerConcurrency: workerConcurrencyFromEnv(env),
+    ingestMaxBatch: ingestMaxBatchFromEnv(env),
     payloadStuckAfterMs: payloadStuckAfterMsFromEnv(env),
   });
 }
@@ -75,4 +78,12 @@ function payloadStuckAfterMsFromEnv(env: NodeJS.ProcessEnv): number {
   const minutes = Number(raw);
   if (!Number.isFinite(minutes) || minutes <= 0) throw new ConfigError(`LOGSTAG_PAYLOAD_STUCK_MINUTES must be a positive number of minutes, got "${raw}"`);
   return Math.round(minutes * 60_000);
+}
+
+function ingestMaxBatchFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.LOGSTAG_INGEST_MAX_BATCH;
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 2000) throw new ConfigError(`LOGSTAG_INGEST_MAX_BATCH must be a whole number from 1 to 2000, got "${raw}"`);
+  return n;
 }

@@ -159,6 +159,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       logger,
       metrics,
       staleClaimMs: config.ingestClaimTimeoutMs,
+      ...(config.ingestMaxBatch ? { maxBatch: config.ingestMaxBatch } : {}),
       ...(options.recoveryIntervalMs ? { recoveryIntervalMs: options.recoveryIntervalMs } : {}),
     });
     starter.startRecoveryLoop();
