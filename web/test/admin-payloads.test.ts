@@ -86,7 +86,7 @@ describe('Admin › Failed payloads', () => {
     expect(await page.locator('table img').count()).toBe(0);
     expect(await page.locator('table script').count()).toBe(0);
     // The hostile text sets window.__xss if it ever runs.
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     await screenshot(page, 'admin-payloads');
     const violations = await seriousA11yViolations(page);
     expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
