@@ -43,6 +43,30 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('agent API keys (%s store)',
     expect(one.body).toMatchObject({ id: agentKey.id, status: 'active', lastUsedAt: null });
   });
 
+  it('refuses a key that would be created already expired, or expire more than 10 years ahead, with 400', async () => {
+    const year = 365 * 24 * 3600 * 1000;
+    const refused: Array<[string, RegExp]> = [
+      [new Date(Date.now() - 60_000).toISOString(), /in the future/],
+      ['2000-01-01T00:00:00Z', /in the future/],
+      [new Date(Date.now() + 10 * year + 86_400_000).toISOString(), /10 years/],
+      ['9999-12-31T23:59:59Z', /10 years/],
+    ];
+    for (const [expiresAt, message] of refused) {
+      const res = await owner.post('/api/agent-keys', { name: 'born expired', expiresAt });
+      expect(res.status, expiresAt).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.message).toBeTypeOf('string');
+      expect(res.body.error.details.issues).toEqual([{ path: 'expiresAt', message: expect.stringMatching(message) }]);
+    }
+    const none = await ctx.app.store.db.selectFrom('agent_keys').select('id').where('organization_id', '=', org.organizationId).where('name', '=', 'born expired').execute();
+    expect(none).toEqual([]);
+    // A future expiry within the limit, and none at all, are fine.
+    const soon = await owner.post('/api/agent-keys', { name: 'expires soon', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(soon.status).toBe(201);
+    expect(soon.body.agentKey.status).toBe('active');
+    expect((await owner.post('/api/agent-keys', { name: 'never expires' })).status).toBe(201);
+  });
+
   it('stores a payload under the organization of the key that sent it', async () => {
     const payload = collectionPayload();
     expect((await postPayload(ctx.url, payload, { key: org.agentKey })).status).toBe(202);

@@ -10,7 +10,13 @@ import { parseInput, pathParam } from '../http/validate';
 import { findAgentKey, listAgentKeys } from './agent-keys.repository';
 import { agentKeyView, createAgentKeysService } from './agent-keys.service';
 
-const createInput = z.object({ name: z.string().trim().min(1).max(200), expiresAt: z.coerce.date().optional() }).strict();
+// A key that expires is for a bounded job; past 10 years the date is a typo or a wish for no expiry (omit expiresAt).
+const MAX_KEY_LIFETIME_MS = 10 * 365 * 24 * 3600 * 1000;
+const expiresAt = z.coerce
+  .date()
+  .refine((d) => d.getTime() > Date.now(), 'must be in the future: a key cannot be created already expired (omit expiresAt for a key that does not expire)')
+  .refine((d) => d.getTime() <= Date.now() + MAX_KEY_LIFETIME_MS, 'must be at most 10 years ahead (omit expiresAt for a key that does not expire)');
+const createInput = z.object({ name: z.string().trim().min(1).max(200), expiresAt: expiresAt.optional() }).strict();
 // Up to 30 days of overlap: long enough to roll a fleet of agents, short enough that a forgotten old key dies.
 const rotateInput = z.object({ overlapSeconds: z.number().int().min(0).max(30 * 24 * 3600).default(24 * 3600) }).strict();
 
