@@ -23,6 +23,8 @@ const APT_PACKAGES = {
   'postgresql-contrib': '/usr/share/postgresql/15/extension/pg_stat_statements.control',
   'mariadb-server': '/usr/sbin/mariadbd',
   'redis-server': '/usr/bin/redis-server',
+  // The browser tests drive Debian's Chromium with playwright-core; browsers are never downloaded.
+  chromium: '/usr/bin/chromium',
 };
 
 const log = (msg) => process.stdout.write(`services: ${msg}\n`);
