@@ -1,9 +1,8 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database, MetricKind } from '@logstag/store';
+import { labelsKey, type Database, type MetricKind } from '@logstag/store';
 import { bulkInsert, type BulkColumn } from './bulk-insert';
 import { rowKey, valuesByKey } from './lock-order';
 import type { MetricPoint } from './types';
-import { labelsKey } from './values';
 
 /** Points newer than this are rolled up by the retention job's live pass; older ones mark their hour pending. */
 export const LIVE_ROLLUP_WINDOW_MS = 15 * 60_000;
@@ -20,7 +19,6 @@ interface PointRow {
 }
 
 interface SeriesRow extends PointRow {
-  labels: Record<string, string>;
   kind: MetricKind;
   /** The series' oldest point in the batch, as ISO text (ts and value are its newest). */
   firstAt: string;
@@ -38,7 +36,8 @@ const POINT_COLUMNS: Array<BulkColumn<PointRow>> = [
 
 const SERIES_COLUMNS: Array<BulkColumn<SeriesRow>> = [
   ...(POINT_COLUMNS.slice(0, 4) as Array<BulkColumn<SeriesRow>>),
-  { name: 'labels', type: 'jsonb', value: (s) => JSON.stringify(s.labels) },
+  // labels_key is the labels' canonical JSON: as jsonb it is the same value as the labels object.
+  { name: 'labels', type: 'jsonb', value: (s) => s.labels_key },
   { name: 'kind', type: 'text', value: (s) => s.kind },
   { name: 'first_ts', type: 'timestamptz', value: (s) => s.firstAt },
   { name: 'last_ts', type: 'timestamptz', value: (s) => s.at },
@@ -63,7 +62,7 @@ export class MetricBatch {
       this.points.set(rowKey(id, at), row);
       const prev = this.series.get(id);
       const first = prev && prev.firstTs < ts ? prev : { firstTs: ts, firstAt: at };
-      if (!prev || prev.ts <= ts) this.series.set(id, { ...row, labels: m.labels, kind: m.kind, firstTs: first.firstTs, firstAt: first.firstAt });
+      if (!prev || prev.ts <= ts) this.series.set(id, { ...row, kind: m.kind, firstTs: first.firstTs, firstAt: first.firstAt });
       else if (first !== prev) Object.assign(prev, first);
     }
   }
