@@ -66,7 +66,7 @@ describe('retention activities when a table is locked (PostgreSQL)', () => {
     expect(after.has(partitionName('query_stats', Date.now() + 2 * DAY))).toBe(false);
     expect(after.has(partitionName('metric_points', Date.now() + 2 * DAY))).toBe(true);
 
-    const second = await activityEnv().run(activities.createPartitionsAhead, 2);
+    const second: Awaited<ReturnType<Activities['createPartitionsAhead']>> = await activityEnv().run(activities.createPartitionsAhead, 2);
     expect(second.skipped).toEqual([]);
     expect((await partitions()).has(partitionName('query_stats', Date.now() + 2 * DAY))).toBe(true);
   });
@@ -88,7 +88,7 @@ describe('retention activities when a table is locked (PostgreSQL)', () => {
     expect(first.dropped).not.toContain(held);
     expect((await partitions()).has(held)).toBe(true);
 
-    const second = await activityEnv().run(activities.dropExpiredPartitions, POLICY);
+    const second: Awaited<ReturnType<Activities['dropExpiredPartitions']>> = await activityEnv().run(activities.dropExpiredPartitions, POLICY);
     expect(second.dropped).toEqual([held]);
     expect((await partitions()).has(held)).toBe(false);
   });
