@@ -114,8 +114,6 @@ export const ACCOUNT_OPERATIONS: readonly Operation[] = [
   { method: 'POST', path: '/api/payloads/{id}/retry', parameters: [ID] },
   { method: 'POST', path: '/api/payloads/{id}/discard', parameters: [ID] },
   { method: 'GET', path: '/api/openapi.json', parameters: [] },
-  { method: 'GET', path: '/healthz', parameters: [] },
-  { method: 'GET', path: '/readyz', parameters: [] },
 ];
 
 /** The served document's operations, then each account operation the document does not already describe. */

@@ -19,11 +19,16 @@ export async function settledRss(): Promise<number> {
   return process.memoryUsage().rss;
 }
 
-/** Another process's RSS in bytes, from /proc (Linux). */
-export function rssOfPid(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (!kb) throw new Error(`no ${field} for process ${pid}`);
   return Number(kb) * 1024;
 }
+
+/** Another process's RSS in bytes, from /proc (Linux). */
+export const rssOfPid = (pid: number) => statusField(pid, 'VmRSS');
+
+/** Another process's peak RSS so far in bytes (VmHWM). */
+export const peakRssOfPid = (pid: number) => statusField(pid, 'VmHWM');
 
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
