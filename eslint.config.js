@@ -25,6 +25,34 @@ export default tseslint.config(
     },
   },
   {
+    // api/ is HTTP: routes, services, middleware, the app. Only its process shell (api/src/server, entered by
+    // api/src/main.ts) starts Temporal pieces, and the worker's activities are Temporal's to load, never the API's.
+    files: ['api/src/**/*.ts'],
+    ignores: ['api/src/server/**', 'api/src/main.ts', 'api/src/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@logstag/activities', message: 'api/ never imports the worker package: shared code lives in @logstag/store or @logstag/schema' },
+            { name: '@logstag/temporal', message: 'HTTP code gets Temporal pieces injected by the process shell (api/src/server); names come from @logstag/temporal/contracts' },
+            { name: '@temporalio/worker', message: 'workers are started by the process shell (api/src/server) through @logstag/temporal' },
+          ],
+          patterns: [{ group: ['./server', './server/*', '../server', '../server/*'], message: 'the process shell composes the HTTP app, not the other way round' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/src/server/**/*.ts', 'api/src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@logstag/activities', message: 'the worker runner in @logstag/temporal builds the activities from injected deps' }] },
+      ],
+    },
+  },
+  {
     files: ['workflows/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,19 +1,23 @@
-import { createIngestActivities, type IngestDeps } from './ingest';
+import { createAlertActivities } from './alerts';
+import { activityDeps, type ActivityDepsInput } from './deps';
+import { createIngestActivities } from './ingest';
 import { createRetentionActivities } from './retention';
 
 export { PAYLOAD_NOT_FOUND, STORE_UNAVAILABLE, type StoreResult } from './ingest';
 export { classifyStoreError, type ClassifiedStoreError, type StoreErrorKind } from './store-errors';
 export { storableMessage, type FailedStep, type PayloadFailure } from './payload-failures';
-export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
-/** The series identity normalization writes (metric_points.labels_key), for readers that look a series up by its labels. */
-export { labelsKey } from './normalize/values';
+export { activityDeps, type ActivityConfig, type ActivityDeps, type ActivityDepsInput, type ActivityLogger, type HttpClient } from './deps';
 
-export type ActivityDeps = IngestDeps;
-
-/** Every activity, with its database and HTTP clients injected (one factory per area). */
-export function createActivities(deps: ActivityDeps) {
+/**
+ * Every activity, with its dependencies injected. One factory file per area, each taking the deps it uses:
+ * ingest.ts (storing payloads), alerts.ts (alert evaluation), retention.ts (partitions, rollups, expiry). Deliveries
+ * (delivery.ts) and health reports (health-reports.ts) join the same way.
+ */
+export function createActivities(input: ActivityDepsInput) {
+  const deps = activityDeps(input);
   return {
     ...createIngestActivities(deps),
+    ...createAlertActivities(deps),
     ...createRetentionActivities(deps),
   };
 }

@@ -1,20 +1,17 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '@logstag/store';
+import { sql } from 'kysely';
+import { failureTypes } from '@logstag/temporal/contracts';
 import { normalizePayloads } from './normalize/index';
 import { preparePartitions } from './normalize/partitions';
 import { markPayloadFailed, markPayloadsFailed, type FailedStep, type PayloadFailure } from './payload-failures';
 import { classifyStoreError, type ClassifiedStoreError } from './store-errors';
-
-export interface IngestDeps {
-  db: Kysely<Database>;
-}
+import type { ActivityDeps } from './deps';
 
 /** Thrown (non-retryable) when a workflow names payloads the store does not have: retrying cannot help. */
-export const PAYLOAD_NOT_FOUND = 'PayloadNotFound';
+export const PAYLOAD_NOT_FOUND = failureTypes.payloadNotFound;
 /** Thrown (retryable) when the store could not answer: the activity's retry policy tries again with backoff. */
-export const STORE_UNAVAILABLE = 'StoreUnavailable';
+export const STORE_UNAVAILABLE = failureTypes.storeUnavailable;
 
 export interface StoreResult {
   /** Stored by this attempt. */
@@ -42,7 +39,7 @@ function beat(): void {
   }
 }
 
-export function createIngestActivities({ db }: IngestDeps) {
+export function createIngestActivities({ db }: Pick<ActivityDeps, 'db'>) {
   /**
    * Normalizes the open payloads among `ids` into the explorer tables and marks them stored, in one transaction.
    * Rows stored (or failed, or discarded) meanwhile are left as they are.
@@ -131,17 +128,6 @@ export function createIngestActivities({ db }: IngestDeps) {
         beat();
       }
       return result;
-    },
-
-    /** Runs the tenant's alert rules against the newly stored data, and only that: failed or discarded payloads are skipped. No rules exist yet, so it records the pass. */
-    async evaluateAlerts(payloadIds: string[]): Promise<{ rulesEvaluated: number }> {
-      await db
-        .updateTable('payloads')
-        .set({ evaluated_at: sql<Date>`coalesce(evaluated_at, now())` })
-        .where('id', 'in', payloadIds)
-        .where('status', '=', 'stored')
-        .execute();
-      return { rulesEvaluated: 0 };
     },
 
     /**

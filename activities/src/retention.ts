@@ -1,28 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { PARTITIONED_TABLES, type Database, type PartitionedTable } from '@logstag/store';
+import { PARTITIONED_TABLES, type Database, type PartitionedTable, type RetentionPolicy } from '@logstag/store';
 import { LIVE_ROLLUP_WINDOW_MS, ensurePartitions, utcDay } from './normalize/index';
 import { lockPartitionCreation } from './normalize/partitions';
-
-export interface RetentionDeps {
-  db: Kysely<Database>;
-}
-
-/** How long each tier is kept, in hours (configurable per tier; the schedule passes the deployment's values). */
-export interface RetentionPolicy {
-  rawHours: number;
-  rollup1mHours: number;
-  rollup1hHours: number;
-  activityHours: number;
-  queryStatsHours: number;
-}
-
-export const DEFAULT_RETENTION: RetentionPolicy = {
-  rawHours: 72,
-  rollup1mHours: 14 * 24,
-  rollup1hHours: 400 * 24,
-  activityHours: 48,
-  queryStatsHours: 30 * 24,
-};
+import type { ActivityDeps } from './deps';
 
 const HOUR = 3_600_000;
 /** Strictly what logstag_ensure_partitions names: nothing else is ever dropped. */
@@ -55,7 +35,7 @@ async function rollupRange(db: Kysely<Database>, from: Date, to: Date, organizat
       set sum = excluded.sum, count = excluded.count, min = excluded.min, max = excluded.max`.execute(db);
 }
 
-export function createRetentionActivities({ db }: RetentionDeps) {
+export function createRetentionActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
     /** Creates the daily partitions of every partitioned table from today to `daysAhead` days ahead. */
     async createPartitionsAhead(daysAhead: number): Promise<{ created: number; skipped: string[] }> {

@@ -6,6 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { openStore, readPayloadBody, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import pg from 'pg';
+import { createAlertActivities } from '../src/alerts';
 import { createIngestActivities, STORE_UNAVAILABLE } from '../src/ingest';
 import { insertPayloadRow, poisonBody, validBody } from './payload-rows';
 
@@ -18,12 +19,12 @@ const activityEnv = () => new MockActivityEnvironment(undefined, { logger: quiet
 describe.each<Backend>(['pglite', 'postgres'])('storePayloads isolates what the store refuses (%s)', (backend) => {
   let tdb: TestDatabase | undefined;
   let store: Store;
-  let activities: ReturnType<typeof createIngestActivities>;
+  let activities: ReturnType<typeof createIngestActivities> & ReturnType<typeof createAlertActivities>;
   const env = activityEnv();
   beforeAll(async () => {
     if (backend === 'postgres') tdb = await createTestDatabase();
     store = await openStore(tdb ? { databaseUrl: tdb.url, poolSize: 4 } : { dataDir: 'memory://' });
-    activities = createIngestActivities({ db: store.db });
+    activities = { ...createIngestActivities({ db: store.db }), ...createAlertActivities({ db: store.db }) };
   });
   afterAll(async () => {
     await store?.close();

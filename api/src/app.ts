@@ -8,14 +8,13 @@ import { errorMiddleware } from './http/error-middleware';
 import { explorerRoutes } from './explorer/explorer.routes';
 import { healthRoutes } from './health/health.routes';
 import { ingestRoutes } from './ingest/ingest.routes';
-import { createIngestService } from './ingest/ingest.service';
+import { createIngestService, type DispatchNudge } from './ingest/ingest.service';
 import type { AgentAuthenticator } from './ingest/agent-auth';
 import type { IngestDoorSettings } from './ingest/ingest-settings';
 import type { SecuritySettings } from './http/security-config';
 import { securityHeaders } from './http/security-headers';
 import { accountRoutes, apiSecurity } from './http/security-routes';
 import { acceptWebForwarding } from './auth/web-forwarding';
-import type { WorkflowStarter } from './ingest/workflow-starter';
 import { registerPayloadGauges, type Metrics } from './metrics';
 import { countFailedByReason, countStuckByStatus } from './payloads/payloads.repository';
 import { payloadsRoutes } from './payloads/payloads.routes';
@@ -24,7 +23,8 @@ export interface AppDeps {
   store: Store;
   temporal: () => Client | null;
   namespace: string;
-  starter: WorkflowStarter;
+  /** The ingest dispatcher, nudged after each accepted payload (started by the process shell, api/src/server). */
+  dispatcher: DispatchNudge;
   metrics: Metrics;
   logger: Logger;
   /** Agent API keys (agent-keys/agent-key-authenticator.ts); there is deliberately no unauthenticated default. */
@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(
     ingestRoutes({
-      service: createIngestService({ db: deps.store.db, starter: deps.starter, metrics: deps.metrics, ...(deps.ingestDoor ? { door: deps.ingestDoor } : {}) }),
+      service: createIngestService({ db: deps.store.db, dispatcher: deps.dispatcher, metrics: deps.metrics, ...(deps.ingestDoor ? { door: deps.ingestDoor } : {}) }),
       authenticate: deps.authenticateAgent,
     }),
   );

@@ -1,17 +1,15 @@
 // `npm start`: the whole product on one machine — embedded Temporal dev server, PGlite store, worker, API and web.
+// The process entry of the shell in ./server (LOGSTAG_ROLE picks what this process runs).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import type { RequestHandler } from 'express';
-import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { StoreError } from '@logstag/store';
-import { TemporalSetupError, temporalSettingsFromEnv } from '@logstag/temporal';
+import { installSdkLogging, TemporalSetupError, temporalSettingsFromEnv } from '@logstag/temporal';
 import { ConfigError, serverConfigFromEnv } from './config';
 import { firstRunLines } from './auth/first-run-message';
 import { SecurityConfigError } from './http/security-config';
-import { importWebHandler, startLogstag, StartupError } from './server';
-import { temporalLoggerFrom } from './temporal-logger';
-import { startWorkerOnly } from './worker-only';
+import { importWebHandler, startLogstag, startWorkerOnly, StartupError } from './server';
 
 const logger = pino({ level: process.env.LOG_LEVEL || 'info', redact: ['*.password', '*.apiKey', '*.authorization'] });
 
@@ -53,10 +51,7 @@ async function main(): Promise<void> {
   const config = serverConfigFromEnv(process.env);
   const role = roleFromEnv(process.env);
   const temporal = temporalSettingsFromEnv(process.env, config.dataDir, config.toolsDir);
-  Runtime.install({
-    logger: temporalLoggerFrom(logger.child({ component: 'temporal-sdk' })),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
-  });
+  installSdkLogging(logger);
   if (role === 'worker') {
     const worker = await startWorkerOnly({ config, temporal, logger });
     process.stdout.write('Logstag worker is running\n');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUE } from '@logstag/temporal/constants';
+import { TASK_QUEUE } from '@logstag/temporal/contracts';
 import { signedIn, type ApiClient } from './accounts-client';
 import { postPayload, seedOrganization, startTestContext, waitFor, type SeededOrganization, type StoreBackend, type TestContext } from './context';
 

@@ -8,7 +8,7 @@ import { payloadBodyFromJson } from '@logstag/store';
 import { connectWorker, createWorker, workflowIds } from '@logstag/temporal';
 import { ConfigError, serverConfigFromEnv } from '../src/config';
 import { claimPendingBatch, insertPayload } from '../src/ingest/ingest.repository';
-import { createWorkflowStarter } from '../src/ingest/workflow-starter';
+import { createIngestDispatcher } from '../src/server/ingest-dispatcher';
 import { createMetrics } from '../src/metrics';
 import { collectionPayload, postPayload, seedOrganization, startTestContext, waitFor, type SeededOrganization, type TestContext } from './context';
 
@@ -115,7 +115,7 @@ describe('ingest dispatcher re-claims (PostgreSQL store, real Temporal)', () => 
     const before = await dispatchMetrics();
     // A second dispatcher on the same store, as another API replica runs one: it claims and checks claims too.
     const replicaMetrics = createMetrics();
-    const replica = createWorkflowStarter({
+    const replica = createIngestDispatcher({
       db: ctx.app.store.db,
       temporal: () => ctx.app.client,
       logger: pino({ level: 'silent' }),

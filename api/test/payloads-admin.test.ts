@@ -43,7 +43,7 @@ describe('failed and stuck payloads for Admins (PostgreSQL store)', () => {
         ...extra,
       })
       .execute();
-    ctx.app.starter.nudge();
+    ctx.app.dispatcher.nudge();
   }
   const metricsText = async () => (await fetch(`${ctx.url}/metrics`)).text();
 

@@ -1,4 +1,5 @@
 export * from './constants';
+export * from './contracts';
 export * from './errors';
 export * from './settings';
 export * from './cli-binary';
@@ -7,3 +8,8 @@ export * from './dev-server-supervisor';
 export * from './connection';
 export * from './worker';
 export * from './net';
+export * from './embedded-server';
+export * from './worker-runner';
+export * from './sdk-logging';
+export * from './schedules/schedule-service';
+export * from './schedules/retention-schedule';

@@ -1,5 +1,6 @@
 import type { Logger as PinoLogger } from 'pino';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 
 /** Routes the Temporal SDK's logs into pino, so the process writes one JSON log stream. */
 export function temporalLoggerFrom(logger: PinoLogger): Logger {
@@ -12,4 +13,15 @@ export function temporalLoggerFrom(logger: PinoLogger): Logger {
     warn: at('warn'),
     error: at('error'),
   };
+}
+
+/**
+ * Installs the SDK's runtime with its logs (workflow and activity loggers included) going to `logger`, and Core's
+ * own (Rust) logs from WARN up. Once per process, before the first connection or worker.
+ */
+export function installSdkLogging(logger: PinoLogger): void {
+  Runtime.install({
+    logger: temporalLoggerFrom(logger.child({ component: 'temporal-sdk' })),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
 }

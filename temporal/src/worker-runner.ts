@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '@logstag/activities';
-import type { Database } from '@logstag/store';
-import { connectWorker, createWorker, type RestartBackoff, type TemporalEndpoint } from '@logstag/temporal';
+import { createActivities, type ActivityDepsInput } from '@logstag/activities';
+import { connectWorker, type TemporalEndpoint } from './connection';
+import type { RestartBackoff } from './dev-server-supervisor';
+import { createWorker } from './worker';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -21,15 +21,16 @@ export interface RunWorkerOptions {
 const WORKER_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 };
 
 /**
- * Connects a worker with Logstag's activities over `db` and runs it, for the all-in-one server and the worker-only
- * process alike. A worker whose run ends with an error (Core gave up on the server) is created again on the same
- * connection after a wait that doubles up to `maxMs`; Temporal keeps the tasks it had, so nothing is lost meanwhile.
+ * Connects a worker with Logstag's activities (their dependencies injected: the store, and what else the process
+ * has) and runs it, for the all-in-one server and the worker-only process alike. A worker whose run ends with an
+ * error (Core gave up on the server) is created again on the same connection after a wait that doubles up to
+ * `maxMs`; Temporal keeps the tasks it had, so nothing is lost meanwhile.
  * stop() lets the current worker finish its tasks and closes the connection; nothing is restarted after it.
  */
-export async function runWorker(endpoint: TemporalEndpoint, db: Kysely<Database>, logger: Logger, options: RunWorkerOptions = {}): Promise<RunningWorker> {
+export async function runWorker(endpoint: TemporalEndpoint, deps: ActivityDepsInput, logger: Logger, options: RunWorkerOptions = {}): Promise<RunningWorker> {
   const backoff = { ...WORKER_BACKOFF, ...options.backoff };
   const connection = await connectWorker(endpoint);
-  const activities = createActivities({ db });
+  const activities = createActivities({ logger: logger.child({ component: 'activities' }), ...deps });
   const create = () =>
     createWorker({
       connection,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '@logstag/activities';
-import { TASK_QUEUE } from './constants';
+import { TASK_QUEUE } from './contracts';
 
 const require = createRequire(import.meta.url);
 

@@ -53,7 +53,7 @@ async function commit(b: ReturnType<typeof body>, extra: Record<string, unknown>
       ...extra,
     })
     .execute();
-  stack.ctx.app.starter.nudge();
+  stack.ctx.app.dispatcher.nudge();
 }
 const statusOf = async (id: string) => (await stack.ctx.app.store.db.selectFrom('payloads').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 

@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities, FailedStep, PayloadFailure } from '@logstag/activities';
+import { NON_RETRYABLE_INGEST_FAILURES } from '@logstag/temporal/contracts';
 
 /** How long each ingest step may keep trying before its payloads are handed to the Admins as `failed`. */
 export interface IngestLimits {
@@ -58,7 +59,7 @@ export async function ingestWorkflow(payloadIds: string[], limits: Partial<Inges
       maximumInterval: l.maximumInterval,
       maximumAttempts: l.maximumAttempts,
       // The payload ids are wrong: no retry can fix that.
-      nonRetryableErrorTypes: ['PayloadNotFound'],
+      nonRetryableErrorTypes: [...NON_RETRYABLE_INGEST_FAILURES],
     },
   });
   const { markPayloadsFailed } = proxyActivities<Activities>({

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '@logstag/activities';
-import type { RetentionPolicy } from '@logstag/activities';
+import type { RetentionPolicy } from '@logstag/store';
 
 const { createPartitionsAhead, buildRollups, dropExpiredPartitions } = proxyActivities<Activities>({
   // A rollup pass over a large backlog of replayed hours can take minutes; each step is idempotent.

@@ -1,5 +1,5 @@
+import { stableJson } from '@logstag/store';
 import type { SnapshotItem } from './types';
-import { stableJson } from './values';
 
 export type StoredItems = Record<string, { type: string; name: string; def: Record<string, unknown>; stats?: Record<string, unknown> }>;
 

@@ -33,25 +33,6 @@ export function str(v: unknown): string | null {
   return null;
 }
 
-/** Canonical JSON of labels (keys sorted): the series identity in the primary key. */
-export function labelsKey(labels: Record<string, string>): string {
-  const keys = Object.keys(labels).sort();
-  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, labels[k]])));
-}
-
-/** JSON with object keys sorted at every depth, so equal structures compare and hash equal. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (isRow(v)) {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => v[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
-}
-
 export function pick(row: Row, keys: readonly string[]): Row {
   return Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]]));
 }

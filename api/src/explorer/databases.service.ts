@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_RETENTION, labelsKey as labelsKeyOf, type RetentionPolicy } from '@logstag/activities';
-import type { Database, MetricKind, TargetAssetRow } from '@logstag/store';
+import { DEFAULT_RETENTION, labelsKey as labelsKeyOf, type Database, type MetricKind, type RetentionPolicy, type TargetAssetRow } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { findTarget, metricBuckets, seriesKind, type Resolution } from './databases.repository';
 

@@ -7,12 +7,16 @@ import { findPayloadOwner, payloadRow } from './ingest.repository';
 import { ingestDoorSettings, type IngestDoorSettings } from './ingest-settings';
 import { createPayloadCommitter, type PayloadCommitter } from './payload-committer';
 import { storeFailureKind, StoreUnavailableError, unstorableMessage } from './store-failure';
-import type { WorkflowStarter } from './workflow-starter';
 import { splitBatchLines, type IngestBody } from './request-body';
+
+/** The ingest dispatcher as the door sees it: told when payloads were committed, so it starts their workflows soon. */
+export interface DispatchNudge {
+  nudge(): void;
+}
 
 export interface IngestServiceDeps {
   db: Kysely<Database>;
-  starter: WorkflowStarter;
+  dispatcher: DispatchNudge;
   metrics: Metrics;
   /** Group commit of concurrent accepts; one over `db` by default. */
   committer?: PayloadCommitter;
@@ -64,11 +68,11 @@ function unstorableOr503(err: unknown, id: string): Outcome {
   throw new StoreUnavailableError(err);
 }
 
-export function createIngestService({ db, starter, metrics, committer = createPayloadCommitter({ db }), door = ingestDoorSettings(), now = Date.now }: IngestServiceDeps) {
+export function createIngestService({ db, dispatcher, metrics, committer = createPayloadCommitter({ db }), door = ingestDoorSettings(), now = Date.now }: IngestServiceDeps) {
   /**
    * Validates a parsed body and commits it through the group committer; counts the outcome. Everything up to the
    * commit runs synchronously, so the lines of a batch mapped over this queue their rows in the same turn and the
-   * committer writes them in few INSERTs. Does not nudge the starter: the caller does, once.
+   * committer writes them in few INSERTs. Does not nudge the dispatcher: the caller does, once.
    */
   async function commitParsed(organizationId: string, json: Buffer, value: unknown, stored: PayloadBodyColumns): Promise<Outcome> {
     const parsed = payloadSchema.safeParse(value);
@@ -115,7 +119,7 @@ export function createIngestService({ db, starter, metrics, committer = createPa
       if (outcome.status === 'invalid') throw new ApiError(400, 'validation_failed', outcome.message, { issues: outcome.issues });
       if (outcome.status === 'conflict') throw new ApiError(409, 'conflict', CONFLICT_MESSAGE);
       if (outcome.status === 'unstorable') throw new ApiError(422, 'unstorable', outcome.message);
-      if (outcome.status === 'accepted') starter.nudge();
+      if (outcome.status === 'accepted') dispatcher.nudge();
       return { id: outcome.id, status: outcome.status };
     },
 
@@ -149,7 +153,7 @@ export function createIngestService({ db, starter, metrics, committer = createPa
       );
       // Whatever was committed gets its workflow, even when the store failed another line (503: the agent resends,
       // and the committed lines answer duplicate).
-      if (settled.some((s) => s.status === 'fulfilled' && s.value.status === 'accepted')) starter.nudge();
+      if (settled.some((s) => s.status === 'fulfilled' && s.value.status === 'accepted')) dispatcher.nudge();
       const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw failed.reason;
       return { results: settled.map((s) => (s as PromiseFulfilledResult<IngestBatchItem>).value) };

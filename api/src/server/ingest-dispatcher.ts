@@ -2,12 +2,12 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '@logstag/store';
-import { TASK_QUEUE, workflowIds } from '@logstag/temporal/constants';
+import { TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 import type { ingestWorkflow } from '@logstag/workflows';
 import type { Metrics } from '../metrics';
-import { claimPendingBatch, expireBatchClaim, findExpiredBatches, releaseBatch, takeExpiredBatch, type ClaimedBatch } from './ingest.repository';
+import { claimPendingBatch, expireBatchClaim, findExpiredBatches, releaseBatch, takeExpiredBatch, type ClaimedBatch } from '../ingest/ingest.repository';
 
-export interface WorkflowStarterDeps {
+export interface IngestDispatcherDeps {
   db: Kysely<Database>;
   temporal: () => Client | null;
   logger: Logger;
@@ -40,9 +40,9 @@ const ENDED: ReadonlySet<WorkflowExecutionStatusName> = new Set(['COMPLETED', 'F
 const CHECK_PAGE = 50;
 
 /**
- * Starts ingest workflows for committed payloads, batching whatever has been committed during the linger after a
- * nudge (and while the previous start was in flight); under load one workflow takes up to `maxBatch` ids, so the
- * Temporal actions per payload fall as the rate rises. Claims use SKIP LOCKED, so several API replicas can dispatch.
+ * The ingest outbox's dispatcher: starts ingest workflows for committed payloads, batching whatever has been committed
+ * during the linger after a nudge (and while the previous start was in flight); under load one workflow takes up to
+ * `maxBatch` ids, so the Temporal actions per payload fall as the rate rises. Claims use SKIP LOCKED, so several API replicas can dispatch.
  *
  * Each claim is a batch with a fresh id: its workflow is `ingest:<batchId>` with exactly the batch's payload ids, and a
  * payload belongs to one batch until that batch's workflow has ended. A claim expires after `staleClaimMs`; the
@@ -51,7 +51,7 @@ const CHECK_PAGE = 50;
  * answer: start the same batch now). A start Temporal does not answer keeps its batch, checked on the next pass, and
  * no new batch is claimed while Temporal is down. An accepted payload is never lost nor stranded.
  */
-export function createWorkflowStarter(deps: WorkflowStarterDeps) {
+export function createIngestDispatcher(deps: IngestDispatcherDeps) {
   const { db, logger, metrics, recoveryIntervalMs = 5_000, maxBatch = 200, lingerMs = 100, startTimeoutMs = 5_000, staleClaimMs = 5 * 60_000 } = deps;
   let timer: NodeJS.Timeout | undefined;
   let lingering: NodeJS.Timeout | undefined;
@@ -64,7 +64,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     try {
       // Bounded: while Temporal is down the SDK would retry for a long time, holding the claims and the dispatcher.
       await client.withDeadline(Date.now() + startTimeoutMs, () =>
-        client.workflow.start<typeof ingestWorkflow>('ingestWorkflow', {
+        client.workflow.start<typeof ingestWorkflow>(workflowTypes.ingest, {
           workflowId: workflowIds.ingestBatch(batchId),
           taskQueue: TASK_QUEUE,
           args: [payloadIds],
@@ -201,4 +201,4 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     },
   };
 }
-export type WorkflowStarter = ReturnType<typeof createWorkflowStarter>;
+export type IngestDispatcher = ReturnType<typeof createIngestDispatcher>;

@@ -1,33 +1,35 @@
+// The all-in-one process and API replicas (LOGSTAG_ROLE=all|api): Temporal (embedded and supervised, or a cluster),
+// the store, the worker (all), the Schedules, the ingest dispatcher and the HTTP app, composed here and nowhere else.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
 import { ACTIVITY_CONCURRENCY, openStore, poolSizeFor, type Store } from '@logstag/store';
 import {
   connectClient,
-  ensureTemporalCli,
+  createScheduleService,
+  ensureSchedules,
   portInUse,
-  superviseDevServer,
+  runWorker,
+  startEmbeddedTemporal,
   TemporalSetupError,
   type RestartBackoff,
   type SupervisedDevServer,
   type TemporalEndpoint,
   type TemporalSettings,
 } from '@logstag/temporal';
-import { createApp } from './app';
-import { runWorker } from './run-worker';
-import { ensureSchedules } from './schedules';
-import { createAgentKeyAuthenticator } from './agent-keys/agent-key-authenticator';
-import { createLastUsedRecorder, type LastUsedRecorder } from './agent-keys/last-used-recorder';
-import { prepareFirstRun, type FirstRunOutcome } from './auth/setup.service';
-import { clientAddressOf } from './auth/client-address';
-import type { AgentAuthenticator } from './ingest/agent-auth';
-import { createWorkflowStarter, type WorkflowStarter } from './ingest/workflow-starter';
-import { createMetrics } from './metrics';
-import type { ServerConfig } from './config';
+import { createApp } from '../app';
+import { createAgentKeyAuthenticator } from '../agent-keys/agent-key-authenticator';
+import { createLastUsedRecorder, type LastUsedRecorder } from '../agent-keys/last-used-recorder';
+import { prepareFirstRun, type FirstRunOutcome } from '../auth/setup.service';
+import type { AgentAuthenticator } from '../ingest/agent-auth';
+import { createMetrics } from '../metrics';
+import type { ServerConfig } from '../config';
+import { createIngestDispatcher, type IngestDispatcher } from './ingest-dispatcher';
+import { StartupError } from './startup-error';
+import { withExpressOrigin } from './web-handler';
 
 export interface LogstagOptions {
   config: ServerConfig;
@@ -50,7 +52,8 @@ export interface RunningLogstag {
   temporalUiUrl: string | null;
   store: Store;
   client: Client;
-  starter: WorkflowStarter;
+  /** The ingest dispatcher (claims committed payloads and starts their workflows). */
+  dispatcher: IngestDispatcher;
   /** The embedded dev server under supervision (restarted when it dies); null with TEMPORAL_ADDRESS. */
   devServer: SupervisedDevServer | null;
   /** What start-up did about the first Account Owner; `setup-required` carries the one-time token to print. */
@@ -58,37 +61,6 @@ export interface RunningLogstag {
   /** Batched last-used times of agent keys (flush() writes them now). */
   agentKeysLastUsed: LastUsedRecorder;
   stop(): Promise<void>;
-}
-
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
-
-/**
- * adapter-node reads the scheme and host of each request from the headers these name; it reads them once, when the
- * handler module is imported. Without them it takes every request for https, and SvelteKit's own CSRF check (a form
- * posted with an Origin other than the page's own answers 403) would refuse our forms on plain http.
- */
-const WEB_ORIGIN_HEADERS = { PROTOCOL_HEADER: 'x-forwarded-proto', HOST_HEADER: 'x-forwarded-host', ADDRESS_HEADER: 'x-logstag-client-address' } as const;
-
-/** Imports the built SvelteKit handler (web/build/handler.js) configured to take its origin from `withExpressOrigin`. */
-export async function importWebHandler(handlerPath: string): Promise<RequestHandler> {
-  Object.assign(process.env, WEB_ORIGIN_HEADERS);
-  return ((await import(/* @vite-ignore */ pathToFileURL(handlerPath).href)) as { handler: RequestHandler }).handler;
-}
-
-/**
- * The web handler sees the origin and client express sees: `req.protocol`, `req.host` and the client address honour
- * X-Forwarded-* only from the proxies `trust proxy` names (app.ts, LOGSTAG_TRUST_PROXY), so a client's own
- * X-Forwarded-Proto/Host and address header are overwritten here, never believed.
- */
-export function withExpressOrigin(handler: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    req.headers[WEB_ORIGIN_HEADERS.PROTOCOL_HEADER] = req.protocol;
-    req.headers[WEB_ORIGIN_HEADERS.HOST_HEADER] = req.host;
-    req.headers[WEB_ORIGIN_HEADERS.ADDRESS_HEADER] = clientAddressOf(req);
-    return handler(req, res, next);
-  };
 }
 
 /** Starts Temporal (embedded or external), the store, a worker and the HTTP server, in that order. */
@@ -106,26 +78,16 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     let devServer: SupervisedDevServer | null = null;
     let endpoint: TemporalEndpoint;
     if (options.temporal.mode === 'embedded') {
-      const t = options.temporal;
-      const binary = ensureTemporalCli(t.toolsDir, (msg) => logger.info(msg));
       // Supervised: restarted on the same SQLite file when it dies; the client and worker reconnect on their own.
-      devServer = await superviseDevServer({
-        binary,
-        ip: t.ip,
-        port: t.port,
-        uiPort: t.uiPort,
-        dbFile: t.dbFile,
-        namespace: t.namespace,
-        logFile: join(config.dataDir, 'temporal.log'),
-        pidFile: join(config.dataDir, 'temporal.pid'),
+      const ds = await startEmbeddedTemporal(options.temporal, {
+        dataDir: config.dataDir,
         logger,
         ...(options.restartBackoff ? { backoff: options.restartBackoff } : {}),
         onRestart: ({ result }) => metrics.temporalRestarts.inc({ result }),
       });
-      const ds = devServer;
+      devServer = ds;
       cleanups.push(() => ds.stop());
-      endpoint = { address: devServer.address, namespace: t.namespace };
-      logger.info({ address: devServer.address, pid: devServer.pid }, 'embedded Temporal dev server started');
+      endpoint = { address: ds.address, namespace: options.temporal.namespace };
     } else {
       const { mode: _mode, ...rest } = options.temporal;
       endpoint = rest;
@@ -142,10 +104,10 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     // so the server's client has no gRPC-level retries that could outlive a call.
     const client = await connectClient(endpoint, { grpcRetries: false });
     cleanups.push(() => client.connection.close());
-    await ensureSchedules(client);
+    await ensureSchedules(createScheduleService(client));
 
     if (options.runWorker ?? true) {
-      const worker = await runWorker(endpoint, store.db, logger, {
+      const worker = await runWorker(endpoint, { db: store.db, temporal: () => client }, logger, {
         activityConcurrency,
         ...(options.restartBackoff ? { backoff: options.restartBackoff } : {}),
         onRestart: () => metrics.workerRestarts.inc(),
@@ -153,7 +115,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       cleanups.push(() => worker.stop());
     }
 
-    const starter = createWorkflowStarter({
+    const dispatcher = createIngestDispatcher({
       db: store.db,
       temporal: () => client,
       logger,
@@ -162,8 +124,8 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       ...(config.ingestMaxBatch ? { maxBatch: config.ingestMaxBatch } : {}),
       ...(options.recoveryIntervalMs ? { recoveryIntervalMs: options.recoveryIntervalMs } : {}),
     });
-    starter.startRecoveryLoop();
-    cleanups.push(async () => starter.stopRecoveryLoop());
+    dispatcher.startRecoveryLoop();
+    cleanups.push(async () => dispatcher.stopRecoveryLoop());
 
     const agentKeysLastUsed = createLastUsedRecorder(store.db, config.security.lastUsedFlushMs, logger);
     agentKeysLastUsed.start();
@@ -181,7 +143,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       store,
       temporal: () => client,
       namespace: endpoint.namespace,
-      starter,
+      dispatcher,
       metrics,
       logger,
       authenticateAgent,
@@ -209,7 +171,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       temporalUiUrl: devServer?.uiUrl ?? null,
       store,
       client,
-      starter,
+      dispatcher,
       devServer,
       firstRun,
       agentKeysLastUsed,

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import { ACTIVITY_CONCURRENCY, openStore, poolSizeFor } from '@logstag/store';
-import { TemporalSetupError, type TemporalSettings } from '@logstag/temporal';
-import type { ServerConfig } from './config';
-import { runWorker, type RunningWorker } from './run-worker';
-import { StartupError } from './server';
+import { runWorker, TemporalSetupError, type RunningWorker, type TemporalSettings } from '@logstag/temporal';
+import type { ServerConfig } from '../config';
+import { StartupError } from './startup-error';
 
 /**
  * A worker process and nothing else (LOGSTAG_ROLE=worker): more of them scale workflow and activity throughput while
@@ -23,7 +22,7 @@ export async function startWorkerOnly(options: { config: ServerConfig; temporal:
   const store = await openStore({ databaseUrl: config.databaseUrl, poolSize: poolSizeFor(activityConcurrency, 2) });
   try {
     const { mode: _mode, ...endpoint } = temporal;
-    const worker = await runWorker(endpoint, store.db, logger, { activityConcurrency });
+    const worker = await runWorker(endpoint, { db: store.db }, logger, { activityConcurrency });
     logger.info({ temporal: endpoint.address, namespace: endpoint.namespace }, 'worker running');
     return {
       async stop() {

@@ -1,29 +1,25 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { DEFAULT_RETENTION, type RetentionPolicy } from '@logstag/activities';
-import { TASK_QUEUE } from '@logstag/temporal/constants';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '@logstag/store';
 import type { retentionWorkflow } from '@logstag/workflows';
+import { scheduleIds, workflowTypes } from '../contracts';
+import type { ScheduleDefinition, ScheduleService } from './schedule-service';
 
-export const RETENTION_SCHEDULE_ID = 'retention';
+/** The deployment's retention pass: partitions ahead, rollups, expired data dropped. */
+export function retentionSchedule(policy: RetentionPolicy = DEFAULT_RETENTION): ScheduleDefinition<typeof retentionWorkflow> {
+  return {
+    scheduleId: scheduleIds.retention,
+    // Every 5 minutes: the live rollup window is 15 minutes, so a missed run or two loses nothing.
+    spec: { intervals: [{ every: '5 minutes' }] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+    workflowType: workflowTypes.retention satisfies (typeof retentionWorkflow)['name'],
+    args: [policy],
+  };
+}
 
 /**
  * Creates the Temporal Schedules Logstag relies on, once: a second start (or another replica) finds them and leaves
  * them as they are, so an operator's pause or changed interval survives restarts.
  */
-export async function ensureSchedules(client: Client, policy: RetentionPolicy = DEFAULT_RETENTION): Promise<void> {
-  try {
-    await client.schedule.create({
-      scheduleId: RETENTION_SCHEDULE_ID,
-      // Every 5 minutes: the live rollup window is 15 minutes, so a missed run or two loses nothing.
-      spec: { intervals: [{ every: '5 minutes' }] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'retentionWorkflow' satisfies (typeof retentionWorkflow)['name'],
-        taskQueue: TASK_QUEUE,
-        args: [policy],
-      },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
+export async function ensureSchedules(schedules: ScheduleService, policy: RetentionPolicy = DEFAULT_RETENTION): Promise<void> {
+  await schedules.ensure(retentionSchedule(policy));
 }

@@ -1,10 +1,11 @@
 // MongoDB sections (agent/src/collectors/mongodb): serverStatus parts, currentOp, replica set, top, profiler,
 // parameters and command-line options, users and roles, databases/collections/indexes.
 import { createHash } from 'node:crypto';
+import { stableJson } from '@logstag/store';
 import { point, type GenericRule } from '../generic-metrics';
 import { type Extracted, type QueryStat, type SnapshotItem } from '../types';
 import type { EngineExtractor } from '../extractor';
-import { isRow, num, numDividedBy, objectOf, omit, rowsOf, stableJson, str, type Row } from '../values';
+import { isRow, num, numDividedBy, objectOf, omit, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {
   objects: ['connections', 'opcountersRepl', 'wiredTigerCache', 'globalLock', 'network', 'mem', 'asserts', 'connPool', 'oplog'],

@@ -1,0 +1,64 @@
+// The names Logstag's workflows, activities and clients agree on: task queues, workflow types and id patterns, schedule
+// ids, failure types, and (when a workflow has them) signals, queries and updates. One module, imported by name
+// (`@logstag/temporal/contracts`) instead of repeating string literals. Import-safe in workflows: no Node built-ins,
+// no imports at all, so the workflow bundle can take it whole.
+
+/** The one task queue Logstag's workers poll; workflows and activities share it. */
+export const TASK_QUEUE = 'logstag';
+
+/**
+ * Workflow type names, as clients start them and Schedules name them. Each is the name of the exported workflow
+ * function in @logstag/workflows (a client checks it with `satisfies (typeof xxxWorkflow)['name']`).
+ */
+export const workflowTypes = {
+  ingest: 'ingestWorkflow',
+  retention: 'retentionWorkflow',
+} as const;
+
+/**
+ * Workflow ids carry meaning and make starts idempotent: starting an id that runs (or ran, under REJECT_DUPLICATE)
+ * starts nothing. The patterns the coming features will use are reserved here so their ids never collide.
+ */
+export const workflowIds = {
+  /** One payload's ingest workflow (replayed histories and tests start ingest by payload). */
+  ingest: (payloadId: string) => `ingest:${payloadId}`,
+  /** One dispatcher batch: a claim's fresh id, so a re-claim can never add payloads to a workflow that already runs. */
+  ingestBatch: (batchId: string) => `ingest:${batchId}`,
+  /** One long-lived workflow per alert (signal-with-start): organization and the alert's fingerprint. */
+  alert: (organizationId: string, fingerprint: string) => `alert:${organizationId}:${fingerprint}`,
+  /** One workflow per notification delivery. */
+  delivery: (deliveryId: string) => `delivery:${deliveryId}`,
+  /** A target's health report (Temporal appends the scheduled time when a Schedule starts it). */
+  healthReport: (organizationId: string, targetId: string) => `health-report:${organizationId}:${targetId}`,
+} as const;
+
+/**
+ * Schedule ids. Per-organization and per-target schedules carry both ids, so deleting an organization's or a target's
+ * schedules never needs a lookup, and a schedule is found again by the same id after a restart (idempotent create).
+ */
+export const scheduleIds = {
+  /** The deployment-wide retention pass (partitions, rollups, expired data). */
+  retention: 'retention',
+  /** A target's health report, on its frequency class. */
+  healthReport: (organizationId: string, targetId: string) => `health-report:${organizationId}:${targetId}`,
+} as const;
+
+/**
+ * ApplicationFailure types activities throw, so workflows name them in retry policies and tests match them. A retry
+ * policy lists the non-retryable ones (below); any other type is retried within the policy's bounds.
+ */
+export const failureTypes = {
+  /** A workflow named payloads the store does not have: retrying cannot help. Non-retryable. */
+  payloadNotFound: 'PayloadNotFound',
+  /** The store could not answer (connection, deadlock, lock timeout): retried with backoff. */
+  storeUnavailable: 'StoreUnavailable',
+} as const;
+
+export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
+
+/** The failure types no retry can fix, for `retry.nonRetryableErrorTypes` of the ingest activities. */
+export const NON_RETRYABLE_INGEST_FAILURES: readonly FailureType[] = [failureTypes.payloadNotFound];
+
+// Signals, queries and updates: none yet (today's workflows take their input at start). The alert workflow's come
+// first: name each here (ending in `Signal`, `Query`, `Update`, as the house style says) so the workflow's
+// `defineSignal(name)` and a client's `signalWithStart` share one spelling.
