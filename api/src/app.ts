@@ -6,7 +6,7 @@ import type { Store } from '@logstag/store';
 import { ApiError } from './http/api-error';
 import { errorMiddleware } from './http/error-middleware';
 import { explorerRoutes } from './explorer/explorer.routes';
-import { healthRoutes } from './health/health.routes';
+import { probeRoutes } from './probes/probes.routes';
 import { ingestRoutes } from './ingest/ingest.routes';
 import { createIngestService, type DispatchNudge } from './ingest/ingest.service';
 import type { AgentAuthenticator } from './ingest/agent-auth';
@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(securityHeaders());
   app.use(
-    healthRoutes({
+    probeRoutes({
       store: deps.store,
       temporal: deps.temporal,
       namespace: deps.namespace,

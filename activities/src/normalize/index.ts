@@ -1,15 +1,15 @@
 import type { Transaction } from 'kysely';
 import { readPayloadBody, type Database, type PayloadRow } from '@logstag/store';
-import { extractCollection } from './extract';
+import { extractCollection } from './extract-collection';
 import { WRITTEN_BY_NORMALIZATION, ensurePartitions, utcDay } from './partitions';
 import type { CollectionBody } from './types';
-import { ActivityBatch } from './write-activity';
 import { AssetBatch } from './write-assets';
 import { MetricBatch } from './write-metrics';
 import { QueryBatch } from './write-queries';
+import { SessionBatch } from './write-sessions';
 import { SnapshotBatch } from './write-snapshots';
 
-export { extractCollection } from './extract';
+export { extractCollection } from './extract-collection';
 export { LIVE_ROLLUP_WINDOW_MS } from './write-metrics';
 export { ensurePartitions, partitionName, utcDay } from './partitions';
 export { diffSnapshots } from './snapshot-diff';
@@ -43,7 +43,7 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
 
   const metrics = new MetricBatch();
   const queries = new QueryBatch();
-  const activity = new ActivityBatch();
+  const sessions = new SessionBatch();
   const snapshots = new SnapshotBatch();
   const assets = new AssetBatch();
   const bodies = await Promise.all(ordered.map(bodyOf));
@@ -73,7 +73,7 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
     metrics.add(organizationId, c.targetId, ts, extracted.metrics);
     queries.add({ organizationId, targetId: c.targetId, engine: c.engine, ts }, extracted.queries);
     const where = { organizationId, targetId: c.targetId, ts, payloadId: row.id };
-    if (extracted.activity) activity.add(where, extracted.activity);
+    if (extracted.activity) sessions.add(where, extracted.activity);
     for (const kind of SNAPSHOT_KINDS) {
       const items = extracted.snapshots[kind];
       if (items) snapshots.add(where, kind, items);
@@ -83,7 +83,7 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
   // Rows of this batch's own payloads, which no other batch writes.
   await metrics.writePoints(trx);
   await queries.writeStats(trx);
-  await activity.write(trx);
+  await sessions.write(trx);
   // Rows shared with other batches of the same targets, in one order for all.
   await snapshots.write(trx);
   await assets.writeAgentsAndHosts(trx);

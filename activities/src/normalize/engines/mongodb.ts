@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { stableJson } from '@logstag/store';
 import { point, type GenericRule } from '../generic-metrics';
 import { type Extracted, type QueryStat, type SnapshotItem } from '../types';
-import type { EngineExtractor } from '../extractor';
+import type { EngineExtractor } from '../engine-extractor';
 import { isRow, num, numDividedBy, objectOf, omit, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {

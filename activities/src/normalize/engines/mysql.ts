@@ -2,7 +2,7 @@
 // statement digests, variables, accounts and grants, schema.
 import { point, type GenericRule } from '../generic-metrics';
 import { type BlockingNode, type Extracted, type SnapshotItem } from '../types';
-import type { EngineExtractor } from '../extractor';
+import type { EngineExtractor } from '../engine-extractor';
 import { num, numDividedBy, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {

@@ -2,7 +2,7 @@
 // workload → database/statement counters (deltas), operational → settings and access snapshots, schema → schema snapshot.
 import { point, type GenericRule } from '../generic-metrics';
 import { type ActivityView, type BlockingNode, type Extracted, type SessionView, type SnapshotItem } from '../types';
-import type { EngineExtractor } from '../extractor';
+import type { EngineExtractor } from '../engine-extractor';
 import { isRow, num, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {

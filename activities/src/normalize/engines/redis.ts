@@ -2,7 +2,7 @@
 // gauges, commandstats (the "queries" of Redis: one per command), config and ACL users, key patterns.
 import { point, type GenericRule } from '../generic-metrics';
 import { type Extracted, type SnapshotItem } from '../types';
-import type { EngineExtractor } from '../extractor';
+import type { EngineExtractor } from '../engine-extractor';
 import { num, objectOf, omit, rowsOf, str, type Row } from '../values';
 
 const RULE: GenericRule = {

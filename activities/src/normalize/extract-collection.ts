@@ -2,7 +2,7 @@ import { mongodbExtractor } from './engines/mongodb';
 import { mysqlExtractor } from './engines/mysql';
 import { postgresqlExtractor } from './engines/postgresql';
 import { redisExtractor } from './engines/redis';
-import { runExtractor, type EngineExtractor } from './extractor';
+import { runExtractor, type EngineExtractor } from './engine-extractor';
 import { emptyExtracted, type Extracted } from './types';
 
 const BY_ENGINE: Record<string, EngineExtractor> = {

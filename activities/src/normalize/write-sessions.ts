@@ -30,10 +30,11 @@ const COLUMNS: Array<BulkColumn<ActivityRow>> = [
 ];
 
 /**
- * One runtime snapshot per collection; a second run for the same payload finds the row and leaves it (so does a second
+ * The Activity Explorer's sessions: one runtime snapshot (sessions, lock waits, blocking, connections, replication)
+ * per collection, in activity_snapshots; a second run for the same payload finds the row and leaves it (so does a second
  * payload of the same target and time: the first one counts). Written in one sorted pass (lock-order.ts).
  */
-export class ActivityBatch {
+export class SessionBatch {
   private readonly rows = new Map<string, ActivityRow>();
 
   /** One collection's runtime snapshot; call in collection order. */

@@ -4,7 +4,8 @@ import type { Store } from '@logstag/store';
 import type { Metrics } from '../metrics';
 import { createTemporalProbe } from './temporal-probe';
 
-export interface HealthDeps {
+/** Liveness, readiness and metrics for load balancers and scrapers (not the Health Check product area). */
+export interface ProbeDeps {
   store: Store;
   temporal: () => Client | null;
   namespace: string;
@@ -30,7 +31,7 @@ async function check(what: () => Promise<unknown>, timeoutMs: number): Promise<s
   }
 }
 
-export function healthRoutes({ store, temporal, namespace, metrics, temporalDown }: HealthDeps): Router {
+export function probeRoutes({ store, temporal, namespace, metrics, temporalDown }: ProbeDeps): Router {
   const router = Router();
   const probeTemporal = createTemporalProbe({ temporal, namespace, ...(temporalDown ? { knownDown: temporalDown } : {}) });
   // Alive: the process answers. Load balancers restart on this one failing, so it checks nothing else.
