@@ -10,7 +10,7 @@ export default {
     // The API leaves the page CSP to us (api/src/http/security-headers.ts): scripts only from this origin plus the
     // hashed inline bootstrap, so even text that slipped into markup could not run.
     // SvelteKit's own CSRF check stays on: a form posted with an Origin other than this server's answers 403. The
-    // express server tells adapter-node the real scheme and host (importWebHandler/withExpressOrigin in api/src/server.ts).
+    // express server tells adapter-node the real scheme and host (importWebHandler/withExpressOrigin in api/src/server/web-handler.ts).
     csp: {
       mode: 'hash',
       directives: {

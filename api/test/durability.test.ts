@@ -8,7 +8,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '@logstag/activities';
 import { payloadSchema } from '@logstag/schema';
 import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
-import { connectClient, connectWorker, createWorker, freePort, startDevServer, TASK_QUEUE, workflowIds, type DevServer } from '@logstag/temporal';
+import { connectClient, connectWorker, createWorker, freePort, startDevServer, TASK_QUEUE, workflowIds, workflowTypes, type DevServer } from '@logstag/temporal';
 import { testTemporalCli } from '@logstag/temporal/testing';
 import { insertPayload } from '../src/ingest/ingest.repository';
 import { collectionPayload, waitFor } from './context';
@@ -75,10 +75,10 @@ describe('durability across a Temporal dev server restart', () => {
   it('completes a workflow interrupted by a crash of the server, losing no step and repeating none', async () => {
     // A workflow that finished before the crash must still be listed afterwards (visibility survives too).
     await insertPayload(store.db, 'org', done, await payloadBodyFromJson(done));
-    await client.workflow.execute('ingestWorkflow', { workflowId: workflowIds.ingest(done.id), taskQueue: TASK_QUEUE, args: [[done.id]] });
+    await client.workflow.execute(workflowTypes.ingest, { workflowId: workflowIds.ingest(done.id), taskQueue: TASK_QUEUE, args: [[done.id]] });
     await insertPayload(store.db, 'org', interrupted, await payloadBodyFromJson(interrupted));
 
-    const handle = await client.workflow.start('ingestWorkflow', { workflowId: workflowIds.ingest(interrupted.id), taskQueue: TASK_QUEUE, args: [[interrupted.id]] });
+    const handle = await client.workflow.start(workflowTypes.ingest, { workflowId: workflowIds.ingest(interrupted.id), taskQueue: TASK_QUEUE, args: [[interrupted.id]] });
     await reached;
     const stored = await store.db.selectFrom('payloads').select(['status', 'store_count', 'evaluated_at']).where('id', '=', interrupted.id).executeTakeFirstOrThrow();
     expect(stored).toEqual({ status: 'stored', store_count: 1, evaluated_at: null });
@@ -99,7 +99,7 @@ describe('durability across a Temporal dev server restart', () => {
 
     const listed = await waitFor(async () => {
       const ids: string[] = [];
-      for await (const wf of client.workflow.list({ query: `WorkflowType = 'ingestWorkflow'` })) ids.push(wf.workflowId);
+      for await (const wf of client.workflow.list({ query: `WorkflowType = '${workflowTypes.ingest}'` })) ids.push(wf.workflowId);
       return ids.includes(workflowIds.ingest(interrupted.id)) ? ids : null;
     }, 20_000, 'the workflows to be listed after the restart');
     expect(listed).toEqual(expect.arrayContaining([workflowIds.ingest(done.id), workflowIds.ingest(interrupted.id)]));

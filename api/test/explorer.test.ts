@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUE } from '@logstag/temporal/contracts';
+import { TASK_QUEUE, workflowTypes } from '@logstag/temporal/contracts';
 import { signedIn, type ApiClient } from './accounts-client';
 import { postPayload, seedOrganization, startTestContext, waitFor, type SeededOrganization, type StoreBackend, type TestContext } from './context';
 
@@ -84,7 +84,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(res.body).toMatchObject({ kind: 'delta', resolution: '1m' });
     expect(total(res)).toBe(expected);
     // Once built (as the job would), the rollups serve the range and nothing is counted twice.
-    await ctx.temporal.client.workflow.execute('retentionWorkflow', { taskQueue: TASK_QUEUE, workflowId: `retention-test-${backend}-${Date.now()}`, args: [{ rawHours: 72, rollup1mHours: 336, rollup1hHours: 9600, activityHours: 48, queryStatsHours: 720 }] });
+    await ctx.temporal.client.workflow.execute(workflowTypes.retention, { taskQueue: TASK_QUEUE, workflowId: `retention-test-${backend}-${Date.now()}`, args: [{ rawHours: 72, rollup1mHours: 336, rollup1hHours: 9600, activityHours: 48, queryStatsHours: 720 }] });
     const rolled = await a.get(`/api/explorer/databases/redis-cache/series?metric=ops.total&${range}&step=60`);
     expect(rolled.body).toMatchObject({ kind: 'delta', resolution: '1m' });
     expect(total(rolled)).toBe(expected);
@@ -249,7 +249,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     for (const t of ['metric_points', 'metric_rollup_1m', 'activity_snapshots']) await sql`select logstag_ensure_partitions(${t}, ${old}::date, 1)`.execute(db);
     await db.insertInto('metric_points').values({ organization_id: orgA.organizationId, target_id: 'pg-shop', metric: 'old', labels_key: '{}', ts: `${old}T12:00:00Z`, value: 1 }).execute();
     const before = await db.selectFrom('metric_points').select(({ fn }) => fn.countAll<number>().as('n')).where('metric', '!=', 'old').executeTakeFirstOrThrow();
-    const result = await ctx.temporal.client.workflow.execute('retentionWorkflow', {
+    const result = await ctx.temporal.client.workflow.execute(workflowTypes.retention, {
       taskQueue: TASK_QUEUE,
       workflowId: `retention-drop-${backend}-${Date.now()}`,
       args: [{ rawHours: 72, rollup1mHours: 336, rollup1hHours: 9600, activityHours: 48, queryStatsHours: 720 }],

@@ -5,7 +5,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '@logstag/activities';
 import { payloadSchema } from '@logstag/schema';
 import { payloadBodyFromJson } from '@logstag/store';
-import { connectWorker, createWorker, workflowIds } from '@logstag/temporal';
+import { connectWorker, createWorker, workflowIds, workflowTypes } from '@logstag/temporal';
 import { ConfigError, serverConfigFromEnv } from '../src/config';
 import { claimPendingBatch, insertPayload } from '../src/ingest/ingest.repository';
 import { createIngestDispatcher } from '../src/server/ingest-dispatcher';
@@ -95,7 +95,7 @@ describe('ingest dispatcher re-claims (PostgreSQL store, real Temporal)', () => 
   /** Every ingest workflow execution with the payload ids it was started with (read from its history). */
   async function ingestExecutions(): Promise<Array<{ workflowId: string; status: string; payloadIds: string[] }>> {
     const out = [];
-    for await (const wf of client().workflow.list({ query: `WorkflowType = 'ingestWorkflow'` })) {
+    for await (const wf of client().workflow.list({ query: `WorkflowType = '${workflowTypes.ingest}'` })) {
       const history = await client().workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
       const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
       out.push({ workflowId: wf.workflowId, status: wf.status.name, payloadIds: input ? defaultPayloadConverter.fromPayload<string[]>(input) : [] });

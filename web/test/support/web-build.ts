@@ -28,7 +28,7 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error(`building the web app failed (exit ${r.status}); run npm run build -w @logstag/web to see why`);
 }
 
-/** The built SvelteKit handler, imported the way api/src/main.ts does it. */
+/** The built SvelteKit handler, imported the way api/src/main.ts does it (api/src/server/web-handler.ts). */
 export async function loadWebHandler(): Promise<RequestHandler> {
   ensureWebBuild();
   return importWebHandler(HANDLER);

@@ -7,7 +7,7 @@ export function isApiPath(pathname: string): boolean {
   return pathname.startsWith('/api/') || pathname.startsWith('/v1/') || ['/healthz', '/readyz', '/metrics'].includes(pathname);
 }
 
-/** The scheme the browser used (the express server gives adapter-node the real one, see api/src/server.ts). */
+/** The scheme the browser used (the express server gives adapter-node the real one, see api/src/server/web-handler.ts). */
 export function requestProtocol(event: RequestEvent): 'http' | 'https' {
   return event.url.protocol === 'https:' ? 'https' : 'http';
 }
