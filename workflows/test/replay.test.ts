@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '@logstag/activities';
-import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
-import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
-import { TASK_QUEUE, workflowBundle, workflowIds } from '@logstag/temporal';
+import { openStore, type Store } from '@logstag/store';
+import { workflowBundle } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
+import * as workflows from '../src/index';
+import { historyFile, recordIngest, recorders, type RecordContext } from './record-histories';
 
 const HISTORIES = join(import.meta.dirname, 'histories');
 
@@ -16,64 +16,65 @@ const HISTORIES = join(import.meta.dirname, 'histories');
 // for the CLI's canonical JSON and trips over vitest loading two copies of protobufjs.
 const historyFrom = (json: unknown) => temporal.api.history.v1.History.fromObject(json as Record<string, unknown>);
 
+/** Every workflow the worker registers: the functions @logstag/workflows exports whose names end in `Workflow`. */
+const WORKFLOW_TYPES = Object.entries(workflows)
+  .filter(([name, value]) => typeof value === 'function' && name.endsWith('Workflow'))
+  .map(([name]) => name)
+  .sort();
+
+/** The workflow type a recorded history ran: its first event starts it. */
+function workflowTypeOf(json: unknown): string | undefined {
+  return historyFrom(json).events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? undefined;
+}
+
+/** `LOGSTAG_RECORD_HISTORIES=1` records every type; `=retentionWorkflow,ingestWorkflow` only those. */
+function typesToRecord(): string[] {
+  const v = process.env.LOGSTAG_RECORD_HISTORIES;
+  if (!v) return [];
+  return v === '1' || v === 'true' ? WORKFLOW_TYPES : v.split(',').map((s) => s.trim());
+}
+
 /**
  * Replays recorded histories of real runs against the current workflow code: a change that breaks determinism
- * (reordered activities, a new step without patching) fails here before it reaches running workflows.
- * `npm run record-histories -w @logstag/workflows` records fresh ones from the real dev server.
+ * (reordered activities, a new step without patching) fails here before it reaches running workflows. Every exported
+ * workflow type has one. `npm run record-histories -w @logstag/workflows` records fresh ones from the real dev server.
  */
 describe('workflow replay', () => {
   let env: TestWorkflowEnvironment;
   let store: Store;
+  let ctx: RecordContext;
   beforeAll(async () => {
     env = await startTestTemporal();
     store = await openStore({ dataDir: 'memory://' });
+    ctx = { env, store };
   });
   afterAll(async () => {
     await env?.teardown();
     await store?.close();
   });
 
-  async function runIngestOnce(): Promise<{ workflowId: string; json: string }> {
-    const id = crypto.randomUUID().replace(/^(.{14})./, '$17');
-    const collectedAt = new Date().toISOString();
-    // A real, schema-valid payload: the store activity normalizes what it stores.
-    const body = payloadSchema.parse({
-      id,
-      kind: 'collection',
-      agentId: 'agent-1',
-      targetId: 'redis-1',
-      engine: 'redis',
-      category: 'runtime',
-      collectedAt,
-      schemaVersion: SCHEMA_VERSION,
-      data: {},
-    });
-    await store.db
-      .insertInto('payloads')
-      .values({ id, organization_id: 'org', agent_id: 'agent-1', target_id: 'redis-1', engine: 'redis', category: 'runtime', kind: 'collection', collected_at: collectedAt, replayed: false, ...(await payloadBodyFromJson(body)) })
-      .execute();
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'logstag',
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ db: store.db }),
-    });
-    const workflowId = workflowIds.ingest(id);
-    await worker.runUntil(env.client.workflow.execute('ingestWorkflow', { workflowId, taskQueue: TASK_QUEUE, args: [[id]] }));
-    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-    // protobufjs's own JSON form; historyToJSON trips over vitest loading two copies of the proto module.
-    return { workflowId, json: JSON.stringify(history) };
-  }
+  it('has a recorder and a recorded history of a real run for every exported workflow type', async () => {
+    for (const type of typesToRecord()) {
+      const record = recorders[type];
+      if (!record) throw new Error(`no recorder for ${type} in record-histories.ts`);
+      mkdirSync(HISTORIES, { recursive: true });
+      const { history } = await record(ctx);
+      writeFileSync(join(HISTORIES, historyFile(type)), `${JSON.stringify(history, null, 1)}\n`);
+    }
+    expect(WORKFLOW_TYPES).toContain('ingestWorkflow');
+    expect(Object.keys(recorders).sort()).toEqual(WORKFLOW_TYPES);
+    const recorded = Object.fromEntries(
+      readdirSync(HISTORIES)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => [f, workflowTypeOf(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8')))]),
+    );
+    // Each type's file exists and holds a run of that type.
+    expect(Object.fromEntries(WORKFLOW_TYPES.map((t) => [historyFile(t), recorded[historyFile(t)]]))).toEqual(Object.fromEntries(WORKFLOW_TYPES.map((t) => [historyFile(t), t])));
+  });
 
   it('replays every committed history without a determinism error', async () => {
-    if (process.env.LOGSTAG_RECORD_HISTORIES) {
-      mkdirSync(HISTORIES, { recursive: true });
-      const { json } = await runIngestOnce();
-      writeFileSync(join(HISTORIES, 'ingest-workflow.json'), `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
-    }
     const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeGreaterThanOrEqual(WORKFLOW_TYPES.length);
     const histories = files.map((f) => ({ workflowId: f, history: historyFrom(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8'))) }));
     const results = [];
     for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) results.push(r);
@@ -81,13 +82,13 @@ describe('workflow replay', () => {
   });
 
   it('replays a history recorded just now from the real server', async () => {
-    const { workflowId, json } = await runIngestOnce();
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFrom(JSON.parse(json)), workflowId)).resolves.toBeUndefined();
+    const { workflowId, history } = await recordIngest(ctx);
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFrom(history), workflowId)).resolves.toBeUndefined();
   });
 
   it('fails to replay a history whose steps the code no longer takes', async () => {
-    const { json } = await runIngestOnce();
-    const tampered = JSON.parse(json) as { events: Array<{ activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }> };
+    const { history } = await recordIngest(ctx);
+    const tampered = history as { events: Array<{ activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }> };
     const first = tampered.events.find((e) => e.activityTaskScheduledEventAttributes);
     first!.activityTaskScheduledEventAttributes!.activityType!.name = 'somethingElse';
     await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFrom(tampered))).rejects.toThrow(/[Nn]ondeterminis|DeterminismViolation/);

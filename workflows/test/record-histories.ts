@@ -1,0 +1,76 @@
+// Real runs of every workflow type on the real dev server, with the real activities on a store, whose histories the
+// replay test keeps in histories/ (`npm run record-histories -w @logstag/workflows`). A new workflow type gets a
+// recorder here; replay.test.ts fails while an exported workflow has no recorder or no recorded history.
+import { sql } from 'kysely';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities, type Activities } from '@logstag/activities';
+import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
+import { payloadBodyFromJson, type Store } from '@logstag/store';
+import { TASK_QUEUE, workflowBundle, workflowIds } from '@logstag/temporal';
+
+export interface RecordContext {
+  env: TestWorkflowEnvironment;
+  store: Store;
+}
+
+export interface RecordedRun {
+  workflowId: string;
+  /** protobufjs's JSON form of the history (History.toJSON): what histories/*.json hold. */
+  history: unknown;
+}
+
+/** histories/<file> of a workflow type: `retentionWorkflow` → `retention-workflow.json`. */
+export function historyFile(workflowType: string): string {
+  return `${workflowType.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.json`;
+}
+
+async function execute(ctx: RecordContext, workflowType: string, workflowId: string, args: unknown[]): Promise<RecordedRun> {
+  const worker = await Worker.create({
+    connection: ctx.env.nativeConnection,
+    namespace: ctx.env.namespace ?? 'logstag',
+    taskQueue: TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db: ctx.store.db }),
+  });
+  await worker.runUntil(ctx.env.client.workflow.execute(workflowType, { workflowId, taskQueue: TASK_QUEUE, args }));
+  const history = await ctx.env.client.workflow.getHandle(workflowId).fetchHistory();
+  // protobufjs's own JSON form; historyToJSON trips over vitest loading two copies of the proto module.
+  return { workflowId, history: JSON.parse(JSON.stringify(history)) };
+}
+
+/** One real, schema-valid payload stored and normalized by the ingest workflow. */
+export async function recordIngest(ctx: RecordContext): Promise<RecordedRun> {
+  const id = crypto.randomUUID().replace(/^(.{14})./, '$17');
+  const collectedAt = new Date().toISOString();
+  const body = payloadSchema.parse({
+    id,
+    kind: 'collection',
+    agentId: 'agent-1',
+    targetId: 'redis-1',
+    engine: 'redis',
+    category: 'runtime',
+    collectedAt,
+    schemaVersion: SCHEMA_VERSION,
+    data: {},
+  });
+  await ctx.store.db
+    .insertInto('payloads')
+    .values({ id, organization_id: 'org', agent_id: 'agent-1', target_id: 'redis-1', engine: 'redis', category: 'runtime', kind: 'collection', collected_at: collectedAt, replayed: false, ...(await payloadBodyFromJson(body)) })
+    .execute();
+  return execute(ctx, 'ingestWorkflow', workflowIds.ingest(id), [[id]]);
+}
+
+/** A retention pass as its Schedule starts it, over a store with an expired day of raw points to drop. */
+export async function recordRetention(ctx: RecordContext): Promise<RecordedRun> {
+  const policy: Parameters<Activities['dropExpiredPartitions']>[0] = { rawHours: 72, rollup1mHours: 14 * 24, rollup1hHours: 400 * 24, activityHours: 48, queryStatsHours: 30 * 24 };
+  const expiredDay = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+  await sql`select logstag_ensure_partitions('metric_points', ${expiredDay}::date, 1)`.execute(ctx.store.db);
+  return execute(ctx, 'retentionWorkflow', `retention-record:${crypto.randomUUID()}`, [policy, 3]);
+}
+
+/** The recorder of each exported workflow type. */
+export const recorders: Record<string, (ctx: RecordContext) => Promise<RecordedRun>> = {
+  ingestWorkflow: recordIngest,
+  retentionWorkflow: recordRetention,
+};
