@@ -7,6 +7,7 @@ import * as m20261204T1000 from './20261204T1000_partition_creation_race';
 import * as m20261205T1020 from './20261205T1020_payload_failures';
 import * as m20261205T1030 from './20261205T1030_payload_batches';
 import * as m20261205T1040 from './20261205T1040_hot_updates';
+import * as m20261205T1200 from './20261205T1200_pending_by_target';
 
 /**
  * Every migration, in order. Listed statically rather than read from the folder so the set is the same whichever
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T1020_payload_failures': m20261205T1020,
   '20261205T1030_payload_batches': m20261205T1030,
   '20261205T1040_hot_updates': m20261205T1040,
+  '20261205T1200_pending_by_target': m20261205T1200,
 };
