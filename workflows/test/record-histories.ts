@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '@logstag/activities';
 import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
 import { payloadBodyFromJson, type Store } from '@logstag/store';
-import { TASK_QUEUE, workflowBundle, workflowIds } from '@logstag/temporal';
+import { TASK_QUEUE, workflowBundle, workflowIds, workflowTypes } from '@logstag/temporal';
 
 export interface RecordContext {
   env: TestWorkflowEnvironment;
@@ -58,7 +58,7 @@ export async function recordIngest(ctx: RecordContext): Promise<RecordedRun> {
     .insertInto('payloads')
     .values({ id, organization_id: 'org', agent_id: 'agent-1', target_id: 'redis-1', engine: 'redis', category: 'runtime', kind: 'collection', collected_at: collectedAt, replayed: false, ...(await payloadBodyFromJson(body)) })
     .execute();
-  return execute(ctx, 'ingestWorkflow', workflowIds.ingest(id), [[id]]);
+  return execute(ctx, workflowTypes.ingest, workflowIds.ingest(id), [[id]]);
 }
 
 /** A retention pass as its Schedule starts it, over a store with an expired day of raw points to drop. */
@@ -66,11 +66,11 @@ export async function recordRetention(ctx: RecordContext): Promise<RecordedRun> 
   const policy: Parameters<Activities['dropExpiredPartitions']>[0] = { rawHours: 72, rollup1mHours: 14 * 24, rollup1hHours: 400 * 24, activityHours: 48, queryStatsHours: 30 * 24 };
   const expiredDay = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
   await sql`select logstag_ensure_partitions('metric_points', ${expiredDay}::date, 1)`.execute(ctx.store.db);
-  return execute(ctx, 'retentionWorkflow', `retention-record:${crypto.randomUUID()}`, [policy, 3]);
+  return execute(ctx, workflowTypes.retention, `retention-record:${crypto.randomUUID()}`, [policy, 3]);
 }
 
 /** The recorder of each exported workflow type. */
 export const recorders: Record<string, (ctx: RecordContext) => Promise<RecordedRun>> = {
-  ingestWorkflow: recordIngest,
-  retentionWorkflow: recordRetention,
+  [workflowTypes.ingest]: recordIngest,
+  [workflowTypes.retention]: recordRetention,
 };

@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openStore, type Store } from '@logstag/store';
-import { workflowBundle } from '@logstag/temporal';
+import { workflowBundle, workflowTypes } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
 import * as workflows from '../src/index';
 import { historyFile, recordIngest, recorders, type RecordContext } from './record-histories';
@@ -61,7 +61,9 @@ describe('workflow replay', () => {
       const { history } = await record(ctx);
       writeFileSync(join(HISTORIES, historyFile(type)), `${JSON.stringify(history, null, 1)}\n`);
     }
-    expect(WORKFLOW_TYPES).toContain('ingestWorkflow');
+    expect(WORKFLOW_TYPES).toContain(workflowTypes.ingest);
+    // The contract names every exported workflow, and each has a recorder.
+    expect(Object.values(workflowTypes).sort()).toEqual(WORKFLOW_TYPES);
     expect(Object.keys(recorders).sort()).toEqual(WORKFLOW_TYPES);
     const recorded = Object.fromEntries(
       readdirSync(HISTORIES)
