@@ -1,7 +1,9 @@
 import { ensureTemporalCli } from '@logstag/temporal';
-import { TEST_TOOLS_DIR } from '@logstag/temporal/testing';
+import { TEST_TOOLS_DIR, testTemporalTestServer } from '@logstag/temporal/testing';
 
-// Build the pinned Temporal CLI once before any test file starts a dev server (no-op when it is there).
+// Build the pinned Temporal CLI and fetch the time-skipping test server once, before any test file starts one
+// (no-op when they are there), so their one-time cost does not land in a test's hook timeout.
 export default function setup(): void {
   ensureTemporalCli(process.env.LOGSTAG_TOOLS_DIR ?? TEST_TOOLS_DIR, (msg) => process.stdout.write(`${msg}\n`));
+  testTemporalTestServer();
 }
