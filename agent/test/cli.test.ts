@@ -126,8 +126,8 @@ describe('logstag-agent CLI', () => {
       // A first run is the counters' baseline; the recorded serverStatus and currentOp were read through the driver.
       expect(payload).toMatchObject({
         data: {
-          _delta: { baseline: true, baselineSections: expect.arrayContaining(['connections', 'opcounters', 'wiredTigerCache']) },
-          currentOp: expect.arrayContaining([expect.objectContaining({ active: true })]),
+          _delta: { baseline: true, baselineSections: expect.arrayContaining(['connections', 'opcounters', 'wired_tiger_cache']) },
+          current_op: expect.arrayContaining([expect.objectContaining({ active: true })]),
         },
       });
       expect(r.code).toBe(0);

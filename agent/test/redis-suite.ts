@@ -153,7 +153,7 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
         const second = await c.collect('workload', AbortSignal.timeout(10_000));
         const prev = diffSince(undefined, first.data, first.counters ?? {}).next;
         const delta = diffSince(prev, second.data, second.counters ?? {});
-        const strlen = (delta.data['commandStats'] as CommandStatRow[]).find((r) => r.command === 'strlen');
+        const strlen = (delta.data['command_stats'] as CommandStatRow[]).find((r) => r.command === 'strlen');
         expect(strlen?.calls).toBe(N);
         expect((delta.data['stats'] as Record<string, number>)['total_commands_processed']).toBeGreaterThanOrEqual(N);
       });
@@ -186,7 +186,7 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
         await admin.rpush(`${prefix}:mail:jane.doe@example.com:queue`, canary);
         await admin.sadd(`${prefix}:tokens:${randomBytes(16).toString('hex')}`, canary);
         const { data } = await collector().collect('schema', AbortSignal.timeout(30_000));
-        const [sample] = data['keyPatterns'] as KeyspaceSample[];
+        const [sample] = data['key_patterns'] as KeyspaceSample[];
         expect(sample?.db).toBe(db);
         const patterns = Object.fromEntries(sample!.patterns.map((p) => [`${p.pattern} ${p.type}`, p]));
         expect(patterns['lt*:user:*:session string']?.count).toBe(5);
@@ -201,14 +201,14 @@ export function defineRedisCollectorSuite(server: RedisUnderTest): void {
 
       it('reduces ACL users and config to names, rules and booleans', async () => {
         const { data } = await collector().collect('operational', AbortSignal.timeout(10_000));
-        const users = data['aclUsers'] as { user: string; enabled: boolean; passwordCount: number; commands: string[] }[];
+        const users = data['acl_users'] as { user: string; enabled: boolean; passwordCount: number; commands: string[] }[];
         const me = users.find((u) => u.user === monitorUser);
         expect(me?.enabled).toBe(true);
         expect(me?.passwordCount).toBe(1);
         expect(me?.commands).toContain('+slowlog|get');
         expect(JSON.stringify(data)).not.toMatch(/#[0-9a-f]{64}/);
         expect(JSON.stringify(data)).not.toContain(password);
-        expect(data['passwordSet']).toBe(false);
+        expect(data['password_set']).toBe(false);
         expect((data['config'] as Record<string, string>)['databases']).toBe('64');
       });
     });

@@ -4,3 +4,5 @@ export * from './errors';
 export * from './activity-views';
 export * from './storable-text';
 export * from './payload-door';
+export * from './sections';
+export * from './metrics';

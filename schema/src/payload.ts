@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { categorySchema, engineSchema } from './domain';
+import { collectionDataSchema } from './sections';
 
 // zod/mini rather than zod's chained API: the agent validates every payload it sends, in a process that runs for
 // months next to a database. The chained API is about 570 KB of source and 2 MB of heap once loaded, zod/mini about
@@ -8,8 +9,15 @@ import { categorySchema, engineSchema } from './domain';
 // messages to the program, and the chained API would have set English on import: set here.
 z.config(en());
 
-/** Bumped whenever a payload's shape changes incompatibly; the server refuses versions it does not know. */
-export const SCHEMA_VERSION = 1 as const;
+/**
+ * Bumped whenever a payload's shape changes incompatibly; the server refuses versions it does not know. Version 2
+ * declares every section (schema/src/sections) and names them in snake_case on every engine; version 1, whose `data`
+ * was any record, is still accepted from agents already deployed and read through its old section names
+ * (sections/version-1.ts).
+ */
+export const SCHEMA_VERSION = 2 as const;
+/** The versions the server accepts. */
+export const SUPPORTED_SCHEMA_VERSIONS = [1, SCHEMA_VERSION] as const;
 
 /** Hard caps on what one payload may weigh; the API refuses anything larger before reading it into memory. */
 export const MAX_COMPRESSED_PAYLOAD_BYTES = 5 * 1024 * 1024;
@@ -42,22 +50,36 @@ const envelopeFields = {
   id: payloadIdSchema,
   agentId: nameSchema,
   collectedAt: z.iso.datetime({ offset: true }),
-  schemaVersion: z.literal(SCHEMA_VERSION),
+  schemaVersion: z.literal(SUPPORTED_SCHEMA_VERSIONS),
   /** True when the payload was re-sent from the agent's spool: alert evaluation ignores stale breaches. */
   replayed: z._default(z.boolean(), false),
 };
 
-/** One collection of one category from one database target. `data` holds named sections (rows or objects). */
-export const collectionPayloadSchema = z.object({
-  ...envelopeFields,
-  kind: z.literal('collection'),
-  targetId: nameSchema,
-  engine: engineSchema,
-  category: categorySchema,
-  data: z.record(z.string().check(z.maxLength(128)), z.unknown()),
-  errors: z._default(z.array(collectorErrorSchema).check(z.maxLength(200)), []),
-});
+/**
+ * One collection of one category from one database target. `data` holds named sections (rows or objects): from
+ * version 2 on, the sections its engine and category declare are checked against their schemas.
+ */
+export const collectionPayloadSchema = z
+  .object({
+    ...envelopeFields,
+    kind: z.literal('collection'),
+    targetId: nameSchema,
+    engine: engineSchema,
+    category: categorySchema,
+    data: z.record(z.string().check(z.maxLength(128)), z.unknown()),
+    errors: z._default(z.array(collectorErrorSchema).check(z.maxLength(200)), []),
+  })
+  .check(
+    z.superRefine((payload, ctx) => {
+      if (payload.schemaVersion === 1) return;
+      const parsed = collectionDataSchema(payload.engine, payload.category).safeParse(payload.data);
+      if (parsed.success) return;
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['data', ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+    }),
+  );
 export type CollectionPayload = z.infer<typeof collectionPayloadSchema>;
+/** A collection payload as sent and stored: defaults (errors, replayed) not applied. */
+export type CollectionPayloadInput = z.input<typeof collectionPayloadSchema>;
 
 /** Facts about the host the agent runs on, for the Assets view. */
 export const hostFactsSchema = z.object({

@@ -1,18 +1,11 @@
-import { genericMetrics, type GenericRule } from './generic-metrics';
-import { emptyExtracted, type Extracted } from './types';
+import type { Category, CollectionData, Engine } from '@logstag/schema';
+import type { Extracted } from './types';
 
-/** What an engine contributes: its own sections per category, its generic-metrics rule, and where its version is. */
-export interface EngineExtractor {
-  version(data: Record<string, unknown>): string | null;
-  categories: Partial<Record<string, (data: Record<string, unknown>, out: Extracted) => void>>;
-  rule: GenericRule;
-}
-
-/** One collection through an engine's extractor: its category's sections, then the generic numeric series. */
-export function runExtractor(engine: EngineExtractor, category: string, data: Record<string, unknown>): Extracted {
-  const out = emptyExtracted();
-  out.version = engine.version(data);
-  engine.categories[category]?.(data, out);
-  out.metrics.push(...genericMetrics(data, engine.rule));
-  return out;
+/**
+ * What an engine contributes: its own sections per category, read as @logstag/schema types them, and where its
+ * version is. The generic series of its sections are the catalog's metric families (generic-metrics.ts).
+ */
+export interface EngineExtractor<E extends Engine> {
+  version(data: CollectionData<E, Category>): string | null;
+  categories: { [C in Category]?: (data: CollectionData<E, C>, out: Extracted) => void };
 }

@@ -1,19 +1,35 @@
+import { currentSectionNames, type Category, type CollectionData, type Engine } from '@logstag/schema';
+import type { EngineExtractor } from './engine-extractor';
 import { mongodbExtractor } from './engines/mongodb';
 import { mysqlExtractor } from './engines/mysql';
 import { postgresqlExtractor } from './engines/postgresql';
 import { redisExtractor } from './engines/redis';
-import { runExtractor, type EngineExtractor } from './engine-extractor';
+import { genericMetrics } from './generic-metrics';
 import { emptyExtracted, type Extracted } from './types';
 
-const BY_ENGINE: Record<string, EngineExtractor> = {
+const BY_ENGINE: { readonly [E in Engine]: EngineExtractor<E> } = {
   postgresql: postgresqlExtractor,
   mysql: mysqlExtractor,
   redis: redisExtractor,
   mongodb: mongodbExtractor,
 };
 
-/** What one collection contributes, by engine. Pure: the unit tests call it on recorded payloads. */
-export function extractCollection(engine: string, category: string, data: Record<string, unknown>): Extracted {
-  const extractor = BY_ENGINE[engine];
-  return extractor ? runExtractor(extractor, category, data) : emptyExtracted();
+const isEngine = (engine: string): engine is Engine => Object.hasOwn(BY_ENGINE, engine);
+
+/**
+ * What one collection contributes, by engine: its category's sections through the engine's extractor, then the
+ * catalog's metric families. Data of schemaVersion 1 (the default: what deployed agents and the recorded fixtures
+ * send) is read through its old section names. Pure: the unit tests call it on recorded payloads.
+ */
+export function extractCollection(engine: string, category: string, data: Record<string, unknown>, schemaVersion: unknown = 1): Extracted {
+  if (!isEngine(engine)) return emptyExtracted();
+  const sections = currentSectionNames(engine, schemaVersion, data);
+  const extractor = BY_ENGINE[engine] as EngineExtractor<Engine>;
+  const out = emptyExtracted();
+  // The payload passed its version's schema at ingest; the extractors' readers stay tolerant of version 1's values.
+  const typed = sections as CollectionData<Engine, Category>;
+  out.version = extractor.version(typed);
+  (extractor.categories[category as Category] as ((d: typeof typed, o: Extracted) => void) | undefined)?.(typed, out);
+  out.metrics.push(...genericMetrics(engine, sections));
+  return out;
 }

@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
+import type { CollectionPayloadInput } from '@logstag/schema';
 import { readPayloadBody, type Database, type PayloadRow } from '@logstag/store';
 import { extractCollection } from './extract-collection';
 import { WRITTEN_BY_NORMALIZATION, ensurePartitions, utcDay } from './partitions';
-import type { CollectionBody } from './types';
 import { AssetBatch } from './write-assets';
 import { MetricBatch } from './write-metrics';
 import { QueryBatch } from './write-queries';
@@ -54,10 +54,11 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
       assets.addHeartbeat(organizationId, body as unknown as Parameters<AssetBatch['addHeartbeat']>[1]);
       continue;
     }
-    const c = body as unknown as CollectionBody;
+    // The body passed collectionPayloadSchema of its version at ingest (defaults not applied: it is stored as sent).
+    const c = body as unknown as CollectionPayloadInput;
     const ts = new Date(c.collectedAt);
     const data = c.data && typeof c.data === 'object' ? c.data : {};
-    const extracted = extractCollection(c.engine, c.category, data);
+    const extracted = extractCollection(c.engine, c.category, data, c.schemaVersion);
     const errors = Array.isArray(c.errors) ? c.errors : [];
     assets.addCollection({
       organizationId,

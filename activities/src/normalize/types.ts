@@ -65,18 +65,6 @@ export interface Extracted {
   snapshots: Partial<Record<SnapshotKind, SnapshotItem[]>>;
 }
 
-/** The parts of a collection payload body normalization reads. */
-export interface CollectionBody {
-  kind: 'collection';
-  agentId: string;
-  targetId: string;
-  engine: string;
-  category: string;
-  collectedAt: string;
-  data: Record<string, unknown>;
-  errors?: Array<{ collector: string; message: string; code?: string }>;
-}
-
 export function emptyExtracted(): Extracted {
   return { version: null, metrics: [], queries: [], activity: null, snapshots: {} };
 }

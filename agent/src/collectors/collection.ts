@@ -134,7 +134,7 @@ export class Collection {
       add: (result) => {
         Object.assign(this.data, result.data);
         for (const [section, spec] of Object.entries(result.counters ?? {})) {
-          if (section in result.data && result.data[section] !== null) this.counters[section] = spec;
+          if (spec && section in result.data && result.data[section] !== null) this.counters[section] = spec;
         }
       },
       report: (entry) => this.report(entry),

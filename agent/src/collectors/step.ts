@@ -6,7 +6,10 @@ import type { CounterSpec } from './types';
  * and the server shows in "collector X failed"), when it runs, whether the collection can do without it, the
  * privilege it needs and the statement that grants it. `run` reads the server and writes payload sections.
  */
-export interface CollectorStep<Ctx, T = void> {
+/** The payload sections a step may write: an engine's `EngineData` from @logstag/schema, or any for engine-neutral code. */
+export type SectionData = object;
+
+export interface CollectorStep<Ctx, T = void, D extends SectionData = Record<string, unknown>> {
   readonly name: string;
   readonly category: Category;
   /** A required step's failure fails the collection; an optional one's is sent in the payload's `errors`. */
@@ -17,21 +20,28 @@ export interface CollectorStep<Ctx, T = void> {
   readonly fix?: (ctx: Ctx) => string;
   /** Whether the step applies to this server at all (replica-set status on a standalone): if not, skipped, not failed. */
   readonly applies?: (ctx: Ctx) => boolean;
-  run(ctx: Ctx, out: StepOutput): Promise<T>;
+  run(ctx: Ctx, out: StepOutput<D>): Promise<T>;
 }
 
-/** Where a step writes: the collection's payload sections and their counter specs, and what it could not read. */
-export interface StepOutput {
-  readonly data: Record<string, unknown>;
-  readonly counters: Record<string, CounterSpec>;
+/** Counter specs by section name. */
+export type CounterSpecs<D extends SectionData> = Partial<Record<keyof D & string, CounterSpec>>;
+
+/**
+ * Where a step writes: the collection's payload sections (typed by the engine's sections in @logstag/schema, so a
+ * section's name and its rows' fields are checked where they are built) and their counter specs, and what it could
+ * not read.
+ */
+export interface StepOutput<D extends SectionData = Record<string, unknown>> {
+  readonly data: D;
+  readonly counters: CounterSpecs<D>;
   /** Sections with their counter specs, keeping only the specs of sections the result holds (not null). */
-  add(result: { data: Record<string, unknown>; counters?: Record<string, CounterSpec> }): void;
+  add(result: { data: D; counters?: CounterSpecs<D> }): void;
   /** An error entry the step writes itself, for what it ran but could not see (statements of other users hidden). */
   report(entry: CollectorError): void;
   /** A part of the step failed: reported as this step's error, as if the step had failed, and the step goes on. */
   fail(error: unknown): void;
   /** Runs a step within this one (a walk over databases runs one per database), with the same rules. */
-  run<C, T>(step: CollectorStep<C, T>, ctx: C): Promise<T | undefined>;
+  run<C, T>(step: CollectorStep<C, T, D>, ctx: C): Promise<T | undefined>;
   enabled(name: string): boolean;
 }
 

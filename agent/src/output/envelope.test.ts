@@ -10,7 +10,7 @@ describe('payload envelopes', () => {
     const a = buildCollectionPayload({ ...base, data: { sessions: [] } });
     const b = buildCollectionPayload({ ...base, data: { sessions: [] } });
     expect(payloadSchema.parse(a)).toEqual(a);
-    expect(a).toMatchObject({ kind: 'collection', schemaVersion: 1, replayed: false, collectedAt: '2026-01-02T03:04:05.000Z' });
+    expect(a).toMatchObject({ kind: 'collection', schemaVersion: 2, replayed: false, collectedAt: '2026-01-02T03:04:05.000Z' });
     expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     expect(a.id < b.id).toBe(true);
   });

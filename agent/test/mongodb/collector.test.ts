@@ -32,7 +32,7 @@ describe('MongoDB collector against the wire-protocol server (replica-set primar
     expect(data.opcounters).toEqual(status.opcounters);
     expect(data.asserts).toMatchObject({ user: 13625 });
     expect(data.network).toMatchObject({ bytesIn: status.network.bytesIn, numRequests: status.network.numRequests });
-    expect(data.wiredTigerCache).toMatchObject({ bytesInCache: status.wiredTiger.cache['bytes currently in the cache'] });
+    expect(data.wired_tiger_cache).toMatchObject({ bytesInCache: status.wiredTiger.cache['bytes currently in the cache'] });
     expect(data.tickets).toEqual([
       { kind: 'read', out: 0, available: 8, totalTickets: 8 },
       { kind: 'write', out: 0, available: 8, totalTickets: 8 },
@@ -47,7 +47,7 @@ describe('MongoDB collector against the wire-protocol server (replica-set primar
 
   it('runtime lists replica members with states, health and optime lag against the primary', async () => {
     const { data } = await collector.collect('runtime', signal);
-    const members = data.replicaMembers as Rows;
+    const members = data.replica_members as Rows;
     const rs = recorded('replSetGetStatus.replset-primary.4.2.json');
     expect(members.map((m) => [m.name, m.stateStr, m.health])).toEqual(rs.members.map((m: any) => [m.name, m.stateStr, m.health]));
     const primaryT = rs.members[0].optime.ts.$timestamp.t as number;
@@ -56,14 +56,14 @@ describe('MongoDB collector against the wire-protocol server (replica-set primar
       expect(m.lagSeconds).toBe(ts === undefined ? null : primaryT - ts);
     }
     expect(members.find((m) => m.stateStr === 'ARBITER')?.lagSeconds).toBeNull();
-    expect(data.replicaSet).toMatchObject({ set: 'replset', myState: 1, term: 24, primary: 'replset-data-0.mongo.default.svc.cluster.local:27017' });
-    expect(data.connPool).toMatchObject({ totalCreated: 34, totalAvailable: 4 });
-    expect((data.connPoolHosts as Rows).map((h) => h.host)).toEqual(['host.docker.internal:27018', 'host.docker.internal:27019']);
+    expect(data.replica_set).toMatchObject({ set: 'replset', myState: 1, term: 24, primary: 'replset-data-0.mongo.default.svc.cluster.local:27017' });
+    expect(data.conn_pool).toMatchObject({ totalCreated: 34, totalAvailable: 4 });
+    expect((data.conn_pool_hosts as Rows).map((h) => h.host)).toEqual(['host.docker.internal:27018', 'host.docker.internal:27019']);
   });
 
   it('currentOp keeps operations and their command shapes, never the recorded literal values', async () => {
     const { data } = await collector.collect('runtime', signal);
-    const ops = data.currentOp as Rows;
+    const ops = data.current_op as Rows;
     expect(fixtureText('currentOp.aggregate.standalone.json')).toContain('0.6283678507530881');
     expect(ops).toHaveLength(4);
     const find = ops.find((o) => o.ns === 'integration.products');
@@ -77,7 +77,7 @@ describe('MongoDB collector against the wire-protocol server (replica-set primar
     expect(text).not.toContain('0.6283678507530881');
     expect(text).not.toContain('"log"');
     expect(text).not.toContain('/n9kUpUhR1ymJjEwvCySbg=='); // the session id
-    expect(data.lockWaits).toEqual([]);
+    expect(data.lock_waits).toEqual([]);
   });
 
   it('workload reports top per namespace and profiler entries as shapes, with counters marked', async () => {
@@ -87,9 +87,9 @@ describe('MongoDB collector against the wire-protocol server (replica-set primar
     expect(counters?.top).toMatchObject({ key: ['ns'] });
     expect(counters?.top?.counters).toContain('totalTime');
     expect(data.opcounters).toMatchObject({ command: 80749 });
-    expect(data.profilerLevels as Rows).toContainEqual({ db: 'integration', level: 1, slowms: 100, error: null });
-    expect(data.profilerLevels as Rows).toContainEqual({ db: 'admin', level: 0, slowms: 100, error: null });
-    const entries = data.profilerEntries as Rows;
+    expect(data.profiler_levels as Rows).toContainEqual({ db: 'integration', level: 1, slowms: 100, error: null });
+    expect(data.profiler_levels as Rows).toContainEqual({ db: 'admin', level: 0, slowms: 100, error: null });
+    const entries = data.profiler_entries as Rows;
     expect(entries).toHaveLength(4);
     expect(entries[0]).toMatchObject({ db: 'integration', op: 'update', ns: 'integration.customers', millis: 10, keysExamined: 431, planSummary: 'IXSCAN { age: -1 }' });
     expect(entries[0]?.commandShape).toEqual({ q: { age: { $gt: '?' } }, u: { $set: { subscribed: '?' } }, multi: '?', upsert: '?', comment: '?' });
@@ -100,18 +100,18 @@ describe('MongoDB collector against the wire-protocol server (replica-set primar
 
   it('workload reads profiler entries only once: the next run continues after the newest seen', async () => {
     const { data } = await collector.collect('workload', signal);
-    expect(data.profilerEntries).toEqual([]);
+    expect(data.profiler_entries).toEqual([]);
   });
 
   it('operational reports build, host, options (secrets redacted), replica-set config and the oplog', async () => {
     const { data, errors } = await collector.collect('operational', signal);
-    expect(data.buildInfo).toMatchObject({ version: '4.4.10', versionArray: [4, 4, 10, 0], allocator: 'tcmalloc' });
-    expect(data.hostInfo).toMatchObject({ numCores: 10, memLimitMb: 16023, cpuArch: 'aarch64', osName: 'Ubuntu' });
-    const opts = data.cmdLineOpts as { parsed: any; argv: string[] };
+    expect(data.build_info).toMatchObject({ version: '4.4.10', versionArray: [4, 4, 10, 0], allocator: 'tcmalloc' });
+    expect(data.host_info).toMatchObject({ numCores: 10, memLimitMb: 16023, cpuArch: 'aarch64', osName: 'Ubuntu' });
+    const opts = data.cmd_line_opts as { parsed: any; argv: string[] };
     expect(opts.parsed.replication).toEqual({ enableMajorityReadConcern: true, replSetName: 'replset' });
     expect(opts.parsed.security).toEqual({ authorization: 'enabled', keyFile: '<redacted>' });
     expect(JSON.stringify(data)).not.toContain('/opt/bitnami/mongodb/conf/keyfile');
-    const config = data.replicaSetConfig as { members: Rows; settings: any };
+    const config = data.replica_set_config as { members: Rows; settings: any };
     expect(config.members.map((m) => [m.priority, m.arbiterOnly, m.secondaryDelaySecs])).toEqual([
       [5, false, 0],
       [0, true, 0],

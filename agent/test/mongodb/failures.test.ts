@@ -71,9 +71,9 @@ describe('MongoDB collector on other topologies', () => {
     cleanup.push(() => server.close(), () => collector.close());
     const runtime = await collector.collect('runtime', signal);
     const operational = await collector.collect('operational', signal);
-    expect(runtime.data.replicaMembers).toBeUndefined();
+    expect(runtime.data.replica_members).toBeUndefined();
     expect(operational.data.oplog).toBeUndefined();
-    expect((operational.data.cmdLineOpts as { argv: string[] }).argv).toEqual(['mongod', '--bind_ip_all']);
+    expect((operational.data.cmd_line_opts as { argv: string[] }).argv).toEqual(['mongod', '--bind_ip_all']);
     const names = server.received.map((c) => c.name);
     expect(names).not.toContain('replSetGetStatus');
     expect(names).not.toContain('replSetGetConfig');
@@ -85,7 +85,7 @@ describe('MongoDB collector on other topologies', () => {
     const collector = createMongodbCollector(mongoTarget(server.host, server.port), memoryLogger());
     cleanup.push(() => server.close(), () => collector.close());
     const runtime = await collector.collect('runtime', signal);
-    const ops = runtime.data.currentOp as Record<string, unknown>[];
+    const ops = runtime.data.current_op as Record<string, unknown>[];
     expect(ops.find((o) => o.shard === 'shard04')).toMatchObject({ client: expect.any(String) });
     const workload = await collector.collect('workload', signal);
     expect(workload.data.top).toBeUndefined();

@@ -1,33 +1,22 @@
 // MongoDB sections (agent/src/collectors/mongodb): serverStatus parts, currentOp, replica set, top, profiler,
 // parameters and command-line options, users and roles, databases/collections/indexes.
 import { createHash } from 'node:crypto';
+import { METRICS, type CollectionData, type SectionRow } from '@logstag/schema';
 import { stableJson } from '@logstag/store';
-import { point, type GenericRule } from '../generic-metrics';
-import { type Extracted, type QueryStat, type SnapshotItem } from '../types';
 import type { EngineExtractor } from '../engine-extractor';
-import { isRow, num, numDividedBy, objectOf, omit, rowsOf, str, type Row } from '../values';
+import { point } from '../generic-metrics';
+import { objectIn, omitFields, rowsIn } from '../section-readers';
+import { type Extracted, type QueryStat, type SnapshotItem } from '../types';
+import { isRow, num, numDividedBy, str } from '../values';
 
-const RULE: GenericRule = {
-  objects: ['connections', 'opcountersRepl', 'wiredTigerCache', 'globalLock', 'network', 'mem', 'asserts', 'connPool', 'oplog'],
-  arrays: { tickets: { labels: ['kind'] }, locks: { labels: ['resource', 'mode'] }, top: { labels: ['ns'] } },
-  counters: {
-    connections: ['totalCreated', 'rejected'],
-    opcountersRepl: 'all',
-    wiredTigerCache: ['pagesReadIntoCache', 'pagesWrittenFromCache', 'unmodifiedPagesEvicted', 'modifiedPagesEvicted', 'pagesEvictedByApplicationThreads'],
-    locks: ['acquireCount', 'acquireWaitCount', 'timeAcquiringMicros', 'deadlockCount'],
-    network: 'all',
-    asserts: 'all',
-    connPool: ['totalCreated'],
-    top: 'all',
-  },
-};
+type Data<C extends 'runtime' | 'workload' | 'operational' | 'schema'> = CollectionData<'mongodb', C>;
 
-function runtime(data: Record<string, unknown>, out: Extracted): void {
-  const c = objectOf(data.connections);
+function runtime(data: Data<'runtime'>, out: Extracted): void {
+  const c = objectIn(data.connections);
   // MongoDB reports connections in use and still available; the limit is their sum.
   const maxConnections = isRow(data.connections) ? (num(c.current) ?? 0) + (num(c.available) ?? 0) : null;
-  const ops = rowsOf(data.currentOp);
-  const waits = rowsOf(data.lockWaits);
+  const ops = rowsIn(data.current_op);
+  const waits = rowsIn(data.lock_waits);
   out.activity = {
     sessions: ops.map((o) => ({
       id: str(o.opid) ?? '',
@@ -42,35 +31,29 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
       durationSeconds: numDividedBy(o.microsecsRunning, 1e6) ?? num(o.secsRunning),
       blockedBy: [],
     })),
-    lockWaits: waits.map((w) => ({
-      id: str(w.opid) ?? '',
-      blockedBy: [],
-      lockType: str(w.resource) ?? null,
-      mode: str(w.mode) ?? null,
-      object: str(w.ns) ?? null,
-      waitSeconds: num(w.secsRunning),
-    })),
+    // Lock waits are the operations waiting for a lock: $currentOp names neither the lock's resource nor its mode.
+    lockWaits: waits.map((w) => ({ id: str(w.opid) ?? '', blockedBy: [], lockType: null, mode: null, object: str(w.ns) ?? null, waitSeconds: num(w.secsRunning) })),
     blocking: [],
     connections: maxConnections !== null ? { used: num(c.current) ?? 0, max: maxConnections, byState: { active: num(c.active) ?? 0 } } : null,
-    replication: rowsOf(data.replicaMembers).map((m) => ({ name: str(m.name) ?? '', state: str(m.stateStr), lagSeconds: num(m.lagSeconds), lagBytes: null })),
+    replication: rowsIn(data.replica_members).map((m) => ({ name: str(m.name) ?? '', state: str(m.stateStr), lagSeconds: num(m.lagSeconds), lagBytes: null })),
   };
-  point(out.metrics, 'connections.used', c.current, 'gauge');
-  point(out.metrics, 'connections.max', maxConnections, 'gauge');
-  point(out.metrics, 'sessions.active', ops.filter((o) => o.active === true).length, 'gauge');
-  const cache = objectOf(data.wiredTigerCache);
-  point(out.metrics, 'cache.used_bytes', cache.bytesInCache, 'gauge');
-  point(out.metrics, 'cache.max_bytes', cache.maxBytesConfigured, 'gauge');
-  point(out.metrics, 'cache.misses', cache.pagesReadIntoCache, 'delta');
-  const mem = objectOf(data.mem);
-  if (num(mem.residentMb) !== null) point(out.metrics, 'memory.used_bytes', (num(mem.residentMb) ?? 0) * 1024 * 1024, 'gauge');
-  for (const m of rowsOf(data.replicaMembers)) if (m.self !== true) point(out.metrics, 'replication.lag_seconds', m.lagSeconds, 'gauge', { replica: str(m.name) ?? '' });
-  for (const [op, v] of Object.entries(objectOf(data.opcounters))) point(out.metrics, 'ops', v, 'delta', { op });
+  point(out.metrics, METRICS.connectionsUsed, c.current);
+  point(out.metrics, METRICS.connectionsMax, maxConnections);
+  point(out.metrics, METRICS.sessionsActive, ops.filter((o) => o.active === true).length);
+  const cache = objectIn(data.wired_tiger_cache);
+  point(out.metrics, METRICS.cacheUsedBytes, cache.bytesInCache);
+  point(out.metrics, METRICS.cacheMaxBytes, cache.maxBytesConfigured);
+  point(out.metrics, METRICS.cacheMisses, cache.pagesReadIntoCache);
+  const mem = objectIn(data.mem);
+  if (num(mem.residentMb) !== null) point(out.metrics, METRICS.memoryUsedBytes, (num(mem.residentMb) ?? 0) * 1024 * 1024);
+  for (const m of rowsIn(data.replica_members)) if (m.self !== true) point(out.metrics, METRICS.replicationLagSeconds, m.lagSeconds, { replica: str(m.name) ?? '' });
+  for (const [op, v] of Object.entries(objectIn(data.opcounters))) point(out.metrics, METRICS.ops, v, { op });
 }
 
 /** Profiler entries are single executions: grouped by query shape into one stat per shape and collection. */
-function profiled(data: Record<string, unknown>): QueryStat[] {
-  const groups = new Map<string, { text: string; ns: string | null; rows: Row[] }>();
-  for (const e of rowsOf(data.profilerEntries)) {
+function profiled(data: Data<'workload'>): QueryStat[] {
+  const groups = new Map<string, { text: string; ns: string | null; rows: Array<SectionRow<'mongodb', 'profiler_entries'>> }>();
+  for (const e of rowsIn(data.profiler_entries)) {
     const text = `${str(e.op) ?? 'op'} ${str(e.ns) ?? ''} ${stableJson(e.commandShape ?? null)}`;
     const fp = `${str(e.ns) ?? ''}/${str(e.queryHash) ?? createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
     const g = groups.get(fp) ?? { text, ns: str(e.ns), rows: [] };
@@ -89,10 +72,10 @@ function profiled(data: Record<string, unknown>): QueryStat[] {
   }));
 }
 
-function workload(data: Record<string, unknown>, out: Extracted): void {
-  for (const [op, v] of Object.entries(objectOf(data.opcounters))) point(out.metrics, 'ops', v, 'delta', { op });
-  const total = Object.values(objectOf(data.opcounters)).reduce<number>((a, v) => a + (num(v) ?? 0), 0);
-  if (isRow(data.opcounters)) point(out.metrics, 'ops.total', total, 'delta');
+function workload(data: Data<'workload'>, out: Extracted): void {
+  for (const [op, v] of Object.entries(objectIn(data.opcounters))) point(out.metrics, METRICS.ops, v, { op });
+  const total = Object.values(objectIn(data.opcounters)).reduce<number>((a, v) => a + (num(v) ?? 0), 0);
+  if (isRow(data.opcounters)) point(out.metrics, METRICS.opsTotal, total);
   out.queries.push(...profiled(data));
 }
 
@@ -102,21 +85,21 @@ function flatten(prefix: string, v: unknown, out: SnapshotItem[]): void {
   else out.push({ type: 'setting', name: prefix, def: { setting: v } });
 }
 
-function operational(data: Record<string, unknown>, out: Extracted): void {
+function operational(data: Data<'operational'>, out: Extracted): void {
   const settings: SnapshotItem[] = [];
-  flatten('', objectOf(objectOf(data.cmdLineOpts).parsed), settings);
-  for (const [name, value] of Object.entries(objectOf(data.parameters))) settings.push({ type: 'parameter', name, def: { setting: value } });
+  flatten('', objectIn(objectIn(data.cmd_line_opts).parsed as object | undefined), settings);
+  for (const [name, value] of Object.entries(objectIn(data.parameters))) settings.push({ type: 'parameter', name, def: { setting: value } });
   out.snapshots.settings = settings;
-  const access: SnapshotItem[] = rowsOf(data.users).map((u) => ({ type: 'user', name: `${str(u.user)}@${str(u.db)}`, def: omit(u, ['user', 'db']) }));
-  for (const r of rowsOf(data.roles)) access.push({ type: 'role', name: `${str(r.role)}@${str(r.db)}`, def: omit(r, ['role', 'db']) });
+  const access: SnapshotItem[] = rowsIn(data.users).map((u) => ({ type: 'user', name: `${str(u.user)}@${str(u.db)}`, def: omitFields(u, ['user', 'db']) }));
+  for (const r of rowsIn(data.roles)) access.push({ type: 'role', name: `${str(r.role)}@${str(r.db)}`, def: omitFields(r, ['role', 'db']) });
   out.snapshots.access = access;
 }
 
-function schema(data: Record<string, unknown>, out: Extracted): void {
+function schema(data: Data<'schema'>, out: Extracted): void {
   const items: SnapshotItem[] = [];
-  for (const d of rowsOf(data.databases)) items.push({ type: 'database', name: str(d.name) ?? '', def: {}, stats: omit(d, ['name']) });
-  for (const c of rowsOf(data.collections)) items.push({ type: 'collection', name: `${str(c.db)}.${str(c.name)}`, def: { type: c.type, options: c.options ?? {} }, stats: objectOf(c.storage) });
-  for (const i of rowsOf(data.indexes)) {
+  for (const d of rowsIn(data.databases)) items.push({ type: 'database', name: str(d.name) ?? '', def: {}, stats: omitFields(d, ['name']) });
+  for (const c of rowsIn(data.collections)) items.push({ type: 'collection', name: `${str(c.db)}.${str(c.name)}`, def: { type: c.type, options: c.options ?? {} }, stats: objectIn(c.storage) });
+  for (const i of rowsIn(data.indexes)) {
     items.push({
       type: 'index',
       name: `${str(i.db)}.${str(i.collection)}.${str(i.name)}`,
@@ -127,8 +110,10 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
   out.snapshots.schema = items;
 }
 
-export const mongodbExtractor: EngineExtractor = {
-  version: (data) => str(objectOf(data.server).version) ?? str(objectOf(data.buildInfo).version),
+export const mongodbExtractor: EngineExtractor<'mongodb'> = {
+  version: (data) => {
+    const d = data as Data<'runtime'> & Data<'operational'>;
+    return str(objectIn(d.server).version) ?? str(objectIn(d.build_info).version);
+  },
   categories: { runtime, workload, operational, schema },
-  rule: RULE,
 };

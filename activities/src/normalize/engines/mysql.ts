@@ -1,25 +1,23 @@
 // MySQL / MariaDB sections (agent/src/collectors/mysql): sessions and lock waits, global status counters and gauges,
 // statement digests, variables, accounts and grants, schema.
-import { point, type GenericRule } from '../generic-metrics';
-import { type BlockingNode, type Extracted, type SnapshotItem } from '../types';
+import { METRICS, type CollectionData } from '@logstag/schema';
 import type { EngineExtractor } from '../engine-extractor';
-import { num, numDividedBy, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
+import { point } from '../generic-metrics';
+import { objectIn, omitFields, pickFields, rowsIn } from '../section-readers';
+import { type BlockingNode, type Extracted, type SnapshotItem } from '../types';
+import { num, numDividedBy, str } from '../values';
 
-const RULE: GenericRule = {
-  objects: ['globalStatus', 'statusGauges', 'connections'],
-  arrays: {},
-  counters: { globalStatus: 'all' },
-};
+type Data<C extends 'runtime' | 'workload' | 'operational' | 'schema'> = CollectionData<'mysql', C>;
 
-function runtime(data: Record<string, unknown>, out: Extracted): void {
-  const waits = rowsOf(data.lockWaits);
+function runtime(data: Data<'runtime'>, out: Extracted): void {
+  const waits = rowsIn(data.lock_waits);
   const blockedBy = new Map<string, string[]>();
   for (const w of waits) {
     const id = str(w.waitingThreadId) ?? '';
     blockedBy.set(id, [...(blockedBy.get(id) ?? []), str(w.blockingThreadId) ?? '']);
   }
-  const c = objectOf(data.connections);
-  const sessions = rowsOf(data.sessions).map((s) => ({
+  const c = objectIn(data.connections);
+  const sessions = rowsIn(data.sessions).map((s) => ({
     id: str(s.id) ?? '',
     user: str(s.user),
     database: str(s.db),
@@ -53,36 +51,36 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
     })),
     blocking: [...waitersOf.keys()].filter((b) => !blockedBy.has(b)).map((b) => tree(b, new Set([b]))),
     connections: { used: num(c.current) ?? 0, max: num(c.maxConnections), byState },
-    replication: rowsOf(data.replicaStatus).map((r) => ({
+    replication: rowsIn(data.replica_status).map((r) => ({
       name: str(r.connectionName) || `${str(r.sourceHost) ?? ''}:${str(r.sourcePort) ?? ''}`,
       state: `io=${str(r.ioRunning) ?? '?'} sql=${str(r.sqlRunning) ?? '?'}`,
       lagSeconds: num(r.secondsBehindSource),
       lagBytes: null,
     })),
   };
-  point(out.metrics, 'connections.used', c.current, 'gauge');
-  point(out.metrics, 'connections.max', c.maxConnections, 'gauge');
-  point(out.metrics, 'sessions.active', c.active, 'gauge');
-  point(out.metrics, 'locks.waiting', waits.length, 'gauge');
-  for (const r of rowsOf(data.replicaStatus)) {
-    point(out.metrics, 'replication.lag_seconds', r.secondsBehindSource, 'gauge', { replica: str(r.connectionName) || 'default' });
+  point(out.metrics, METRICS.connectionsUsed, c.current);
+  point(out.metrics, METRICS.connectionsMax, c.maxConnections);
+  point(out.metrics, METRICS.sessionsActive, c.active);
+  point(out.metrics, METRICS.locksWaiting, waits.length);
+  for (const r of rowsIn(data.replica_status)) {
+    point(out.metrics, METRICS.replicationLagSeconds, r.secondsBehindSource, { replica: str(r.connectionName) || 'default' });
   }
 }
 
-function workload(data: Record<string, unknown>, out: Extracted): void {
-  const g = objectOf(data.globalStatus);
-  const gauges = objectOf(data.statusGauges);
-  point(out.metrics, 'transactions.commits', g.Com_commit, 'delta');
-  point(out.metrics, 'transactions.rollbacks', g.Com_rollback, 'delta');
-  point(out.metrics, 'ops.total', g.Questions, 'delta');
-  point(out.metrics, 'cache.hits', g.Innodb_buffer_pool_read_requests, 'delta');
-  point(out.metrics, 'cache.misses', g.Innodb_buffer_pool_reads, 'delta');
-  point(out.metrics, 'threads.running', gauges.Threads_running, 'gauge');
-  point(out.metrics, 'threads.connected', gauges.Threads_connected, 'gauge');
-  point(out.metrics, 'memory.used_bytes', gauges.Memory_used, 'gauge');
-  point(out.metrics, 'buffer_pool.pages_data', gauges.Innodb_buffer_pool_pages_data, 'gauge');
-  point(out.metrics, 'buffer_pool.pages_total', gauges.Innodb_buffer_pool_pages_total, 'gauge');
-  for (const d of rowsOf(data.statementDigests)) {
+function workload(data: Data<'workload'>, out: Extracted): void {
+  const g = objectIn(data.global_status);
+  const gauges = objectIn(data.status_gauges);
+  point(out.metrics, METRICS.transactionsCommits, g['Com_commit']);
+  point(out.metrics, METRICS.transactionsRollbacks, g['Com_rollback']);
+  point(out.metrics, METRICS.opsTotal, g['Questions']);
+  point(out.metrics, METRICS.cacheHits, g['Innodb_buffer_pool_read_requests']);
+  point(out.metrics, METRICS.cacheMisses, g['Innodb_buffer_pool_reads']);
+  point(out.metrics, METRICS.threadsRunning, gauges['Threads_running']);
+  point(out.metrics, METRICS.threadsConnected, gauges['Threads_connected']);
+  point(out.metrics, METRICS.memoryUsedBytes, gauges['Memory_used']);
+  point(out.metrics, METRICS.bufferPoolPagesData, gauges['Innodb_buffer_pool_pages_data']);
+  point(out.metrics, METRICS.bufferPoolPagesTotal, gauges['Innodb_buffer_pool_pages_total']);
+  for (const d of rowsIn(data.statement_digests)) {
     if (!(num(d.calls) ?? 0)) continue;
     out.queries.push({
       fingerprint: `${str(d.schemaName) ?? ''}/${str(d.digest) ?? ''}`,
@@ -97,35 +95,35 @@ function workload(data: Record<string, unknown>, out: Extracted): void {
   }
 }
 
-function operational(data: Record<string, unknown>, out: Extracted): void {
-  out.snapshots.settings = Object.entries(objectOf(data.variables)).map(([name, value]) => ({ type: 'setting', name, def: { setting: value } }));
+function operational(data: Data<'operational'>, out: Extracted): void {
+  out.snapshots.settings = Object.entries(objectIn(data.variables)).map(([name, value]) => ({ type: 'setting', name, def: { setting: value } }));
   const access: SnapshotItem[] = [];
-  for (const a of rowsOf(data.accounts)) {
-    access.push({ type: a.isRole === true ? 'role' : 'user', name: `${str(a.user)}@${str(a.host)}`, def: omit(a, ['user', 'host', 'passwordLastChanged']) });
+  for (const a of rowsIn(data.accounts)) {
+    access.push({ type: a.isRole === true ? 'role' : 'user', name: `${str(a.user)}@${str(a.host)}`, def: omitFields(a, ['user', 'host', 'passwordLastChanged']) });
   }
-  for (const g of rowsOf(data.grants)) {
+  for (const g of rowsIn(data.grants)) {
     const on = g.level === 'role' ? `role ${str(g.role)}` : g.level === 'global' ? '*.*' : `${str(g.database) ?? '*'}.${str(g.table) ?? '*'}`;
-    access.push({ type: 'privilege', name: `${str(g.user)}@${str(g.host)} on ${on}`, def: pick(g, ['level', 'privileges', 'adminOption']) });
+    access.push({ type: 'privilege', name: `${str(g.user)}@${str(g.host)} on ${on}`, def: pickFields(g, ['level', 'privileges', 'adminOption']) });
   }
   out.snapshots.access = access;
 }
 
-function schema(data: Record<string, unknown>, out: Extracted): void {
+function schema(data: Data<'schema'>, out: Extracted): void {
   const items: SnapshotItem[] = [];
-  for (const s of rowsOf(data.schemas)) items.push({ type: 'database', name: str(s.name) ?? '', def: pick(s, ['charset', 'collation']) });
-  const q = (r: Row, name: unknown) => `${str(r.schema)}.${str(name)}`;
-  for (const t of rowsOf(data.tables)) {
+  for (const s of rowsIn(data.schemas)) items.push({ type: 'database', name: str(s.name) ?? '', def: pickFields(s, ['charset', 'collation']) });
+  const q = (r: { schema?: string | null }, name: unknown) => `${str(r.schema)}.${str(name)}`;
+  for (const t of rowsIn(data.tables)) {
     items.push({
       type: 'table',
       name: q(t, t.name),
-      def: pick(t, ['type', 'engine', 'rowFormat', 'collation', 'createOptions', 'hasPrimaryKey']),
-      stats: pick(t, ['rowEstimate', 'dataLength', 'indexLength', 'dataFree']),
+      def: pickFields(t, ['type', 'engine', 'rowFormat', 'collation', 'createOptions', 'hasPrimaryKey']),
+      stats: pickFields(t, ['rowEstimate', 'dataLength', 'indexLength', 'dataFree']),
     });
   }
-  for (const c of rowsOf(data.columns)) {
-    items.push({ type: 'column', name: `${q(c, c.table)}.${str(c.name)}`, def: pick(c, ['position', 'columnType', 'nullable', 'default', 'key', 'extra', 'collation']) });
+  for (const c of rowsIn(data.columns)) {
+    items.push({ type: 'column', name: `${q(c, c.table)}.${str(c.name)}`, def: pickFields(c, ['position', 'columnType', 'nullable', 'default', 'key', 'extra', 'collation']) });
   }
-  for (const i of rowsOf(data.indexes)) {
+  for (const i of rowsIn(data.indexes)) {
     items.push({
       type: 'index',
       name: `${q(i, i.table)}.${str(i.name)}`,
@@ -136,8 +134,7 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
   out.snapshots.schema = items;
 }
 
-export const mysqlExtractor: EngineExtractor = {
-  version: (data) => str(objectOf(data.server).version),
+export const mysqlExtractor: EngineExtractor<'mysql'> = {
+  version: (data) => str(objectIn(data.server).version),
   categories: { runtime, workload, operational, schema },
-  rule: RULE,
 };

@@ -1,22 +1,16 @@
 // PostgreSQL sections (agent/src/collectors/postgresql): runtime → activity + connection/replication series,
 // workload → database/statement counters (deltas), operational → settings and access snapshots, schema → schema snapshot.
-import { point, type GenericRule } from '../generic-metrics';
-import { type ActivityView, type BlockingNode, type Extracted, type SessionView, type SnapshotItem } from '../types';
+import { METRICS, type CollectionData, type EngineData, type SectionRow } from '@logstag/schema';
 import type { EngineExtractor } from '../engine-extractor';
-import { isRow, num, objectOf, omit, pick, rowsOf, str, type Row } from '../values';
+import { point } from '../generic-metrics';
+import { objectIn, omitFields, pickFields, rowsIn } from '../section-readers';
+import { type ActivityView, type BlockingNode, type Extracted, type SessionView, type SnapshotItem } from '../types';
+import { isRow, num, str } from '../values';
 
-const RULE: GenericRule = {
-  objects: ['bgwriter', 'checkpointer', 'wal', 'archiver', 'recovery'],
-  arrays: {
-    database_stats: { labels: ['datname'] },
-    replication_slots: { labels: ['slot_name'] },
-    table_maintenance: { labels: ['datname', 'schema', 'table'] },
-    databases: { labels: ['datname'] },
-  },
-  counters: { database_stats: 'all', bgwriter: 'all', checkpointer: 'all', wal: 'all', archiver: 'all' },
-};
+type Data<C extends 'runtime' | 'workload' | 'operational' | 'schema'> = CollectionData<'postgresql', C>;
+type PgRow<K extends keyof EngineData<'postgresql'>> = SectionRow<'postgresql', K>;
 
-function sessionOf(r: Row, blockedBy: Map<string, string[]>): SessionView {
+function sessionOf(r: PgRow<'sessions'>, blockedBy: Map<string, string[]>): SessionView {
   const id = str(r.pid) ?? '';
   return {
     id,
@@ -33,17 +27,17 @@ function sessionOf(r: Row, blockedBy: Map<string, string[]>): SessionView {
   };
 }
 
-function blockingOf(v: unknown): BlockingNode[] {
-  return rowsOf(v).map((n) => ({ id: str(n.pid) ?? '', waiters: blockingOf(n.waiters) }));
+function blockingOf(v: ReadonlyArray<PgRow<'blocking_tree'>> | null | undefined): BlockingNode[] {
+  return rowsIn(v).map((n) => ({ id: str(n.pid) ?? '', waiters: blockingOf(n.waiters) }));
 }
 
-function runtime(data: Record<string, unknown>, out: Extracted): void {
-  const lockRows = rowsOf(data.lock_waits);
+function runtime(data: Data<'runtime'>, out: Extracted): void {
+  const lockRows = rowsIn(data.lock_waits);
   const blockedBy = new Map(lockRows.map((l) => [str(l.pid) ?? '', (Array.isArray(l.blocking_pids) ? l.blocking_pids : []).map(String)]));
-  const sessions = rowsOf(data.sessions).map((r) => sessionOf(r, blockedBy));
-  const c = objectOf(data.connections);
+  const sessions = rowsIn(data.sessions).map((r) => sessionOf(r, blockedBy));
+  const c = objectIn(data.connections);
   const byState: Record<string, number> = {};
-  for (const [k, v] of Object.entries(objectOf(c.by_state))) byState[k] = num(v) ?? 0;
+  for (const [k, v] of Object.entries(objectIn(c.by_state))) byState[k] = num(v) ?? 0;
   const activity: ActivityView = {
     sessions,
     lockWaits: lockRows.map((l) => ({
@@ -56,7 +50,7 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
     })),
     blocking: blockingOf(data.blocking_tree),
     connections: isRow(data.connections) ? { used: num(c.total) ?? 0, max: num(c.max_connections), byState } : null,
-    replication: rowsOf(data.replication).map((r) => ({
+    replication: rowsIn(data.replication).map((r) => ({
       name: str(r.application_name) || str(r.client_addr) || str(r.pid) || '',
       state: str(r.state),
       lagSeconds: num(r.replay_lag_seconds),
@@ -64,38 +58,39 @@ function runtime(data: Record<string, unknown>, out: Extracted): void {
     })),
   };
   out.activity = activity;
-  point(out.metrics, 'connections.used', c.total, 'gauge');
-  point(out.metrics, 'connections.max', c.max_connections, 'gauge');
-  for (const [state, n] of Object.entries(byState)) point(out.metrics, 'connections.by_state', n, 'gauge', { state });
-  point(out.metrics, 'sessions.active', sessions.filter((s) => s.state === 'active').length, 'gauge');
-  point(out.metrics, 'locks.waiting', lockRows.length, 'gauge');
-  for (const r of rowsOf(data.replication)) {
+  point(out.metrics, METRICS.connectionsUsed, c.total);
+  point(out.metrics, METRICS.connectionsMax, c.max_connections);
+  for (const [state, n] of Object.entries(byState)) point(out.metrics, METRICS.connectionsByState, n, { state });
+  point(out.metrics, METRICS.sessionsActive, sessions.filter((s) => s.state === 'active').length);
+  point(out.metrics, METRICS.locksWaiting, lockRows.length);
+  for (const r of rowsIn(data.replication)) {
     const replica = str(r.application_name) || str(r.client_addr) || '';
-    point(out.metrics, 'replication.lag_seconds', r.replay_lag_seconds, 'gauge', { replica });
-    point(out.metrics, 'replication.lag_bytes', r.replay_lag_bytes, 'gauge', { replica });
+    point(out.metrics, METRICS.replicationLagSeconds, r.replay_lag_seconds, { replica });
+    point(out.metrics, METRICS.replicationLagBytes, r.replay_lag_bytes, { replica });
   }
-  const recovery = objectOf(data.recovery);
-  if (recovery.in_recovery === true) point(out.metrics, 'replication.lag_seconds', recovery.replay_delay_seconds, 'gauge', { replica: 'self' });
+  const recovery = objectIn(data.recovery);
+  if (recovery.in_recovery === true) point(out.metrics, METRICS.replicationLagSeconds, recovery.replay_delay_seconds, { replica: 'self' });
 }
 
-function workload(data: Record<string, unknown>, out: Extracted): void {
-  for (const d of rowsOf(data.database_stats)) {
+function workload(data: Data<'workload'>, out: Extracted): void {
+  for (const d of rowsIn(data.database_stats)) {
     const database = str(d.datname) ?? '';
-    point(out.metrics, 'transactions.commits', d.xact_commit, 'delta', { database });
-    point(out.metrics, 'transactions.rollbacks', d.xact_rollback, 'delta', { database });
-    point(out.metrics, 'cache.hits', d.blks_hit, 'delta', { database });
-    point(out.metrics, 'cache.misses', d.blks_read, 'delta', { database });
-    point(out.metrics, 'deadlocks', d.deadlocks, 'delta', { database });
+    point(out.metrics, METRICS.transactionsCommits, d.xact_commit, { database });
+    point(out.metrics, METRICS.transactionsRollbacks, d.xact_rollback, { database });
+    point(out.metrics, METRICS.cacheHits, d.blks_hit, { database });
+    point(out.metrics, METRICS.cacheMisses, d.blks_read, { database });
+    point(out.metrics, METRICS.deadlocks, d.deadlocks, { database });
   }
   // pg_stat_statements rows are per (user, database, queryid, toplevel): one fingerprint per database and queryid.
-  const byFingerprint = new Map<string, Row[]>();
-  for (const s of rowsOf(data.statements)) {
+  const byFingerprint = new Map<string, Array<PgRow<'statements'>>>();
+  for (const s of rowsIn(data.statements)) {
     if (!(num(s.calls) ?? 0)) continue;
     const fp = `${str(s.datname) ?? ''}/${str(s.queryid) ?? ''}`;
     byFingerprint.set(fp, [...(byFingerprint.get(fp) ?? []), s]);
   }
   for (const [fingerprint, rows] of byFingerprint) {
-    const sum = (f: string) => rows.reduce((a, r) => a + (num(r[f]) ?? 0), 0);
+    const sum = (f: 'calls' | 'total_exec_time' | 'total_plan_time' | 'rows' | 'shared_blks_hit' | 'shared_blks_read') =>
+      rows.reduce((a, r) => a + (num(r[f]) ?? 0), 0);
     out.queries.push({
       fingerprint,
       database: str(rows[0]?.datname),
@@ -109,39 +104,39 @@ function workload(data: Record<string, unknown>, out: Extracted): void {
   }
 }
 
-function operational(data: Record<string, unknown>, out: Extracted): void {
-  out.snapshots.settings = rowsOf(data.settings).map((s) => ({
+function operational(data: Data<'operational'>, out: Extracted): void {
+  out.snapshots.settings = rowsIn(data.settings).map((s) => ({
     type: 'setting',
     name: str(s.name) ?? '',
-    def: pick(s, ['setting', 'unit', 'source', 'pending_restart']),
+    def: pickFields(s, ['setting', 'unit', 'source', 'pending_restart']),
   }));
   const access: SnapshotItem[] = [];
-  for (const r of rowsOf(data.roles)) access.push({ type: 'role', name: str(r.rolname) ?? '', def: omit(r, ['oid', 'rolname']) });
-  for (const m of rowsOf(data.memberships)) access.push({ type: 'membership', name: `${str(m.member)} in ${str(m.role)}`, def: omit(m, ['role', 'member', 'grantor']) });
-  const privilege = (object: string, r: Row) =>
+  for (const r of rowsIn(data.roles)) access.push({ type: 'role', name: str(r.rolname) ?? '', def: omitFields(r, ['oid', 'rolname']) });
+  for (const m of rowsIn(data.memberships)) access.push({ type: 'membership', name: `${str(m.member)} in ${str(m.role)}`, def: omitFields(m, ['role', 'member', 'grantor']) });
+  const privilege = (object: string, r: { grantee?: string | null; privileges?: string[] | null; grantable?: string[] | null }) =>
     access.push({ type: 'privilege', name: `${str(r.grantee)} on ${object}`, def: { privileges: r.privileges, grantable: r.grantable ?? [] } });
-  for (const r of rowsOf(data.database_privileges)) privilege(`database ${str(r.datname)}`, r);
-  for (const r of rowsOf(data.schema_privileges)) privilege(`schema ${str(r.datname)}.${str(r.schema)}`, r);
-  for (const r of rowsOf(data.table_privileges)) privilege(`table ${str(r.datname)}.${str(r.schema)}.${str(r.table)}`, r);
+  for (const r of rowsIn(data.database_privileges)) privilege(`database ${str(r.datname)}`, r);
+  for (const r of rowsIn(data.schema_privileges)) privilege(`schema ${str(r.datname)}.${str(r.schema)}`, r);
+  for (const r of rowsIn(data.table_privileges)) privilege(`table ${str(r.datname)}.${str(r.schema)}.${str(r.table)}`, r);
   out.snapshots.access = access;
 }
 
-function schema(data: Record<string, unknown>, out: Extracted): void {
+function schema(data: Data<'schema'>, out: Extracted): void {
   const items: SnapshotItem[] = [];
-  const q = (r: Row, name: unknown) => `${str(r.datname)}.${str(r.schema)}.${str(name)}`;
-  for (const s of rowsOf(data.schemas)) items.push({ type: 'schema', name: `${str(s.datname)}.${str(s.name)}`, def: pick(s, ['owner']) });
-  for (const t of rowsOf(data.tables)) {
+  const q = (r: { datname?: string | null; schema?: string | null }, name: unknown) => `${str(r.datname)}.${str(r.schema)}.${str(name)}`;
+  for (const s of rowsIn(data.schemas)) items.push({ type: 'schema', name: `${str(s.datname)}.${str(s.name)}`, def: pickFields(s, ['owner']) });
+  for (const t of rowsIn(data.tables)) {
     items.push({
       type: 'table',
       name: q(t, t.name),
-      def: pick(t, ['relkind', 'relpersistence', 'owner', 'has_primary_key', 'partition_of', 'row_security', 'reloptions']),
-      stats: pick(t, ['estimated_rows', 'table_bytes', 'indexes_bytes', 'total_bytes']),
+      def: pickFields(t, ['relkind', 'relpersistence', 'owner', 'has_primary_key', 'partition_of', 'row_security', 'reloptions']),
+      stats: pickFields(t, ['estimated_rows', 'table_bytes', 'indexes_bytes', 'total_bytes']),
     });
   }
-  for (const c of rowsOf(data.columns)) {
-    items.push({ type: 'column', name: `${q(c, c.table)}.${str(c.name)}`, def: pick(c, ['position', 'type', 'nullable', 'default', 'identity', 'generated']) });
+  for (const c of rowsIn(data.columns)) {
+    items.push({ type: 'column', name: `${q(c, c.table)}.${str(c.name)}`, def: pickFields(c, ['position', 'type', 'nullable', 'default', 'identity', 'generated']) });
   }
-  for (const i of rowsOf(data.indexes)) {
+  for (const i of rowsIn(data.indexes)) {
     items.push({
       type: 'index',
       name: q(i, i.name),
@@ -155,14 +150,17 @@ function schema(data: Record<string, unknown>, out: Extracted): void {
       },
     });
   }
-  for (const c of rowsOf(data.constraints)) items.push({ type: 'constraint', name: `${q(c, c.table)}.${str(c.name)}`, def: pick(c, ['type', 'definition', 'validated']) });
-  for (const f of rowsOf(data.foreign_keys)) items.push({ type: 'foreign_key', name: `${q(f, f.table)}.${str(f.name)}`, def: omit(f, ['datname', 'schema', 'table', 'name', 'has_index']), stats: { hasIndex: f.has_index } });
-  for (const s of rowsOf(data.sequences)) items.push({ type: 'sequence', name: q(s, s.name), def: pick(s, ['data_type', 'increment', 'max_value', 'cycle']) });
+  for (const c of rowsIn(data.constraints)) items.push({ type: 'constraint', name: `${q(c, c.table)}.${str(c.name)}`, def: pickFields(c, ['type', 'definition', 'validated']) });
+  for (const f of rowsIn(data.foreign_keys)) {
+    items.push({ type: 'foreign_key', name: `${q(f, f.table)}.${str(f.name)}`, def: omitFields(f, ['datname', 'schema', 'table', 'name', 'has_index']), stats: { hasIndex: f.has_index } });
+  }
+  // The agent sends increment_by, never `increment`, which this list named: the increment is not in the snapshot
+  // (listed as dropped in @logstag/schema's DROPPED_FIELDS, with the sequence headroom, for issue 14).
+  for (const s of rowsIn(data.sequences)) items.push({ type: 'sequence', name: q(s, s.name), def: pickFields(s, ['data_type', 'max_value', 'cycle']) });
   out.snapshots.schema = items;
 }
 
-export const postgresqlExtractor: EngineExtractor = {
-  version: (data) => str(objectOf(data.server).version),
+export const postgresqlExtractor: EngineExtractor<'postgresql'> = {
+  version: (data) => str(objectIn(data.server).version),
   categories: { runtime, workload, operational, schema },
-  rule: RULE,
 };

@@ -1,85 +1,82 @@
 // Redis sections (agent/src/collectors/redis): INFO clients/memory/persistence/replication/cpu, stats counters and
 // gauges, commandstats (the "queries" of Redis: one per command), config and ACL users, key patterns.
-import { point, type GenericRule } from '../generic-metrics';
-import { type Extracted, type SnapshotItem } from '../types';
+import { METRICS, type CollectionData } from '@logstag/schema';
 import type { EngineExtractor } from '../engine-extractor';
-import { num, objectOf, omit, rowsOf, str, type Row } from '../values';
+import { point } from '../generic-metrics';
+import { objectIn, omitFields, rowsIn } from '../section-readers';
+import { type Extracted, type SnapshotItem } from '../types';
+import { num, rowsOf, str, type Row } from '../values';
 
-const RULE: GenericRule = {
-  objects: ['clients', 'memory', 'persistence', 'cpu', 'stats', 'statsGauges'],
-  arrays: { keyspace: { labels: ['db'] }, errorStats: { labels: ['error'] } },
-  counters: { stats: 'all', cpu: 'all', errorStats: 'all' },
-};
+type Data<C extends 'runtime' | 'workload' | 'operational' | 'schema'> = CollectionData<'redis', C>;
 
-const replicaName = (r: Row): string => `${str(r.ip) ?? ''}:${str(r.port) ?? ''}`;
+const replicaName = (r: Row): string => `${str(r['ip']) ?? ''}:${str(r['port']) ?? ''}`;
 
-function runtime(data: Record<string, unknown>, out: Extracted): void {
-  const clients = objectOf(data.clients);
-  const memory = objectOf(data.memory);
-  const summary = objectOf(data.clientSummary);
-  const repl = objectOf(data.replication);
+function runtime(data: Data<'runtime'>, out: Extracted): void {
+  const clients = objectIn(data.clients);
+  const memory = objectIn(data.memory);
+  const summary = objectIn(data.client_summary);
+  const repl = objectIn(data.replication);
   const replicas = rowsOf(repl.replicas);
   const masterOffset = num(repl.master_repl_offset);
   const byState: Record<string, number> = {};
-  for (const [k, v] of Object.entries(objectOf(summary.idleBuckets))) byState[`idle ${k}`] = num(v) ?? 0;
+  for (const [k, v] of Object.entries(objectIn(summary.idleBuckets))) byState[`idle ${k}`] = num(v) ?? 0;
   out.activity = {
     // Redis has no per-session view beyond CLIENT LIST, which the agent summarises (no client is sent one by one).
     sessions: [],
     lockWaits: [],
     blocking: [],
-    connections: { used: num(clients.connected_clients) ?? 0, max: num(clients.maxclients), byState },
+    connections: { used: num(clients['connected_clients']) ?? 0, max: num(clients['maxclients']), byState },
     replication: replicas.map((r) => {
-      const offset = num(r.offset);
-      return { name: replicaName(r), state: str(r.state), lagSeconds: num(r.lag), lagBytes: masterOffset !== null && offset !== null ? masterOffset - offset : null };
+      const offset = num(r['offset']);
+      return { name: replicaName(r), state: str(r['state']), lagSeconds: num(r['lag']), lagBytes: masterOffset !== null && offset !== null ? masterOffset - offset : null };
     }),
   };
-  point(out.metrics, 'connections.used', clients.connected_clients, 'gauge');
-  point(out.metrics, 'connections.max', clients.maxclients, 'gauge');
-  point(out.metrics, 'clients.blocked', clients.blocked_clients, 'gauge');
-  point(out.metrics, 'memory.used_bytes', memory.used_memory, 'gauge');
-  point(out.metrics, 'memory.max_bytes', memory.maxmemory, 'gauge');
-  point(out.metrics, 'memory.rss_bytes', memory.used_memory_rss, 'gauge');
-  for (const r of replicas) point(out.metrics, 'replication.lag_seconds', r.lag, 'gauge', { replica: replicaName(r) });
+  point(out.metrics, METRICS.connectionsUsed, clients['connected_clients']);
+  point(out.metrics, METRICS.connectionsMax, clients['maxclients']);
+  point(out.metrics, METRICS.clientsBlocked, clients['blocked_clients']);
+  point(out.metrics, METRICS.memoryUsedBytes, memory['used_memory']);
+  point(out.metrics, METRICS.memoryMaxBytes, memory['maxmemory']);
+  point(out.metrics, METRICS.memoryRssBytes, memory['used_memory_rss']);
+  for (const r of replicas) point(out.metrics, METRICS.replicationLagSeconds, r['lag'], { replica: replicaName(r) });
 }
 
-function workload(data: Record<string, unknown>, out: Extracted): void {
-  const stats = objectOf(data.stats);
-  const gauges = objectOf(data.statsGauges);
-  point(out.metrics, 'ops.total', stats.total_commands_processed, 'delta');
-  point(out.metrics, 'ops.per_second', gauges.instantaneous_ops_per_sec, 'gauge');
-  point(out.metrics, 'cache.hits', stats.keyspace_hits, 'delta');
-  point(out.metrics, 'cache.misses', stats.keyspace_misses, 'delta');
-  point(out.metrics, 'keys.evicted', stats.evicted_keys, 'delta');
-  point(out.metrics, 'keys.expired', stats.expired_keys, 'delta');
-  for (const c of rowsOf(data.commandStats)) {
+function workload(data: Data<'workload'>, out: Extracted): void {
+  const stats = objectIn(data.stats);
+  const gauges = objectIn(data.stats_gauges);
+  point(out.metrics, METRICS.opsTotal, stats['total_commands_processed']);
+  point(out.metrics, METRICS.opsPerSecond, gauges['instantaneous_ops_per_sec']);
+  point(out.metrics, METRICS.cacheHits, stats['keyspace_hits']);
+  point(out.metrics, METRICS.cacheMisses, stats['keyspace_misses']);
+  point(out.metrics, METRICS.keysEvicted, stats['evicted_keys']);
+  point(out.metrics, METRICS.keysExpired, stats['expired_keys']);
+  for (const c of rowsIn(data.command_stats)) {
     const calls = num(c.calls) ?? 0;
     if (!calls) continue;
     const command = str(c.command) ?? '';
-    point(out.metrics, 'ops', calls, 'delta', { command });
+    point(out.metrics, METRICS.ops, calls, { command });
     out.queries.push({ fingerprint: `cmd/${command}`, database: null, text: command, calls, totalTimeMs: (num(c.usec) ?? 0) / 1000, rows: 0, blocksHit: 0, blocksRead: 0 });
   }
 }
 
-function operational(data: Record<string, unknown>, out: Extracted): void {
-  out.snapshots.settings = Object.entries(objectOf(data.config)).map(([name, value]) => ({ type: 'setting', name, def: { setting: value } }));
-  const access: SnapshotItem[] = rowsOf(data.aclUsers).map((u) => ({ type: 'user', name: str(u.user) ?? '', def: omit(u, ['user']) }));
-  access.push({ type: 'setting', name: 'requirepass', def: { set: data.passwordSet === true } });
+function operational(data: Data<'operational'>, out: Extracted): void {
+  out.snapshots.settings = Object.entries(objectIn(data.config)).map(([name, value]) => ({ type: 'setting', name, def: { setting: value } }));
+  const access: SnapshotItem[] = rowsIn(data.acl_users).map((u) => ({ type: 'user', name: str(u.user) ?? '', def: omitFields(u, ['user']) }));
+  access.push({ type: 'setting', name: 'requirepass', def: { set: data.password_set === true } });
   out.snapshots.access = access;
 }
 
-function schema(data: Record<string, unknown>, out: Extracted): void {
+function schema(data: Data<'schema'>, out: Extracted): void {
   const items: SnapshotItem[] = [];
-  for (const k of rowsOf(data.keyspace)) items.push({ type: 'database', name: `db${str(k.db)}`, def: {}, stats: omit(k, ['db']) });
-  for (const p of rowsOf(data.keyPatterns)) {
-    for (const r of rowsOf(p.patterns)) {
+  for (const k of rowsIn(data.keyspace)) items.push({ type: 'database', name: `db${str(k.db)}`, def: {}, stats: omitFields(k, ['db']) });
+  for (const p of rowsIn(data.key_patterns)) {
+    for (const r of rowsIn(p.patterns)) {
       items.push({ type: 'key_pattern', name: `db${str(r.db)}:${str(r.pattern)}`, def: { type: r.type }, stats: { count: r.count, memoryBytes: r.memoryBytes } });
     }
   }
   out.snapshots.schema = items;
 }
 
-export const redisExtractor: EngineExtractor = {
-  version: (data) => str(objectOf(data.server).version),
+export const redisExtractor: EngineExtractor<'redis'> = {
+  version: (data) => str(objectIn(data.server).version),
   categories: { runtime, workload, operational, schema },
-  rule: RULE,
 };

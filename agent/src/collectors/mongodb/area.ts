@@ -1,10 +1,11 @@
 import type { Db } from 'mongodb';
-import type { CounterSpec } from '../types';
+import type { CounterSpecs } from '../step';
+import type { MongodbData } from './sections';
 
 /** What one area file returns: named payload sections, and which of them hold counters. */
 export interface AreaResult {
-  data: Record<string, unknown>;
-  counters?: Record<string, CounterSpec>;
+  data: MongodbData;
+  counters?: CounterSpecs<MongodbData>;
 }
 
 /** What an area needs: the admin database, the target's per-command deadline, and the databases in scope. */

@@ -17,7 +17,7 @@ export async function collectBuildInfo(ctx: AreaContext): Promise<AreaResult> {
   const env = asRecord(b.buildEnvironment);
   return {
     data: {
-      buildInfo: {
+      build_info: {
         version: typeof b.version === 'string' ? b.version : null,
         versionArray: toPlain(b.versionArray ?? null),
         gitVersion: typeof b.gitVersion === 'string' ? b.gitVersion : null,
@@ -42,7 +42,7 @@ export async function collectHostInfo(ctx: AreaContext): Promise<AreaResult> {
   const extra = asRecord(h.extra);
   return {
     data: {
-      hostInfo: {
+      host_info: {
         hostname: typeof system.hostname === 'string' ? system.hostname : null,
         memSizeMb: num(system.memSizeMB),
         memLimitMb: num(system.memLimitMB),

@@ -16,7 +16,7 @@ export async function collectCmdLineOpts(ctx: AreaContext): Promise<AreaResult> 
   const reply = await runCommand(ctx.admin, getCmdLineOptsCommand, ctx.timeoutMs);
   return {
     data: {
-      cmdLineOpts: {
+      cmd_line_opts: {
         argv: redactArgv(Array.isArray(reply.argv) ? reply.argv.map(String) : []),
         parsed: redactOptions(toPlain(reply.parsed ?? {})),
       },

@@ -2,6 +2,10 @@ import type { Document } from 'mongodb';
 import type { AreaContext } from './area';
 import { MONITOR_READ_PREFERENCE, runCommand } from './client';
 import { asRecord, num, toPlain } from './plain';
+import type { MongodbRow } from './sections';
+
+/** $collStats of one collection, summed over its shards. */
+export type CollStats = NonNullable<MongodbRow<'collections'>['storage']>;
 
 /**
  * https://www.mongodb.com/docs/manual/reference/command/listCollections/
@@ -32,7 +36,7 @@ export async function listCollections(ctx: AreaContext, db: string): Promise<Col
 }
 
 /** Storage stats of one collection; on a sharded cluster `$collStats` returns one document per shard, summed here. */
-export async function collectCollStats(ctx: AreaContext, db: string, collection: string): Promise<Record<string, unknown>> {
+export async function collectCollStats(ctx: AreaContext, db: string, collection: string): Promise<CollStats> {
   const docs = await ctx
     .db(db)
     .collection(collection)

@@ -25,7 +25,7 @@ export async function collectConnPoolStats(ctx: AreaContext): Promise<AreaResult
   });
   return {
     data: {
-      connPool: {
+      conn_pool: {
         totalInUse: num(stats.totalInUse),
         totalAvailable: num(stats.totalAvailable),
         totalCreated: num(stats.totalCreated),
@@ -33,11 +33,11 @@ export async function collectConnPoolStats(ctx: AreaContext): Promise<AreaResult
         numClientConnections: num(stats.numClientConnections),
         pools: Object.keys(asRecord(stats.pools)),
       },
-      connPoolHosts: hosts,
+      conn_pool_hosts: hosts,
     },
     counters: {
-      connPool: { key: [], counters: ['totalCreated'] },
-      connPoolHosts: { key: ['host'], counters: ['created', 'acquisitions'] },
+      conn_pool: { key: [], counters: ['totalCreated'] },
+      conn_pool_hosts: { key: ['host'], counters: ['created', 'acquisitions'] },
     },
   };
 }

@@ -3,6 +3,7 @@ import { shapeOfDocument } from '../../privacy/shape';
 import type { AreaContext, AreaResult } from './area';
 import { MONITOR_READ_PREFERENCE } from './client';
 import { asRecord, num, toPlain } from './plain';
+import type { MongodbRow } from './sections';
 
 /**
  * https://www.mongodb.com/docs/manual/reference/operator/aggregation/currentOp/
@@ -25,16 +26,17 @@ export async function collectCurrentOp(ctx: AreaContext): Promise<AreaResult> {
   const operations = ops.map(operationRow);
   return {
     data: {
-      currentOp: operations,
-      lockWaits: operations.filter((op) => op.waitingForLock === true),
+      current_op: operations,
+      lock_waits: operations.filter((op) => op.waitingForLock === true),
     },
   };
 }
 
 /** One operation with its command reduced to a shape: field names and operators stay, every value is '?'. */
-export function operationRow(op: Document): Record<string, unknown> {
+export function operationRow(op: Document): MongodbRow<'current_op'> {
   const client = asRecord(op.clientMetadata);
   const driver = asRecord(client.driver);
+  const latch = asRecord(op.waitingForLatch).captureName;
   return {
     opid: toPlain(op.opid),
     shard: typeof op.shard === 'string' ? op.shard : null,
@@ -58,7 +60,7 @@ export function operationRow(op: Document): Record<string, unknown> {
     waitingForLock: op.waitingForLock === true,
     locks: toPlain(op.locks),
     waitingForFlowControl: op.waitingForFlowControl === true,
-    waitingForLatch: typeof asRecord(op.waitingForLatch).captureName === 'string' ? asRecord(op.waitingForLatch).captureName : null,
+    waitingForLatch: typeof latch === 'string' ? latch : null,
   };
 }
 

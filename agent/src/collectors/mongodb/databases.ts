@@ -2,6 +2,7 @@ import type { Document } from 'mongodb';
 import type { AreaContext } from './area';
 import { runCommand } from './client';
 import { num } from './plain';
+import type { MongodbRow } from './sections';
 
 /**
  * https://www.mongodb.com/docs/manual/reference/command/listDatabases/
@@ -27,7 +28,7 @@ export async function listDatabases(ctx: AreaContext): Promise<DatabaseEntry[]> 
     .map((d) => ({ name: d.name as string, sizeOnDisk: num(d.sizeOnDisk), empty: typeof d.empty === 'boolean' ? d.empty : null }));
 }
 
-export async function collectDbStats(ctx: AreaContext, name: string): Promise<Record<string, unknown>> {
+export async function collectDbStats(ctx: AreaContext, name: string): Promise<MongodbRow<'databases'>> {
   const s = await runCommand(ctx.db(name), dbStatsCommand, ctx.timeoutMs);
   return {
     db: name,

@@ -4,6 +4,7 @@ import { redundancy, type IndexShape } from '../redundant-indexes';
 import type { AreaContext } from './area';
 import { MONITOR_READ_PREFERENCE, runCommand } from './client';
 import { asRecord, num, toPlain } from './plain';
+import type { MongodbRow } from './sections';
 
 /**
  * https://www.mongodb.com/docs/manual/reference/command/listIndexes/
@@ -55,8 +56,8 @@ export function indexRows(
   definitions: Document[],
   usage: Map<string, IndexUsage> | null,
   sizes: Record<string, number>,
-): Record<string, unknown>[] {
-  const rows: Record<string, unknown>[] = [];
+): Array<MongodbRow<'indexes'>> {
+  const rows: Array<MongodbRow<'indexes'>> = [];
   const names = new Set<string>();
   for (const def of definitions) {
     if (typeof def.name !== 'string') continue;
@@ -75,7 +76,7 @@ export function indexRows(
  * type. Only ascending/descending keys serve left prefixes (not text, hashed or geo keys); sparse, hidden, TTL and
  * collation must be equal. A partial index is never compared: only its filter's shape is known, not its values.
  */
-function shapeOf(r: Record<string, unknown>): IndexShape {
+function shapeOf(r: MongodbRow<'indexes'>): IndexShape {
   const key = asRecord(r.key);
   const entries = Object.entries(key);
   return {
@@ -91,8 +92,9 @@ function shapeOf(r: Record<string, unknown>): IndexShape {
   };
 }
 
-function row(db: string, collection: string, name: string, def: Document, usage: Map<string, IndexUsage> | null, sizes: Record<string, number>): Record<string, unknown> {
+function row(db: string, collection: string, name: string, def: Document, usage: Map<string, IndexUsage> | null, sizes: Record<string, number>): MongodbRow<'indexes'> {
   const u = usage?.get(name);
+  const locale = asRecord(def.collation).locale;
   return {
     db,
     collection,
@@ -103,7 +105,7 @@ function row(db: string, collection: string, name: string, def: Document, usage:
     hidden: def.hidden === true,
     expireAfterSeconds: num(def.expireAfterSeconds),
     partialFilterExpressionShape: def.partialFilterExpression ? shapeOfDocument(def.partialFilterExpression) : null,
-    collationLocale: typeof asRecord(def.collation).locale === 'string' ? asRecord(def.collation).locale : null,
+    collationLocale: typeof locale === 'string' ? locale : null,
     version: num(def.v),
     sizeBytes: sizes[name] ?? null,
     accessesOps: u ? u.ops : null,

@@ -3,6 +3,7 @@ import type { AreaContext, AreaResult } from './area';
 import { errorMessage, isUnauthorized, MONITOR_READ_PREFERENCE, runCommand } from './client';
 import { commandName, commandShape } from './current-op';
 import { num, toPlain } from './plain';
+import type { MongodbRow } from './sections';
 
 /**
  * https://www.mongodb.com/docs/manual/reference/command/profile/ (`{profile: -1}` reads the level without changing it)
@@ -25,7 +26,7 @@ const MAX_ENTRIES_PER_DATABASE = 200;
 export type ProfilerCursor = Map<string, Date>;
 
 export async function collectProfiler(ctx: AreaContext, databases: string[], seen: ProfilerCursor, defaultWindowMs: number): Promise<AreaResult> {
-  const entries: Record<string, unknown>[] = [];
+  const entries: Array<MongodbRow<'profiler_entries'>> = [];
   const levels: { db: string; level: number | null; slowms: number | null; error: string | null }[] = [];
   for (const name of databases) {
     if (ctx.signal.aborted) break;
@@ -39,7 +40,7 @@ export async function collectProfiler(ctx: AreaContext, databases: string[], see
       levels.push({ db: name, level: null, slowms: null, error: errorMessage(error) });
     }
   }
-  return { data: { profilerLevels: levels, profilerEntries: entries } };
+  return { data: { profiler_levels: levels, profiler_entries: entries } };
 }
 
 async function profileLevel(ctx: AreaContext, name: string): Promise<{ level: number | null; slowms: number | null }> {
@@ -53,7 +54,7 @@ async function profileLevel(ctx: AreaContext, name: string): Promise<{ level: nu
   }
 }
 
-async function newProfileEntries(ctx: AreaContext, name: string, seen: ProfilerCursor, defaultWindowMs: number): Promise<Record<string, unknown>[]> {
+async function newProfileEntries(ctx: AreaContext, name: string, seen: ProfilerCursor, defaultWindowMs: number): Promise<Array<MongodbRow<'profiler_entries'>>> {
   const previous = seen.get(name);
   const since = previous ?? new Date(Date.now() - defaultWindowMs);
   const docs = await ctx
@@ -67,7 +68,7 @@ async function newProfileEntries(ctx: AreaContext, name: string, seen: ProfilerC
       readPreference: MONITOR_READ_PREFERENCE,
     })
     .toArray();
-  const rows: Record<string, unknown>[] = [];
+  const rows: Array<MongodbRow<'profiler_entries'>> = [];
   let newest = previous;
   for (const doc of docs) {
     const ts = doc.ts instanceof Date ? doc.ts : null;
@@ -80,7 +81,7 @@ async function newProfileEntries(ctx: AreaContext, name: string, seen: ProfilerC
   return rows;
 }
 
-export function profileRow(db: string, doc: Document): Record<string, unknown> {
+export function profileRow(db: string, doc: Document): MongodbRow<'profiler_entries'> {
   return {
     db,
     op: typeof doc.op === 'string' ? doc.op : null,
@@ -88,7 +89,8 @@ export function profileRow(db: string, doc: Document): Record<string, unknown> {
     commandName: commandName(doc.command),
     commandShape: commandShape(doc.command),
     originatingCommandShape: doc.originatingCommand ? commandShape(doc.originatingCommand) : null,
-    ts: toPlain(doc.ts ?? null),
+    // A Date: toPlain writes it as its ISO text.
+    ts: toPlain(doc.ts ?? null) as string | null,
     millis: num(doc.millis),
     cpuNanos: num(doc.cpuNanos),
     keysExamined: num(doc.keysExamined),

@@ -15,14 +15,14 @@ export async function collectReplicaSetConfig(ctx: AreaContext): Promise<AreaRes
   try {
     reply = await runCommand(ctx.admin, replSetGetConfigCommand, ctx.timeoutMs);
   } catch (error) {
-    if (isNotReplicaSet(error)) return { data: { replicaSetConfig: null } };
+    if (isNotReplicaSet(error)) return { data: { replica_set_config: null } };
     throw error;
   }
   const config = asRecord(reply.config);
   const settings = asRecord(config.settings);
   return {
     data: {
-      replicaSetConfig: {
+      replica_set_config: {
         id: typeof config._id === 'string' ? config._id : null,
         version: num(config.version),
         protocolVersion: num(config.protocolVersion),

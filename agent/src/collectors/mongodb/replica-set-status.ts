@@ -15,7 +15,7 @@ export async function collectReplicaSetStatus(ctx: AreaContext): Promise<AreaRes
   try {
     status = await runCommand(ctx.admin, replSetGetStatusCommand, ctx.timeoutMs);
   } catch (error) {
-    if (isNotReplicaSet(error)) return { data: { replicaSet: null, replicaMembers: [] } };
+    if (isNotReplicaSet(error)) return { data: { replica_set: null, replica_members: [] } };
     throw error;
   }
   return { data: replicaSetSections(status) };
@@ -27,7 +27,7 @@ export function replicaSetSections(status: Document): Record<string, unknown> {
   const primaryOptime = primary ? optimeSeconds(primary.optime) : null;
   const self = members.find((m) => m.self === true);
   return {
-    replicaSet: {
+    replica_set: {
       set: typeof status.set === 'string' ? status.set : null,
       myState: num(status.myState),
       term: num(status.term),
@@ -38,7 +38,7 @@ export function replicaSetSections(status: Document): Record<string, unknown> {
       writeMajorityCount: num(status.writeMajorityCount),
       lastCommittedOpTime: toPlain(asRecord(asRecord(status.optimes).lastCommittedOpTime).ts ?? null),
     },
-    replicaMembers: members.map((m) => {
+    replica_members: members.map((m) => {
       const optime = optimeSeconds(m.optime);
       return {
         id: num(m._id),

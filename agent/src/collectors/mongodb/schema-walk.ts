@@ -1,9 +1,10 @@
 import type { Document } from 'mongodb';
 import type { CollectorStep, StepOutput } from '../step';
-import { collectCollStats, listCollections, type CollectionEntry } from './collections';
+import { collectCollStats, listCollections, type CollStats, type CollectionEntry } from './collections';
 import { collectDbStats, listDatabases, SYSTEM_DATABASES } from './databases';
 import { indexRows, indexUsage, listIndexes, type IndexUsage } from './indexes';
 import { CLUSTER_MONITOR, type MongodbContext } from './step-context';
+import type { MongodbData, MongodbRow } from './sections';
 
 interface DatabaseContext extends MongodbContext {
   database: string;
@@ -13,7 +14,7 @@ interface CollectionContext extends MongodbContext {
 }
 
 /** The steps run per database and per collection on the schema walk, each optional: one refused stays one error. */
-const DB_STATS: CollectorStep<DatabaseContext, Record<string, unknown>> = {
+const DB_STATS: CollectorStep<DatabaseContext, MongodbRow<'databases'>> = {
   name: 'dbStats',
   category: 'schema',
   required: false,
@@ -27,7 +28,7 @@ const COLLECTIONS: CollectorStep<DatabaseContext, CollectionEntry[]> = {
   ...CLUSTER_MONITOR,
   run: (ctx) => listCollections(ctx, ctx.database),
 };
-const COLL_STATS: CollectorStep<CollectionContext, Record<string, unknown>> = {
+const COLL_STATS: CollectorStep<CollectionContext, CollStats> = {
   name: 'collStats',
   category: 'schema',
   required: false,
@@ -50,11 +51,11 @@ const INDEX_STATS: CollectorStep<CollectionContext, Map<string, IndexUsage>> = {
 };
 
 /** Databases (the required step's own command), then per application database its collections, storage stats and indexes. */
-export async function walkSchema(ctx: MongodbContext, out: StepOutput): Promise<void> {
+export async function walkSchema(ctx: MongodbContext, out: StepOutput<MongodbData>): Promise<void> {
   const databases = await listDatabases(ctx);
-  const dbRows: Record<string, unknown>[] = [];
-  const collections: Record<string, unknown>[] = [];
-  const indexes: Record<string, unknown>[] = [];
+  const dbRows: Array<MongodbRow<'databases'>> = [];
+  const collections: Array<MongodbRow<'collections'>> = [];
+  const indexes: Array<MongodbRow<'indexes'>> = [];
   for (const database of databases) {
     ctx.signal.throwIfAborted();
     const inDatabase: DatabaseContext = { ...ctx, database: database.name };

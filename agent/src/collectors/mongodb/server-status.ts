@@ -2,6 +2,7 @@ import type { Document } from 'mongodb';
 import type { AreaContext, AreaResult } from './area';
 import { runCommand } from './client';
 import { asRecord, num, toPlain } from './plain';
+import type { MongodbRow } from './sections';
 
 /**
  * https://www.mongodb.com/docs/manual/reference/command/serverStatus/
@@ -38,6 +39,7 @@ export function serverStatusSections(status: Document): AreaResult {
   const cache = asRecord(wiredTiger.cache);
   const mem = asRecord(status.mem);
   const globalLock = asRecord(status.globalLock);
+  const storageEngine = asRecord(status.storageEngine).name;
   const currentQueue = asRecord(globalLock.currentQueue);
   const activeClients = asRecord(globalLock.activeClients);
   return {
@@ -47,7 +49,7 @@ export function serverStatusSections(status: Document): AreaResult {
         version: typeof status.version === 'string' ? status.version : null,
         process: typeof status.process === 'string' ? status.process : null,
         uptimeSeconds: num(status.uptime),
-        storageEngine: typeof asRecord(status.storageEngine).name === 'string' ? asRecord(status.storageEngine).name : null,
+        storageEngine: typeof storageEngine === 'string' ? storageEngine : null,
       },
       connections: {
         current: num(connections.current),
@@ -57,12 +59,12 @@ export function serverStatusSections(status: Document): AreaResult {
         rejected: num(connections.rejected),
       },
       opcounters: pick(status.opcounters, OPCOUNTERS),
-      opcountersRepl: pick(status.opcountersRepl, OPCOUNTERS),
-      wiredTigerCache: Object.keys(cache).length
+      opcounters_repl: pick(status.opcountersRepl, OPCOUNTERS),
+      wired_tiger_cache: Object.keys(cache).length
         ? Object.fromEntries(Object.entries(WT_CACHE).map(([name, stat]) => [name, num(cache[stat])]))
         : null,
       tickets: tickets(status),
-      globalLock: {
+      global_lock: {
         queueTotal: num(currentQueue.total),
         queueReaders: num(currentQueue.readers),
         queueWriters: num(currentQueue.writers),
@@ -77,8 +79,8 @@ export function serverStatusSections(status: Document): AreaResult {
     counters: {
       connections: { key: [], counters: ['totalCreated', 'rejected'] },
       opcounters: { key: [], counters: OPCOUNTERS },
-      opcountersRepl: { key: [], counters: OPCOUNTERS },
-      wiredTigerCache: { key: [], counters: WT_CACHE_COUNTERS },
+      opcounters_repl: { key: [], counters: OPCOUNTERS },
+      wired_tiger_cache: { key: [], counters: WT_CACHE_COUNTERS },
       locks: { key: ['resource', 'mode'], counters: LOCK_COUNTERS },
       network: { key: [], counters: NETWORK },
       asserts: { key: [], counters: ASSERTS },
@@ -89,8 +91,8 @@ export function serverStatusSections(status: Document): AreaResult {
 /** Workload needs only the operation counters (as deltas): the cheapest serverStatus that still carries them. */
 export function opcounterSections(status: Document): AreaResult {
   return {
-    data: { opcounters: pick(status.opcounters, OPCOUNTERS), opcountersRepl: pick(status.opcountersRepl, OPCOUNTERS) },
-    counters: { opcounters: { key: [], counters: OPCOUNTERS }, opcountersRepl: { key: [], counters: OPCOUNTERS } },
+    data: { opcounters: pick(status.opcounters, OPCOUNTERS), opcounters_repl: pick(status.opcountersRepl, OPCOUNTERS) },
+    counters: { opcounters: { key: [], counters: OPCOUNTERS }, opcounters_repl: { key: [], counters: OPCOUNTERS } },
   };
 }
 
@@ -116,14 +118,14 @@ function tickets(status: Document): { kind: string; out: number | null; availabl
 }
 
 /** `locks.<resource>.<metric>.<mode>` flattened to one row per resource and mode (r, w, R, W). */
-function locks(source: unknown): Record<string, unknown>[] {
-  const rows = new Map<string, Record<string, unknown>>();
+function locks(source: unknown): Array<MongodbRow<'locks'>> {
+  const rows = new Map<string, MongodbRow<'locks'>>();
   for (const [resource, metrics] of Object.entries(asRecord(source))) {
     for (const metric of LOCK_COUNTERS) {
       for (const [mode, value] of Object.entries(asRecord(asRecord(metrics)[metric]))) {
         const id = `${resource}\u0000${mode}`;
         const row = rows.get(id) ?? { resource, mode, acquireCount: 0, acquireWaitCount: 0, timeAcquiringMicros: 0, deadlockCount: 0 };
-        row[metric] = num(value) ?? toPlain(value);
+        row[metric] = num(value) ?? (toPlain(value) as number | null);
         rows.set(id, row);
       }
     }

@@ -1,4 +1,5 @@
 import type { CollectorStep } from '../step';
+import type { MongodbData } from './sections';
 import { collectBuildInfo, collectHostInfo } from './build-host-info';
 import { collectCmdLineOpts } from './cmd-line-opts';
 import { collectConnPoolStats } from './conn-pool-stats';
@@ -19,7 +20,7 @@ import { collectUsersAndRoles } from './users-roles';
 const PROFILER_FIRST_WINDOW_MS = 60_000;
 
 /** MongoDB 4.4+ and mongos, in the order they run. Each step's area file returns its sections (see area.ts). */
-export const MONGODB_STEPS: ReadonlyArray<CollectorStep<MongodbContext>> = [
+export const MONGODB_STEPS: ReadonlyArray<CollectorStep<MongodbContext, void, MongodbData>> = [
   {
     name: 'serverStatus',
     category: 'runtime',

@@ -1,6 +1,7 @@
 import type { AreaContext, AreaResult } from './area';
 import { runCommand } from './client';
 import { asRecord, num } from './plain';
+import type { MongodbRow } from './sections';
 
 /**
  * https://www.mongodb.com/docs/manual/reference/command/top/
@@ -16,13 +17,13 @@ const MAX_NAMESPACES = 2000;
 
 export async function collectTop(ctx: AreaContext): Promise<AreaResult> {
   const reply = await runCommand(ctx.admin, topCommand, ctx.timeoutMs);
-  const rows: Record<string, unknown>[] = [];
+  const rows: Array<MongodbRow<'top'>> = [];
   for (const [ns, value] of Object.entries(asRecord(reply.totals))) {
     if (ns === 'note') continue;
     const db = ns.split('.')[0] ?? '';
     if (!ctx.includeDatabase(db)) continue;
     const stats = asRecord(value);
-    const row: Record<string, unknown> = { ns };
+    const row: MongodbRow<'top'> & Record<string, unknown> = { ns };
     for (const kind of KINDS) {
       row[`${kind}Time`] = num(asRecord(stats[kind]).time);
       row[`${kind}Count`] = num(asRecord(stats[kind]).count);

@@ -2,6 +2,7 @@ import type { Document } from 'mongodb';
 import type { AreaContext, AreaResult } from './area';
 import { runCommand } from './client';
 import { toPlain } from './plain';
+import type { MongodbRow } from './sections';
 
 /**
  * https://www.mongodb.com/docs/manual/reference/command/usersInfo/
@@ -19,17 +20,17 @@ export async function collectUsersAndRoles(ctx: AreaContext, databases: string[]
   const usersReply = await runCommand(ctx.admin, usersInfoCommand, ctx.timeoutMs);
   const users = (Array.isArray(usersReply.users) ? (usersReply.users as Document[]) : []).map(userRow);
   // Custom roles live in their database: ask each one (admin first, where cluster-wide roles are defined).
-  const roles: unknown[] = [];
+  const roles: Array<MongodbRow<'roles'>> = [];
   for (const name of ['admin', ...databases.filter((d) => d !== 'admin')]) {
     if (ctx.signal.aborted) break;
     const reply = await runCommand(ctx.db(name), rolesInfoCommand, ctx.timeoutMs);
-    for (const role of Array.isArray(reply.roles) ? (reply.roles as Document[]) : []) roles.push(withoutSecrets(role));
+    for (const role of Array.isArray(reply.roles) ? (reply.roles as Document[]) : []) roles.push(withoutSecrets(role) as MongodbRow<'roles'>);
   }
   return { data: { users, roles } };
 }
 
 /** A user as sent: an allow-list of fields, so credentials cannot slip through whatever the server returns. */
-export function userRow(u: Document): Record<string, unknown> {
+export function userRow(u: Document): MongodbRow<'users'> {
   return {
     user: u.user,
     db: u.db,

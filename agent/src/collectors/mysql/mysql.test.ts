@@ -123,7 +123,7 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     try {
       const wait = await waitFor('the lock wait', async () => {
         const { data } = await c.collect('runtime', AbortSignal.timeout(10_000));
-        return (data['lockWaits'] as LockWaitRow[]).find((l) => l.waitingThreadId === w!['id']);
+        return (data['lock_waits'] as LockWaitRow[]).find((l) => l.waitingThreadId === w!['id']);
       });
       expect(wait.blockingThreadId).toBe(b!['id']);
       expect(wait.waitingQuery).toBe(`UPDATE ${schema}.accounts SET balance = balance - ? WHERE id = ?`);
@@ -159,15 +159,15 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     const prev = diffSince(undefined, first.data, first.counters ?? {}).next;
     const delta = diffSince(prev, second.data, second.counters ?? {});
     // MariaDB's digest text quotes identifiers and upper-cases words it takes for keywords.
-    const row = (delta.data['statementDigests'] as DigestRow[]).find(
+    const row = (delta.data['statement_digests'] as DigestRow[]).find(
       (d) => d.schemaName === null && d.digestText?.includes(`\`${schema}\` . \`accounts\``) && d.digestText.startsWith('SELECT'),
     );
     expect(row?.digestText).toBe(`SELECT OWNER FROM \`${schema}\` . \`accounts\` WHERE ID = ?`);
     expect(row?.calls).toBe(N);
-    expect((delta.data['globalStatus'] as Record<string, number>)['Com_select']).toBeGreaterThanOrEqual(N);
+    expect((delta.data['global_status'] as Record<string, number>)['Com_select']).toBeGreaterThanOrEqual(N);
     // Gauges are their own section and are not diffed.
-    expect((second.data['statusGauges'] as Record<string, number>)['Threads_connected']).toBeGreaterThan(0);
-    expect(second.counters?.['statusGauges']).toBeUndefined();
+    expect((second.data['status_gauges'] as Record<string, number>)['Threads_connected']).toBeGreaterThan(0);
+    expect(second.counters?.['status_gauges']).toBeUndefined();
   });
 
   it('shows a new index in the next schema collection and flags the table without a primary key', async () => {
@@ -185,7 +185,7 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     // Columns come from information_schema.COLUMNS, which shows them only to an account with a privilege on the table.
     const columns = (after.data['columns'] as { schema: string; table: string; name: string }[]).filter((col) => col.schema === schema && col.table === 'accounts');
     expect(columns.map((col) => col.name)).toEqual(expect.arrayContaining(['owner', 'balance']));
-    const noPk = after.data['tablesWithoutPrimaryKey'] as { schema: string; name: string }[];
+    const noPk = after.data['tables_without_primary_key'] as { schema: string; name: string }[];
     expect(noPk).toContainEqual({ schema, name: 'events_nopk', engine: 'InnoDB' });
     expect(noPk.find((t) => t.name === 'accounts' && t.schema === schema)).toBeUndefined();
     const schemas = after.data['schemas'] as { name: string }[];
@@ -200,8 +200,8 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     expect(me?.plugin).toBe('mysql_native_password');
     expect(me?.globalPrivileges.sort()).toEqual(['PROCESS', 'REFERENCES', 'SLAVE MONITOR']);
     const json = JSON.stringify(data);
-    expect((data['keyVariables'] as Record<string, string>)['default_password_lifetime']).toBe('0');
-    expect((data['omittedVariables'] as string[]).sort()).toEqual(['init_connect', 'init_slave', 'report_password', 'wsrep_sst_auth']);
+    expect((data['key_variables'] as Record<string, string>)['default_password_lifetime']).toBe('0');
+    expect((data['omitted_variables'] as string[]).sort()).toEqual(['init_connect', 'init_slave', 'report_password', 'wsrep_sst_auth']);
     expect(json).not.toMatch(/\*[0-9A-F]{40}/);
     expect(json).not.toContain('authentication_string');
     const grants = data['grants'] as { user: string; level: string; database?: string; table?: string }[];
@@ -269,7 +269,7 @@ describe('MariaDB canary: no application value reaches a payload', () => {
       const c = collector({ queryText });
       await waitFor('the canary lock wait', async () => {
         const { data } = await c.collect('runtime', AbortSignal.timeout(10_000));
-        return (data['lockWaits'] as LockWaitRow[]).length > 0 ? true : undefined;
+        return (data['lock_waits'] as LockWaitRow[]).length > 0 ? true : undefined;
       });
       for (const category of CATEGORIES) {
         const result = await c.collect(category, AbortSignal.timeout(30_000));

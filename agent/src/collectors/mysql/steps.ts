@@ -1,4 +1,5 @@
 import type { CollectorStep } from '../step';
+import type { MysqlData } from './sections';
 import type { TargetSpec } from '../types';
 import { collectAccounts } from './accounts';
 import { mariadbAccountsViewSql, MYSQL8_ACCOUNT_COLUMNS } from './check';
@@ -28,14 +29,14 @@ const grant = (privilege: string, on: string) => ({ privilege, fix: () => `GRANT
  * MySQL 8 and MariaDB 10.5+, in the order they run. A required step's failure fails the collection; an optional
  * one's fix is sent when the server refused it for a privilege (ER_…ACCESS_DENIED…).
  */
-export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
+export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext, void, MysqlData>> = [
   {
     name: 'sessions',
     category: 'runtime',
     required: true,
     ...grant('PROCESS', '*.*'),
     run: async ({ conn, target }, out) => {
-      out.data['sessions'] = await collectSessions(conn, target);
+      out.data.sessions = await collectSessions(conn, target);
     },
   },
   {
@@ -44,7 +45,7 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     required: false,
     ...grant('PROCESS', '*.*'),
     run: async ({ conn, target }, out) => {
-      out.data['lockWaits'] = await collectLockWaits(conn, target);
+      out.data.lock_waits = await collectLockWaits(conn, target);
     },
   },
   {
@@ -52,7 +53,7 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     category: 'runtime',
     required: false,
     run: async ({ conn }, out) => {
-      out.data['connections'] = await collectConnections(conn);
+      out.data.connections = await collectConnections(conn);
     },
   },
   {
@@ -62,7 +63,7 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     privilege: 'REPLICATION CLIENT (MariaDB: SLAVE MONITOR)',
     fix: ({ conn }) => `GRANT ${conn.flavour.kind === 'mariadb' ? 'SLAVE MONITOR' : 'REPLICATION CLIENT'} ON *.* TO ${WHO};`,
     run: async ({ conn }, out) => {
-      out.data['replicaStatus'] = await collectReplicaStatus(conn);
+      out.data.replica_status = await collectReplicaStatus(conn);
     },
   },
   {
@@ -71,9 +72,9 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     required: true,
     run: async ({ conn }, out) => {
       const status = await collectGlobalStatus(conn);
-      out.data['globalStatus'] = status.counters;
-      out.data['statusGauges'] = status.gauges;
-      out.counters['globalStatus'] = { key: [], counters: Object.keys(status.counters) };
+      out.data.global_status = status.counters;
+      out.data.status_gauges = status.gauges;
+      out.counters.global_status = { key: [], counters: Object.keys(status.counters) };
     },
   },
   {
@@ -82,8 +83,8 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     required: false,
     ...grant('SELECT', 'performance_schema.*'),
     run: async ({ conn, target }, out) => {
-      out.data['statementDigests'] = await collectDigests(conn, target);
-      out.counters['statementDigests'] = { key: DIGEST_KEY, counters: DIGEST_COUNTERS };
+      out.data.statement_digests = await collectDigests(conn, target);
+      out.counters.statement_digests = { key: DIGEST_KEY, counters: DIGEST_COUNTERS };
     },
   },
   {
@@ -92,9 +93,9 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     required: true,
     run: async ({ conn }, out) => {
       const variables = await collectGlobalVariables(conn);
-      out.data['keyVariables'] = variables.key;
-      out.data['variables'] = variables.all;
-      out.data['omittedVariables'] = variables.omitted;
+      out.data.key_variables = variables.key;
+      out.data.variables = variables.all;
+      out.data.omitted_variables = variables.omitted;
     },
   },
   {
@@ -105,7 +106,7 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     fix: ({ conn }) =>
       conn.flavour.kind === 'mariadb' ? mariadbAccountsViewSql(WHO) : `GRANT SELECT (${MYSQL8_ACCOUNT_COLUMNS}) ON mysql.user TO ${WHO};`,
     run: async ({ conn }, out) => {
-      out.data['accounts'] = await collectAccounts(conn);
+      out.data.accounts = await collectAccounts(conn);
     },
   },
   {
@@ -121,7 +122,7 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
         .map((table) => `GRANT SELECT ON ${table} TO ${WHO};`)
         .join('\n'),
     run: async ({ conn }, out) => {
-      out.data['grants'] = await collectGrants(conn);
+      out.data.grants = await collectGrants(conn);
     },
   },
   {
@@ -129,10 +130,10 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     category: 'schema',
     required: true,
     run: async ({ conn, target }, out) => {
-      out.data['schemas'] = await collectSchemas(conn, target);
+      out.data.schemas = await collectSchemas(conn, target);
       const tables = await collectTables(conn, target);
-      out.data['tables'] = tables;
-      out.data['tablesWithoutPrimaryKey'] = tablesWithoutPrimaryKey(tables);
+      out.data.tables = tables;
+      out.data.tables_without_primary_key = tablesWithoutPrimaryKey(tables);
     },
   },
   {
@@ -140,7 +141,7 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     category: 'schema',
     required: false,
     run: async ({ conn, target }, out) => {
-      out.data['columns'] = await collectColumns(conn, target);
+      out.data.columns = await collectColumns(conn, target);
     },
   },
   {
@@ -149,7 +150,7 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext>> = [
     required: false,
     ...grant('SELECT', 'performance_schema.*'),
     run: async ({ conn, target }, out) => {
-      out.data['indexes'] = await collectIndexes(conn, target);
+      out.data.indexes = await collectIndexes(conn, target);
     },
   },
 ];

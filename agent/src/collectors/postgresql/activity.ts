@@ -1,6 +1,7 @@
 import { obfuscateQueryText } from '../../privacy/obfuscate';
 import type { QueryTextMode } from '../types';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-ACTIVITY-VIEW
 // Durations are measured with clock_timestamp() on the server so agent/server clock skew cannot distort them.
@@ -34,12 +35,7 @@ SELECT a.pid,
  ORDER BY a.pid`;
 }
 
-interface ActivityRow {
-  pid: number;
-  datname: string | null;
-  query: string | null;
-  [column: string]: unknown;
-}
+type ActivityRow = PgRow<'sessions'> & { datname: string | null; query: string | null };
 
 export interface QueryTextOptions {
   mode: QueryTextMode;
@@ -55,7 +51,7 @@ export async function collectActivity(
   conn: PgConn,
   includeDatabase: (name: string) => boolean,
   text: QueryTextOptions,
-): Promise<Record<string, unknown>[]> {
+): Promise<PgRow<'sessions'>[]> {
   const rows = await conn.rows<ActivityRow>(activitySql(conn.server.versionNum));
   return rows
     .filter((row) => row.datname === null || includeDatabase(row.datname))

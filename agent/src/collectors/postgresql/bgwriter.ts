@@ -1,5 +1,6 @@
 import type { CounterSpec } from '../types';
 import type { PgConn } from './pool';
+import type { PgSection } from './sections';
 
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-BGWRITER-VIEW
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-CHECKPOINTER-VIEW
@@ -17,25 +18,25 @@ const CHECKPOINTER_NAMES_BEFORE_17: Readonly<Record<string, string>> = {
 };
 
 export interface BgwriterStats {
-  bgwriter: Record<string, unknown>;
-  checkpointer: Record<string, unknown>;
+  bgwriter: PgSection<'bgwriter'>;
+  checkpointer: PgSection<'checkpointer'>;
 }
 
 export async function collectBgwriter(conn: PgConn): Promise<BgwriterStats> {
-  const [bgRow] = await conn.rows<Record<string, unknown>>(bgwriterSql);
-  const bgwriter: Record<string, unknown> = {};
-  const checkpointer: Record<string, unknown> = {};
+  const [bgRow] = await conn.rows<PgSection<'bgwriter'>>(bgwriterSql);
+  const bgwriter: PgSection<'bgwriter'> = {};
+  const checkpointer: PgSection<'checkpointer'> = {};
   for (const [column, value] of Object.entries(bgRow ?? {})) {
     const renamed = CHECKPOINTER_NAMES_BEFORE_17[column];
     if (renamed) checkpointer[renamed] = value;
     else bgwriter[column] = value;
   }
   if (conn.server.versionNum >= 170000) {
-    const [cpRow] = await conn.rows<Record<string, unknown>>(checkpointerSql);
+    const [cpRow] = await conn.rows<PgSection<'checkpointer'>>(checkpointerSql);
     Object.assign(checkpointer, cpRow ?? {});
   } else {
     // Before 17 both processes shared one reset time.
-    checkpointer['stats_reset'] = bgwriter['stats_reset'];
+    checkpointer['stats_reset'] = bgwriter['stats_reset'] ?? null;
   }
   return { bgwriter, checkpointer };
 }

@@ -1,5 +1,6 @@
 import { MAX_COLUMNS_PER_DATABASE, userSchema } from './catalog-filter';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/catalog-pg-attribute.html and
 // https://www.postgresql.org/docs/current/catalog-pg-attrdef.html
@@ -22,6 +23,6 @@ SELECT n.nspname AS schema,
  ORDER BY n.nspname, c.relname, a.attnum
  LIMIT ${MAX_COLUMNS_PER_DATABASE}`;
 
-export async function collectColumns(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(columnsSql);
+export async function collectColumns(conn: PgConn): Promise<PgRow<'columns'>[]> {
+  return conn.rows<PgRow<'columns'>>(columnsSql);
 }

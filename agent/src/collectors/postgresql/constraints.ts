@@ -1,5 +1,6 @@
 import { MAX_RELATIONS_PER_DATABASE, userSchema } from './catalog-filter';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/catalog-pg-constraint.html
 // Constraints inherited by partitions repeat the parent's; only the parent's row is kept (conparentid = 0).
@@ -50,10 +51,10 @@ SELECT n.nspname AS schema,
  ORDER BY n.nspname, c.relname, k.conname
  LIMIT ${MAX_RELATIONS_PER_DATABASE}`;
 
-export async function collectConstraints(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(constraintsSql);
+export async function collectConstraints(conn: PgConn): Promise<PgRow<'constraints'>[]> {
+  return conn.rows<PgRow<'constraints'>>(constraintsSql);
 }
 
-export async function collectForeignKeys(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(foreignKeysSql);
+export async function collectForeignKeys(conn: PgConn): Promise<PgRow<'foreign_keys'>[]> {
+  return conn.rows<PgRow<'foreign_keys'>>(foreignKeysSql);
 }

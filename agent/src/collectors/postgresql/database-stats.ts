@@ -1,5 +1,6 @@
 import type { CounterSpec } from '../types';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-DATABASE-VIEW
 // Session counters (sessions, active_time, …) exist from 14. The row with a NULL datname holds shared catalogs.
@@ -26,7 +27,7 @@ SELECT d.datname, d.numbackends, ${counters}, d.stats_reset
  ORDER BY d.datname`;
 }
 
-export async function collectDatabaseStats(conn: PgConn, includeDatabase: (name: string) => boolean): Promise<Array<Record<string, unknown> & { datname: string }>> {
-  const rows = await conn.rows<Record<string, unknown> & { datname: string }>(databaseStatsSql(conn.server.versionNum));
+export async function collectDatabaseStats(conn: PgConn, includeDatabase: (name: string) => boolean): Promise<Array<PgRow<'database_stats'> & { datname: string }>> {
+  const rows = await conn.rows<PgRow<'database_stats'> & { datname: string }>(databaseStatsSql(conn.server.versionNum));
   return rows.filter((row) => includeDatabase(row.datname));
 }

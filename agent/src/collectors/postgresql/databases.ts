@@ -1,4 +1,5 @@
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/catalog-pg-database.html and
 // https://www.postgresql.org/docs/current/routine-vacuuming.html#VACUUM-FOR-WRAPAROUND
@@ -29,14 +30,10 @@ SELECT datname, has_database_privilege(oid, 'CONNECT') AS can_connect
  WHERE NOT datistemplate AND datallowconn
  ORDER BY datname`;
 
-interface DatabaseRow {
-  datname: string;
-  datistemplate: boolean;
-  [column: string]: unknown;
-}
+type DatabaseRow = PgRow<'databases'> & { datname: string; datistemplate: boolean };
 
 /** Templates stay in the list whatever the filter: template1 ages towards wraparound like any other database. */
-export async function collectDatabases(conn: PgConn, includeDatabase: (name: string) => boolean): Promise<Array<Record<string, unknown>>> {
+export async function collectDatabases(conn: PgConn, includeDatabase: (name: string) => boolean): Promise<PgRow<'databases'>[]> {
   const rows = await conn.rows<DatabaseRow>(databasesSql);
   return rows.filter((row) => row.datistemplate || includeDatabase(row.datname));
 }

@@ -1,4 +1,5 @@
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/catalog-pg-extension.html and
 // https://www.postgresql.org/docs/current/view-pg-available-extensions.html
@@ -14,6 +15,6 @@ SELECT e.extname AS name,
   LEFT JOIN pg_available_extensions a ON a.name = e.extname
  ORDER BY e.extname`;
 
-export async function collectExtensions(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(extensionsSql);
+export async function collectExtensions(conn: PgConn): Promise<PgRow<'extensions'>[]> {
+  return conn.rows<PgRow<'extensions'>>(extensionsSql);
 }

@@ -1,6 +1,7 @@
 import { redundancy, type IndexShape } from '../redundant-indexes';
 import { MAX_RELATIONS_PER_DATABASE, userSchema } from './catalog-filter';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/catalog-pg-index.html and
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-ALL-INDEXES-VIEW
@@ -39,7 +40,7 @@ SELECT n.nspname AS schema,
  ORDER BY n.nspname, t.relname, i.relname
  LIMIT ${MAX_RELATIONS_PER_DATABASE}`;
 
-interface IndexRow {
+interface IndexRow extends PgRow<'indexes'> {
   schema: string;
   table: string;
   name: string;
@@ -56,7 +57,6 @@ interface IndexRow {
   key_columns: number;
   expressions: string | null;
   predicate: string | null;
-  [column: string]: unknown;
 }
 
 export interface IndexFlags {

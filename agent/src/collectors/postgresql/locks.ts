@@ -1,5 +1,6 @@
 import { blockingTree, type BlockingNode } from './blocking-tree';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/view-pg-locks.html and
 // https://www.postgresql.org/docs/current/functions-info.html (pg_blocking_pids)
@@ -42,15 +43,10 @@ SELECT w.pid,
  ORDER BY w.pid`;
 }
 
-interface LockWaitRow {
-  pid: number;
-  blocking_pids: number[] | null;
-  relation_oid: number | null;
-  [column: string]: unknown;
-}
+type LockWaitRow = PgRow<'lock_waits'> & { pid: number; blocking_pids: number[] | null };
 
 export interface LockWaits {
-  lock_waits: Array<Record<string, unknown> & { pid: number; blocking_pids: number[] }>;
+  lock_waits: Array<PgRow<'lock_waits'> & { pid: number; blocking_pids: number[] }>;
   blocking_tree: BlockingNode[];
 }
 

@@ -1,5 +1,6 @@
 import { MAX_RELATIONS_PER_DATABASE, userSchema } from './catalog-filter';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/ddl-priv.html and
 // https://www.postgresql.org/docs/current/functions-info.html (aclexplode, acldefault)
@@ -50,15 +51,15 @@ SELECT d.datname,
  GROUP BY d.datname, a.grantee, a.grantor, d.datacl IS NULL
  ORDER BY 1, 2`;
 
-export async function collectTablePrivileges(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(tablePrivilegesSql);
+export async function collectTablePrivileges(conn: PgConn): Promise<PgRow<'table_privileges'>[]> {
+  return conn.rows<PgRow<'table_privileges'>>(tablePrivilegesSql);
 }
 
-export async function collectSchemaPrivileges(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(schemaPrivilegesSql);
+export async function collectSchemaPrivileges(conn: PgConn): Promise<PgRow<'schema_privileges'>[]> {
+  return conn.rows<PgRow<'schema_privileges'>>(schemaPrivilegesSql);
 }
 
-export async function collectDatabasePrivileges(conn: PgConn, includeDatabase: (name: string) => boolean): Promise<Array<Record<string, unknown>>> {
-  const rows = await conn.rows<{ datname: string }>(databasePrivilegesSql);
+export async function collectDatabasePrivileges(conn: PgConn, includeDatabase: (name: string) => boolean): Promise<PgRow<'database_privileges'>[]> {
+  const rows = await conn.rows<PgRow<'database_privileges'> & { datname: string }>(databasePrivilegesSql);
   return rows.filter((row) => includeDatabase(row.datname));
 }

@@ -1,4 +1,5 @@
 import type { PgConn } from './pool';
+import type { PgRow, PgSection } from './sections';
 
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-REPLICATION-VIEW
 // Byte lag is measured from this server's newest WAL position: the current insert position on a primary, the
@@ -28,8 +29,8 @@ SELECT r.pid,
   FROM pg_stat_replication r, (SELECT ${currentLsn} AS lsn) cur
  ORDER BY r.application_name, r.pid`;
 
-export async function collectReplication(conn: PgConn): Promise<Record<string, unknown>[]> {
-  return conn.rows(replicationSql);
+export async function collectReplication(conn: PgConn): Promise<PgRow<'replication'>[]> {
+  return conn.rows<PgRow<'replication'>>(replicationSql);
 }
 
 // https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-RECOVERY-CONTROL
@@ -41,8 +42,8 @@ SELECT pg_is_in_recovery() AS in_recovery,
        pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) AS replay_behind_receive_bytes,
        CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8 END AS replay_delay_seconds`;
 
-export async function collectRecovery(conn: PgConn): Promise<Record<string, unknown>> {
-  const [row] = await conn.rows<Record<string, unknown>>(recoverySql);
+export async function collectRecovery(conn: PgConn): Promise<PgSection<'recovery'>> {
+  const [row] = await conn.rows<PgSection<'recovery'>>(recoverySql);
   return row ?? {};
 }
 
@@ -68,6 +69,6 @@ SELECT s.slot_name,
  ORDER BY s.slot_name`;
 }
 
-export async function collectReplicationSlots(conn: PgConn): Promise<Record<string, unknown>[]> {
-  return conn.rows(replicationSlotsSql(conn.server.versionNum));
+export async function collectReplicationSlots(conn: PgConn): Promise<PgRow<'replication_slots'>[]> {
+  return conn.rows<PgRow<'replication_slots'>>(replicationSlotsSql(conn.server.versionNum));
 }

@@ -1,4 +1,5 @@
 import type { PgConn } from './pool';
+import type { PgRow, PgSection } from './sections';
 
 // https://www.postgresql.org/docs/current/view-pg-roles.html
 // pg_roles, never pg_authid: the agent must not be able to read password hashes even by mistake. The price is that
@@ -41,16 +42,16 @@ export const authSettingsSql = `
 SELECT current_setting('password_encryption') AS password_encryption,
        current_setting('ssl') AS ssl`;
 
-export async function collectRoles(conn: PgConn): Promise<Array<Record<string, unknown>>> {
+export async function collectRoles(conn: PgConn): Promise<PgRow<'roles'>[]> {
   // rolvaliduntil arrives as an ISO timestamp, or the string 'infinity' (see the timestamptz parser in pool.ts).
-  return conn.rows(rolesSql);
+  return conn.rows<PgRow<'roles'>>(rolesSql);
 }
 
-export async function collectMemberships(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(membershipsSql(conn.server.versionNum));
+export async function collectMemberships(conn: PgConn): Promise<PgRow<'memberships'>[]> {
+  return conn.rows<PgRow<'memberships'>>(membershipsSql(conn.server.versionNum));
 }
 
-export async function collectAuthSettings(conn: PgConn): Promise<Record<string, unknown>> {
-  const [row] = await conn.rows<Record<string, unknown>>(authSettingsSql);
+export async function collectAuthSettings(conn: PgConn): Promise<PgSection<'auth'>> {
+  const [row] = await conn.rows<PgSection<'auth'>>(authSettingsSql);
   return row ?? {};
 }

@@ -1,5 +1,6 @@
 import { userSchema } from './catalog-filter';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/catalog-pg-namespace.html
 export const schemasSql = `
@@ -10,6 +11,6 @@ SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner,
  WHERE ${userSchema('n')}
  ORDER BY n.nspname`;
 
-export async function collectSchemas(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(schemasSql);
+export async function collectSchemas(conn: PgConn): Promise<PgRow<'schemas'>[]> {
+  return conn.rows<PgRow<'schemas'>>(schemasSql);
 }

@@ -1,5 +1,6 @@
 import { MAX_RELATIONS_PER_DATABASE, userSchema } from './catalog-filter';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/view-pg-sequences.html
 // Headroom counts against the tighter of the sequence's own bound and the column it feeds: a bigint sequence behind
@@ -57,6 +58,6 @@ SELECT schemaname AS schema,
  ORDER BY percent_used DESC NULLS LAST, schemaname, sequencename
  LIMIT ${MAX_RELATIONS_PER_DATABASE}`;
 
-export async function collectSequences(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(sequencesSql);
+export async function collectSequences(conn: PgConn): Promise<PgRow<'sequences'>[]> {
+  return conn.rows<PgRow<'sequences'>>(sequencesSql);
 }

@@ -1,4 +1,5 @@
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/view-pg-settings.html
 // Everything not at its built-in default, plus the settings health rules always need even when default.
@@ -30,13 +31,9 @@ const COMMAND_SETTINGS = new Set([
   'archive_command', 'restore_command', 'archive_cleanup_command', 'recovery_end_command', 'ssl_passphrase_command',
 ]);
 
-interface SettingRow {
-  name: string;
-  setting: string | null;
-  [column: string]: unknown;
-}
+type SettingRow = PgRow<'settings'> & { name: string; setting: string | null };
 
-export async function collectSettings(conn: PgConn): Promise<Array<Record<string, unknown>>> {
+export async function collectSettings(conn: PgConn): Promise<PgRow<'settings'>[]> {
   const rows = await conn.rows<SettingRow>(settingsSql, [IMPORTANT_SETTINGS]);
   return rows.map((row) => {
     if (COMMAND_SETTINGS.has(row.name)) return { ...row, setting: row.setting ? '(set)' : '', redacted: true };

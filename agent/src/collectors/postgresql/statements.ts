@@ -3,6 +3,7 @@ import type { CounterSpec } from '../types';
 import type { QueryTextOptions } from './activity';
 import { CollectorFailure, hasSqlState, quoteIdent } from './failure';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/pgstatstatements.html
 // The view's columns depend on the installed extension version, not only the server: 1.8 (13) renamed total_time to
@@ -78,17 +79,10 @@ export const MISSING_EXTENSION_FIX = 'CREATE EXTENSION pg_stat_statements;';
 const PRELOAD_HINT =
   "pg_stat_statements must also be listed in shared_preload_libraries (ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'; then restart PostgreSQL)";
 
-interface StatementRow {
-  queryid: string | null;
-  dbid: number;
-  userid: number;
-  toplevel: boolean;
-  datname: string | null;
-  [column: string]: unknown;
-}
+type StatementRow = PgRow<'statements'> & { queryid: string | null; dbid: number; userid: number; toplevel: boolean; datname: string | null };
 
 export interface Statements {
-  rows: Array<Record<string, unknown>>;
+  rows: PgRow<'statements'>[];
   counters: CounterSpec;
   /** Entries whose queryid the monitoring role may not see (it lacks pg_read_all_stats). */
   hidden: number;

@@ -11,6 +11,7 @@ import { quoteIdent } from './failure';
 import { collectIndexes } from './indexes';
 import { collectLockWaits, lockWaitsSql } from './locks';
 import type { PgConn } from './pool';
+import type { PgRow, PostgresqlData } from './sections';
 import { collectDatabasePrivileges, collectSchemaPrivileges, collectTablePrivileges } from './privileges';
 import {
   collectRecovery,
@@ -44,7 +45,7 @@ export interface PostgresqlDatabaseContext {
   datname: string;
 }
 
-export interface PostgresqlStep extends CollectorStep<PostgresqlContext> {
+export interface PostgresqlStep extends CollectorStep<PostgresqlContext, void, PostgresqlData> {
   /** The step's one statement, sent ahead with the category's others in one round trip (see prefetch.ts). */
   prefetch?: (versionNum: number) => string;
 }
@@ -65,7 +66,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     prefetch: activitySql,
     run: async ({ conn, includeDatabase, text }, out) => {
-      out.data['sessions'] = await collectActivity(conn, includeDatabase, text);
+      out.data.sessions = await collectActivity(conn, includeDatabase, text);
     },
   },
   {
@@ -76,8 +77,8 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     prefetch: lockWaitsSql,
     run: async ({ conn }, out) => {
       const locks = await collectLockWaits(conn);
-      out.data['lock_waits'] = locks.lock_waits;
-      out.data['blocking_tree'] = locks.blocking_tree;
+      out.data.lock_waits = locks.lock_waits;
+      out.data.blocking_tree = locks.blocking_tree;
     },
   },
   {
@@ -87,7 +88,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     prefetch: connectionsSql,
     run: async ({ conn }, out) => {
-      out.data['connections'] = await collectConnections(conn);
+      out.data.connections = await collectConnections(conn);
     },
   },
   {
@@ -97,7 +98,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     prefetch: () => replicationSql,
     run: async ({ conn }, out) => {
-      out.data['replication'] = await collectReplication(conn);
+      out.data.replication = await collectReplication(conn);
     },
   },
   {
@@ -107,7 +108,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     prefetch: replicationSlotsSql,
     run: async ({ conn }, out) => {
-      out.data['replication_slots'] = await collectReplicationSlots(conn);
+      out.data.replication_slots = await collectReplicationSlots(conn);
     },
   },
   {
@@ -117,7 +118,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     prefetch: () => recoverySql,
     run: async ({ conn }, out) => {
-      out.data['recovery'] = await collectRecovery(conn);
+      out.data.recovery = await collectRecovery(conn);
     },
   },
   {
@@ -126,8 +127,8 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     required: true,
     ...PG_MONITOR,
     run: async ({ conn, includeDatabase }, out) => {
-      out.data['database_stats'] = await collectDatabaseStats(conn, includeDatabase);
-      out.counters['database_stats'] = databaseStatsCounters(conn.server.versionNum);
+      out.data.database_stats = await collectDatabaseStats(conn, includeDatabase);
+      out.counters.database_stats = databaseStatsCounters(conn.server.versionNum);
     },
   },
   {
@@ -137,8 +138,8 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     run: async ({ conn, includeDatabase, text, statements }, out) => {
       const collected = await statements.collect(conn, includeDatabase, text);
-      out.data['statements'] = collected.rows;
-      out.counters['statements'] = collected.counters;
+      out.data.statements = collected.rows;
+      out.counters.statements = collected.counters;
       if (collected.hidden > 0) {
         out.report({
           collector: 'statements',
@@ -156,10 +157,10 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     run: async ({ conn }, out) => {
       const stats = await collectBgwriter(conn);
-      out.data['bgwriter'] = stats.bgwriter;
-      out.data['checkpointer'] = stats.checkpointer;
-      out.counters['bgwriter'] = numericCounters(stats.bgwriter);
-      out.counters['checkpointer'] = numericCounters(stats.checkpointer);
+      out.data.bgwriter = stats.bgwriter;
+      out.data.checkpointer = stats.checkpointer;
+      out.counters.bgwriter = numericCounters(stats.bgwriter);
+      out.counters.checkpointer = numericCounters(stats.checkpointer);
     },
   },
   {
@@ -169,8 +170,8 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     run: async ({ conn }, out) => {
       const wal = await collectWal(conn);
-      out.data['wal'] = wal;
-      out.counters['wal'] = numericCounters(wal);
+      out.data.wal = wal;
+      out.counters.wal = numericCounters(wal);
     },
   },
   {
@@ -180,8 +181,8 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     ...PG_MONITOR,
     run: async ({ conn }, out) => {
       const archiver = await collectArchiver(conn);
-      out.data['archiver'] = archiver;
-      out.counters['archiver'] = numericCounters(archiver);
+      out.data.archiver = archiver;
+      out.counters.archiver = numericCounters(archiver);
     },
   },
   {
@@ -190,7 +191,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     required: true,
     ...PG_MONITOR,
     run: async ({ conn }, out) => {
-      out.data['settings'] = await collectSettings(conn);
+      out.data.settings = await collectSettings(conn);
     },
   },
   {
@@ -199,7 +200,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     required: false,
     ...PG_MONITOR,
     run: async ({ conn }, out) => {
-      out.data['roles'] = await collectRoles(conn);
+      out.data.roles = await collectRoles(conn);
     },
   },
   {
@@ -208,7 +209,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     required: false,
     ...PG_MONITOR,
     run: async ({ conn }, out) => {
-      out.data['memberships'] = await collectMemberships(conn);
+      out.data.memberships = await collectMemberships(conn);
     },
   },
   {
@@ -217,7 +218,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     required: false,
     ...PG_MONITOR,
     run: async ({ conn }, out) => {
-      out.data['auth'] = await collectAuthSettings(conn);
+      out.data.auth = await collectAuthSettings(conn);
     },
   },
   {
@@ -226,7 +227,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     required: true,
     ...PG_MONITOR,
     run: async ({ conn, includeDatabase }, out) => {
-      out.data['databases'] = await collectDatabases(conn, includeDatabase);
+      out.data.databases = await collectDatabases(conn, includeDatabase);
     },
   },
   {
@@ -235,23 +236,26 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
     required: false,
     ...PG_MONITOR,
     run: async ({ conn, includeDatabase }, out) => {
-      out.data['database_privileges'] = await collectDatabasePrivileges(conn, includeDatabase);
+      out.data.database_privileges = await collectDatabasePrivileges(conn, includeDatabase);
     },
   },
 ];
 
+/** The per-database sections: lists of rows, each row tagged with the database it came from. */
+type PerDatabaseSection = 'extensions' | 'table_maintenance' | 'table_privileges' | 'schema_privileges' | 'schemas' | 'tables' | 'columns' | 'indexes' | 'constraints' | 'foreign_keys' | 'sequences';
+
 /** Appends a database's rows to a cluster-wide section, each tagged with the database it came from. */
-function appendRows(data: Record<string, unknown>, section: string, datname: string, rows: ReadonlyArray<Record<string, unknown>>): void {
-  const list = (data[section] ??= []) as unknown[];
-  for (const row of rows) list.push({ datname, ...row });
+function appendRows<K extends PerDatabaseSection>(data: PostgresqlData, section: K, datname: string, rows: ReadonlyArray<PgRow<K>>): void {
+  const list = (data[section] ??= []) as Array<PgRow<K>>;
+  for (const row of rows) list.push(Object.assign({ datname }, row));
 }
 
 /** A per-database step that appends its rows, tagged with their database, to the section of its name. */
-function perDatabase(
-  name: string,
+function perDatabase<K extends PerDatabaseSection>(
+  name: K,
   category: 'operational' | 'schema',
-  collect: (conn: PgConn) => Promise<ReadonlyArray<Record<string, unknown>>>,
-): CollectorStep<PostgresqlDatabaseContext> {
+  collect: (conn: PgConn) => Promise<ReadonlyArray<PgRow<K>>>,
+): CollectorStep<PostgresqlDatabaseContext, void, PostgresqlData> {
   return {
     name,
     category,
@@ -265,7 +269,7 @@ function perDatabase(
  * The steps run once per monitored database, on a session there (their errors are named `<step>:<database>`). All
  * optional: one database the role may not read does not hide the others.
  */
-export const POSTGRESQL_DATABASE_STEPS: ReadonlyArray<CollectorStep<PostgresqlDatabaseContext>> = [
+export const POSTGRESQL_DATABASE_STEPS: ReadonlyArray<CollectorStep<PostgresqlDatabaseContext, void, PostgresqlData>> = [
   perDatabase('extensions', 'operational', collectExtensions),
   perDatabase('table_maintenance', 'operational', collectTableMaintenance),
   perDatabase('table_privileges', 'operational', collectTablePrivileges),

@@ -1,5 +1,6 @@
 import { MAX_RELATIONS_PER_DATABASE } from './catalog-filter';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-ALL-TABLES-VIEW and
 // https://www.postgresql.org/docs/current/routine-vacuuming.html#VACUUM-FOR-WRAPAROUND
@@ -33,6 +34,6 @@ SELECT s.schemaname AS schema,
  LIMIT ${MAX_RELATIONS_PER_DATABASE}`;
 }
 
-export async function collectTableMaintenance(conn: PgConn): Promise<Array<Record<string, unknown>>> {
-  return conn.rows(tableMaintenanceSql(conn.server.versionNum));
+export async function collectTableMaintenance(conn: PgConn): Promise<PgRow<'table_maintenance'>[]> {
+  return conn.rows<PgRow<'table_maintenance'>>(tableMaintenanceSql(conn.server.versionNum));
 }

@@ -1,6 +1,7 @@
 import { MAX_RELATIONS_PER_DATABASE, userSchema } from './catalog-filter';
 import { hasSqlState } from './failure';
 import type { PgConn } from './pool';
+import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/catalog-pg-class.html and
 // https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADMIN-DBSIZE
@@ -40,18 +41,18 @@ SELECT n.nspname AS schema,
 }
 
 export interface Tables {
-  rows: Array<Record<string, unknown>>;
+  rows: PgRow<'tables'>[];
   /** Why sizes are estimates, when they are. */
   warning?: string;
 }
 
 export async function collectTables(conn: PgConn): Promise<Tables> {
   try {
-    return { rows: await conn.rows(tablesSql(true)) };
+    return { rows: await conn.rows<PgRow<'tables'>>(tablesSql(true)) };
   } catch (error) {
     if (!(hasSqlState(error) && error.code === '55P03')) throw error;
     return {
-      rows: await conn.rows(tablesSql(false)),
+      rows: await conn.rows<PgRow<'tables'>>(tablesSql(false)),
       warning: `exact sizes skipped: a table was locked exclusively (${error.message}); sizes are relpages estimates`,
     };
   }

@@ -1,4 +1,5 @@
 import type { PgConn } from './pool';
+import type { PgSection } from './sections';
 
 // https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-WAL-VIEW
 // pg_stat_wal exists from 14. The WAL position as bytes since 0/0 is a counter on every version: its delta is the
@@ -14,12 +15,12 @@ export const archiverSql = `
 SELECT archived_count, failed_count, last_archived_time, last_failed_time, last_archived_wal, last_failed_wal, stats_reset
   FROM pg_stat_archiver`;
 
-export async function collectWal(conn: PgConn): Promise<Record<string, unknown>> {
-  const [row] = await conn.rows<Record<string, unknown>>(walSql(conn.server.versionNum));
+export async function collectWal(conn: PgConn): Promise<PgSection<'wal'>> {
+  const [row] = await conn.rows<PgSection<'wal'>>(walSql(conn.server.versionNum));
   return row ?? {};
 }
 
-export async function collectArchiver(conn: PgConn): Promise<Record<string, unknown>> {
-  const [row] = await conn.rows<Record<string, unknown>>(archiverSql);
+export async function collectArchiver(conn: PgConn): Promise<PgSection<'archiver'>> {
+  const [row] = await conn.rows<PgSection<'archiver'>>(archiverSql);
   return row ?? {};
 }

@@ -1,4 +1,6 @@
-import type { CounterSpec } from '../types';
+import type { Section } from '@logstag/schema';
+import type { RedisData } from './sections';
+import type { CounterSpecs } from '../step';
 import type { Info } from './info';
 import { keyspaceRows, parseFields, withoutHuman } from './info';
 
@@ -8,8 +10,8 @@ import { keyspaceRows, parseFields, withoutHuman } from './info';
  * https://redis.io/docs/latest/commands/info/
  */
 export interface RuntimeInfo {
-  data: Record<string, unknown>;
-  counters: Record<string, CounterSpec>;
+  data: Pick<RedisData, 'clients' | 'memory' | 'persistence' | 'replication' | 'cpu' | 'keyspace'>;
+  counters: CounterSpecs<RedisData>;
 }
 
 export function runtimeSections(info: Info): RuntimeInfo {
@@ -34,13 +36,15 @@ export function runtimeSections(info: Info): RuntimeInfo {
 }
 
 /** The server facts every payload's reader needs: version, mode, uptime. */
-export function serverFacts(info: Info): Record<string, unknown> {
+export function serverFacts(info: Info): Section<'redis', 'server'> {
   const s = info['server'] ?? {};
+  const text = (v: string | number | undefined) => (v === undefined ? null : String(v));
+  const uptime = s['uptime_in_seconds'];
   return {
-    version: s['redis_version'] ?? null,
-    mode: s['redis_mode'] ?? null,
-    os: s['os'] ?? null,
-    uptimeSeconds: s['uptime_in_seconds'] ?? null,
-    runId: s['run_id'] ?? null,
+    version: text(s['redis_version']),
+    mode: text(s['redis_mode']),
+    os: text(s['os']),
+    uptimeSeconds: typeof uptime === 'number' ? uptime : null,
+    runId: text(s['run_id']),
   };
 }

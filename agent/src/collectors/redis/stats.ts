@@ -1,5 +1,6 @@
+import type { RedisData } from './sections';
 import type Redis from 'ioredis';
-import type { CounterSpec } from '../types';
+import type { CounterSpecs } from '../step';
 import type { Info } from './info';
 import { parseFields, readInfo, withoutHuman } from './info';
 
@@ -22,8 +23,8 @@ export interface CommandStatRow {
 }
 
 export interface Workload {
-  data: Record<string, unknown>;
-  counters: Record<string, CounterSpec>;
+  data: Pick<RedisData, 'stats' | 'stats_gauges' | 'error_stats'>;
+  counters: CounterSpecs<RedisData>;
 }
 
 export function statsSections(info: Info): Workload {
@@ -40,10 +41,10 @@ export function statsSections(info: Info): Workload {
     count: Number(parseFields(v)['count'] ?? 0),
   }));
   return {
-    data: { stats: counters, statsGauges: gauges, errorStats: errors },
+    data: { stats: counters, stats_gauges: gauges, error_stats: errors },
     counters: {
       stats: { key: [], counters: Object.keys(counters) },
-      errorStats: { key: ['error'], counters: ['count'] },
+      error_stats: { key: ['error'], counters: ['count'] },
     },
   };
 }

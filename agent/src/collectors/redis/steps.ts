@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { CollectorStep } from '../step';
+import type { RedisData } from './sections';
 import { collectAclUsers } from './acl';
 import { collectClientSummary } from './clients';
 import { collectConfig } from './config';
@@ -31,7 +32,7 @@ const acl = (rule: string) => ({ privilege: rule, fix: ({ user }: RedisContext) 
  * Redis 6/7, in the order they run. Server statistics and metadata commands only; no command that reads a value is
  * ever sent.
  */
-export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
+export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext, void, RedisData>> = [
   {
     name: 'info',
     category: 'runtime',
@@ -40,7 +41,7 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     run: async ({ client }, out) => {
       const info = await readInfo(client);
       const runtime = runtimeSections(info);
-      out.data['server'] = serverFacts(info);
+      out.data.server = serverFacts(info);
       Object.assign(out.data, runtime.data);
       Object.assign(out.counters, runtime.counters);
     },
@@ -51,7 +52,7 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     required: false,
     ...acl('+client|list'),
     run: async ({ client }, out) => {
-      out.data['clientSummary'] = await collectClientSummary(client);
+      out.data.client_summary = await collectClientSummary(client);
     },
   },
   {
@@ -62,11 +63,11 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     run: async ({ client }, out) => {
       const info = await readInfo(client);
       const stats = statsSections(info);
-      out.data['server'] = serverFacts(info);
+      out.data.server = serverFacts(info);
       Object.assign(out.data, stats.data);
       Object.assign(out.counters, stats.counters);
-      out.data['commandStats'] = await collectCommandStats(client);
-      out.counters['commandStats'] = { key: ['command'], counters: COMMAND_COUNTERS };
+      out.data.command_stats = await collectCommandStats(client);
+      out.counters.command_stats = { key: ['command'], counters: COMMAND_COUNTERS };
     },
   },
   {
@@ -76,7 +77,7 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     ...acl('+slowlog|get'),
     run: async ({ client, slowlog }, out) => {
       const entries = await collectSlowlog(client, slowlog.lastId);
-      out.data['slowlog'] = entries;
+      out.data.slowlog = entries;
       const last = entries[entries.length - 1];
       if (last) slowlog.lastId = last.id;
     },
@@ -87,7 +88,7 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     required: false,
     ...acl('+latency|latest'),
     run: async ({ client }, out) => {
-      out.data['latencyEvents'] = await collectLatency(client);
+      out.data.latency_events = await collectLatency(client);
     },
   },
   {
@@ -97,9 +98,9 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     ...acl('+config|get'),
     run: async ({ client }, out) => {
       const config = await collectConfig(client);
-      out.data['config'] = config.values;
-      out.data['passwordSet'] = config.passwordSet;
-      out.data['masterauthSet'] = config.masterauthSet;
+      out.data.config = config.values;
+      out.data.password_set = config.passwordSet;
+      out.data.masterauth_set = config.masterauthSet;
     },
   },
   {
@@ -108,7 +109,7 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     required: false,
     ...acl('+acl|list'),
     run: async ({ client }, out) => {
-      out.data['aclUsers'] = await collectAclUsers(client);
+      out.data.acl_users = await collectAclUsers(client);
     },
   },
   {
@@ -118,8 +119,8 @@ export const REDIS_STEPS: ReadonlyArray<CollectorStep<RedisContext>> = [
     ...acl('+scan +select +type +memory|usage %R~*'),
     run: async ({ client, db, includesDb, maxKeysPerDb, signal }, out) => {
       const dbs = keyspaceRows(await readInfo(client, 'keyspace')).filter((d) => includesDb(d.db));
-      out.data['keyspace'] = dbs;
-      out.data['keyPatterns'] = await sampleKeyspace(client, dbs, db, maxKeysPerDb, signal);
+      out.data.keyspace = dbs;
+      out.data.key_patterns = await sampleKeyspace(client, dbs, db, maxKeysPerDb, signal);
     },
   },
 ];

@@ -1,0 +1,3 @@
+export * from './catalog';
+export * from './families';
+export * from './dropped';
