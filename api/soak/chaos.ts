@@ -48,7 +48,9 @@ export async function runChaos(
     const target = processes.get(record.target);
     if (!target) throw new Error(`chaos: no process named ${record.target}`);
     kills.push(
-      Promise.race([target.kill(record.downtimeMs).then(() => void (record.killedAtMs = Date.now() - startedAt)), abortableSleep(Infinity, signal)]),
+      target.kill(record.downtimeMs, signal).then(() => {
+        if (!signal.aborted) record.killedAtMs = Date.now() - startedAt;
+      }),
     );
   }
   await Promise.all(kills);
@@ -58,7 +60,7 @@ export async function runChaos(
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

@@ -5,6 +5,7 @@ import { killGroup, killGroupOnExit, waitGroupGone } from './process-group';
 import type { RunningChild } from './supervised';
 
 export interface GroupedChild extends RunningChild {
+  tail(): string;
   /** The child's stdout as it comes (it goes to the log file too). */
   onStdout(listener: (text: string) => void): void;
 }

@@ -15,6 +15,7 @@ export interface LoadOptions {
   rate: number;
   seconds: number;
   poisonPercent: number;
+  /** Which payloads are poison, and the agents' backoff jitter. */
   rng: Rng;
   ledger: Ledger;
 }

@@ -1,10 +1,10 @@
 // The API and the worker of the system under test, each a `node api/src/main.ts` process with its LOGSTAG_ROLE, as
 // production runs them: they share the soak's PostgreSQL store and Temporal dev server.
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { killGrouped, spawnGrouped } from './grouped-child';
-import type { ChildSpec, RunningChild } from './supervised';
+import { REPO_ROOT } from './snapshot';
+import { errorLine, type ChildSpec, type RunningChild } from './supervised';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const READY_LINE = { api: 'Logstag is running', worker: 'Logstag worker is running' } as const;
 const START_TIMEOUT_MS = 120_000;
 
@@ -38,7 +38,7 @@ async function startRole(options: LogstagProcessOptions): Promise<RunningChild> 
     });
     void child.exited.then(() => {
       clearTimeout(timer);
-      fail(new Error(`${role} exited during start-up; see ${logFile}`));
+      fail(new Error(`${role} exited during start-up (${errorLine(child.tail())}); see ${logFile}`));
     });
   }).catch(async (err: unknown) => {
     await killGrouped(child);

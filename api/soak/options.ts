@@ -24,10 +24,13 @@ export interface SoakOptions {
   parentDir: string;
   /** Run the API and the worker of another checkout (with its own node_modules), to compare two versions. */
   serverRoot?: string | undefined;
+  /** Run the API and the worker of this commit, extracted into the data folder (frozen while the soak runs). */
+  serverCommit?: string | undefined;
 }
 
 export const SOAK_USAGE = `npm run soak -- [--rate 200] [--seconds 600] [--poison 1] [--seed 1] [--kills N] [--targets 200]
-                [--drain-seconds 300] [--claim-timeout 30] [--keep] [--dir /var/tmp] [--server-root <checkout>]`;
+                [--drain-seconds 300] [--claim-timeout 30] [--keep] [--dir /var/tmp]
+                [--server-commit <rev> | --server-root <checkout>]`;
 
 /** 3 kills of each process per 10 minutes of load, at least 1. */
 export const defaultKills = (seconds: number) => Math.max(1, Math.ceil((3 * seconds) / 600));
@@ -64,6 +67,7 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
       keep: { type: 'boolean' },
       dir: { type: 'string' },
       'server-root': { type: 'string' },
+      'server-commit': { type: 'string' },
     },
   });
   const num = (name: string, v: string | undefined, min: number): number | undefined => {
@@ -84,6 +88,8 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
     keep: values.keep,
     parentDir: values.dir,
     serverRoot: values['server-root'],
+    serverCommit: values['server-commit'],
   };
+  if (given.serverRoot && given.serverCommit) throw new Error(`give --server-root or --server-commit, not both\nusage: ${SOAK_USAGE}`);
   return soakOptions(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<SoakOptions>);
 }

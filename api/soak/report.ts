@@ -12,6 +12,7 @@ export function formatReport(r: SoakReport): string {
     `soak: seed ${o.seed}, ${o.rate} payloads/s for ${o.seconds} s (${r.loadSeconds.toFixed(0)} s run), ${o.poisonPercent} % poison, ` +
       `${o.killsPerProcess} kill(s) of each process${r.aborted ? ' — STOPPED BY A SIGNAL, partial figures' : ''}`,
   );
+  lines.push(`  server code: ${r.server}`);
   const s = r.summary;
   if (s) {
     row('sent', `${s.sent} payloads (${s.poisonSent} poison) in ${r.requests} requests`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
-import { connectClient, freePort } from '@logstag/temporal';
+import { connectClient } from '@logstag/temporal';
 import { recordedPayloads } from '../bench/recorded-payloads';
 import { backlogNow, backlogPeak, sampleBacklog, type BacklogSample } from './backlog';
 import { planChaos, runChaos, type ChaosRecord } from './chaos';
@@ -14,15 +14,13 @@ import { runningIngestWorkflows, storeFacts, type SoakFacts } from './facts';
 import { checkInvariants, type CheckResult } from './invariants';
 import { Ledger } from './ledger';
 import { startLoad } from './load';
-import { logstagProcessSpec } from './logstag-process';
 import type { SoakOptions } from './options';
 import { createRng } from './rng';
-import { openSoakDb } from './soak-db';
-import { createStoreCluster } from './store-cluster';
 import { summarize, type SoakSummary } from './summary';
-import { Supervised, type SupervisedStats } from './supervised';
-import { SOAK_NAMESPACE, temporalServerSpec } from './temporal-server';
-import { createSoakTenant } from './tenant';
+import type { Supervised, SupervisedStats } from './supervised';
+import { REPO_ROOT, snapshotCommit } from './snapshot';
+import { startSystem } from './system-under-test';
+import { SOAK_NAMESPACE } from './temporal-server';
 
 export interface SoakReport {
   options: SoakOptions;
@@ -50,6 +48,8 @@ export interface SoakReport {
   error?: string;
   ok: boolean;
   dataDir: string;
+  /** The code the API and the worker ran: a commit, another checkout, or this working tree. */
+  server: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,36 +64,20 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
   chmodSync(dir, 0o755);
   const logDir = join(dir, 'logs');
   mkdirSync(logDir);
-  const rng = createRng(options.seed);
   const processes = new Map<string, Supervised>();
   let db: Kysely<Database> | null = null;
   let temporal: Client | null = null;
   try {
     log(`soak: data and logs in ${dir}`);
-    const cluster = await createStoreCluster(dir, logDir);
-    const postgres = new Supervised(cluster.spec, log);
-    processes.set('postgres', postgres);
-    await postgres.start();
-    db = openSoakDb(cluster.url);
-
-    const temporalSpec = temporalServerSpec({ port: await freePort(), dir, logDir });
-    processes.set('temporal', new Supervised(temporalSpec, log));
-    const apiPort = await freePort();
-    const env = {
-      DATABASE_URL: cluster.url,
-      TEMPORAL_ADDRESS: temporalSpec.address,
-      TEMPORAL_NAMESPACE: SOAK_NAMESPACE,
-      LOGSTAG_DATA_DIR: join(dir, 'server'),
-      LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: String(options.claimTimeoutSeconds),
-    };
-    const serverRoot = options.serverRoot;
-    processes.set('api', new Supervised(logstagProcessSpec({ role: 'api', logDir, serverRoot, env: { ...env, HOST: '127.0.0.1', PORT: String(apiPort) } }), log));
-    processes.set('worker', new Supervised(logstagProcessSpec({ role: 'worker', logDir, serverRoot, env }), log));
-    await processes.get('temporal')!.start();
-    // The API migrates the store at its start; the tenant goes in after, then the worker starts on that schema.
-    await processes.get('api')!.start();
-    const { keys } = await createSoakTenant(db);
-    await processes.get('worker')!.start();
+    let serverRoot = options.serverRoot;
+    let server = serverRoot ? `the checkout in ${serverRoot}` : `the working tree of ${REPO_ROOT}`;
+    if (options.serverCommit) {
+      serverRoot = join(dir, 'server-code');
+      server = `commit ${snapshotCommit(options.serverCommit, serverRoot)}`;
+      log(`soak: the API and the worker run ${server}, extracted into ${serverRoot}`);
+    }
+    const system = await startSystem({ dir, logDir, claimTimeoutSeconds: options.claimTimeoutSeconds, serverRoot, log, signal }, processes);
+    db = system.db;
     log('soak: postgres, temporal, api and worker are up');
     if (signal.aborted) throw new Error('stopped before the load began');
 
@@ -102,18 +86,19 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     const startedAt = Date.now();
     const backlog = sampleBacklog(db, startedAt);
     const load = startLoad({
-      url: `http://127.0.0.1:${apiPort}`,
-      keys,
+      url: system.apiUrl,
+      keys: system.keys,
       templates: recordedPayloads(options.targets),
       rate: options.rate,
       seconds: options.seconds,
       poisonPercent: options.poisonPercent,
-      rng,
+      rng: createRng(options.seed + 1),
       ledger,
     });
     const abortLoad = () => load.abort();
     signal.addEventListener('abort', abortLoad, { once: true });
-    const plan = planChaos([...processes.keys()], options.killsPerProcess, options.seconds * 1000, rng);
+    // Its own random stream: the schedule does not depend on how the load's timing interleaves with it.
+    const plan = planChaos([...processes.keys()], options.killsPerProcess, options.seconds * 1000, createRng(options.seed));
     const chaos = runChaos(plan, processes, startedAt, signal);
     const progress = setInterval(() => {
       const last = backlog.samples.at(-1);
@@ -126,7 +111,9 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     const loadEndedAt = Date.now();
     log(`soak: load over after ${((loadEndedAt - startedAt) / 1000).toFixed(0)} s; waiting for the chaos loop and the drain`);
     const chaosRecords = await chaos;
-    for (const p of processes.values()) await Promise.race([p.whenUp(), sleep(120_000)]);
+    // Everything up again for the drain; a stopped run only needs the store and Temporal, to gather the facts.
+    const needed = signal.aborted ? ['postgres', 'temporal'] : [...processes.keys()];
+    await Promise.race([Promise.all(needed.map((name) => processes.get(name)!.whenUp())), sleep(signal.aborted ? 30_000 : 120_000)]);
 
     // Drain: the agents send what they still hold, the pipeline empties, every ingest workflow ends.
     const finishing = load.finish();
@@ -135,7 +122,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     // workflow still running (one whose worker was killed waits for its activity's start-to-close timeout).
     let drainedAt: number | null = null;
     let settledAt: number | null = null;
-    temporal = await connectClient({ address: temporalSpec.address, namespace: SOAK_NAMESPACE });
+    temporal = await connectClient({ address: system.temporalAddress, namespace: SOAK_NAMESPACE });
     while (!signal.aborted && Date.now() < deadline) {
       const empty = (await backlogNow(db).catch(() => null)) === 0 && load.waiting() === 0;
       drainedAt = empty ? (drainedAt ?? Date.now()) : null;
@@ -150,7 +137,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     await withTimeout(finishing, 60_000, 'stopping the agents').catch(() => undefined);
     backlog.stop();
     const after = (t: number | null) => (t === null ? null : Math.round((t - loadEndedAt) / 100) / 10);
-    log(settledAt ? `soak: drained ${after(drainedAt)} s and settled ${after(settledAt)} s after the load` : 'soak: not settled by the deadline');
+    if (signal.aborted) log('soak: stopped; gathering the facts');
+    else log(settledAt ? `soak: drained ${after(drainedAt)} s and settled ${after(settledAt)} s after the load` : 'soak: not settled by the deadline');
 
     // Facts and invariants.
     const peak = backlogPeak(backlog.samples);
@@ -175,6 +163,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       checks: [],
       ok: false,
       dataDir: dir,
+      server,
     };
     try {
       const client = temporal;

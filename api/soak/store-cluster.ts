@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { initDurableCluster, PG_BIN, type DurableCluster } from '../bench/durable-postgres';
 import { killGrouped, spawnGrouped } from './grouped-child';
-import type { ChildSpec, RunningChild } from './supervised';
+import { errorLine, type ChildSpec, type RunningChild } from './supervised';
 
 export interface StoreCluster {
   url: string;
@@ -36,7 +36,7 @@ async function startPostmaster(cluster: DurableCluster, url: string, logFile: st
   // Crash recovery replays the WAL written since the last checkpoint before it accepts connections.
   const deadline = Date.now() + 120_000;
   while (!(await answers(url))) {
-    if (gone) throw new Error(`postgres exited during start-up; see ${logFile}`);
+    if (gone) throw new Error(`postgres exited during start-up (${errorLine(child.tail())}); see ${logFile}`);
     if (Date.now() > deadline) {
       await killGrouped(child);
       throw new Error(`postgres did not answer within 120 s; see ${logFile}`);

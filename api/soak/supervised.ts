@@ -46,6 +46,7 @@ export class Supervised {
   private upWaiters: Array<() => void> = [];
   private loop: Promise<void> | null = null;
   private downSince: number | null = null;
+  private lastStartError: string | null = null;
 
   constructor(
     readonly spec: ChildSpec,
@@ -60,10 +61,23 @@ export class Supervised {
     return this.child !== null && this.killing === null;
   }
 
-  /** Starts the process; resolves once it is ready the first time. */
-  async start(): Promise<void> {
+  /**
+   * Starts the process; resolves once it is ready the first time. Rejects with the last start's error when it is not
+   * up within `timeoutMs` or `signal` aborts (the supervisor keeps trying until stop()).
+   */
+  async start(timeoutMs = 180_000, signal?: AbortSignal): Promise<void> {
     this.loop ??= this.run();
-    await this.whenUp();
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<never>((_, reject) => {
+      const fail = (why: string) => reject(new Error(`${this.name} ${why}${this.lastStartError ? `: ${this.lastStartError}` : ''}`));
+      timer = setTimeout(() => fail(`did not start within ${timeoutMs / 1000} s`), timeoutMs);
+      signal?.addEventListener('abort', () => fail('start stopped by a signal'), { once: true });
+    });
+    try {
+      await Promise.race([this.whenUp(), giveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   whenUp(): Promise<void> {
@@ -71,9 +85,17 @@ export class Supervised {
     return new Promise((resolve) => this.upWaiters.push(resolve));
   }
 
-  /** SIGKILL once it is up; resolves when it is gone (the restart follows after `downtimeMs`, in the background). */
-  async kill(downtimeMs: number): Promise<void> {
-    await this.whenUp();
+  /**
+   * SIGKILL once it is up; resolves when it is gone (the restart follows after `downtimeMs`, in the background).
+   * Nothing is killed when `signal` aborts first.
+   */
+  async kill(downtimeMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal) {
+      await Promise.race([this.whenUp(), new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+      if (signal.aborted) return;
+    } else {
+      await this.whenUp();
+    }
     if (this.stopping || !this.child) return;
     const child = this.child;
     await new Promise<void>((done) => {
@@ -101,7 +123,8 @@ export class Supervised {
       } catch (err) {
         if (this.stopping) return;
         this.stats.failedStarts += 1;
-        this.log(`${this.name}: start failed (${(err as Error).message.split('\n')[0]}); again in ${backoffMs} ms`);
+        this.lastStartError = (err as Error).message.split('\n')[0]!;
+        this.log(`${this.name}: start failed (${this.lastStartError}); again in ${backoffMs} ms`);
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 10_000);
         continue;
