@@ -8,10 +8,15 @@ const NOT_MEASUREMENTS = /(^|_)(pid|oid|id|port|lsn|version_num|run_?id|time_?st
 /** Caps one section's fields, so an engine adding hundreds of status variables cannot flood the store. */
 const MAX_FIELDS_PER_SECTION = 600;
 
+/** Whether a family's field can be a series (identifiers and clocks never are). */
+export function isMeasurementField(field: string): boolean {
+  return !NOT_MEASUREMENTS.test(field);
+}
+
 function numericFields(family: MetricFamily, row: Row, labels: Record<string, string>, out: MetricPoint[]): void {
   let n = 0;
   for (const [field, raw] of Object.entries(row)) {
-    if (NOT_MEASUREMENTS.test(field) || typeof raw === 'boolean') continue;
+    if (!isMeasurementField(field) || typeof raw === 'boolean') continue;
     const value = num(raw);
     if (value === null) continue;
     if ((n += 1) > MAX_FIELDS_PER_SECTION) break;
