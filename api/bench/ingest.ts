@@ -1,6 +1,6 @@
 // npm run bench:ingest -- [--store pglite|postgres] [--pg durable|services] [--split] [--workers 1] [--backlog]
 //                          [--accept-only] [--seconds 20] [--concurrency 64] [--rate 0] [--targets 200]
-//                          [--worker-concurrency N] [--max-batch N] [--drain-timeout 600] [--pregenerate]
+//                          [--worker-concurrency N] [--max-batch N] [--max-in-flight N] [--drain-timeout 600] [--pregenerate]
 //
 // Starts the whole server (API + worker in one process, the real Temporal dev server from .tools/bin) on a fresh
 // store, then many concurrent simulated agents (a process of their own) post recorded real agent payloads, gzip'd,
@@ -62,6 +62,8 @@ const { values: args } = parseArgs({
     'worker-concurrency': { type: 'string' },
     // Most payloads per ingest workflow (LOGSTAG_INGEST_MAX_BATCH); unset: the dispatcher's default.
     'max-batch': { type: 'string' },
+    // Most payloads claimed and not yet stored (LOGSTAG_INGEST_MAX_IN_FLIGHT); unset: the dispatcher's default.
+    'max-in-flight': { type: 'string' },
     // With --split: start the worker(s) only when the agents are done, and time the drain of the whole load.
     backlog: { type: 'boolean', default: false },
     // Seconds to wait for the backlog to drain after the load before printing the figures as they are.
@@ -162,6 +164,7 @@ async function main() {
     ...(tdb ? { DATABASE_URL: tdb.url } : {}),
     ...(workerConcurrency ? { LOGSTAG_WORKER_CONCURRENCY: workerConcurrency } : {}),
     ...(args['max-batch'] ? { LOGSTAG_INGEST_MAX_BATCH: args['max-batch'] } : {}),
+    ...(args['max-in-flight'] ? { LOGSTAG_INGEST_MAX_IN_FLIGHT: args['max-in-flight'] } : {}),
   });
   if (args.split && !tdb) throw new Error('--split needs --store postgres: PGlite cannot be shared between processes');
   const app = await startLogstag({
@@ -413,6 +416,7 @@ async function reportOf(r: {
         : 'api and worker in one process',
     workerConcurrency: workerConcurrency ?? 'server default for the store',
     maxBatch: r.args['max-batch'] ?? 'dispatcher default',
+    maxInFlight: r.args['max-in-flight'] ?? 'dispatcher default',
     targets: Number(r.args.targets),
     sqlite: r.args['no-wal'] ? 'default pragmas' : DEFAULT_SQLITE_PRAGMAS.join(','),
     mode: rate > 0 ? `sustained ${rate}/s` : 'flat out',

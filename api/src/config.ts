@@ -18,6 +18,8 @@ export interface ServerConfig {
   readonly workerConcurrency: number | undefined;
   /** Most payloads one ingest workflow stores in one transaction (LOGSTAG_INGEST_MAX_BATCH); unset: the dispatcher's default. */
   readonly ingestMaxBatch: number | undefined;
+  /** Most payloads claimed and not yet stored (LOGSTAG_INGEST_MAX_IN_FLIGHT); unset: the dispatcher's default. */
+  readonly ingestMaxInFlight: number | undefined;
   /** Accepted payloads still pending or started after this long are stuck: listed for Admins, counted in /metrics. */
   readonly payloadStuckAfterMs: number;
 }
@@ -44,6 +46,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()
     ingestDoor: ingestDoorFromEnv(env),
     workerConcurrency: workerConcurrencyFromEnv(env),
     ingestMaxBatch: ingestMaxBatchFromEnv(env),
+    ingestMaxInFlight: ingestMaxInFlightFromEnv(env),
     payloadStuckAfterMs: payloadStuckAfterMsFromEnv(env),
   });
 }
@@ -78,6 +81,14 @@ function payloadStuckAfterMsFromEnv(env: NodeJS.ProcessEnv): number {
   const minutes = Number(raw);
   if (!Number.isFinite(minutes) || minutes <= 0) throw new ConfigError(`LOGSTAG_PAYLOAD_STUCK_MINUTES must be a positive number of minutes, got "${raw}"`);
   return Math.round(minutes * 60_000);
+}
+
+function ingestMaxInFlightFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.LOGSTAG_INGEST_MAX_IN_FLIGHT;
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`LOGSTAG_INGEST_MAX_IN_FLIGHT must be a whole number of payloads, 1 or more, got "${raw}"`);
+  return n;
 }
 
 function ingestMaxBatchFromEnv(env: NodeJS.ProcessEnv): number | undefined {

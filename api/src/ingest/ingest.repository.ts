@@ -109,6 +109,12 @@ export async function claimPendingBatch(db: Kysely<Database>, { limit, claimTime
   return rows.length === 0 ? null : { batchId, payloadIds: rows.map((r) => r.id) };
 }
 
+/** Payloads claimed by batches whose workflows have not stored them yet (in flight). */
+export async function countClaimedPayloads(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'started').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Batches whose claim has expired, the longest expired first. */
 export async function findExpiredBatches(db: Kysely<Database>, limit: number): Promise<string[]> {
   const rows = await db

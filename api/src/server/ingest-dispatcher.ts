@@ -5,7 +5,7 @@ import type { Database } from '@logstag/store';
 import { TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 import type { ingestWorkflow } from '@logstag/workflows';
 import type { Metrics } from '../metrics';
-import { claimPendingBatch, expireBatchClaim, findExpiredBatches, releaseBatch, takeExpiredBatch, type ClaimedBatch } from '../ingest/ingest.repository';
+import { claimPendingBatch, countClaimedPayloads, expireBatchClaim, findExpiredBatches, releaseBatch, takeExpiredBatch, type ClaimedBatch } from '../ingest/ingest.repository';
 
 export interface IngestDispatcherDeps {
   db: Kysely<Database>;
@@ -16,6 +16,12 @@ export interface IngestDispatcherDeps {
   recoveryIntervalMs?: number;
   /** Most payload ids one ingest workflow takes. */
   maxBatch?: number;
+  /**
+   * Most payloads claimed and not yet stored (default 16 full batches). Beyond it the rest of a backlog stays pending in
+   * the store, where the next claims take it grouped by target in full batches, instead of being cut into time slices
+   * across every target as it arrives and queued in Temporal.
+   */
+  maxInFlight?: number;
   /**
    * How long a nudge waits before dispatching, so that the payloads committed meanwhile share one workflow. A full
    * batch (a backlog) is dispatched without waiting.
@@ -53,6 +59,7 @@ const CHECK_PAGE = 50;
  */
 export function createIngestDispatcher(deps: IngestDispatcherDeps) {
   const { db, logger, metrics, recoveryIntervalMs = 5_000, maxBatch = 200, lingerMs = 100, startTimeoutMs = 5_000, staleClaimMs = 5 * 60_000 } = deps;
+  const maxInFlight = deps.maxInFlight ?? 16 * maxBatch;
   let timer: NodeJS.Timeout | undefined;
   let lingering: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
@@ -142,6 +149,11 @@ export function createIngestDispatcher(deps: IngestDispatcherDeps) {
         if (!(await checkExpiredClaims(client))) return 0;
       }
       for (;;) {
+        if ((await countClaimedPayloads(db)) >= maxInFlight) {
+          // Workflows finishing do not nudge this process: look again after the linger.
+          nudge();
+          break;
+        }
         const batch = await claimPendingBatch(db, { limit: maxBatch, claimTimeoutMs: staleClaimMs });
         if (!batch) break;
         if (!(await startBatch(client, batch))) {

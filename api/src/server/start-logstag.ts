@@ -122,6 +122,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       metrics,
       staleClaimMs: config.ingestClaimTimeoutMs,
       ...(config.ingestMaxBatch ? { maxBatch: config.ingestMaxBatch } : {}),
+      ...(config.ingestMaxInFlight ? { maxInFlight: config.ingestMaxInFlight } : {}),
       ...(options.recoveryIntervalMs ? { recoveryIntervalMs: options.recoveryIntervalMs } : {}),
     });
     dispatcher.startRecoveryLoop();
