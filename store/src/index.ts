@@ -5,3 +5,6 @@ export * from './migrate';
 export * from './payload-body';
 export * from './retention-policy';
 export * from './metrics/series-identity';
+export type { Db } from './db';
+export * from './accounts/index';
+export * from './audit/index';

@@ -4,7 +4,7 @@ import { equalInConstantTime } from '../auth/tokens';
 import { ApiError } from '../http/api-error';
 import type { AgentAuthenticator } from '../ingest/agent-auth';
 import { agentKeyHash, agentKeyPrefixOf } from './agent-key-format';
-import { findAgentKeyByPrefix } from './agent-keys.repository';
+import { findAgentKeyByPrefix } from '@logstag/store';
 import { agentKeyStatus } from './agent-keys.service';
 import { createKeyRateLimiter } from './key-rate-limiter';
 import type { LastUsedRecorder } from './last-used-recorder';

@@ -7,7 +7,7 @@ import { auditContextOf } from '../audit';
 import { ApiError } from '../http/api-error';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { parseInput, pathParam } from '../http/validate';
-import { findAgentKey, listAgentKeys } from './agent-keys.repository';
+import { findAgentKey, listAgentKeys } from '@logstag/store';
 import { agentKeyView, createAgentKeysService } from './agent-keys.service';
 
 // A key that expires is for a bounded job; past 10 years the date is a typo or a wish for no expiry (omit expiresAt).

@@ -4,7 +4,7 @@ import type { AgentKeyRow, Database } from '@logstag/store';
 import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
 import { generateAgentKey } from './agent-key-format';
-import { findAgentKey, insertAgentKey, revokeAgentKey, setAgentKeyExpiry } from './agent-keys.repository';
+import { findAgentKey, insertAgentKey, revokeAgentKey, setAgentKeyExpiry } from '@logstag/store';
 
 export function agentKeyStatus(k: AgentKeyRow, now = Date.now()): 'active' | 'revoked' | 'expired' {
   if (k.revoked_at) return 'revoked';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '@logstag/store';
-import { recordAgentKeysUsed } from './agent-keys.repository';
+import { recordAgentKeysUsed } from '@logstag/store';
 
 /**
  * Remembers when each key was last used and writes the times in one batch every `flushMs`, so ingest does not pay an

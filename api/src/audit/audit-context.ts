@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AuditEventInput } from './audit-event';
+import type { AuditEventInput } from '@logstag/store';
 import { clientAddressOf } from '../auth/client-address';
 import '../auth/request-auth';
 

@@ -7,7 +7,7 @@ import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { parseInput } from '../http/validate';
 import { csvLine } from './audit-csv';
 import { ApiError } from '../http/api-error';
-import { firstOrganizationId, listAuditEvents, type AuditEventFilter } from './audit.repository';
+import { firstOrganizationId, listAuditEvents, type AuditEventFilter } from '@logstag/store';
 
 const auditQuery = paginationQuery.extend({
   actor: z.string().max(320).optional(),

@@ -1,4 +1,4 @@
 // What other features import to write audit events.
-export { recordAuditEvent } from './audit.repository';
+export { recordAuditEvent } from '@logstag/store';
 export { auditContextOf, requestClient, type AuditContext } from './audit-context';
-export type { AuditEventInput } from './audit-event';
+export type { AuditEventInput } from '@logstag/store';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import type { SecuritySettings } from '../http/security-config';
-import { clearLoginFailures, lockedUntil, recordLoginFailure } from './login-throttle.repository';
+import { clearLoginFailures, lockedUntil, recordLoginFailure } from '@logstag/store';
 
 /**
  * Lockout after repeated failed sign-ins, kept in the store so every API replica sees the same counts. Three counters

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
 import type { SecuritySettings } from '../http/security-config';
 import { clearSessionCookie, sessionCookieOf } from './session-cookie';
-import { findActiveSession, touchSession } from './session.repository';
+import { findActiveSession, touchSession } from '@logstag/store';
 import { tokenHash } from './tokens';
 import './request-auth';
 

@@ -3,11 +3,11 @@ import type { Database, UserRow } from '@logstag/store';
 import { recordAuditEvent } from '../audit';
 import { ApiError } from '../http/api-error';
 import type { SecuritySettings } from '../http/security-config';
-import { canonicalEmail, findUserByEmail } from '../users/users.repository';
+import { canonicalEmail, findUserByEmail } from '@logstag/store';
 import type { LoginThrottle } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
-import { deleteStaleLoginThrottle } from './login-throttle.repository';
-import { deleteExpiredSessions, deleteSession, insertSession } from './session.repository';
+import { deleteStaleLoginThrottle } from '@logstag/store';
+import { deleteExpiredSessions, deleteSession, insertSession } from '@logstag/store';
 import { randomToken, tokenHash } from './tokens';
 
 export interface ClientInfo {

@@ -5,7 +5,7 @@ import type { Database } from '@logstag/store';
 import { requestClient } from '../audit';
 import { parseInput } from '../http/validate';
 import { organizationView } from '../organizations/organizations.service';
-import { countUsers } from '../users/users.repository';
+import { countUsers } from '@logstag/store';
 import { userView } from '../users/user-view';
 import { publicRoute } from './access';
 import { MIN_PASSWORD_LENGTH } from './password';

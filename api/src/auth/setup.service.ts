@@ -5,8 +5,8 @@ import { recordAuditEvent } from '../audit';
 import { ApiError } from '../http/api-error';
 import type { SecuritySettings } from '../http/security-config';
 import { createOrganizationWithOwner } from '../organizations/organizations.service';
-import { countUsers } from '../users/users.repository';
-import { claimSetupToken, insertSetupToken, lockFirstRun } from './setup.repository';
+import { countUsers } from '@logstag/store';
+import { claimSetupToken, insertSetupToken, lockFirstRun } from '@logstag/store';
 import { randomToken, tokenHash } from './tokens';
 
 export type FirstRunOutcome = { kind: 'ready' } | { kind: 'owner-created'; email: string } | { kind: 'setup-required'; token: string; expiresAt: Date };

@@ -8,7 +8,7 @@ import { ROLES } from '../auth/permissions';
 import { auditContextOf, requestClient } from '../audit';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { parseInput, pathParam } from '../http/validate';
-import { listInvitations } from './invitations.repository';
+import { listInvitations } from '@logstag/store';
 import { createInvitationsService, invitationView } from './invitations.service';
 
 const inviteInput = z.object({ email: z.email().max(320), role: z.enum(ROLES) }).strict();

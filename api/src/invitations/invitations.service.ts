@@ -6,9 +6,9 @@ import { rolesInvitableBy } from '../auth/permissions';
 import { randomToken, tokenHash } from '../auth/tokens';
 import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
-import { canonicalEmail, findUserByEmail, insertUser } from '../users/users.repository';
+import { canonicalEmail, findUserByEmail, insertUser } from '@logstag/store';
 import { userView, type UserView } from '../users/user-view';
-import { claimInvitation, findInvitation, insertInvitation, revokeInvitation } from './invitations.repository';
+import { claimInvitation, findInvitation, insertInvitation, revokeInvitation } from '@logstag/store';
 
 export function invitationView(i: InvitationRow) {
   const status = i.accepted_at ? 'accepted' : i.revoked_at ? 'revoked' : i.expires_at.getTime() <= Date.now() ? 'expired' : 'pending';

@@ -6,7 +6,7 @@ import { principalOf, requirePermission } from '../auth/access';
 import { auditContextOf, recordAuditEvent } from '../audit';
 import { ApiError } from '../http/api-error';
 import { parseInput } from '../http/validate';
-import { findOrganization, updateOrganizationName } from './organizations.repository';
+import { findOrganization, updateOrganizationName } from '@logstag/store';
 import { organizationView } from './organizations.service';
 
 const settingsInput = z.object({ name: z.string().trim().min(1).max(200) }).strict();

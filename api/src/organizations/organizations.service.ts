@@ -2,8 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, OrganizationRow, UserRow } from '@logstag/store';
 import { hashPassword } from '../auth/password';
-import { canonicalEmail, insertUser } from '../users/users.repository';
-import { insertOrganization } from './organizations.repository';
+import { canonicalEmail, insertUser } from '@logstag/store';
+import { insertOrganization } from '@logstag/store';
 
 /** A new organization and its first Account Owner, in the caller's transaction (first run, setup link, tests). */
 export async function createOrganizationWithOwner(

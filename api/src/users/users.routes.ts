@@ -8,7 +8,7 @@ import { auditContextOf } from '../audit';
 import { ApiError } from '../http/api-error';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { parseInput, pathParam } from '../http/validate';
-import { findUser, listUsers } from './users.repository';
+import { findUser, listUsers } from '@logstag/store';
 import { createUsersService } from './users.service';
 import { userView } from './user-view';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Role } from '@logstag/store';
 import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
-import { deleteUser, findUser, lockOwnerIds, updateUserRole } from './users.repository';
+import { deleteUser, findUser, lockOwnerIds, updateUserRole } from '@logstag/store';
 import { userView, type UserView } from './user-view';
 
 function notFound(): ApiError {

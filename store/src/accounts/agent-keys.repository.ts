@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AgentKeyRow, Database, NewAgentKeyRow } from '@logstag/store';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { AgentKeyRow, NewAgentKeyRow } from './accounts.tables';
 
 export async function insertAgentKey(db: Db, row: NewAgentKeyRow): Promise<AgentKeyRow> {
   return db.insertInto('agent_keys').values(row).returningAll().executeTakeFirstOrThrow();

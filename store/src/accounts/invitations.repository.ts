@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, InvitationRow, NewInvitationRow } from '@logstag/store';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { InvitationRow, NewInvitationRow } from './accounts.tables';
 
 export async function insertInvitation(db: Db, row: NewInvitationRow): Promise<InvitationRow> {
   return db.insertInto('invitations').values(row).returningAll().executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '@logstag/store';
+import type { Database } from '../database';
 
 /** The latest lock end among the keys, if any is locked now. */
 export async function lockedUntil(db: Kysely<Database>, keys: readonly string[]): Promise<Date | undefined> {

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, OrganizationRow } from '@logstag/store';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../db';
+import type { OrganizationRow } from './accounts.tables';
 
 export async function insertOrganization(db: Db, id: string, name: string): Promise<OrganizationRow> {
   return db.insertInto('organizations').values({ id, name }).returningAll().executeTakeFirstOrThrow();

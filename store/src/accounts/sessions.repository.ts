@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, NewSessionRow, Role } from '@logstag/store';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { NewSessionRow, Role } from './accounts.tables';
 
 export async function insertSession(db: Db, row: NewSessionRow): Promise<void> {
   await db.insertInto('sessions').values(row).execute();

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '@logstag/store';
+import type { Database } from '../database';
 
 /**
  * Serializes first-run work across API replicas starting on the same empty store, so exactly one first owner is made.

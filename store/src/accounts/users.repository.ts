@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewUserRow, Role, UserRow } from '@logstag/store';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Transaction } from 'kysely';
+import type { Db } from '../db';
+import type { Database } from '../database';
+import type { NewUserRow, Role, UserRow } from './accounts.tables';
 
 export async function insertUser(db: Db, row: NewUserRow): Promise<UserRow> {
   return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();

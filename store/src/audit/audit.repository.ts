@@ -1,8 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuditEventRow, Database } from '@logstag/store';
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { AuditEventRow } from './audit.tables';
 import { withoutSecrets, type AuditEventInput } from './audit-event';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Appends one audit event. Pass the transaction of the change it records, so the event and the change commit or roll
