@@ -210,6 +210,9 @@ export function createIngestDispatcher(deps: IngestDispatcherDeps) {
       timer = undefined;
       lingering = undefined;
       await running;
+      // The last pass may have asked for another (a capped pass, or a nudge during it): not after stopping.
+      clearTimeout(lingering);
+      lingering = undefined;
     },
   };
 }
