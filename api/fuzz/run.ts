@@ -6,20 +6,11 @@
 // in the one shape, one verdict per batch line); then the process must still be up, every line it accepted must end
 // stored or failed, and its RSS after a full GC must be within 10 % of the RSS after the warm-up. Exits 1 on any
 // failure, printing fast-check's seed and shrunk counterexample; replay with --seed.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { openStore } from '@logstag/store';
-import { createTestDatabase } from '@logstag/store/testing';
-import { freePort } from '@logstag/temporal';
-import { startTestTemporal } from '@logstag/temporal/testing';
 import { useTestServicesEnv } from '../bench/services-env';
-import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
-import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
 import { stuckDiagnosis, waitForDrain } from './drain';
 import { createHttpClient } from './http-client';
 import { ingestCase } from './ingest-cases';
@@ -29,8 +20,7 @@ import { recordedPayloads } from './recorded';
 import { fuzzRest, loadOperations, newRestTally } from './rest-fuzz';
 import { mib } from './rss';
 import { fuzzSeed } from './seed';
-import { errorLog } from './server-log';
-import { startServerProcess } from './server-process';
+import { startFuzzTarget } from './fuzz-target';
 
 const { values: args } = parseArgs({
   options: {
@@ -63,38 +53,11 @@ async function phase(name: string, run: () => Promise<void>): Promise<number> {
   return seconds;
 }
 
-async function seedOrganization(db: Parameters<typeof createOrganizationWithOwner>[0], name: string) {
-  const email = `owner-${name.toLowerCase()}-${Date.now()}@example.com`;
-  const password = `pw-${Math.random().toString(36).slice(2)}-fuzz`;
-  const { organization, owner } = await createOrganizationWithOwner(db, { organizationName: name, email, name: 'Owner', password });
-  const audit = { organizationId: organization.id, actor: { userId: owner.id, label: owner.email } };
-  const key = await createAgentKeysService(db).create(organization.id, { name: 'fuzz agent' }, owner.id, audit);
-  return { ownerId: owner.id, email, password, agentKey: key.key, agentKeyId: key.agentKey.id };
-}
-
 async function main(): Promise<void> {
   const seed = fuzzSeed('run', args.seed ?? process.env.LOGSTAG_FUZZ_SEED);
-  const temporal = await startTestTemporal();
-  const database = await createTestDatabase('logstag_fuzz');
-  const errors = errorLog();
-  const workDir = mkdtempSync(join(tmpdir(), 'logstag-fuzz-'));
-  const logFile = join(workDir, 'server.log');
-  process.stdout.write(`server log (level warn): ${logFile}\n`);
-  const server = await startServerProcess({
-    port: await freePort(),
-    errors,
-    logFile,
-    env: {
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace ?? 'logstag',
-      LOGSTAG_DATA_DIR: workDir,
-      // The fuzzers send far more than an agent or a person would; the rate limits are not what is tested.
-      LOGSTAG_INGEST_RATE_PER_MINUTE: '100000000',
-      LOGSTAG_LOGIN_RATE_PER_MINUTE: '100000000',
-    },
-  });
-  const store = await openStore({ databaseUrl: database.url, poolSize: 2 });
+  const target = await startFuzzTarget();
+  const { server, store, temporal, errors } = target;
+  process.stdout.write(`server log (level warn): ${target.logFile}\n`);
   const client = createHttpClient(server.url, 120_000);
   const ingestTally = newIngestTally();
   const restTally = newRestTally();
@@ -102,9 +65,7 @@ async function main(): Promise<void> {
   let rssStart = 0;
   let rssEnd = 0;
   try {
-    const fuzzed = await seedOrganization(store.db, 'Fuzzed');
-    const other = await seedOrganization(store.db, 'Other');
-    const rest = await seedOrganization(store.db, 'Rest');
+    const { fuzzed, other, rest } = target.orgs;
     const keys = { own: fuzzed.agentKey, other: other.agentKey };
 
     times.warmUp = await phase('warm-up', async () => {
@@ -170,10 +131,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     client.close();
-    await server.stop();
-    await store.close();
-    await temporal.teardown();
-    await database.drop();
+    await target.stop();
   }
   process.exitCode = failures.length ? 1 : 0;
 }

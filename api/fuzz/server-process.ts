@@ -14,8 +14,8 @@ export interface ServerProcess {
   url: string;
   /** Null while it runs; the exit code or signal once it ended. */
   exit(): string | null;
-  /** RSS after a full GC in the server (SIGWINCH, see gc-on-signal.mjs): the least of three reads a second apart. */
-  settledRss(): Promise<number>;
+  /** RSS after a full GC in the server (SIGWINCH, see gc-on-signal.mjs): the least of three reads `gapMs` apart. */
+  settledRss(gapMs?: number): Promise<number>;
   /** Peak RSS of the process so far (VmHWM). */
   peakRss(): number;
   stop(): Promise<void>;
@@ -57,11 +57,11 @@ export async function startServerProcess({ port, env, errors, logFile }: { port:
     child,
     url: `http://127.0.0.1:${port}`,
     exit: () => exit,
-    async settledRss() {
+    async settledRss(gapMs = 1_000) {
       const reads: number[] = [];
       for (let i = 0; i < 3; i++) {
         child.kill('SIGWINCH');
-        await new Promise((r) => setTimeout(r, 1_000));
+        await new Promise((r) => setTimeout(r, gapMs));
         reads.push(rssOfPid(pid));
       }
       return Math.min(...reads);

@@ -11,7 +11,7 @@ import { errorLog, errorLogger } from '../fuzz/server-log';
 import { fuzzSeed } from '../fuzz/seed';
 import { postPayload, seedOrganization, startTestContext, type SeededOrganization, type TestContext } from './context';
 
-const RUNS = Number(process.env.LOGSTAG_FUZZ_REST_RUNS ?? 400);
+const RUNS = Number(process.env.LOGSTAG_FUZZ_REST_RUNS ?? 300);
 
 describe('generated bad REST requests', () => {
   let ctx: TestContext;
