@@ -1,3 +1,4 @@
+import { METRICS, type MetricDef } from '@logstag/schema';
 import type { MetricSeries, SeriesPoint } from '$lib/api';
 
 /** How a chart reads one metric: the average of a gauge per bucket, or a per-second rate of a delta counter. */
@@ -6,8 +7,8 @@ export type Unit = 'count' | 'rate' | 'bytes' | 'seconds' | 'ratio';
 
 export interface ChartLine {
   key: string;
-  label: string;
-  metric: string;
+  /** The catalog's metric: its name is fetched, its label is the line's legend. */
+  metric: MetricDef;
   reading: Reading;
   /** One line per value of this label (replicas) instead of the sum over all label sets (databases). */
   splitBy?: string;
@@ -16,79 +17,70 @@ export interface ChartLine {
 export interface ChartDef {
   id: string;
   title: string;
+  /** How the chart's values read: from its metrics' catalog unit and how they are read (see unitOf). */
   unit: Unit;
   lines: ChartLine[];
   /** hits / (hits + misses) per bucket, from two delta metrics. */
-  ratio?: { hits: string; misses: string };
+  ratio?: { hits: MetricDef; misses: MetricDef };
+}
+
+/** A line's legend: the catalog's label, per second when the line reads a counter's rate. */
+export function legendOf(line: ChartLine): string {
+  return line.reading === 'rate' ? `${line.metric.label}/s` : line.metric.label;
+}
+
+/** How a metric read one way shows: a counter's rate or a per-second gauge as a rate, otherwise its catalog unit. */
+export function unitOf(metric: MetricDef, reading: Reading): Unit {
+  if (reading === 'rate' || metric.unit === 'per_second') return 'rate';
+  if (metric.unit === 'bytes' || metric.unit === 'seconds') return metric.unit;
+  return 'count';
+}
+
+const line = (key: string, metric: MetricDef, reading: Reading, splitBy?: string): ChartLine => ({ key, metric, reading, ...(splitBy ? { splitBy } : {}) });
+
+/** A chart whose unit is its lines' (they share it: the first line's, checked by the web's pure tests). */
+function chart(id: string, title: string, lines: ChartLine[]): ChartDef {
+  const first = lines[0]!;
+  return { id, title, unit: unitOf(first.metric, first.reading), lines };
 }
 
 /** The target page's charts; a chart shows when the target reports at least one of its metrics. */
 export const CHARTS: readonly ChartDef[] = [
-  {
-    id: 'connections',
-    title: 'Connections',
-    unit: 'count',
-    lines: [
-      { key: 'used', label: 'used', metric: 'connections.used', reading: 'avg' },
-      { key: 'max', label: 'limit', metric: 'connections.max', reading: 'avg' },
-      { key: 'threads', label: 'threads connected', metric: 'threads.connected', reading: 'avg' },
-    ],
-  },
-  {
-    id: 'throughput',
-    title: 'Throughput',
-    unit: 'rate',
-    lines: [
-      { key: 'commits', label: 'commits/s', metric: 'transactions.commits', reading: 'rate' },
-      { key: 'rollbacks', label: 'rollbacks/s', metric: 'transactions.rollbacks', reading: 'rate' },
-      { key: 'ops', label: 'ops/s', metric: 'ops.per_second', reading: 'avg' },
-      { key: 'opsTotal', label: 'operations/s', metric: 'ops.total', reading: 'rate' },
-    ],
-  },
-  { id: 'cache', title: 'Cache hit ratio', unit: 'ratio', lines: [], ratio: { hits: 'cache.hits', misses: 'cache.misses' } },
-  {
-    id: 'replication',
-    title: 'Replication lag',
-    unit: 'seconds',
-    lines: [{ key: 'lag', label: 'lag', metric: 'replication.lag_seconds', reading: 'avg', splitBy: 'replica' }],
-  },
-  {
-    id: 'memory',
-    title: 'Memory',
-    unit: 'bytes',
-    lines: [
-      { key: 'used', label: 'used', metric: 'memory.used_bytes', reading: 'avg' },
-      { key: 'rss', label: 'RSS', metric: 'memory.rss_bytes', reading: 'avg' },
-      { key: 'max', label: 'max', metric: 'memory.max_bytes', reading: 'avg' },
-      { key: 'cache', label: 'cache used', metric: 'cache.used_bytes', reading: 'avg' },
-    ],
-  },
-  {
-    id: 'engine',
-    title: 'Sessions, locks and threads',
-    unit: 'count',
-    lines: [
-      { key: 'active', label: 'active sessions', metric: 'sessions.active', reading: 'avg' },
-      { key: 'locks', label: 'lock waits', metric: 'locks.waiting', reading: 'avg' },
-      { key: 'running', label: 'threads running', metric: 'threads.running', reading: 'avg' },
-      { key: 'blocked', label: 'blocked clients', metric: 'clients.blocked', reading: 'avg' },
-    ],
-  },
-  {
-    id: 'keys',
-    title: 'Evictions, expirations and deadlocks',
-    unit: 'rate',
-    lines: [
-      { key: 'evicted', label: 'evicted/s', metric: 'keys.evicted', reading: 'rate' },
-      { key: 'expired', label: 'expired/s', metric: 'keys.expired', reading: 'rate' },
-      { key: 'deadlocks', label: 'deadlocks/s', metric: 'deadlocks', reading: 'rate' },
-    ],
-  },
+  chart('connections', 'Connections', [
+    line('used', METRICS.connectionsUsed, 'avg'),
+    line('max', METRICS.connectionsMax, 'avg'),
+    line('threads', METRICS.threadsConnected, 'avg'),
+  ]),
+  chart('throughput', 'Throughput', [
+    line('commits', METRICS.transactionsCommits, 'rate'),
+    line('rollbacks', METRICS.transactionsRollbacks, 'rate'),
+    line('ops', METRICS.opsPerSecond, 'avg'),
+    line('opsTotal', METRICS.opsTotal, 'rate'),
+  ]),
+  { id: 'cache', title: 'Cache hit ratio', unit: 'ratio', lines: [], ratio: { hits: METRICS.cacheHits, misses: METRICS.cacheMisses } },
+  chart('replication', 'Replication lag', [line('lag', METRICS.replicationLagSeconds, 'avg', 'replica')]),
+  chart('memory', 'Memory', [
+    line('used', METRICS.memoryUsedBytes, 'avg'),
+    line('rss', METRICS.memoryRssBytes, 'avg'),
+    line('max', METRICS.memoryMaxBytes, 'avg'),
+    line('cache', METRICS.cacheUsedBytes, 'avg'),
+  ]),
+  chart('engine', 'Sessions, locks and threads', [
+    line('active', METRICS.sessionsActive, 'avg'),
+    line('locks', METRICS.locksWaiting, 'avg'),
+    line('running', METRICS.threadsRunning, 'avg'),
+    line('blocked', METRICS.clientsBlocked, 'avg'),
+  ]),
+  chart('keys', 'Evictions, expirations and deadlocks', [
+    line('evicted', METRICS.keysEvicted, 'rate'),
+    line('expired', METRICS.keysExpired, 'rate'),
+    line('deadlocks', METRICS.deadlocks, 'rate'),
+  ]),
 ];
 
 /** Every metric name some chart reads. */
 export function chartMetrics(): string[] {
-  return [...new Set(CHARTS.flatMap((c) => [...c.lines.map((l) => l.metric), ...(c.ratio ? [c.ratio.hits, c.ratio.misses] : [])]))];
+  return [...new Set(CHARTS.flatMap((c) => [...c.lines.map((l) => l.metric.name), ...(c.ratio ? [c.ratio.hits.name, c.ratio.misses.name] : [])]))];
 }
 
 function read(p: SeriesPoint, reading: Reading): number | null {
@@ -118,8 +110,8 @@ export function buildCharts(fetched: ReadonlyMap<string, MetricSeries>): BuiltCh
     const series: BuiltChart['series'] = {};
     const labels: Record<string, string> = {};
     if (def.ratio) {
-      const hits = fetched.get(def.ratio.hits);
-      const misses = fetched.get(def.ratio.misses);
+      const hits = fetched.get(def.ratio.hits.name);
+      const misses = fetched.get(def.ratio.misses.name);
       if (hits && misses) {
         const h = summed(hits, 'avg');
         const m = summed(misses, 'avg');
@@ -131,18 +123,18 @@ export function buildCharts(fetched: ReadonlyMap<string, MetricSeries>): BuiltCh
       }
     }
     for (const line of def.lines) {
-      const s = fetched.get(line.metric);
+      const s = fetched.get(line.metric.name);
       if (!s) continue;
       if (line.splitBy) {
         for (const one of s.series) {
-          const name: string = one.labels[line.splitBy] || line.label;
+          const name: string = one.labels[line.splitBy] || legendOf(line);
           const key = `${line.key}:${name}`;
           series[key] = one.points.map((p) => ({ ts: p.ts, value: read(p, line.reading) }));
           labels[key] = name;
         }
       } else {
         series[line.key] = [...summed(s, line.reading).entries()].map(([ts, value]) => ({ ts, value }));
-        labels[line.key] = line.label;
+        labels[line.key] = legendOf(line);
       }
     }
     if (Object.keys(series).length > 0) built.push({ def, labels, series });
