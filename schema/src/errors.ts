@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   /** The store refused the data itself (a value it cannot hold that the checks before it let through). */
   'unstorable',
   'unsupported_media_type',
+  /** The path exists, the method does not (405, with an Allow header). */
+  'method_not_allowed',
   'rate_limited',
   'unavailable',
   'internal',

@@ -1,0 +1,206 @@
+import * as z from 'zod/mini';
+import type { BlockingNode, LockWaitView, SessionView } from '../activity-views';
+import { collectorErrorSchema } from '../payload';
+import { isoTime, pageOf } from './common';
+
+// The explorers' answers (api/src/explorer/*.routes.ts). Names, query text and labels in them come from monitored
+// databases: untrusted, rendered as text only.
+
+const labels = z.record(z.string(), z.string());
+const nullableText = z.nullable(z.string());
+
+/** A collector's failure as the target's last payload reported it; kept as sent, so fields may be added. */
+export const collectorErrorViewSchema = z.looseObject(collectorErrorSchema.shape);
+
+export const TARGET_STATUSES = ['ok', 'failing', 'unknown'] as const;
+export const TARGET_HEALTH = ['healthy', 'failing', 'stale', 'unknown'] as const;
+export const targetViewSchema = z.object({
+  targetId: z.string(),
+  engine: z.string(),
+  version: nullableText,
+  agentId: nullableText,
+  tags: labels,
+  status: z.enum(TARGET_STATUSES),
+  health: z.enum(TARGET_HEALTH),
+  lastSeen: z.nullable(isoTime),
+  /** The time of the last payload of each category. */
+  lastPayloads: labels,
+  errors: z.array(collectorErrorViewSchema),
+});
+export type TargetView = z.infer<typeof targetViewSchema>;
+export type CollectorErrorView = z.infer<typeof collectorErrorViewSchema>;
+
+/** What the store writes: instant values (gauge) or amounts per collection interval (delta, from counters). */
+export const METRIC_KINDS = ['gauge', 'delta'] as const;
+export const metricKindSchema = z.enum(METRIC_KINDS);
+export const RESOLUTIONS = ['raw', '1m', '1h'] as const;
+
+export const metricSeriesInfoSchema = z.object({ metric: z.string(), labels, kind: metricKindSchema, lastValue: z.number(), lastTs: isoTime, firstTs: isoTime });
+export type MetricSeriesInfo = z.infer<typeof metricSeriesInfoSchema>;
+
+export const seriesPointSchema = z.object({
+  ts: isoTime,
+  avg: z.nullable(z.number()),
+  min: z.number(),
+  max: z.number(),
+  sum: z.number(),
+  count: z.number(),
+  /** Deltas only: the bucket's sum per second of its width. */
+  ratePerSecond: z.optional(z.number()),
+});
+export type SeriesPoint = z.infer<typeof seriesPointSchema>;
+
+export const metricSeriesSchema = z.object({
+  targetId: z.string(),
+  metric: z.string(),
+  kind: metricKindSchema,
+  resolution: z.enum(RESOLUTIONS),
+  stepSeconds: z.number(),
+  from: isoTime,
+  to: isoTime,
+  series: z.array(z.object({ labels, points: z.array(seriesPointSchema) })),
+});
+export type MetricSeries = z.infer<typeof metricSeriesSchema>;
+
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  user: nullableText,
+  database: nullableText,
+  application: nullableText,
+  client: nullableText,
+  state: nullableText,
+  waitType: nullableText,
+  wait: nullableText,
+  query: nullableText,
+  durationSeconds: z.nullable(z.number()),
+  blockedBy: z.array(z.string()),
+});
+export const lockWaitViewSchema = z.object({
+  id: z.string(),
+  blockedBy: z.array(z.string()),
+  lockType: nullableText,
+  mode: nullableText,
+  object: nullableText,
+  waitSeconds: z.nullable(z.number()),
+});
+/** A blocker and, below it, the sessions waiting on it (recursive: named, so the OpenAPI document can refer to it). */
+export const blockingNodeSchema: z.ZodMiniType<BlockingNode> = z
+  .object({
+    id: z.string(),
+    get waiters() {
+      return z.array(blockingNodeSchema);
+    },
+  })
+  .register(z.globalRegistry, { id: 'BlockingNode' });
+
+export const sessionsPageSchema = z.object({ snapshotTs: z.nullable(isoTime), total: z.number(), items: z.array(sessionViewSchema), nextCursor: nullableText });
+export type SessionsPage = z.infer<typeof sessionsPageSchema>;
+
+export const waitCountSchema = z.object({ waitType: z.string(), wait: z.string(), samples: z.number() });
+export type WaitCount = z.infer<typeof waitCountSchema>;
+const breakdownFields = { from: isoTime, to: isoTime, snapshots: z.number(), waits: z.array(waitCountSchema) };
+export const waitBreakdownSchema = z.object(breakdownFields);
+export type WaitBreakdown = z.infer<typeof waitBreakdownSchema>;
+/** With `step`: the range's breakdown and the same per bucket (the first from `from`, the last to `to`). */
+export const waitBucketsSchema = z.object({ ...breakdownFields, stepSeconds: z.number(), buckets: z.array(z.object(breakdownFields)) });
+export type WaitBuckets = z.infer<typeof waitBucketsSchema>;
+
+export const blockingViewSchema = z.object({
+  snapshotTs: z.nullable(isoTime),
+  tree: z.array(blockingNodeSchema),
+  lockWaits: z.array(lockWaitViewSchema),
+  sessions: z.array(sessionViewSchema),
+});
+export type BlockingView = z.infer<typeof blockingViewSchema>;
+
+/** Connections at one snapshot, as normalization stores them. */
+export const connectionsSnapshotSchema = z.object({ used: z.number(), max: z.nullable(z.number()), byState: z.record(z.string(), z.number()) });
+export type ConnectionsSnapshot = z.infer<typeof connectionsSnapshotSchema>;
+export const connectionsViewSchema = z.object({
+  resolution: z.nullable(z.enum(RESOLUTIONS)),
+  stepSeconds: z.nullable(z.number()),
+  used: z.array(seriesPointSchema),
+  max: z.array(seriesPointSchema),
+  latest: z.nullable(z.object({ ts: isoTime, ...z.partial(connectionsSnapshotSchema).shape })),
+});
+export type ConnectionsView = z.infer<typeof connectionsViewSchema>;
+
+export const TOP_ORDERS = ['totalTime', 'calls', 'meanTime', 'rows'] as const;
+export type TopOrder = (typeof TOP_ORDERS)[number];
+export const topQuerySchema = z.object({
+  fingerprint: z.string(),
+  database: nullableText,
+  text: nullableText,
+  calls: z.number(),
+  totalTimeMs: z.number(),
+  meanTimeMs: z.number(),
+  rows: z.number(),
+  blocksHit: z.number(),
+  blocksRead: z.number(),
+});
+export type TopQuery = z.infer<typeof topQuerySchema>;
+export const topQueriesSchema = z.object({ from: isoTime, to: isoTime, orderBy: z.enum(TOP_ORDERS), items: z.array(topQuerySchema), nextCursor: nullableText });
+export type TopQueries = z.infer<typeof topQueriesSchema>;
+
+export const queryDetailSchema = z.object({
+  fingerprint: z.string(),
+  engine: z.string(),
+  database: nullableText,
+  text: nullableText,
+  firstSeen: isoTime,
+  lastSeen: isoTime,
+  stepSeconds: z.number(),
+  totals: z.object({ calls: z.number(), totalTimeMs: z.number(), rows: z.number() }),
+  series: z.array(
+    z.object({ ts: isoTime, calls: z.number(), totalTimeMs: z.number(), meanTimeMs: z.nullable(z.number()), rows: z.number(), blocksHit: z.number(), blocksRead: z.number() }),
+  ),
+});
+export type QueryDetail = z.infer<typeof queryDetailSchema>;
+
+const objectRecord = z.record(z.string(), z.unknown());
+export const schemaObjectSchema = z.object({
+  type: z.string(),
+  name: z.string(),
+  /** What change detection compares (structure, setting values, privileges). */
+  definition: z.nullable(objectRecord),
+  /** Shown, never compared (sizes, scan counts). */
+  stats: z.nullable(objectRecord),
+  /** Indexes only. */
+  flags: z.optional(z.object({ unused: z.boolean(), invalid: z.boolean(), duplicate: z.boolean(), duplicateOf: z.array(z.unknown()) })),
+});
+export type SchemaObject = z.infer<typeof schemaObjectSchema>;
+export const schemaObjectsPageSchema = z.object({ snapshotTs: z.nullable(isoTime), ...pageOf(schemaObjectSchema).shape });
+export type SnapshotPage<T> = { snapshotTs: string | null; items: T[]; nextCursor: string | null };
+
+export const SNAPSHOT_KINDS = ['schema', 'settings', 'access'] as const;
+export const schemaChangeSchema = z.object({
+  id: z.number(),
+  ts: isoTime,
+  kind: z.enum(SNAPSHOT_KINDS),
+  objectType: z.string(),
+  objectName: z.string(),
+  change: z.enum(['added', 'removed', 'altered']),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type SchemaChange = z.infer<typeof schemaChangeSchema>;
+
+export const ASSET_HEALTH = ['online', 'offline'] as const;
+export type AssetHealth = (typeof ASSET_HEALTH)[number];
+export const hostViewSchema = z.object({ hostname: z.string(), agentId: z.string(), facts: objectRecord, lastSeen: isoTime, health: z.enum(ASSET_HEALTH) });
+export type HostView = z.infer<typeof hostViewSchema>;
+export const agentViewSchema = z.object({
+  agentId: z.string(),
+  hostname: nullableText,
+  version: nullableText,
+  firstSeen: isoTime,
+  lastHeartbeat: isoTime,
+  health: z.enum(ASSET_HEALTH),
+});
+export type AgentView = z.infer<typeof agentViewSchema>;
+
+// The activity views are declared as interfaces in ../activity-views (normalization writes them): the schemas above
+// must describe exactly those, or this fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameViews: [Same<z.infer<typeof sessionViewSchema>, SessionView>, Same<z.infer<typeof lockWaitViewSchema>, LockWaitView>] = [true, true];
+void sameViews;
