@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
 import type { Store } from '@logstag/store';
 import { ApiError } from './http/api-error';
+import { ApiRegistry } from './http/api-registry';
 import { errorMiddleware } from './http/error-middleware';
+import { methodNotAllowed } from './http/method-not-allowed';
+import { openApiRoutes } from './http/openapi.routes';
 import { explorerRoutes } from './explorer/explorer.routes';
 import { probeRoutes } from './probes/probes.routes';
 import { ingestRoutes } from './ingest/ingest.routes';
@@ -61,8 +64,10 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(securityHeaders());
+  // Every route is declared in this registry: /api/openapi.json and the 405 answers are generated from it.
+  const api = new ApiRegistry();
   app.use(
-    probeRoutes({
+    probeRoutes(api, {
       store: deps.store,
       temporal: deps.temporal,
       namespace: deps.namespace,
@@ -71,18 +76,20 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(
-    ingestRoutes({
+    ingestRoutes(api, {
       service: createIngestService({ db: deps.store.db, dispatcher: deps.dispatcher, metrics: deps.metrics, ...(deps.ingestDoor ? { door: deps.ingestDoor } : {}) }),
       authenticate: deps.authenticateAgent,
     }),
   );
   // Body limit, session and CSRF for every /api route: keep this before any /api router.
   app.use(apiSecurity({ db: deps.store.db, security: deps.security }));
-  app.use(accountRoutes({ db: deps.store.db, security: deps.security }));
-  app.use(explorerRoutes({ db: deps.store.db }));
+  app.use(accountRoutes(api, { db: deps.store.db, security: deps.security }));
+  app.use(explorerRoutes(api, { db: deps.store.db }));
   const stuck = { olderThanMs: deps.payloadStuckAfterMs ?? 10 * 60_000 };
-  app.use(payloadsRoutes({ db: deps.store.db, stuck }));
+  app.use(payloadsRoutes(api, { db: deps.store.db, stuck }));
+  app.use(openApiRoutes(api));
   registerPayloadGauges(deps.metrics, { failedByReason: () => countFailedByReason(deps.store.db), stuckByStatus: () => countStuckByStatus(deps.store.db, stuck) });
+  app.use(methodNotAllowed(api.routes));
   app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
   if (deps.webHandler) app.use(deps.webHandler);
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

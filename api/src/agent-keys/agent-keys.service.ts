@@ -5,6 +5,7 @@ import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
 import { generateAgentKey } from './agent-key-format';
 import { findAgentKey, insertAgentKey, revokeAgentKey, setAgentKeyExpiry } from '@logstag/store';
+import type { AgentKey } from '@logstag/schema/api';
 
 export function agentKeyStatus(k: AgentKeyRow, now = Date.now()): 'active' | 'revoked' | 'expired' {
   if (k.revoked_at) return 'revoked';
@@ -13,7 +14,7 @@ export function agentKeyStatus(k: AgentKeyRow, now = Date.now()): 'active' | 're
 }
 
 /** A key as the API lists it: the prefix, never the key or its hash. */
-export function agentKeyView(k: AgentKeyRow) {
+export function agentKeyView(k: AgentKeyRow): AgentKey {
   return {
     id: k.id,
     name: k.name,

@@ -2,9 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AuditEventRow, Database } from '@logstag/store';
+import { auditEventSchema, pageOf, type AuditEvent } from '@logstag/schema/api';
 import { principalOf, requirePermission } from '../auth/access';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
-import { parseInput } from '../http/validate';
+import { dateTimeInput } from '../http/date-time';
+import type { ApiRegistry } from '../http/api-registry';
 import { csvLine } from './audit-csv';
 import { ApiError } from '../http/api-error';
 import { firstOrganizationId, listAuditEvents, type AuditEventFilter } from '@logstag/store';
@@ -14,17 +16,19 @@ const auditQuery = paginationQuery.extend({
   action: z.string().max(100).optional(),
   objectType: z.string().max(100).optional(),
   objectId: z.string().max(200).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: dateTimeInput.optional(),
+  to: dateTimeInput.optional(),
   format: z.enum(['json', 'csv']).default('json'),
   /** `installation`: the events of no organization (failed sign-ins for unknown addresses), see firstOrganizationId. */
   scope: z.enum(['organization', 'installation']).default('organization'),
 });
 
+type AuditQuery = z.output<typeof auditQuery>;
+
 const CSV_COLUMNS = ['id', 'created_at', 'actor', 'actor_user_id', 'action', 'object_type', 'object_id', 'ip', 'user_agent', 'before', 'after'] as const;
 const CSV_PAGE = 1_000;
 
-function toJson(row: AuditEventRow) {
+function toJson(row: AuditEventRow): AuditEvent {
   return {
     id: String(row.id),
     time: row.created_at.toISOString(),
@@ -45,7 +49,7 @@ function cursorId(cursor: string | undefined): number | undefined {
   return id !== undefined && Number.isSafeInteger(id) ? id : undefined;
 }
 
-export function auditRoutes({ db }: { db: Kysely<Database> }): Router {
+export function auditRoutes(api: ApiRegistry, { db }: { db: Kysely<Database> }): Router {
   const router = Router();
 
   async function sendCsv(filter: AuditEventFilter, res: Response) {
@@ -61,8 +65,7 @@ export function auditRoutes({ db }: { db: Kysely<Database> }): Router {
     res.end();
   }
 
-  async function handle(req: Request, res: Response, forceCsv: boolean) {
-    const q = parseInput(auditQuery, req.query);
+  async function handle(q: AuditQuery, req: Request, res: Response, forceCsv: boolean) {
     const own = principalOf(req).organizationId;
     if (q.scope === 'installation' && own !== (await firstOrganizationId(db))) {
       throw new ApiError(403, 'forbidden', 'installation events are for the Account Owners of the first organization, the one created at first run');
@@ -77,12 +80,41 @@ export function auditRoutes({ db }: { db: Kysely<Database> }): Router {
       to: q.to,
       beforeId: cursorId(q.cursor),
     };
-    if (forceCsv || q.format === 'csv') return sendCsv(filter, res);
+    if (forceCsv || q.format === 'csv') {
+      await sendCsv(filter, res);
+      return undefined;
+    }
     const rows = await listAuditEvents(db, filter, q.limit + 1);
-    res.json(toPage(rows, q.limit, (r) => r.id, toJson));
+    return toPage(rows, q.limit, (r) => r.id, toJson);
   }
 
-  router.get('/api/audit-events', requirePermission('audit:read'), (req, res) => handle(req, res, false));
-  router.get('/api/audit-events.csv', requirePermission('audit:read'), (req, res) => handle(req, res, true));
+  const access = requirePermission('audit:read');
+  api.add(router, {
+    method: 'get',
+    path: '/api/audit-events',
+    tag: 'Audit log',
+    summary: "The organization's audit log, newest first (format=csv: the same as CSV)",
+    access,
+    query: auditQuery,
+    response: pageOf(auditEventSchema),
+    alsoAnswers: { text: 'text/csv', description: 'With format=csv: the same events as CSV, paged through in full' },
+    handle: async ({ query }, req, res) => {
+      const page = await handle(query, req, res, false);
+      // format=csv has been written as CSV; the registry sends nothing more once headers are out.
+      return page ?? { items: [], nextCursor: null };
+    },
+  });
+  api.add(router, {
+    method: 'get',
+    path: '/api/audit-events.csv',
+    tag: 'Audit log',
+    summary: "The organization's audit log as CSV, paged through in full",
+    access,
+    query: auditQuery,
+    response: { text: 'text/csv', description: `CSV with the columns ${CSV_COLUMNS.join(', ')}` },
+    handle: async ({ query }, req, res) => {
+      await handle(query, req, res, true);
+    },
+  });
   return router;
 }

@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '@logstag/store';
+import { setupDoneSchema, setupStatusSchema } from '@logstag/schema/api';
 import { requestClient } from '../audit';
-import { parseInput } from '../http/validate';
+import type { ApiRegistry } from '../http/api-registry';
 import { organizationView } from '../organizations/organizations.service';
 import { countUsers } from '@logstag/store';
 import { userView } from '../users/user-view';
@@ -21,16 +22,32 @@ const setupInput = z
   })
   .strict();
 
-export function setupRoutes({ db }: { db: Kysely<Database> }): Router {
+export function setupRoutes(api: ApiRegistry, { db, rateLimit }: { db: Kysely<Database>; rateLimit: RequestHandler }): Router {
   const router = Router();
-  /** Lets the web app choose between the sign-in and the first-run form. */
-  router.get('/api/setup', publicRoute(), async (_req, res) => {
-    res.json({ required: (await countUsers(db)) === 0 });
+  api.add(router, {
+    method: 'get',
+    path: '/api/setup',
+    tag: 'Setup',
+    summary: 'Whether first-run setup is still required (the web app chooses between sign-in and the first-run form)',
+    access: publicRoute(),
+    response: setupStatusSchema,
+    handle: async () => ({ required: (await countUsers(db)) === 0 }),
   });
-  router.post('/api/setup', publicRoute(), async (req, res) => {
-    const input = parseInput(setupInput, req.body);
-    const { organization, owner } = await completeSetup(db, input, requestClient(req));
-    res.status(201).json({ organization: organizationView(organization), user: userView(owner) });
+  api.add(router, {
+    method: 'post',
+    path: '/api/setup',
+    tag: 'Setup',
+    summary: 'First run: create the organization and its Account Owner with the one-time setup token',
+    access: publicRoute(),
+    before: [rateLimit],
+    body: setupInput,
+    status: 201,
+    response: setupDoneSchema,
+    errors: [404, 409, 429],
+    handle: async ({ body }, req) => {
+      const { organization, owner } = await completeSetup(db, body, requestClient(req));
+      return { organization: organizationView(organization), user: userView(owner) };
+    },
   });
   return router;
 }

@@ -7,12 +7,7 @@ import { bucketCount, snapshotAt, waitBreakdown, waitBreakdownBuckets } from './
 import { metricSeries, requireTarget } from './databases.service';
 import { atField, decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
-
-interface Session {
-  id: string;
-  state: string | null;
-  [k: string]: unknown;
-}
+import { blockingViewSchema, connectionsViewSchema, sessionsPageSchema, waitBreakdownSchema, waitBucketsSchema } from '@logstag/schema/api';
 
 /** Enough for any chart width; a step that would cut the range finer is refused rather than silently widened. */
 const MAX_WAIT_BUCKETS = 500;
@@ -49,10 +44,11 @@ export function activityRoutes(r: ExplorerRegistry, db: Kysely<Database>): void 
     summary: 'Sessions at a time point (the runtime snapshot taken at or just before it), longest running first',
     params: targetParams,
     query: paginationQuery.extend({ at: atField }),
+    response: sessionsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const snap = await snapshotAt(db, organizationId, params.targetId, query.at ?? new Date());
-      const all = ((snap?.sessions ?? []) as Session[]).slice().sort((a, b) => Number(b.durationSeconds ?? -1) - Number(a.durationSeconds ?? -1));
+      const all = (snap?.sessions ?? []).slice().sort((a, b) => Number(b.durationSeconds ?? -1) - Number(a.durationSeconds ?? -1));
       const offset = decodeJsonCursor(query.cursor, isNonNegativeInt) ?? 0;
       const items = all.slice(offset, offset + query.limit);
       return {
@@ -70,6 +66,7 @@ export function activityRoutes(r: ExplorerRegistry, db: Kysely<Database>): void 
     summary: 'Wait-event breakdown over a range (sampled from runtime snapshots), and per time bucket with `step`',
     params: targetParams,
     query: waitsQuery,
+    response: z.union([waitBucketsSchema, waitBreakdownSchema]),
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const { from, to } = resolveRange(query);
@@ -105,16 +102,17 @@ export function activityRoutes(r: ExplorerRegistry, db: Kysely<Database>): void 
     summary: 'Blocking tree at a time point: blockers with their waiters, lock waits, and the sessions involved',
     params: targetParams,
     query: z.object({ at: atField }),
+    response: blockingViewSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const snap = await snapshotAt(db, organizationId, params.targetId, query.at ?? new Date());
-      const lockWaits = (snap?.lock_waits ?? []) as Array<{ id: string; blockedBy: string[] }>;
+      const lockWaits = snap?.lock_waits ?? [];
       const involved = new Set(lockWaits.flatMap((l) => [l.id, ...l.blockedBy]));
       return {
         snapshotTs: snap?.ts.toISOString() ?? null,
         tree: snap?.blocking ?? [],
         lockWaits,
-        sessions: ((snap?.sessions ?? []) as Session[]).filter((s) => involved.has(s.id)),
+        sessions: (snap?.sessions ?? []).filter((s) => involved.has(s.id)),
       };
     },
   });
@@ -125,6 +123,7 @@ export function activityRoutes(r: ExplorerRegistry, db: Kysely<Database>): void 
     summary: 'Connections used vs the limit over a range, and the latest split by state',
     params: targetParams,
     query: withRange({ step: stepField }),
+    response: connectionsViewSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const range = resolveRange(query);
@@ -139,7 +138,7 @@ export function activityRoutes(r: ExplorerRegistry, db: Kysely<Database>): void 
         stepSeconds: used?.stepSeconds ?? null,
         used: used?.series[0]?.points ?? [],
         max: max?.series[0]?.points ?? [],
-        latest: latest ? { ts: latest.ts.toISOString(), ...(latest.connections as object | null) } : null,
+        latest: latest ? { ts: latest.ts.toISOString(), ...latest.connections } : null,
       };
     },
   });

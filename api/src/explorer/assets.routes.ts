@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
+import { agentViewSchema, hostViewSchema, pageOf, targetViewSchema, type AssetHealth } from '@logstag/schema/api';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { STALE_AFTER_MS, targetView } from './databases.service';
 import { listTargets } from './databases.repository';
@@ -8,7 +9,7 @@ import type { ExplorerRegistry } from './registry';
 /** An agent sends a heartbeat every minute: three missed ones and it is shown as offline. */
 const AGENT_OFFLINE_AFTER_MS = 3 * 60_000;
 
-const agentHealth = (lastHeard: Date) => (Date.now() - lastHeard.getTime() > AGENT_OFFLINE_AFTER_MS ? 'offline' : 'online');
+const agentHealth = (lastHeard: Date): AssetHealth => (Date.now() - lastHeard.getTime() > AGENT_OFFLINE_AFTER_MS ? 'offline' : 'online');
 
 export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
   r.get({
@@ -16,6 +17,7 @@ export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     tag: 'Assets',
     summary: 'Hosts running agents, with their facts and last seen',
     query: paginationQuery,
+    response: pageOf(hostViewSchema),
     handle: async ({ organizationId, query }) => {
       let q = db.selectFrom('hosts').selectAll().where('organization_id', '=', organizationId);
       const after = decodeCursor(query.cursor);
@@ -30,6 +32,7 @@ export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     tag: 'Assets',
     summary: 'Agents with version, host, first seen, last heartbeat and health',
     query: paginationQuery,
+    response: pageOf(agentViewSchema),
     handle: async ({ organizationId, query }) => {
       let q = db.selectFrom('agents').selectAll().where('organization_id', '=', organizationId);
       const after = decodeCursor(query.cursor);
@@ -51,6 +54,7 @@ export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     tag: 'Assets',
     summary: `Targets with last seen and health (stale after ${STALE_AFTER_MS / 60_000} minutes without a payload)`,
     query: paginationQuery,
+    response: pageOf(targetViewSchema),
     handle: async ({ organizationId, query }) => {
       const rows = await listTargets(db, organizationId, { afterTargetId: decodeCursor(query.cursor) }, query.limit + 1);
       return toPage(rows, query.limit, (t) => t.target_id, (t) => targetView(t));

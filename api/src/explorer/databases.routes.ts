@@ -7,8 +7,8 @@ import { listSeries, listTargets } from './databases.repository';
 import { metricSeries, requireTarget, targetView } from './databases.service';
 import { decodeJsonCursor, isStringPair, resolveRange, stepField, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
-
-const ENGINES = ['postgresql', 'mysql', 'mongodb', 'redis'] as const;
+import { ENGINES } from '@logstag/schema';
+import { metricSeriesInfoSchema, metricSeriesSchema, pageOf, TARGET_STATUSES, targetViewSchema } from '@logstag/schema/api';
 
 function parseLabels(raw: string | undefined): Record<string, string> | undefined {
   if (raw === undefined) return undefined;
@@ -26,7 +26,8 @@ export function databasesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void
     path: '/api/explorer/databases',
     tag: 'Database Explorer',
     summary: 'Inventory: monitored targets with status, health, engine, version, tags and last seen',
-    query: paginationQuery.extend({ engine: z.enum(ENGINES).optional(), status: z.enum(['ok', 'failing', 'unknown']).optional() }),
+    query: paginationQuery.extend({ engine: z.enum(ENGINES).optional(), status: z.enum(TARGET_STATUSES).optional() }),
+    response: pageOf(targetViewSchema),
     handle: async ({ organizationId, query }) => {
       const rows = await listTargets(db, organizationId, { engine: query.engine, status: query.status, afterTargetId: decodeCursor(query.cursor) }, query.limit + 1);
       return toPage(rows, query.limit, (t) => t.target_id, (t) => targetView(t));
@@ -39,6 +40,7 @@ export function databasesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void
     summary: "The target's metric series (name, labels, kind) with their latest value",
     params: targetParams,
     query: paginationQuery.extend({ prefix: z.string().max(200).optional().describe('only metrics whose name starts with this') }),
+    response: pageOf(metricSeriesInfoSchema),
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const after = decodeJsonCursor(query.cursor, isStringPair);
@@ -64,6 +66,7 @@ export function databasesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void
       labels: z.string().max(2000).optional().describe('JSON object: only the series with exactly these labels'),
       step: stepField,
     }),
+    response: metricSeriesSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       return metricSeries(db, { organizationId, targetId: params.targetId, metric: query.metric, labels: parseLabels(query.labels), step: query.step, ...resolveRange(query) });

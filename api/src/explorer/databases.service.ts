@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_RETENTION, labelsKey as labelsKeyOf, type Database, type MetricKind, type RetentionPolicy, type TargetAssetRow } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { findTarget, metricBuckets, seriesKind, type Resolution } from './databases.repository';
+import type { CollectorErrorView, SeriesPoint, TargetView } from '@logstag/schema/api';
 
 const HOUR = 3_600_000;
 /** A target that has sent nothing for this long is shown as stale, whatever its last status said. */
 export const STALE_AFTER_MS = 5 * 60_000;
 
-export function targetView(t: TargetAssetRow, now = Date.now()) {
+export function targetView(t: TargetAssetRow, now = Date.now()): TargetView {
   const lastSeen = t.last_seen ? t.last_seen.toISOString() : null;
   const stale = !t.last_seen || now - t.last_seen.getTime() > STALE_AFTER_MS;
   return {
@@ -20,7 +21,8 @@ export function targetView(t: TargetAssetRow, now = Date.now()) {
     health: t.status === 'failing' ? 'failing' : stale ? 'stale' : t.status === 'ok' ? 'healthy' : 'unknown',
     lastSeen,
     lastPayloads: t.last_payloads,
-    errors: t.last_errors,
+    // Written by normalization from the payload's `errors`, validated by collectorErrorSchema at the door.
+    errors: t.last_errors as CollectorErrorView[],
   };
 }
 
@@ -70,7 +72,7 @@ export async function metricSeries(
   if (!kind) throw new ApiError(404, 'not_found', `target ${q.targetId} has no metric ${q.metric}`);
   const labelsKey = q.labels ? labelsKeyOf(q.labels) : undefined;
   const rows = await metricBuckets(db, { ...q, labelsKey }, resolution, step);
-  const series = new Map<string, { labels: Record<string, string>; points: unknown[] }>();
+  const series = new Map<string, { labels: Record<string, string>; points: SeriesPoint[] }>();
   for (const r of rows) {
     const s = series.get(r.labels_key) ?? { labels: JSON.parse(r.labels_key) as Record<string, string>, points: [] };
     s.points.push({

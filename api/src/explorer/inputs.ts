@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { unstorableTextMessage } from '@logstag/schema';
 import { ApiError } from '../http/api-error';
+import { dateTimeInput } from '../http/date-time';
 import { paginationQuery } from '../http/pagination';
 
 /** Names chosen by customers (target ids): the same rule as the payload schema. */
@@ -10,8 +11,8 @@ const HOUR = 3_600_000;
 const MAX_RANGE_MS = 31 * 24 * HOUR;
 
 export const rangeFields = {
-  from: z.coerce.date().optional().describe('start (ISO 8601); default: `to` minus one hour'),
-  to: z.coerce.date().optional().describe('end (ISO 8601); default: now'),
+  from: dateTimeInput.optional().describe('start (ISO 8601); default: `to` minus one hour'),
+  to: dateTimeInput.optional().describe('end (ISO 8601); default: now'),
 };
 
 /** `from`/`to` with their defaults (the last hour). */
@@ -30,7 +31,7 @@ export function withRange<S extends z.ZodRawShape>(shape: S) {
 }
 
 export const stepField = z.coerce.number().int().min(10).max(86_400).optional().describe('bucket width in seconds; default: range / 300');
-export const atField = z.coerce.date().optional().describe('time point (ISO 8601); default: now');
+export const atField = dateTimeInput.optional().describe('time point (ISO 8601); default: now');
 export { paginationQuery };
 
 /** The opaque cursor for a JSON value (base64url), read back by decodeJsonCursor. */

@@ -6,6 +6,11 @@ import { defaultStep, requireTarget } from './databases.service';
 import { decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, paginationQuery, resolveRange, stepField, targetParams, withRange } from './inputs';
 import { findQuery, queryBuckets, TOP_ORDER, topQueries, type TopOrder } from './queries.repository';
 import type { ExplorerRegistry } from './registry';
+import { queryDetailSchema, TOP_ORDERS, topQueriesSchema } from '@logstag/schema/api';
+
+// The documented orders are exactly the columns the repository sorts by.
+const orderColumns: Record<(typeof TOP_ORDERS)[number], string> & Record<TopOrder, string> = TOP_ORDER;
+void orderColumns;
 
 const MAX_OFFSET = 10_000;
 
@@ -16,9 +21,10 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     summary: 'Top statements over a range by total time, calls, mean time or rows',
     params: targetParams,
     query: withRange({
-      orderBy: z.enum(Object.keys(TOP_ORDER) as [TopOrder, ...TopOrder[]]).default('totalTime'),
+      orderBy: z.enum(TOP_ORDERS).default('totalTime'),
       ...paginationQuery.shape,
     }),
+    response: topQueriesSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const range = resolveRange(query);
@@ -47,6 +53,7 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     summary: "One statement's details (normalized text, database, first/last seen) and its series over a range",
     params: targetParams,
     query: withRange({ fingerprint: z.string().min(1).max(300), step: stepField }),
+    response: queryDetailSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const q = await findQuery(db, organizationId, params.targetId, query.fingerprint);

@@ -1,40 +1,43 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { requirePermission } from '../auth/access';
-import { parseInput } from '../http/validate';
+import type { ApiRegistry } from '../http/api-registry';
+import type { ErrorStatus, ReplyOf } from '../http/api-route';
 import { organizationOf } from './tenant';
 
-/** One documented explorer route: its inputs are the zod schemas the OpenAPI document is generated from. */
-export interface ExplorerRoute<P extends z.ZodType, Q extends z.ZodType> {
+type Schema = z.core.$ZodType;
+
+/** One explorer GET: behind `explorers:read`, scoped to the caller's organization, declared in the API registry. */
+export interface ExplorerRoute<P extends Schema | undefined, Q extends Schema, R extends Schema> {
   path: string;
   summary: string;
   tag: string;
   params?: P;
   query: Q;
-  handle: (input: { organizationId: string; params: z.output<P>; query: z.output<Q> }, req: Request, res: Response) => Promise<unknown>;
+  response: R;
+  /** Besides 400/401/403: most explorer routes look a target up (404). */
+  errors?: readonly ErrorStatus[];
+  handle: (
+    input: { organizationId: string; params: P extends Schema ? z.output<P> : Record<string, never>; query: z.output<Q> },
+    req: Request,
+    res: Response,
+  ) => Promise<ReplyOf<R>>;
 }
 
-export interface RouteDoc {
-  method: 'get';
-  path: string;
-  summary: string;
-  tag: string;
-  params?: z.ZodType;
-  query: z.ZodType;
-}
-
-/** Registers GET routes behind `explorers:read`, validates inputs, answers JSON, and keeps each route's doc. */
+/** Registers the explorers' GET routes on one router, each declared in the API registry. */
 export class ExplorerRegistry {
   readonly router = Router();
-  readonly docs: RouteDoc[] = [];
+  private readonly access = requirePermission('explorers:read');
+  constructor(private readonly api: ApiRegistry) {}
 
-  get<P extends z.ZodType, Q extends z.ZodType>(route: ExplorerRoute<P, Q>): void {
-    this.docs.push({ method: 'get', path: route.path, summary: route.summary, tag: route.tag, query: route.query, ...(route.params ? { params: route.params } : {}) });
-    this.router.get(route.path, requirePermission('explorers:read'), async (req, res) => {
-      const organizationId = organizationOf(req, res);
-      const params = (route.params ? parseInput(route.params, req.params) : {}) as z.output<P>;
-      const query = parseInput(route.query, req.query);
-      res.json(await route.handle({ organizationId, params, query }, req, res));
+  get<P extends Schema | undefined, Q extends Schema, R extends Schema>(route: ExplorerRoute<P, Q, R>): void {
+    const { handle, ...doc } = route;
+    this.api.add(this.router, {
+      ...doc,
+      method: 'get',
+      access: this.access,
+      errors: route.errors ?? (route.params ? [404] : []),
+      handle: ({ params, query }, req, res) => handle({ organizationId: organizationOf(req, res), params: params as never, query: query as z.output<Q> }, req, res),
     });
   }
 }

@@ -6,6 +6,7 @@ import { requireTarget } from './databases.service';
 import { decodeJsonCursor, isNonNegativeInt, resolveRange, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
 import { latestSnapshot, listChanges, type StoredItem } from './schema.repository';
+import { pageOf, schemaChangeSchema, schemaObjectsPageSchema, SNAPSHOT_KINDS } from '@logstag/schema/api';
 
 const OBJECT_TYPES = ['database', 'schema', 'table', 'column', 'index', 'constraint', 'foreign_key', 'sequence', 'collection', 'key_pattern'] as const;
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -37,6 +38,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     summary: 'Databases, schemas, tables, columns, indexes (with unused/duplicate/invalid flags), collections, key patterns',
     params: targetParams,
     query: paginationQuery.extend({ type: z.enum(OBJECT_TYPES).optional(), flag: z.enum(['unused', 'duplicate', 'invalid']).optional() }),
+    response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const snap = await latestSnapshot(db, organizationId, params.targetId, 'schema');
@@ -53,6 +55,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     summary: 'Users, roles, memberships and privileges from the latest access snapshot',
     params: targetParams,
     query: paginationQuery.extend({ type: z.enum(['user', 'role', 'membership', 'privilege', 'setting']).optional() }),
+    response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const snap = await latestSnapshot(db, organizationId, params.targetId, 'access');
@@ -68,9 +71,10 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     summary: 'Change timeline: added, removed and altered tables, columns, indexes, privileges and settings, newest first',
     params: targetParams,
     query: withRange({
-      kind: z.enum(['schema', 'settings', 'access']).optional(),
+      kind: z.enum(SNAPSHOT_KINDS).optional(),
       ...paginationQuery.shape,
     }),
+    response: pageOf(schemaChangeSchema),
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const range = resolveRange(query);

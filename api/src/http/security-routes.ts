@@ -13,6 +13,7 @@ import { invitationsRoutes } from '../invitations/invitations.routes';
 import { organizationRoutes } from '../organizations/organizations.routes';
 import { usersRoutes } from '../users/users.routes';
 import { ApiError } from './api-error';
+import type { ApiRegistry } from './api-registry';
 import type { SecuritySettings } from './security-config';
 
 /** JSON bodies on /api are small forms; 100 kB is generous and stops memory abuse. Ingest has its own limits. */
@@ -49,17 +50,16 @@ function credentialRateLimit(perMinute: number) {
 }
 
 /** Accounts, sessions, invitations, agent keys, organization settings and the audit log. */
-export function accountRoutes({ db, security }: { db: Kysely<Database>; security: SecuritySettings }): Router {
+export function accountRoutes(api: ApiRegistry, { db, security }: { db: Kysely<Database>; security: SecuritySettings }): Router {
   const router = Router();
-  const limit = credentialRateLimit(security.loginRatePerMinute);
-  // `use`, not `post`: a middleware layer, so the route list the isolation test walks holds only real endpoints.
-  router.use(['/api/session', '/api/setup', '/api/invitations/accept'], (req, res, next) => (req.method === 'POST' ? limit(req, res, next) : next()));
-  router.use(sessionRoutes({ db, security }));
-  router.use(setupRoutes({ db }));
-  router.use(organizationRoutes({ db }));
-  router.use(usersRoutes({ db }));
-  router.use(invitationsRoutes({ db, ttlMs: security.invitationTtlMs }));
-  router.use(agentKeysRoutes({ db }));
-  router.use(auditRoutes({ db }));
+  // One limit shared by sign-in, setup and accepting an invitation: the unauthenticated credential endpoints.
+  const rateLimit = credentialRateLimit(security.loginRatePerMinute);
+  router.use(sessionRoutes(api, { db, security, rateLimit }));
+  router.use(setupRoutes(api, { db, rateLimit }));
+  router.use(organizationRoutes(api, { db }));
+  router.use(usersRoutes(api, { db }));
+  router.use(invitationsRoutes(api, { db, ttlMs: security.invitationTtlMs, rateLimit }));
+  router.use(agentKeysRoutes(api, { db }));
+  router.use(auditRoutes(api, { db }));
   return router;
 }

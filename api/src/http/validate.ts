@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { storableText, unstorableTextMessage } from '@logstag/schema';
 import { ApiError } from './api-error';
 
@@ -36,8 +36,8 @@ function validationFailed(issues: Issue[]): ApiError {
 }
 
 /** Parses request input with a zod schema; a mismatch, or text the store cannot hold, is a 400 naming each field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value ?? {});
+export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = z.safeParse(schema, value ?? {});
   if (!parsed.success) throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   const unstorable = unstorableTextIssues(parsed.data);
   if (unstorable.length) throw validationFailed(unstorable);

@@ -9,8 +9,9 @@ import { ApiError } from '../http/api-error';
 import { canonicalEmail, findUserByEmail, insertUser } from '@logstag/store';
 import { userView, type UserView } from '../users/user-view';
 import { claimInvitation, findInvitation, insertInvitation, revokeInvitation } from '@logstag/store';
+import type { Invitation } from '@logstag/schema/api';
 
-export function invitationView(i: InvitationRow) {
+export function invitationView(i: InvitationRow): Invitation {
   const status = i.accepted_at ? 'accepted' : i.revoked_at ? 'revoked' : i.expires_at.getTime() <= Date.now() ? 'expired' : 'pending';
   return { id: i.id, email: i.email, role: i.role, status, createdAt: i.created_at.toISOString(), expiresAt: i.expires_at.toISOString() };
 }

@@ -4,6 +4,7 @@ import type { Database, OrganizationRow, UserRow } from '@logstag/store';
 import { hashPassword } from '../auth/password';
 import { canonicalEmail, insertUser } from '@logstag/store';
 import { insertOrganization } from '@logstag/store';
+import type { Organization } from '@logstag/schema/api';
 
 /** A new organization and its first Account Owner, in the caller's transaction (first run, setup link, tests). */
 export async function createOrganizationWithOwner(
@@ -22,6 +23,6 @@ export async function createOrganizationWithOwner(
   return { organization, owner };
 }
 
-export function organizationView(o: OrganizationRow) {
+export function organizationView(o: OrganizationRow): Organization {
   return { id: o.id, name: o.name, createdAt: o.created_at.toISOString() };
 }

@@ -2,15 +2,17 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '@logstag/store';
+import { ingestPayloadViewSchema, pageOf, PAYLOAD_LIST_STATUSES } from '@logstag/schema/api';
 import { principalOf, requirePermission } from '../auth/access';
 import { auditContextOf } from '../audit';
 import { ApiError } from '../http/api-error';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
-import { parseInput, pathParam } from '../http/validate';
+import type { ApiRegistry } from '../http/api-registry';
 import { listFailedPayloads, listStuckPayloads, type PayloadListRow, type StuckThreshold } from './payloads.repository';
 import { createPayloadsService, payloadView } from './payloads.service';
 
-const listQuery = paginationQuery.extend({ status: z.enum(['failed', 'stuck']).default('failed') });
+const listQuery = paginationQuery.extend({ status: z.enum(PAYLOAD_LIST_STATUSES).default('failed') });
+const idParams = z.object({ id: z.string() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The keyset cursor: the sort time and id of the previous page's last row. */
@@ -35,32 +37,47 @@ function payloadId(id: string): string {
  * Failed and stuck payloads of the caller's organization, for Admins: list, retry, discard. Retries and discards are
  * audit-logged (`payload.retried`, `payload.discarded`).
  */
-export function payloadsRoutes({ db, stuck }: { db: Kysely<Database>; stuck: StuckThreshold }): Router {
+export function payloadsRoutes(api: ApiRegistry, { db, stuck }: { db: Kysely<Database>; stuck: StuckThreshold }): Router {
   const router = Router();
   const service = createPayloadsService(db, stuck);
-  const permission = requirePermission('payloads:manage');
+  const access = requirePermission('payloads:manage');
+  const tag = 'Failed payloads';
 
-  router.get('/api/payloads', permission, async (req, res) => {
-    const q = parseInput(listQuery, req.query);
-    const org = principalOf(req).organizationId;
-    const after = afterCursor(q.cursor);
-    if (q.status === 'failed') {
-      const rows = await listFailedPayloads(db, org, after, q.limit + 1);
-      res.json(toPage(rows, q.limit, (p: PayloadListRow) => cursorOf(p.failed_at, p.id), payloadView));
-    } else {
-      const rows = await listStuckPayloads(db, org, stuck, after, q.limit + 1);
-      res.json(toPage(rows, q.limit, (p: PayloadListRow) => cursorOf(p.received_at, p.id), payloadView));
-    }
+  api.add(router, {
+    method: 'get',
+    path: '/api/payloads',
+    tag,
+    summary: 'Failed payloads (newest failure first), or stuck ones: accepted but unfinished for too long',
+    access,
+    query: listQuery,
+    response: pageOf(ingestPayloadViewSchema),
+    handle: async ({ query }, req) => {
+      const org = principalOf(req).organizationId;
+      const after = afterCursor(query.cursor);
+      if (query.status === 'failed') {
+        const rows = await listFailedPayloads(db, org, after, query.limit + 1);
+        return toPage(rows, query.limit, (p: PayloadListRow) => cursorOf(p.failed_at, p.id), payloadView);
+      }
+      const rows = await listStuckPayloads(db, org, stuck, after, query.limit + 1);
+      return toPage(rows, query.limit, (p: PayloadListRow) => cursorOf(p.received_at, p.id), payloadView);
+    },
   });
 
-  router.post('/api/payloads/:id/retry', permission, async (req, res) => {
-    const p = principalOf(req);
-    res.json(await service.retry(p.organizationId, payloadId(pathParam(req, 'id')), auditContextOf(req)));
-  });
-
-  router.post('/api/payloads/:id/discard', permission, async (req, res) => {
-    const p = principalOf(req);
-    res.json(await service.discard(p.organizationId, payloadId(pathParam(req, 'id')), auditContextOf(req)));
-  });
+  for (const action of ['retry', 'discard'] as const) {
+    api.add(router, {
+      method: 'post',
+      path: `/api/payloads/:id/${action}`,
+      tag,
+      summary:
+        action === 'retry'
+          ? 'Send a failed or stuck payload through the pipeline again (audit-logged)'
+          : 'Give a failed or stuck payload up: never dispatched again, its bytes kept (audit-logged)',
+      access,
+      params: idParams,
+      response: ingestPayloadViewSchema,
+      errors: [404, 409],
+      handle: async ({ params }, req) => service[action](principalOf(req).organizationId, payloadId(params.id), auditContextOf(req)),
+    });
+  }
   return router;
 }

@@ -3,9 +3,10 @@ import type { Database } from '@logstag/store';
 import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
 import { discardPayload, findPayloadForUpdate, requeuePayload, type PayloadListRow, type StuckThreshold } from './payloads.repository';
+import type { IngestPayload } from '@logstag/schema/api';
 
 /** A payload as the admin list shows it. `stuck` only for unfinished ones older than the threshold. */
-export function payloadView(p: PayloadListRow) {
+export function payloadView(p: PayloadListRow): IngestPayload {
   return {
     id: p.id,
     status: p.status,
