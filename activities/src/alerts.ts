@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { markPayloadsEvaluated } from '@logstag/store';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -9,12 +9,7 @@ export function createAlertActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
     /** Runs the tenant's alert rules against the newly stored data, and only that: failed or discarded payloads are skipped. No rules exist yet, so it records the pass. */
     async evaluateAlerts(payloadIds: string[]): Promise<{ rulesEvaluated: number }> {
-      await db
-        .updateTable('payloads')
-        .set({ evaluated_at: sql<Date>`coalesce(evaluated_at, now())` })
-        .where('id', 'in', payloadIds)
-        .where('status', '=', 'stored')
-        .execute();
+      await markPayloadsEvaluated(db, payloadIds);
       return { rulesEvaluated: 0 };
     },
   };

@@ -5,7 +5,7 @@ import { createRetentionActivities } from './retention';
 
 export { PAYLOAD_NOT_FOUND, STORE_UNAVAILABLE, type StoreResult } from './ingest';
 export { classifyStoreError, type ClassifiedStoreError, type StoreErrorKind } from './store-errors';
-export { storableMessage, type FailedStep, type PayloadFailure } from './payload-failures';
+export { storableMessage, type FailedStep, type PayloadFailure } from '@logstag/store';
 export { activityDeps, type ActivityConfig, type ActivityDeps, type ActivityDepsInput, type ActivityLogger, type HttpClient } from './deps';
 
 /**

@@ -1,10 +1,18 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { sql } from 'kysely';
 import { failureTypes } from '@logstag/temporal/contracts';
+import {
+  lockPayloads,
+  markPayloadFailed,
+  markPayloadsFailed,
+  markPayloadsStored,
+  payloadCollectedTimes,
+  payloadStatuses,
+  type FailedStep,
+  type PayloadFailure,
+} from '@logstag/store';
 import { normalizePayloads } from './normalize/index';
 import { preparePartitions } from './normalize/partitions';
-import { markPayloadFailed, markPayloadsFailed, type FailedStep, type PayloadFailure } from './payload-failures';
 import { classifyStoreError, type ClassifiedStoreError } from './store-errors';
 import type { ActivityDeps } from './deps';
 
@@ -45,27 +53,14 @@ export function createIngestActivities({ db }: Pick<ActivityDeps, 'db'>) {
    * Rows stored (or failed, or discarded) meanwhile are left as they are.
    */
   async function storeTogether(ids: readonly string[]): Promise<{ stored: number; alreadyStored: number }> {
-    const times = await db.selectFrom('payloads').select('collected_at').where('id', 'in', ids).execute();
-    await preparePartitions(db, times.map((t) => t.collected_at));
+    await preparePartitions(db, await payloadCollectedTimes(db, ids));
     return db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('payloads').selectAll().where('id', 'in', ids).orderBy('collected_at').forUpdate().execute();
+      const rows = await lockPayloads(trx, ids);
       const fresh = rows.filter((r) => (OPEN as readonly string[]).includes(r.status));
       const done = rows.filter((r) => r.status === 'stored');
       await normalizePayloads(trx, fresh);
       const touched = [...fresh, ...done].map((r) => r.id);
-      if (touched.length > 0) {
-        await trx
-          .updateTable('payloads')
-          .set({
-            status: 'stored',
-            // The time normalization finished (now() would be the transaction's start): stored_at - received_at is
-            // the end-to-end latency that ingest is measured by.
-            stored_at: sql<Date>`coalesce(stored_at, clock_timestamp())`,
-            store_count: sql<number>`store_count + 1`,
-          })
-          .where('id', 'in', touched)
-          .execute();
-      }
+      if (touched.length > 0) await markPayloadsStored(trx, touched);
       return { stored: fresh.length, alreadyStored: done.length };
     });
   }
@@ -87,7 +82,7 @@ export function createIngestActivities({ db }: Pick<ActivityDeps, 'db'>) {
      * (connection, deadlock, lock timeout) is thrown as retryable. Idempotent: a retry skips what is stored or failed.
      */
     async storePayloads(payloadIds: string[]): Promise<StoreResult> {
-      const rows = await db.selectFrom('payloads').select(['id', 'status']).where('id', 'in', payloadIds).execute().catch((err: unknown) => {
+      const rows = await payloadStatuses(db, payloadIds).catch((err: unknown) => {
         throw retryable(classifyStoreError(err));
       });
       if (rows.length !== payloadIds.length) {

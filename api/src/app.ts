@@ -19,7 +19,7 @@ import { securityHeaders } from './http/security-headers';
 import { accountRoutes, apiSecurity } from './http/security-routes';
 import { acceptWebForwarding } from './auth/web-forwarding';
 import { registerPayloadGauges, type Metrics } from './metrics';
-import { countFailedByReason, countStuckByStatus } from './payloads/payloads.repository';
+import { countFailedByReason, countStuckByStatus } from '@logstag/store';
 import { payloadsRoutes } from './payloads/payloads.routes';
 
 export interface AppDeps {

@@ -10,7 +10,7 @@ import { payloadSchema } from '@logstag/schema';
 import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
 import { connectClient, connectWorker, createWorker, freePort, startDevServer, TASK_QUEUE, workflowIds, workflowTypes, type DevServer } from '@logstag/temporal';
 import { testTemporalCli } from '@logstag/temporal/testing';
-import { insertPayload } from '../src/ingest/ingest.repository';
+import { insertPayload } from '@logstag/store';
 import { collectionPayload, waitFor } from './context';
 
 /**

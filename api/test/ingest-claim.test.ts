@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { payloadSchema } from '@logstag/schema';
 import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
-import { claimPendingBatch, payloadRow } from '../src/ingest/ingest.repository';
+import { claimPendingBatch, payloadRow } from '@logstag/store';
 import { collectionPayload } from './context';
 
 const ORG = 'org-claim';

@@ -7,7 +7,7 @@ import { payloadSchema } from '@logstag/schema';
 import { payloadBodyFromJson } from '@logstag/store';
 import { connectWorker, createWorker, workflowIds, workflowTypes } from '@logstag/temporal';
 import { ConfigError, serverConfigFromEnv } from '../src/config';
-import { claimPendingBatch, insertPayload } from '../src/ingest/ingest.repository';
+import { claimPendingBatch, insertPayload } from '@logstag/store';
 import { createIngestDispatcher } from '../src/server/ingest-dispatcher';
 import { createMetrics } from '../src/metrics';
 import { collectionPayload, postPayload, seedOrganization, startTestContext, waitFor, type SeededOrganization, type TestContext } from './context';

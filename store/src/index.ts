@@ -2,7 +2,7 @@ export * from './database';
 export * from './explorer-tables';
 export * from './store';
 export * from './migrate';
-export * from './payload-body';
+export * from './payloads/index';
 export * from './retention-policy';
 export * from './metrics/series-identity';
 export type { Db } from './db';

@@ -3,7 +3,7 @@ import { payloadDoorIssues, payloadSchema, type IngestAccepted, type IngestBatch
 import type { Database, PayloadBodyColumns } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import type { Metrics } from '../metrics';
-import { findPayloadOwner, payloadRow } from './ingest.repository';
+import { findPayloadOwner, payloadRow } from '@logstag/store';
 import { ingestDoorSettings, type IngestDoorSettings } from './ingest-settings';
 import { createPayloadCommitter, type PayloadCommitter } from './payload-committer';
 import { storeFailureKind, StoreUnavailableError, unstorableMessage } from './store-failure';

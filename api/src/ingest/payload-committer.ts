@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewPayloadRow } from '@logstag/store';
-import { insertPayloadRows } from './ingest.repository';
+import { insertPayloadRows } from '@logstag/store';
 
 export interface PayloadCommitterDeps {
   db: Kysely<Database>;

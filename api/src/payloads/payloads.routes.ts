@@ -8,7 +8,7 @@ import { auditContextOf } from '../audit';
 import { ApiError } from '../http/api-error';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import type { ApiRegistry } from '../http/api-registry';
-import { listFailedPayloads, listStuckPayloads, type PayloadListRow, type StuckThreshold } from './payloads.repository';
+import { listFailedPayloads, listStuckPayloads, type PayloadListRow, type StuckThreshold } from '@logstag/store';
 import { createPayloadsService, payloadView } from './payloads.service';
 
 const listQuery = paginationQuery.extend({ status: z.enum(PAYLOAD_LIST_STATUSES).default('failed') });

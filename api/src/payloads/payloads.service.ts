@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
 import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
-import { discardPayload, findPayloadForUpdate, requeuePayload, type PayloadListRow, type StuckThreshold } from './payloads.repository';
+import { discardPayload, findPayloadForUpdate, requeuePayload, type PayloadListRow, type StuckThreshold } from '@logstag/store';
 import type { IngestPayload } from '@logstag/schema/api';
 
 /** A payload as the admin list shows it. `stuck` only for unfinished ones older than the threshold. */

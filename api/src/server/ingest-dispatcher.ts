@@ -5,7 +5,7 @@ import type { Database } from '@logstag/store';
 import { TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 import type { ingestWorkflow } from '@logstag/workflows';
 import type { Metrics } from '../metrics';
-import { claimPendingBatch, countClaimedPayloads, expireBatchClaim, findExpiredBatches, releaseBatch, takeExpiredBatch, type ClaimedBatch } from '../ingest/ingest.repository';
+import { claimPendingBatch, countClaimedPayloads, expireBatchClaim, findExpiredBatches, releaseBatch, takeExpiredBatch, type ClaimedBatch } from '@logstag/store';
 
 export interface IngestDispatcherDeps {
   db: Kysely<Database>;

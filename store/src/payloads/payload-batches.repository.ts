@@ -1,47 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database, NewPayloadRow, PayloadBodyColumns } from '@logstag/store';
-import type { Payload } from '@logstag/schema';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-
-/** The row that keeps an accepted payload (claim check): its routing columns and the body as sent. */
-export function payloadRow(organizationId: string, payload: Payload, body: PayloadBodyColumns): NewPayloadRow {
-  return {
-    id: payload.id,
-    organization_id: organizationId,
-    agent_id: payload.agentId,
-    target_id: payload.kind === 'collection' ? payload.targetId : null,
-    engine: payload.kind === 'collection' ? payload.engine : null,
-    category: payload.kind === 'collection' ? payload.category : null,
-    kind: payload.kind,
-    collected_at: payload.collectedAt,
-    replayed: payload.replayed,
-    ...body,
-  };
-}
-
-/**
- * Commits raw payloads in one statement (one transaction). Returns the ids it inserted: an id missing from the set
- * was already stored. The rows' ids must be distinct.
- */
-export async function insertPayloadRows(db: Kysely<Database>, rows: readonly NewPayloadRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const inserted = await db
-    .insertInto('payloads')
-    .values([...rows])
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returning('id')
-    .execute();
-  return new Set(inserted.map((r) => r.id));
-}
-
-/** Commits one raw payload. Returns false when a payload with this id was already stored. */
-export async function insertPayload(db: Kysely<Database>, organizationId: string, payload: Payload, body: PayloadBodyColumns): Promise<boolean> {
-  return (await insertPayloadRows(db, [payloadRow(organizationId, payload, body)])).size === 1;
-}
-
-export async function findPayloadOwner(db: Kysely<Database>, id: string): Promise<{ organization_id: string; status: string } | undefined> {
-  return db.selectFrom('payloads').select(['organization_id', 'status']).where('id', '=', id).executeTakeFirst();
-}
+import type { Db } from '../db';
 
 /** Payloads claimed together: their workflow is `ingest:<batchId>` and takes exactly these ids. */
 export interface ClaimedBatch {
@@ -88,7 +47,7 @@ function pendingBatchIds(limit: number) {
  * batch under a fresh id. SKIP LOCKED lets several dispatchers (API replicas) claim disjoint batches without waiting
  * on each other. The claim expires after `claimTimeoutMs`, when the dispatcher asks Temporal about the batch's workflow.
  */
-export async function claimPendingBatch(db: Kysely<Database>, { limit, claimTimeoutMs }: { limit: number; claimTimeoutMs: number }): Promise<ClaimedBatch | null> {
+export async function claimPendingBatch(db: Db, { limit, claimTimeoutMs }: { limit: number; claimTimeoutMs: number }): Promise<ClaimedBatch | null> {
   const batchId = uuidv7();
   // The pick is a materialized CTE, evaluated once. As `id in (subquery)` the planner may rescan the subquery once per candidate
   // row (a nested-loop semi join, as PGlite plans it), and each rescan locks and returns other rows: the batch then
@@ -110,13 +69,13 @@ export async function claimPendingBatch(db: Kysely<Database>, { limit, claimTime
 }
 
 /** Payloads claimed by batches whose workflows have not stored them yet (in flight). */
-export async function countClaimedPayloads(db: Kysely<Database>): Promise<number> {
+export async function countClaimedPayloads(db: Db): Promise<number> {
   const row = await db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'started').executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Batches whose claim has expired, the longest expired first. */
-export async function findExpiredBatches(db: Kysely<Database>, limit: number): Promise<string[]> {
+export async function findExpiredBatches(db: Db, limit: number): Promise<string[]> {
   const rows = await db
     .selectFrom('payloads')
     .select('batch_id')
@@ -134,7 +93,7 @@ export async function findExpiredBatches(db: Kysely<Database>, limit: number): P
  * dispatchers exactly one checks it). Returns the batch's payloads still claimed, or none when another dispatcher took
  * the check first.
  */
-export async function takeExpiredBatch(db: Kysely<Database>, batchId: string, claimTimeoutMs: number): Promise<string[]> {
+export async function takeExpiredBatch(db: Db, batchId: string, claimTimeoutMs: number): Promise<string[]> {
   const taken = await db
     .updateTable('payloads')
     .set({ claim_expires_at: sql<Date>`now() + make_interval(secs => ${claimTimeoutMs / 1000})` })
@@ -148,7 +107,7 @@ export async function takeExpiredBatch(db: Kysely<Database>, batchId: string, cl
 }
 
 /** Lets a batch's claim expire now, so that the next dispatch pass checks its workflow (its start did not answer). */
-export async function expireBatchClaim(db: Kysely<Database>, batchId: string): Promise<void> {
+export async function expireBatchClaim(db: Db, batchId: string): Promise<void> {
   await db.updateTable('payloads').set({ claim_expires_at: sql<Date>`now()` }).where('batch_id', '=', batchId).where('status', '=', 'started').execute();
 }
 
@@ -156,7 +115,7 @@ export async function expireBatchClaim(db: Kysely<Database>, batchId: string): P
  * Gives back the payloads a batch's workflow ended without storing (terminated, timed out, failed): they are pending
  * again and a new batch, under a new id, takes them. Returns how many.
  */
-export async function releaseBatch(db: Kysely<Database>, batchId: string): Promise<number> {
+export async function releaseBatch(db: Db, batchId: string): Promise<number> {
   const r = await db
     .updateTable('payloads')
     .set({ status: 'pending', batch_id: null, workflow_started_at: null, claim_expires_at: null })

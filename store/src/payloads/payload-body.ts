@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { PayloadRow } from './database';
+import type { PayloadRow } from './payloads.tables';
 
 const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip);

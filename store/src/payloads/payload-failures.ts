@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database, PayloadFailureReason } from '@logstag/store';
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { PayloadFailureReason } from './payloads.tables';
 
 /** The ingest step a failure stopped: storing (normalization) or alert evaluation. */
 export type FailedStep = 'store' | 'evaluate';
@@ -38,7 +39,7 @@ function failureColumns(f: PayloadFailure) {
 }
 
 /** Marks one payload failed if it is still open (an Admin's discard meanwhile wins). */
-export async function markPayloadFailed(db: Kysely<Database>, id: string, failure: PayloadFailure): Promise<boolean> {
+export async function markPayloadFailed(db: Db, id: string, failure: PayloadFailure): Promise<boolean> {
   const r = await db.updateTable('payloads').set(failureColumns(failure)).where('id', '=', id).where('status', 'in', ['pending', 'started']).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -48,7 +49,7 @@ export async function markPayloadFailed(db: Kysely<Database>, id: string, failur
  * stored ones not evaluated (their data is in the explorers; a retry stores them again, which changes nothing, and
  * evaluates them). Returns how many it marked.
  */
-export async function markPayloadsFailed(db: Kysely<Database>, ids: readonly string[], step: FailedStep, failure: PayloadFailure): Promise<number> {
+export async function markPayloadsFailed(db: Db, ids: readonly string[], step: FailedStep, failure: PayloadFailure): Promise<number> {
   if (ids.length === 0) return 0;
   let q = db.updateTable('payloads').set(failureColumns(failure)).where('id', 'in', [...ids]);
   q = step === 'store' ? q.where('status', 'in', ['pending', 'started']) : q.where('status', '=', 'stored').where('evaluated_at', 'is', null);

@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, PayloadFailureReason, PayloadStatus } from '@logstag/store';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../database';
+import type { Db } from '../db';
+import type { PayloadFailureReason, PayloadStatus } from './payloads.tables';
 
 /** A payload as the admin list shows it: routing columns, state and failure, sizes; never its body. */
 export interface PayloadListRow {
