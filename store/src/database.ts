@@ -1,11 +1,15 @@
 import type { AccountsTables } from './accounts/accounts.tables';
+import type { ActivityTables } from './activity/activity.tables';
 import type { AuditTables } from './audit/audit.tables';
-import type { ExplorerTables } from './explorer-tables';
+import type { MetricsTables } from './metrics/metrics.tables';
 import type { PayloadTable } from './payloads/payloads.tables';
+import type { QueriesTables } from './queries/queries.tables';
+import type { SnapshotsTables } from './snapshots/snapshots.tables';
+import type { TargetsTables } from './targets/targets.tables';
 
-export type { GeneratedTimestamp, Timestamp } from './column-types';
+export type { GeneratedTimestamp, Json, Timestamp } from './column-types';
 
 /** Every table, each declared beside the code of its area. */
-export interface Database extends ExplorerTables, AccountsTables, AuditTables {
+export interface Database extends MetricsTables, QueriesTables, ActivityTables, SnapshotsTables, TargetsTables, AccountsTables, AuditTables {
   payloads: PayloadTable;
 }

@@ -1,10 +1,14 @@
 export * from './database';
-export * from './explorer-tables';
 export * from './store';
 export * from './migrate';
 export * from './payloads/index';
 export * from './retention-policy';
-export * from './metrics/series-identity';
+export * from './partitions';
+export * from './metrics/index';
+export * from './targets/index';
+export * from './queries/index';
+export * from './activity/index';
+export * from './snapshots/index';
 export type { Db } from './db';
 export * from './accounts/index';
 export * from './audit/index';

@@ -1,6 +1,7 @@
 // The two stores every store test runs on: the embedded default (PGlite, in memory) and PostgreSQL (a fresh database on
 // the test-services cluster, dropped afterwards). The same functions must behave identically on both.
-import { openStore, type Store } from '../src/index';
+import { sql } from 'kysely';
+import { openStore, PARTITIONED_TABLES, type Store } from '../src/index';
 import { createTestDatabase } from '../src/testing';
 
 export interface OpenedStore {
@@ -18,3 +19,8 @@ export const backends: Array<[string, () => Promise<OpenedStore>]> = [
     },
   ],
 ];
+
+/** Creates the day's partitions of every daily-partitioned table, as normalization does before it writes. */
+export async function ensureDayPartitions(store: Store, day: string): Promise<void> {
+  for (const table of PARTITIONED_TABLES) await sql`select logstag_ensure_partitions(${table}, ${day}::date, 1)`.execute(store.db);
+}

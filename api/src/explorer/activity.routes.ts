@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { paginationQuery } from '../http/pagination';
-import { bucketCount, snapshotAt, waitBreakdown, waitBreakdownBuckets } from './activity.repository';
+import { bucketCount, snapshotAt, waitBreakdown, waitBreakdownBuckets } from '@logstag/store';
 import { metricSeries, requireTarget } from './databases.service';
 import { atField, decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';

@@ -3,7 +3,7 @@ import type { Database } from '@logstag/store';
 import { agentViewSchema, hostViewSchema, pageOf, targetViewSchema, type AssetHealth } from '@logstag/schema/api';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
 import { STALE_AFTER_MS, targetView } from './databases.service';
-import { listTargets } from './databases.repository';
+import { listAgents, listHosts, listTargets } from '@logstag/store';
 import type { ExplorerRegistry } from './registry';
 
 /** An agent sends a heartbeat every minute: three missed ones and it is shown as offline. */
@@ -19,10 +19,7 @@ export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     query: paginationQuery,
     response: pageOf(hostViewSchema),
     handle: async ({ organizationId, query }) => {
-      let q = db.selectFrom('hosts').selectAll().where('organization_id', '=', organizationId);
-      const after = decodeCursor(query.cursor);
-      if (after !== undefined) q = q.where('hostname', '>', after);
-      const rows = await q.orderBy('hostname').limit(query.limit + 1).execute();
+      const rows = await listHosts(db, organizationId, decodeCursor(query.cursor), query.limit + 1);
       return toPage(rows, query.limit, (h) => h.hostname, (h) => ({ hostname: h.hostname, agentId: h.agent_id, facts: h.facts, lastSeen: h.last_seen.toISOString(), health: agentHealth(h.last_seen) }));
     },
   });
@@ -34,10 +31,7 @@ export function assetsRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     query: paginationQuery,
     response: pageOf(agentViewSchema),
     handle: async ({ organizationId, query }) => {
-      let q = db.selectFrom('agents').selectAll().where('organization_id', '=', organizationId);
-      const after = decodeCursor(query.cursor);
-      if (after !== undefined) q = q.where('agent_id', '>', after);
-      const rows = await q.orderBy('agent_id').limit(query.limit + 1).execute();
+      const rows = await listAgents(db, organizationId, decodeCursor(query.cursor), query.limit + 1);
       return toPage(rows, query.limit, (a) => a.agent_id, (a) => ({
         agentId: a.agent_id,
         hostname: a.hostname,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { decodeCursor, paginationQuery, toPage } from '../http/pagination';
-import { listSeries, listTargets } from './databases.repository';
+import { listSeries, listTargets } from '@logstag/store';
 import { metricSeries, requireTarget, targetView } from './databases.service';
 import { decodeJsonCursor, isStringPair, resolveRange, stepField, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';

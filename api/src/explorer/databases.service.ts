@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DEFAULT_RETENTION, labelsKey as labelsKeyOf, type Database, type MetricKind, type RetentionPolicy, type TargetAssetRow } from '@logstag/store';
 import { ApiError } from '../http/api-error';
-import { findTarget, metricBuckets, seriesKind, type Resolution } from './databases.repository';
+import { findTarget, metricBuckets, seriesKind, type Resolution } from '@logstag/store';
 import type { CollectorErrorView, SeriesPoint, TargetView } from '@logstag/schema/api';
 
 const HOUR = 3_600_000;

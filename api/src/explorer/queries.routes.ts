@@ -4,7 +4,7 @@ import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { defaultStep, requireTarget } from './databases.service';
 import { decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, paginationQuery, resolveRange, stepField, targetParams, withRange } from './inputs';
-import { findQuery, queryBuckets, TOP_ORDER, topQueries, type TopOrder } from './queries.repository';
+import { findQuery, queryBuckets, TOP_ORDER, topQueries, type TopOrder } from '@logstag/store';
 import type { ExplorerRegistry } from './registry';
 import { queryDetailSchema, TOP_ORDERS, topQueriesSchema } from '@logstag/schema/api';
 

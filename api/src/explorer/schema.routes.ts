@@ -5,7 +5,7 @@ import { paginationQuery, toPage } from '../http/pagination';
 import { requireTarget } from './databases.service';
 import { decodeJsonCursor, isNonNegativeInt, resolveRange, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
-import { latestSnapshot, listChanges, type StoredItem } from './schema.repository';
+import { latestSnapshot, listChanges, type StoredItem } from '@logstag/store';
 import { pageOf, schemaChangeSchema, schemaObjectsPageSchema, SNAPSHOT_KINDS } from '@logstag/schema/api';
 
 const OBJECT_TYPES = ['database', 'schema', 'table', 'column', 'index', 'constraint', 'foreign_key', 'sequence', 'collection', 'key_pattern'] as const;
@@ -42,7 +42,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const snap = await latestSnapshot(db, organizationId, params.targetId, 'schema');
-      let items = Object.values((snap?.items ?? {}) as Record<string, StoredItem>);
+      let items = Object.values(snap?.items ?? {});
       if (query.type) items = items.filter((i) => i.type === query.type);
       if (query.flag) items = items.filter((i) => i.type === 'index' && indexFlags(i)[query.flag as 'unused']);
       return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor) };
@@ -59,7 +59,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       const snap = await latestSnapshot(db, organizationId, params.targetId, 'access');
-      let items = Object.values((snap?.items ?? {}) as Record<string, StoredItem>);
+      let items = Object.values(snap?.items ?? {});
       if (query.type) items = items.filter((i) => i.type === query.type);
       return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor) };
     },

@@ -1,24 +1,13 @@
-import { sql, type Kysely } from 'kysely';
-import type { BlockingNode, LockWaitView, SessionView } from '@logstag/schema';
-import type { ConnectionsSnapshot } from '@logstag/schema/api';
-import type { ActivitySnapshotRow, Database } from '@logstag/store';
-
-type Db = Kysely<Database>;
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { ActivitySnapshotRow } from './activity.tables';
 
 /** How far back "sessions at t" looks for the snapshot taken at or before t. */
 export const SNAPSHOT_LOOKBACK_MS = 5 * 60_000;
 
-/** A snapshot row with its JSON columns as the views normalization wrote into them (activities/src/normalize). */
-export interface ActivitySnapshotView extends Omit<ActivitySnapshotRow, 'sessions' | 'lock_waits' | 'blocking' | 'connections'> {
-  sessions: SessionView[];
-  lock_waits: LockWaitView[];
-  blocking: BlockingNode[];
-  connections: ConnectionsSnapshot | null;
-}
-
-export async function snapshotAt(db: Db, organizationId: string, targetId: string, at: Date): Promise<ActivitySnapshotView | undefined> {
-  // The one place the jsonb columns are given their types: normalization writes them from these same views.
-  return (await db
+/** The snapshot taken at or before `at` (within SNAPSHOT_LOOKBACK_MS), its JSON columns typed with their views. */
+export async function snapshotAt(db: Db, organizationId: string, targetId: string, at: Date): Promise<ActivitySnapshotRow | undefined> {
+  return db
     .selectFrom('activity_snapshots')
     .selectAll()
     .where('organization_id', '=', organizationId)
@@ -27,7 +16,7 @@ export async function snapshotAt(db: Db, organizationId: string, targetId: strin
     .where('ts', '>', new Date(at.getTime() - SNAPSHOT_LOOKBACK_MS))
     .orderBy('ts', 'desc')
     .limit(1)
-    .executeTakeFirst()) as ActivitySnapshotView | undefined;
+    .executeTakeFirst();
 }
 
 export interface WaitRow {

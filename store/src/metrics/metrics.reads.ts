@@ -1,26 +1,8 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database, MetricKind } from '@logstag/store';
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { MetricKind } from './metrics.tables';
 
-type Db = Kysely<Database>;
 export type Resolution = 'raw' | '1m' | '1h';
-
-export async function findTarget(db: Db, organizationId: string, targetId: string) {
-  return db.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('target_id', '=', targetId).executeTakeFirst();
-}
-
-export interface InventoryFilter {
-  engine?: string | undefined;
-  status?: string | undefined;
-  afterTargetId?: string | undefined;
-}
-
-export async function listTargets(db: Db, organizationId: string, filter: InventoryFilter, limit: number) {
-  let q = db.selectFrom('targets').selectAll().where('organization_id', '=', organizationId);
-  if (filter.engine) q = q.where('engine', '=', filter.engine);
-  if (filter.status) q = q.where('status', '=', filter.status as 'ok');
-  if (filter.afterTargetId !== undefined) q = q.where('target_id', '>', filter.afterTargetId);
-  return q.orderBy('target_id').limit(limit).execute();
-}
 
 export async function listSeries(db: Db, organizationId: string, targetId: string, prefix: string | undefined, after: [string, string] | undefined, limit: number) {
   let q = db

@@ -1,7 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '@logstag/store';
-
-type Db = Kysely<Database>;
+import { sql } from 'kysely';
+import type { Db } from '../db';
 
 export const TOP_ORDER = { totalTime: 'total_time_ms', calls: 'calls', meanTime: 'mean_time_ms', rows: 'rows' } as const;
 export type TopOrder = keyof typeof TOP_ORDER;

@@ -1,14 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, SnapshotChangeRow, SnapshotKind } from '@logstag/store';
-
-type Db = Kysely<Database>;
-
-export interface StoredItem {
-  type: string;
-  name: string;
-  def: Record<string, unknown>;
-  stats?: Record<string, unknown>;
-}
+import type { Db } from '../db';
+import type { SnapshotChangeRow, SnapshotKind } from './snapshots.tables';
 
 export async function latestSnapshot(db: Db, organizationId: string, targetId: string, kind: SnapshotKind) {
   return db

@@ -1,0 +1,2 @@
+export * from './activity.tables';
+export * from './activity.reads';

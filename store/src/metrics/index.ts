@@ -1,0 +1,3 @@
+export * from './metrics.tables';
+export * from './metrics.reads';
+export * from './series-identity';

@@ -1,0 +1,2 @@
+export * from './queries.tables';
+export * from './queries.reads';

@@ -1,0 +1,32 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Timestamp } from '../column-types';
+
+export interface QueryTable {
+  organization_id: string;
+  target_id: string;
+  fingerprint: string;
+  engine: string;
+  database_name: string | null;
+  query_text: string | null;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+}
+export type QueryRow = Selectable<QueryTable>;
+
+export interface QueryStatTable {
+  organization_id: string;
+  target_id: string;
+  fingerprint: string;
+  ts: Timestamp;
+  calls: number;
+  total_time_ms: number;
+  rows: number;
+  blocks_hit: number;
+  blocks_read: number;
+}
+export type NewQueryStatRow = Insertable<QueryStatTable>;
+
+export interface QueriesTables {
+  queries: QueryTable;
+  query_stats: QueryStatTable;
+}

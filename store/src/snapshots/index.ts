@@ -1,0 +1,2 @@
+export * from './snapshots.tables';
+export * from './snapshots.reads';

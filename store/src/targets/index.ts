@@ -1,0 +1,2 @@
+export * from './targets.tables';
+export * from './targets.reads';
