@@ -66,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   // Every route is declared in this registry: /api/openapi.json and the 405 answers are generated from it.
   const api = new ApiRegistry();
+  app.use(methodNotAllowed(api.routes));
   app.use(
     probeRoutes(api, {
       store: deps.store,
@@ -89,7 +90,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(payloadsRoutes(api, { db: deps.store.db, stuck }));
   app.use(openApiRoutes(api));
   registerPayloadGauges(deps.metrics, { failedByReason: () => countFailedByReason(deps.store.db), stuckByStatus: () => countStuckByStatus(deps.store.db, stuck) });
-  app.use(methodNotAllowed(api.routes));
   app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
   if (deps.webHandler) app.use(deps.webHandler);
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

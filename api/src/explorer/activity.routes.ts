@@ -5,7 +5,7 @@ import { ApiError } from '../http/api-error';
 import { paginationQuery } from '../http/pagination';
 import { bucketCount, snapshotAt, waitBreakdown, waitBreakdownBuckets } from '@logstag/store';
 import { metricSeries, requireTarget } from './databases.service';
-import { atField, decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
+import { atField, decodeJsonCursor, parsedRange, encodeJsonCursor, isNonNegativeInt, resolveRange, stepField, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
 import { blockingViewSchema, connectionsViewSchema, sessionsPageSchema, waitBreakdownSchema, waitBucketsSchema } from '@logstag/schema/api';
 
@@ -23,8 +23,9 @@ const waitsQuery = withRange({
       `bucket width in seconds: the breakdown is also returned per bucket (\`buckets\`), the first starting at \`from\`, the last ending at \`to\`; at most ${MAX_WAIT_BUCKETS} buckets. Without it only the range's breakdown is returned`,
     ),
 }).superRefine((q, ctx) => {
-  if (q.step === undefined) return;
-  const { from, to } = resolveRange(q);
+  const range = parsedRange(q);
+  if (q.step === undefined || typeof q.step !== 'number' || !range) return;
+  const { from, to } = range;
   if (from < to && bucketCount(from, to, q.step) > MAX_WAIT_BUCKETS) ctx.addIssue({ code: 'custom', path: ['step'], message: `the range would have more than ${MAX_WAIT_BUCKETS} buckets` });
 });
 

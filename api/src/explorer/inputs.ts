@@ -21,10 +21,22 @@ export function resolveRange(q: { from?: Date | undefined; to?: Date | undefined
   return { from: q.from ?? new Date(to.getTime() - HOUR), to };
 }
 
+const isDateOrAbsent = (v: unknown) => v === undefined || v instanceof Date;
+
+/**
+ * The range of a query whose `from` and `to` parsed, for refinements: zod runs an object's refinements even when one
+ * of its fields failed, and that field then still holds the text sent (`?to=` is ''), not a Date.
+ */
+export function parsedRange(q: { from?: unknown; to?: unknown }): { from: Date; to: Date } | undefined {
+  return isDateOrAbsent(q.from) && isDateOrAbsent(q.to) ? resolveRange(q as { from?: Date; to?: Date }) : undefined;
+}
+
 /** A query schema with a range: from before to, at most 31 days. */
 export function withRange<S extends z.ZodRawShape>(shape: S) {
   return z.object({ ...rangeFields, ...shape }).superRefine((q, ctx) => {
-    const { from, to } = resolveRange(q as { from?: Date; to?: Date });
+    const range = parsedRange(q);
+    if (!range) return;
+    const { from, to } = range;
     if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must be before to' });
     else if (to.getTime() - from.getTime() > MAX_RANGE_MS) ctx.addIssue({ code: 'custom', path: ['from'], message: 'the range may span at most 31 days' });
   });
