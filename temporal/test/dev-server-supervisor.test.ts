@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Logger } from 'pino';
 import { Connection } from '@temporalio/client';
 import { freePort, superviseDevServer, tcpAnswers, type RestartEvent, type SupervisorOptions } from '../src/index';
-import { testTemporalCli } from '../src/testing';
+import { testTemporalCli } from '../testing';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

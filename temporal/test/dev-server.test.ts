@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Connection } from '@temporalio/client';
 import { freePort, isPinnedCli, startDevServer, tcpAnswers, TemporalSetupError, temporalSettingsFromEnv } from '../src/index';
-import { testTemporalCli } from '../src/testing';
+import { testTemporalCli } from '../testing';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_RETENTION } from '@logstag/store';
 import { scheduleIds, TASK_QUEUE, workflowTypes } from '../src/contracts';
 import { createScheduleService, type ScheduleDefinition, type ScheduleService } from '../src/schedules/schedule-service';
-import { startTestTemporal } from '../src/testing';
+import { startTestTemporal } from '../testing';
 
 const HOUR_MS = 3_600_000;
 

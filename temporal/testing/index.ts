@@ -2,8 +2,8 @@
 // test server for timers. Never lets the SDK download anything.
 import { resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_NAMESPACE } from './constants';
-import { ensureTemporalCli } from './cli-binary';
+import { DEFAULT_NAMESPACE } from '../src/constants';
+import { ensureTemporalCli } from '../src/cli-binary';
 import { ensureTemporalTestServer } from './test-server-binary';
 
 export const TEST_TOOLS_DIR = resolve(import.meta.dirname, '../../.tools');
