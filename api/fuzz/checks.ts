@@ -37,12 +37,16 @@ export function assertErrorShape(value: unknown, where: string): void {
   if (Object.keys(rest).some((k) => k !== 'details')) return fail('"error" has keys other than code, message and details');
 }
 
+/** Paths whose errors are the API's: anything else that does not match a route is the web app's page (HTML 404). */
+const API_PATH = /^\/(api|v1)(\/|$|\?)/;
+
 /**
- * Never a 5xx, never a redirect or an informational status; every 4xx carries the error shape as JSON (a HEAD answer
- * has no body to check).
+ * Never a 5xx. The API answers 2xx or 4xx, and every 4xx in the error shape as JSON (a HEAD answer has no body to
+ * check); outside it (`/healthz` with a suffix, say) the web app's own 404 page or path redirect is fine.
  */
-export function assertNoServerError(res: RawResponse, method: string): void {
+export function assertNoServerError(res: RawResponse, method: string, path: string): void {
   if (res.status >= 500) throw new PropertyViolation(`server error: ${describeResponse(res)}`);
+  if (!API_PATH.test(path)) return;
   if (res.status < 200 || (res.status >= 300 && res.status < 400)) throw new PropertyViolation(`neither 2xx nor 4xx: ${describeResponse(res)}`);
   if (res.status < 400 || method === 'HEAD') return;
   const type = String(res.headers['content-type'] ?? '');

@@ -62,7 +62,7 @@ function checkBatchAnswer(body: { results?: unknown }, c: IngestCase, rendered: 
 /** Checks one answer against the properties and records what it accepted. */
 export function checkIngestAnswer(c: IngestCase, rendered: RenderedIngest, res: RawResponse, tally: IngestTally): void {
   tally.statuses[res.status] = (tally.statuses[res.status] ?? 0) + 1;
-  assertNoServerError(res, 'POST');
+  assertNoServerError(res, 'POST', '/v1/ingest');
   if (res.status >= 400) {
     const code = (jsonOf(res) as { error: { code: string } }).error.code;
     tally.errors[code] = (tally.errors[code] ?? 0) + 1;

@@ -83,12 +83,12 @@ export async function fuzzRest({ client, origin, operations, known, credentials,
       tally.signIns++;
     }
     try {
-      assertNoServerError(res, req.method);
+      assertNoServerError(res, req.method, req.path);
     } catch (err) {
       const logged = res.status >= 500 ? serverErrors?.take() : undefined;
       throw new PropertyViolation(`${req.method} ${req.path.slice(0, 300)}: ${(err as Error).message}${logged ? `\nserver log:\n${logged}` : ''}`);
     }
-    if (res.status >= 400 && req.method !== 'HEAD') {
+    if (res.status >= 400 && req.method !== 'HEAD' && String(res.headers['content-type']).startsWith('application/json')) {
       const code = (jsonOf(res) as { error: { code: string } }).error.code;
       tally.errors[code] = (tally.errors[code] ?? 0) + 1;
     }

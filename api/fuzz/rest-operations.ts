@@ -3,6 +3,7 @@
 
 /** The subset of JSON Schema the generators read. */
 export interface JsonSchema {
+  $ref?: string;
   type?: string;
   enum?: readonly unknown[];
   format?: string;
@@ -40,6 +41,15 @@ interface OpenApiOperation {
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+}
+
+/** The schema with `$ref`s to `#/components/schemas/…` replaced by what they name (properties one level down too). */
+function resolved(doc: OpenApiDocument, schema: JsonSchema): JsonSchema {
+  const deref = (s: JsonSchema): JsonSchema => (s.$ref?.startsWith('#/components/schemas/') ? (doc.components?.schemas?.[s.$ref.slice(21)] ?? {}) : s);
+  const top = deref(schema);
+  if (!top.properties) return top;
+  return { ...top, properties: Object.fromEntries(Object.entries(top.properties).map(([k, v]) => [k, deref(v)])) };
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -51,9 +61,10 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
     for (const [method, op] of Object.entries(item)) {
       if (!HTTP_METHODS.has(method)) continue;
       const parameters = (op.parameters ?? []).map((p) =>
-        Object.keys(p.schema).length === 0 && /ISO 8601/.test(p.description ?? '') ? { ...p, schema: { type: 'string', format: 'date-time' } } : p,
+        Object.keys(p.schema).length === 0 && /ISO 8601/.test(p.description ?? '') ? { ...p, schema: { type: 'string', format: 'date-time' } } : { ...p, schema: resolved(doc, p.schema) },
       );
-      const body = op.requestBody?.content?.['application/json']?.schema;
+      const jsonBody = op.requestBody?.content?.['application/json']?.schema;
+      const body = jsonBody ? resolved(doc, jsonBody) : undefined;
       ops.push({ method: method.toUpperCase(), path, parameters, ...(body ? { body } : {}) });
     }
   }

@@ -45,8 +45,10 @@ async function phase(name: string, run: () => Promise<void>): Promise<number> {
   try {
     await run();
   } catch (err) {
-    failures.push(`${name}: ${(err as Error).message}`);
-    process.stdout.write(`${name} FAILED:\n${(err as Error).message}\n`);
+    // fast-check's report says which case failed; the property's own error (what the server answered) is its cause.
+    const cause = (err as Error).cause instanceof Error ? `\ncaused by: ${((err as Error).cause as Error).message}` : '';
+    failures.push(`${name}: ${(err as Error).message}${cause}`);
+    process.stdout.write(`${name} FAILED:\n${(err as Error).message}${cause}\n`);
   }
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(`${name}: ${seconds.toFixed(1)} s\n`);
@@ -81,8 +83,8 @@ async function main(): Promise<void> {
       await fuzzRest({ client, origin: server.url, operations, known, credentials: rest, numRuns: 200, seed: seed + 1, tally: newRestTally(), serverErrors: errors });
       const drain = await waitForDrain(store.db, ingestTally.accepted, 120_000);
       if (drain.unsettled.length) throw new Error(`warm-up payloads not settled: ${JSON.stringify(drain.unsettled.slice(0, 10))}`);
-      rssStart = await server.settledRss();
     });
+    rssStart = await server.settledRss();
 
     times.ingest = await phase(`ingest: ${INGEST_RUNS} generated bodies`, () =>
       fuzzIngest({ client, keys, numRuns: INGEST_RUNS, seed, largeWeight: LARGE_WEIGHT, tally: ingestTally, examples: issueExamples({ large: true }), serverErrors: errors }),
