@@ -53,6 +53,14 @@ export default tseslint.config(
     },
   },
   {
+    // The agent is bundled with esbuild at start-up (bench:agent holds it to 80 MB RSS): the REST API's response
+    // schemas are the server's and the web's, never the agent's.
+    files: ['agent/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@logstag/schema/api', message: 'the REST API contract is not the agent’s: import the payload contract from @logstag/schema' }] }],
+    },
+  },
+  {
     files: ['workflows/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

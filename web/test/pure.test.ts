@@ -55,7 +55,7 @@ describe('schema tree', () => {
 });
 
 describe('inventory view', () => {
-  const t = (targetId: string, engine: string, health: string, tags: Record<string, string> = {}): TargetView => ({
+  const t = (targetId: string, engine: string, health: TargetView['health'], tags: Record<string, string> = {}): TargetView => ({
     targetId,
     engine,
     health,

@@ -1,6 +1,6 @@
 import { requestJson, withQuery, type Fetch } from './request';
 import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBuckets } from './explorer-types';
-import type { AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, IngestPayload, Invitation, Organization, Page, PayloadListStatus, Role, Session, User } from './types';
+import type { AcceptedInvitation, AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, IngestPayload, Invitation, Page, PayloadListStatus, Role, Session, SetupDone, SetupStatus, SignedIn, User } from './types';
 
 /**
  * The one typed client of the Logstag REST API. It takes a fetch (SvelteKit's `event.fetch` on the server, which the
@@ -18,12 +18,12 @@ export function createApiClient(fetch: Fetch) {
 
   return {
     session: () => get<Session>('/api/session'),
-    login: (email: string, password: string) => publicPost<{ user: User; csrfToken: string; expiresAt: string }>('/api/session', { email, password }),
+    login: (email: string, password: string) => publicPost<SignedIn>('/api/session', { email, password }),
     logout: () => send<void>('DELETE', '/api/session'),
-    setupStatus: () => get<{ required: boolean }>('/api/setup'),
+    setupStatus: () => get<SetupStatus>('/api/setup'),
     setup: (input: { token: string; organizationName: string; email: string; name: string; password: string }) =>
-      publicPost<{ organization: Organization; user: User }>('/api/setup', input),
-    acceptInvitation: (input: { token: string; name: string; password: string }) => publicPost<{ user: User }>('/api/invitations/accept', input),
+      publicPost<SetupDone>('/api/setup', input),
+    acceptInvitation: (input: { token: string; name: string; password: string }) => publicPost<AcceptedInvitation>('/api/invitations/accept', input),
 
     users: (cursor?: string) => get<Page<User>>(withQuery('/api/users', { limit: 200, cursor })),
     changeRole: (id: string, role: Role) => send<User>('PATCH', `/api/users/${encodeURIComponent(id)}/role`, { role }),
