@@ -31,11 +31,24 @@ export interface SupervisedStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The line that says why a process ended: the first error line of its last output, else its last line. */
+/**
+ * The line that says why a process ended: the first error line of its last output (log lines in JSON and a line cut
+ * by the tail's start aside), else its last line.
+ */
 export function errorLine(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = tail.split('\n').slice(1).map((l) => l.trim()).filter((l) => l && !l.startsWith('{'));
   const line = lines.find((l) => /^(\w*Error\b|error:|FATAL|PANIC|panic:|logstag:)/.test(l)) ?? lines.at(-1) ?? 'no output';
   return line.slice(0, 200);
+}
+
+/** Resolves with `promise`, or when `signal` aborts first; leaves no listener behind. */
+function untilAborted(promise: Promise<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener('abort', onAbort, { once: true });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 export class Supervised {
@@ -68,15 +81,12 @@ export class Supervised {
   async start(timeoutMs = 180_000, signal?: AbortSignal): Promise<void> {
     this.loop ??= this.run();
     let timer: NodeJS.Timeout | undefined;
-    const giveUp = new Promise<never>((_, reject) => {
-      const fail = (why: string) => reject(new Error(`${this.name} ${why}${this.lastStartError ? `: ${this.lastStartError}` : ''}`));
-      timer = setTimeout(() => fail(`did not start within ${timeoutMs / 1000} s`), timeoutMs);
-      signal?.addEventListener('abort', () => fail('start stopped by a signal'), { once: true });
-    });
-    try {
-      await Promise.race([this.whenUp(), giveUp]);
-    } finally {
-      clearTimeout(timer);
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await untilAborted(Promise.race([this.whenUp().then(() => 'up' as const), timedOut]), signal);
+    clearTimeout(timer);
+    if (outcome !== 'up') {
+      const why = outcome === 'timeout' ? `did not start within ${timeoutMs / 1000} s` : 'start stopped by a signal';
+      throw new Error(`${this.name} ${why}${this.lastStartError ? `: ${this.lastStartError}` : ''}`);
     }
   }
 
@@ -90,12 +100,8 @@ export class Supervised {
    * Nothing is killed when `signal` aborts first.
    */
   async kill(downtimeMs: number, signal?: AbortSignal): Promise<void> {
-    if (signal) {
-      await Promise.race([this.whenUp(), new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
-      if (signal.aborted) return;
-    } else {
-      await this.whenUp();
-    }
+    await untilAborted(this.whenUp(), signal);
+    if (signal?.aborted) return;
     if (this.stopping || !this.child) return;
     const child = this.child;
     await new Promise<void>((done) => {
