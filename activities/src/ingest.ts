@@ -8,11 +8,11 @@ import {
   markPayloadsStored,
   payloadCollectedTimes,
   payloadStatuses,
+  preparePartitions,
   type FailedStep,
   type PayloadFailure,
 } from '@logstag/store';
 import { normalizePayloads } from './normalize/index';
-import { preparePartitions } from './normalize/partitions';
 import { classifyStoreError, type ClassifiedStoreError } from './store-errors';
 import type { ActivityDeps } from './deps';
 

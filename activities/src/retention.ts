@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { PARTITIONED_TABLES, type Database, type PartitionedTable, type RetentionPolicy } from '@logstag/store';
 import { LIVE_ROLLUP_WINDOW_MS, ensurePartitions, utcDay } from './normalize/index';
-import { lockPartitionCreation } from './normalize/partitions';
+import { lockPartitionCreation } from '@logstag/store';
 import type { ActivityDeps } from './deps';
 
 const HOUR = 3_600_000;

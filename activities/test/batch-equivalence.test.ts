@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, payloadBodyFromJson, type PayloadRow, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { normalizePayloads } from '../src/normalize/index';
-import { preparePartitions } from '../src/normalize/partitions';
+import { preparePartitions } from '@logstag/store';
 
 type Body = Record<string, any>;
 const fixture = (engine: string): Body[] =>

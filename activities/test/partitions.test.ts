@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, PARTITIONED_TABLES, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
-import { preparePartitions, utcDay } from '../src/normalize/partitions';
+import { preparePartitions, utcDay } from '@logstag/store';
 import { createRetentionActivities } from '../src/retention';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from '@logstag/store';
+import type { Database } from './database';
 
 /** A column of a bulk insert: its name, its PostgreSQL type, and how a row gives its value. */
 export interface BulkColumn<R> {

@@ -4,6 +4,8 @@ export * from './migrate';
 export * from './payloads/index';
 export * from './retention-policy';
 export * from './partitions';
+export * from './lock-order';
+export * from './bulk-insert';
 export * from './metrics/index';
 export * from './targets/index';
 export * from './queries/index';

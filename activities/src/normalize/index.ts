@@ -1,8 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { CollectionPayloadInput } from '@logstag/schema';
-import { readPayloadBody, type Database, type PayloadRow } from '@logstag/store';
+import { type Database, ensurePartitions, type PayloadRow, readPayloadBody, utcDay, WRITTEN_BY_NORMALIZATION } from '@logstag/store';
 import { extractCollection } from './extract-collection';
-import { WRITTEN_BY_NORMALIZATION, ensurePartitions, utcDay } from './partitions';
 import { AssetBatch } from './write-assets';
 import { MetricBatch } from './write-metrics';
 import { QueryBatch } from './write-queries';
@@ -11,7 +10,7 @@ import { SnapshotBatch } from './write-snapshots';
 
 export { extractCollection } from './extract-collection';
 export { LIVE_ROLLUP_WINDOW_MS } from './write-metrics';
-export { ensurePartitions, partitionName, utcDay } from './partitions';
+export { ensurePartitions, partitionName, utcDay } from '@logstag/store';
 export { diffSnapshots } from './snapshot-diff';
 export type * from './types';
 

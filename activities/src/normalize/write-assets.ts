@@ -1,6 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database, TargetStatus } from '@logstag/store';
-import { rowKey, sortedByKey } from './lock-order';
+import { type Database, rowKey, sortedByKey, type TargetStatus } from '@logstag/store';
 import { isRow, rowsOf, str } from './values';
 
 type Write = (trx: Transaction<Database>) => Promise<void>;

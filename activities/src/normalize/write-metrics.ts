@@ -1,7 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { labelsKey, type Database, type MetricKind } from '@logstag/store';
-import { bulkInsert, type BulkColumn } from './bulk-insert';
-import { rowKey, valuesByKey } from './lock-order';
+import { type BulkColumn, bulkInsert, type Database, labelsKey, type MetricKind, rowKey, valuesByKey } from '@logstag/store';
 import type { MetricPoint } from './types';
 
 /** Points newer than this are rolled up by the retention job's live pass; older ones mark their hour pending. */

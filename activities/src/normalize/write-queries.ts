@@ -1,7 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '@logstag/store';
-import { bulkInsert, type BulkColumn } from './bulk-insert';
-import { rowKey, valuesByKey } from './lock-order';
+import { type BulkColumn, bulkInsert, type Database, rowKey, valuesByKey } from '@logstag/store';
 import type { QueryStat } from './types';
 
 interface QueryRow {

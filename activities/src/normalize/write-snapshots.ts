@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { Database, SnapshotKind } from '@logstag/store';
+import { type Database, rowKey, type SnapshotKind, valuesByKey } from '@logstag/store';
 import { diffSnapshots, digestInput, toStoredItems, type ItemChange, type StoredItems } from './snapshot-diff';
-import { rowKey, valuesByKey } from './lock-order';
 import type { SnapshotItem } from './types';
 
 export interface SnapshotWhere {
