@@ -68,13 +68,13 @@ describe('the OpenAPI document and the method answers', () => {
 
   it('documents each answer: the success with its schema, and the errors each route can give in the one error shape', () => {
     const users = doc.paths['/api/users/{id}']!;
-    expect(Object.keys(users.get!.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '415']);
+    expect(Object.keys(users.get!.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '415', '431']);
     expect(users.get!.responses['200']!.content!['application/json']!.schema).toMatchObject({ properties: { role: { enum: ['owner', 'admin', 'member'] } } });
     expect(users.delete!.responses['204']).toBeDefined();
     expect(users.delete!.responses['409']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Error' });
     expect(doc.components.schemas.Error).toMatchObject({ properties: { error: { required: ['code', 'message'] } } });
-    expect(Object.keys(doc.paths['/v1/ingest']!.post!.responses).sort()).toEqual(['202', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
-    expect(Object.keys(doc.paths['/readyz']!.get!.responses).sort()).toEqual(['200', '503']);
+    expect(Object.keys(doc.paths['/v1/ingest']!.post!.responses).sort()).toEqual(['202', '400', '401', '403', '409', '413', '415', '422', '429', '431', '503']);
+    expect(Object.keys(doc.paths['/readyz']!.get!.responses).sort()).toEqual(['200', '431', '503']);
     expect(Object.keys(doc.paths['/api/session']!.post!.responses)).toContain('429');
     // The explorers' answers are typed: a metric's kind is what the store writes, nothing else.
     const series = doc.paths['/api/explorer/databases/{targetId}/metrics']!.get!.responses['200']!.content!['application/json']!.schema as any;
