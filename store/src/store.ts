@@ -85,6 +85,13 @@ function openPostgres(url: string, poolSize: number): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor may a checked-out client's: between two statements of a transaction no query is active to take the error,
+  // and node-postgres then emits it on the client, where an unhandled 'error' event ends the process (the soak's
+  // PostgreSQL kills took the API and the worker down with 57P01). The transaction's next statement fails instead,
+  // and the pool drops the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
