@@ -1,17 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { CollectionPayloadInput } from '@logstag/schema';
-import { type Database, ensurePartitions, type PayloadRow, readPayloadBody, utcDay, WRITTEN_BY_NORMALIZATION } from '@logstag/store';
+import { type Database, ensurePartitions, MetricBatch, QueryBatch, SessionBatch, SnapshotBatch, type PayloadRow, readPayloadBody, utcDay, WRITTEN_BY_NORMALIZATION } from '@logstag/store';
 import { extractCollection } from './extract-collection';
 import { AssetBatch } from './write-assets';
-import { MetricBatch } from './write-metrics';
-import { QueryBatch } from './write-queries';
-import { SessionBatch } from './write-sessions';
-import { SnapshotBatch } from './write-snapshots';
 
 export { extractCollection } from './extract-collection';
-export { LIVE_ROLLUP_WINDOW_MS } from './write-metrics';
+export { LIVE_ROLLUP_WINDOW_MS } from '@logstag/store';
 export { ensurePartitions, partitionName, utcDay } from '@logstag/store';
-export { diffSnapshots } from './snapshot-diff';
+export { diffSnapshots } from '@logstag/store';
 export type * from './types';
 
 const SNAPSHOT_KINDS = ['settings', 'access', 'schema'] as const;

@@ -1,2 +1,3 @@
 export * from './activity.tables';
 export * from './activity.reads';
+export * from './activity.writes';

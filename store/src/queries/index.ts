@@ -1,2 +1,3 @@
 export * from './queries.tables';
 export * from './queries.reads';
+export * from './queries.writes';

@@ -1,6 +1,17 @@
 import { sql, type Transaction } from 'kysely';
-import { type BulkColumn, bulkInsert, type Database, labelsKey, type MetricKind, rowKey, valuesByKey } from '@logstag/store';
-import type { MetricPoint } from './types';
+import { bulkInsert, type BulkColumn } from '../bulk-insert';
+import type { Database } from '../database';
+import { rowKey, valuesByKey } from '../lock-order';
+import type { MetricKind } from './metrics.tables';
+import { labelsKey } from './series-identity';
+
+/** One value of one series at the payload's collection time. */
+export interface MetricPoint {
+  metric: string;
+  labels: Record<string, string>;
+  value: number;
+  kind: MetricKind;
+}
 
 /** Points newer than this are rolled up by the retention job's live pass; older ones mark their hour pending. */
 export const LIVE_ROLLUP_WINDOW_MS = 15 * 60_000;

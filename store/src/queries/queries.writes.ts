@@ -1,6 +1,19 @@
 import { sql, type Transaction } from 'kysely';
-import { type BulkColumn, bulkInsert, type Database, rowKey, valuesByKey } from '@logstag/store';
-import type { QueryStat } from './types';
+import { bulkInsert, type BulkColumn } from '../bulk-insert';
+import type { Database } from '../database';
+import { rowKey, valuesByKey } from '../lock-order';
+
+/** One statement's counters over the collection interval (deltas), with its normalized text. */
+export interface QueryStat {
+  fingerprint: string;
+  database: string | null;
+  text: string | null;
+  calls: number;
+  totalTimeMs: number;
+  rows: number;
+  blocksHit: number;
+  blocksRead: number;
+}
 
 interface QueryRow {
   organization_id: string;

@@ -1,7 +1,17 @@
-import { stableJson } from '@logstag/store';
-import type { SnapshotItem } from './types';
+import { stableJson } from '../metrics/series-identity';
+import type { StoredItems } from './snapshots.tables';
 
-export type StoredItems = Record<string, { type: string; name: string; def: Record<string, unknown>; stats?: Record<string, unknown> }>;
+/**
+ * One object of a configuration, access or schema snapshot. `def` is what change detection compares (structure,
+ * values of settings, privileges); `stats` is shown but never compared (sizes, scan counts).
+ */
+export interface SnapshotItem {
+  type: string;
+  name: string;
+  def: Record<string, unknown>;
+  stats?: Record<string, unknown>;
+}
+
 
 export interface ItemChange {
   objectType: string;

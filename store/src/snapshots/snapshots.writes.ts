@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import { type Database, rowKey, type SnapshotKind, valuesByKey } from '@logstag/store';
-import { diffSnapshots, digestInput, toStoredItems, type ItemChange, type StoredItems } from './snapshot-diff';
-import type { SnapshotItem } from './types';
+import type { Database } from '../database';
+import { rowKey, valuesByKey } from '../lock-order';
+import { diffSnapshots, digestInput, toStoredItems, type ItemChange, type SnapshotItem } from './snapshot-diff';
+import type { SnapshotKind, StoredItems } from './snapshots.tables';
 
 export interface SnapshotWhere {
   organizationId: string;

@@ -1,6 +1,29 @@
 import { sql, type Transaction } from 'kysely';
-import { type BulkColumn, bulkInsert, type Database, rowKey, valuesByKey } from '@logstag/store';
-import type { ActivityView } from './types';
+import type { BlockingNode, LockWaitView, SessionView } from '@logstag/schema';
+import { bulkInsert, type BulkColumn } from '../bulk-insert';
+import type { Database } from '../database';
+import { rowKey, valuesByKey } from '../lock-order';
+
+export interface ConnectionsView {
+  used: number;
+  max: number | null;
+  byState: Record<string, number>;
+}
+
+export interface ReplicationView {
+  name: string;
+  state: string | null;
+  lagSeconds: number | null;
+  lagBytes: number | null;
+}
+
+export interface ActivityView {
+  sessions: SessionView[];
+  lockWaits: LockWaitView[];
+  blocking: BlockingNode[];
+  connections: ConnectionsView | null;
+  replication: ReplicationView[];
+}
 
 interface ActivityRow {
   organization_id: string;
