@@ -34,6 +34,9 @@ export interface StoreResult {
 // payload back to `pending`, and the dispatcher gives it a new workflow.
 const OPEN = ['pending', 'started'] as const;
 
+/** How often storePayloads heartbeats; the ingest workflow's heartbeat timeout is a few times this. */
+export const HEARTBEAT_EVERY_MS = 5_000;
+
 function retryable(c: ClassifiedStoreError): ApplicationFailure {
   return ApplicationFailure.create({ message: c.message, type: STORE_UNAVAILABLE, details: [{ code: c.code }] });
 }
@@ -82,47 +85,14 @@ export function createIngestActivities({ db }: Pick<ActivityDeps, 'db'>) {
      * (connection, deadlock, lock timeout) is thrown as retryable. Idempotent: a retry skips what is stored or failed.
      */
     async storePayloads(payloadIds: string[]): Promise<StoreResult> {
-      const rows = await payloadStatuses(db, payloadIds).catch((err: unknown) => {
-        throw retryable(classifyStoreError(err));
-      });
-      if (rows.length !== payloadIds.length) {
-        const found = new Set(rows.map((r) => r.id));
-        throw ApplicationFailure.nonRetryable(`payloads not in the store: ${payloadIds.filter((id) => !found.has(id)).join(', ')}`, PAYLOAD_NOT_FOUND);
-      }
-      const open = rows.filter((r) => (OPEN as readonly string[]).includes(r.status)).map((r) => r.id);
-      const result: StoreResult = {
-        stored: 0,
-        alreadyStored: rows.filter((r) => r.status === 'stored').length,
-        failed: rows.length - open.length - rows.filter((r) => r.status === 'stored').length,
-      };
-      if (open.length === 0) return result;
+      // Heartbeats while a batch is stored, so a worker killed mid-batch is noticed by the workflow's heartbeat timeout
+      // (seconds) instead of the 2-minute start-to-close timeout, and the batch is retried on another worker.
+      const beating = setInterval(beat, HEARTBEAT_EVERY_MS);
       try {
-        const r = await storeTogether(open);
-        return { ...result, stored: r.stored, alreadyStored: result.alreadyStored + r.alreadyStored, failed: result.failed + open.length - r.stored - r.alreadyStored };
-      } catch (err) {
-        const c = classifyStoreError(err);
-        if (c.kind === 'transient') throw retryable(c);
-        if (open.length === 1) {
-          await failForData(open[0]!, c);
-          return { ...result, failed: result.failed + 1 };
-        }
+        return await storeOpen(payloadIds);
+      } finally {
+        clearInterval(beating);
       }
-      // A data error: find the payload(s) the store refuses, one transaction each.
-      for (const id of open) {
-        try {
-          const r = await storeTogether([id]);
-          result.stored += r.stored;
-          result.alreadyStored += r.alreadyStored;
-          if (r.stored + r.alreadyStored === 0) result.failed += 1;
-        } catch (err) {
-          const c = classifyStoreError(err);
-          if (c.kind === 'transient') throw retryable(c);
-          await failForData(id, c);
-          result.failed += 1;
-        }
-        beat();
-      }
-      return result;
     },
 
     /**
@@ -134,4 +104,48 @@ export function createIngestActivities({ db }: Pick<ActivityDeps, 'db'>) {
       return { marked: await markPayloadsFailed(db, payloadIds, step, failure) };
     },
   };
+
+  async function storeOpen(payloadIds: string[]): Promise<StoreResult> {
+    const rows = await payloadStatuses(db, payloadIds).catch((err: unknown) => {
+      throw retryable(classifyStoreError(err));
+    });
+    if (rows.length !== payloadIds.length) {
+      const found = new Set(rows.map((r) => r.id));
+      throw ApplicationFailure.nonRetryable(`payloads not in the store: ${payloadIds.filter((id) => !found.has(id)).join(', ')}`, PAYLOAD_NOT_FOUND);
+    }
+    const open = rows.filter((r) => (OPEN as readonly string[]).includes(r.status)).map((r) => r.id);
+    const result: StoreResult = {
+      stored: 0,
+      alreadyStored: rows.filter((r) => r.status === 'stored').length,
+      failed: rows.length - open.length - rows.filter((r) => r.status === 'stored').length,
+    };
+    if (open.length === 0) return result;
+    try {
+      const r = await storeTogether(open);
+      return { ...result, stored: r.stored, alreadyStored: result.alreadyStored + r.alreadyStored, failed: result.failed + open.length - r.stored - r.alreadyStored };
+    } catch (err) {
+      const c = classifyStoreError(err);
+      if (c.kind === 'transient') throw retryable(c);
+      if (open.length === 1) {
+        await failForData(open[0]!, c);
+        return { ...result, failed: result.failed + 1 };
+      }
+    }
+    // A data error: find the payload(s) the store refuses, one transaction each.
+    for (const id of open) {
+      try {
+        const r = await storeTogether([id]);
+        result.stored += r.stored;
+        result.alreadyStored += r.alreadyStored;
+        if (r.stored + r.alreadyStored === 0) result.failed += 1;
+      } catch (err) {
+        const c = classifyStoreError(err);
+        if (c.kind === 'transient') throw retryable(c);
+        await failForData(id, c);
+        result.failed += 1;
+      }
+      beat();
+    }
+    return result;
+  }
 }

@@ -1,4 +1,4 @@
-import type { Duration } from '@temporalio/common';
+import type { ActivityOptions, Duration } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities, FailedStep, PayloadFailure } from '@logstag/activities';
 import { NON_RETRYABLE_INGEST_FAILURES } from '@logstag/temporal/contracts';
@@ -51,7 +51,7 @@ function failureOf(err: unknown, limits: IngestLimits): PayloadFailure {
  */
 export async function ingestWorkflow(payloadIds: string[], limits: Partial<IngestLimits> = {}): Promise<IngestResult> {
   const l: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...limits };
-  const { storePayloads, evaluateAlerts } = proxyActivities<Activities>({
+  const stepOptions = {
     startToCloseTimeout: '2 minutes',
     retry: {
       initialInterval: l.initialInterval,
@@ -61,7 +61,10 @@ export async function ingestWorkflow(payloadIds: string[], limits: Partial<Inges
       // The payload ids are wrong: no retry can fix that.
       nonRetryableErrorTypes: [...NON_RETRYABLE_INGEST_FAILURES],
     },
-  });
+  } satisfies ActivityOptions;
+  const { evaluateAlerts } = proxyActivities<Activities>(stepOptions);
+  // storePayloads heartbeats every 5 s: a worker killed mid-batch is noticed within 30 s, not after 2 minutes.
+  const { storePayloads } = proxyActivities<Activities>({ ...stepOptions, heartbeatTimeout: '30 seconds' });
   const { markPayloadsFailed } = proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: l.markAttempts },
