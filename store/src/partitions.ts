@@ -59,3 +59,33 @@ export async function preparePartitions(db: Kysely<Database>, instants: Iterable
     await db.transaction().execute((trx) => ensurePartitions(trx, table, days));
   }
 }
+
+/**
+ * Creates `days` daily partitions of `table` from `fromDay` on, in a transaction of its own that waits at most
+ * `lockTimeout` for the parent's exclusive lock (a 55P03 error then: the caller skips the table this run). Returns how
+ * many it created.
+ */
+export async function createPartitionDays(db: Kysely<Database>, table: PartitionedTable, fromDay: string, days: number, lockTimeout = '2s'): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('lock_timeout', ${lockTimeout}, true)`.execute(trx);
+    await lockPartitionCreation(trx);
+    const { rows } = await sql<{ n: number }>`select logstag_ensure_partitions(${table}, ${fromDay}::date, ${days}) as n`.execute(trx);
+    return rows[0]?.n ?? 0;
+  });
+}
+
+/** The names of the partitions of every partitioned table, as the catalog lists them. */
+export async function listPartitionNames(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select c.relname as name from pg_inherits i
+      join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+     where p.relname in (${sql.join([...PARTITIONED_TABLES])}) and c.relkind = 'r'`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+/** Drops one partition, waiting at most `lockTimeout` for its parent's exclusive lock (a 55P03 error then). */
+export async function dropPartition(db: Kysely<Database>, name: string, lockTimeout = '2s'): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select set_config('lock_timeout', ${lockTimeout}, true)`.execute(trx);
+    await sql`drop table if exists ${sql.table(name)}`.execute(trx);
+  });
+}

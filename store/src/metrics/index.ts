@@ -1,4 +1,5 @@
 export * from './metrics.tables';
 export * from './metrics.reads';
 export * from './series-identity';
+export * from './rollups';
 export * from './metrics.writes';
