@@ -23,5 +23,9 @@ export function installSdkLogging(logger: PinoLogger): void {
   Runtime.install({
     logger: temporalLoggerFrom(logger.child({ component: 'temporal-sdk' })),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    // The SDK's default also stops every worker on SIGQUIT and SIGUSR2, leaving a process that still accepts payloads
+    // (202, /readyz 200) with nothing to store them. Our own shutdown handles SIGINT and SIGTERM; other signals are
+    // not a reason to stop working (SIGUSR2 is what heap-profiling and GC tools send).
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
 }
