@@ -1,2 +1,3 @@
 export * from './targets.tables';
 export * from './targets.reads';
+export * from './targets.writes';
