@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, payloadBodyFromJson, type PayloadRow, type Store } from '@logstag/store';
+import { openStore, type PayloadRow, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { normalizePayloads } from '../src/normalize/index';
+import { insertPayloadRows, type PayloadJson } from './payload-rows';
 import { preparePartitions } from '@logstag/store';
 
 type Body = Record<string, any>;
@@ -29,24 +30,7 @@ describe('a batch normalized at once leaves the rows of its payloads normalized 
 
   async function insert(org: string, bodies: Body[]): Promise<PayloadRow[]> {
     const copies: Body[] = bodies.map((b) => ({ ...b, id: randomUUID() }));
-    const stored = await Promise.all(copies.map((b) => payloadBodyFromJson(b)));
-    await store.db
-      .insertInto('payloads')
-      .values(
-        copies.map((b, i) => ({
-          id: b.id,
-          organization_id: org,
-          agent_id: b.agentId,
-          target_id: b.targetId ?? null,
-          engine: b.engine ?? null,
-          category: b.category ?? null,
-          kind: b.kind,
-          collected_at: b.collectedAt,
-          replayed: false,
-          ...stored[i]!,
-        })),
-      )
-      .execute();
+    await insertPayloadRows(store.db, org, copies as PayloadJson[]);
     await preparePartitions(store.db, copies.map((b) => new Date(b.collectedAt)));
     return store.db.selectFrom('payloads').selectAll().where('id', 'in', copies.map((b) => b.id)).orderBy('collected_at').execute();
   }

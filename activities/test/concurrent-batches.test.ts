@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
+import { openStore, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { normalizePayloads } from '../src/normalize/index';
+import { insertPayloadRows, type PayloadJson } from './payload-rows';
 
 type Body = Record<string, any>;
 const ORG = 'org-concurrent';
@@ -28,21 +29,7 @@ describe('concurrent normalization of batches that share targets (PostgreSQL)', 
 
   async function stored(targetId: string, at: Date) {
     const body: Body = { ...runtime, id: randomUUID(), targetId, collectedAt: at.toISOString() };
-    await store.db
-      .insertInto('payloads')
-      .values({
-        id: body.id,
-        organization_id: ORG,
-        agent_id: body.agentId,
-        target_id: targetId,
-        engine: body.engine,
-        category: body.category,
-        kind: 'collection',
-        collected_at: body.collectedAt,
-        replayed: false,
-        ...(await payloadBodyFromJson(body)),
-      })
-      .execute();
+    await insertPayloadRows(store.db, ORG, [body as PayloadJson]);
     return store.db.selectFrom('payloads').selectAll().where('id', '=', body.id).executeTakeFirstOrThrow();
   }
 

@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
+import { openStore, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { normalizePayloads } from '../src/normalize/index';
+import { insertPayloadRows, type PayloadJson } from './payload-rows';
 
 type Body = Record<string, any>;
 const fixture = (engine: string): Body[] =>
@@ -14,24 +15,7 @@ const ORG = 'org-normalize';
 const all = ['postgresql', 'mysql', 'redis', 'mongodb', 'heartbeat'].flatMap(fixture);
 
 async function insertPayloads(store: Store, bodies: Body[]) {
-  const stored = await Promise.all(bodies.map((b) => payloadBodyFromJson(b)));
-  await store.db
-    .insertInto('payloads')
-    .values(
-      bodies.map((b, i) => ({
-        id: b.id,
-        organization_id: ORG,
-        agent_id: b.agentId,
-        target_id: b.targetId ?? null,
-        engine: b.engine ?? null,
-        category: b.category ?? null,
-        kind: b.kind,
-        collected_at: b.collectedAt,
-        replayed: false,
-        ...stored[i]!,
-      })),
-    )
-    .execute();
+  await insertPayloadRows(store.db, ORG, bodies as PayloadJson[]);
 }
 
 async function normalizeAll(store: Store) {
@@ -109,11 +93,7 @@ describe.each(['pglite', 'postgres'] as const)('normalizePayloads on %s', (backe
   it('records the same change when the two schema payloads are normalized newest first, one transaction each', async () => {
     const schemas = fixture('postgresql').filter((p) => p.category === 'schema').map((p): Body => ({ ...p, id: p.id.replace(/^.{8}/, 'ffffffff') }));
     const org = 'org-out-of-order';
-    const stored = await Promise.all(schemas.map((b) => payloadBodyFromJson(b)));
-    await store.db
-      .insertInto('payloads')
-      .values(schemas.map((b, i) => ({ id: b.id, organization_id: org, agent_id: b.agentId, target_id: b.targetId, engine: b.engine, category: b.category, kind: 'collection', collected_at: b.collectedAt, replayed: false, ...stored[i]! })))
-      .execute();
+    await insertPayloadRows(store.db, org, schemas as PayloadJson[]);
     const rows = await store.db.selectFrom('payloads').selectAll().where('organization_id', '=', org).orderBy('collected_at', 'desc').execute();
     for (const row of rows) await store.db.transaction().execute((trx) => normalizePayloads(trx, [row]));
     const changes = await store.db.selectFrom('snapshot_changes').selectAll().where('organization_id', '=', org).execute();

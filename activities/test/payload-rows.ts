@@ -1,10 +1,22 @@
-// Payload rows as ingest commits them, for the store activity's tests: valid runtime collections and a poison one.
+// Payload rows as ingest commits them, for the tests of the activities and workflows (exported as
+// @logstag/activities/testing): valid runtime collections, a poison one, and the insert of any payload JSON.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
 import { payloadBodyFromJson } from '@logstag/store';
 
-export type Body = Record<string, unknown> & { id: string; targetId: string; collectedAt: string; engine: string; category: string };
+/** A payload's JSON as an agent sends it; only the fields its row's columns copy are typed. */
+export type PayloadJson = Record<string, unknown> & {
+  id: string;
+  agentId: string;
+  kind: Insertable<Database['payloads']>['kind'];
+  collectedAt: string;
+  targetId?: string;
+  engine?: string;
+  category?: string;
+};
+
+export type Body = PayloadJson & { targetId: string; engine: string; category: string };
 
 export function validBody(targetId = 'pg-main', at = new Date()): Body {
   return {
@@ -33,21 +45,39 @@ export function poisonBody(targetId = 'pg-main', at = new Date()): Body {
   };
 }
 
-export async function insertPayloadRow(db: Kysely<Database>, body: Body, organizationId = 'org-1'): Promise<string> {
+/**
+ * Commits payloads of one organization as ingest does, in one insert; `columns` sets more of each row, such as the
+ * dispatcher's claim. Returns the ids in the order given.
+ */
+export async function insertPayloadRows(
+  db: Kysely<Database>,
+  organizationId: string,
+  bodies: readonly PayloadJson[],
+  columns: Partial<Insertable<Database['payloads']>> = {},
+): Promise<string[]> {
+  const stored = await Promise.all(bodies.map((b) => payloadBodyFromJson(b)));
   await db
     .insertInto('payloads')
-    .values({
-      id: body.id,
-      organization_id: organizationId,
-      agent_id: 'agent-1',
-      target_id: body.targetId,
-      engine: body.engine,
-      category: body.category,
-      kind: 'collection',
-      collected_at: body.collectedAt,
-      replayed: false,
-      ...(await payloadBodyFromJson(body)),
-    })
+    .values(
+      bodies.map((b, i) => ({
+        id: b.id,
+        organization_id: organizationId,
+        agent_id: b.agentId,
+        target_id: b.targetId ?? null,
+        engine: b.engine ?? null,
+        category: b.category ?? null,
+        kind: b.kind,
+        collected_at: b.collectedAt,
+        replayed: false,
+        ...columns,
+        ...stored[i]!,
+      })),
+    )
     .execute();
+  return bodies.map((b) => b.id);
+}
+
+export async function insertPayloadRow(db: Kysely<Database>, body: Body, organizationId = 'org-1'): Promise<string> {
+  await insertPayloadRows(db, organizationId, [body]);
   return body.id;
 }

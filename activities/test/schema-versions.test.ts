@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, currentSectionNames, payloadSchema } from '@logstag/schema';
-import { openStore, payloadBodyFromJson, type Store } from '@logstag/store';
+import { openStore, type Store } from '@logstag/store';
 import { extractCollection, normalizePayloads } from '../src/normalize/index';
+import { insertPayloadRows, type PayloadJson } from './payload-rows';
 
 type Body = Record<string, any>;
 const ENGINES = ['postgresql', 'mysql', 'redis', 'mongodb'] as const;
@@ -47,24 +48,7 @@ describe('normalizing version 1 and version 2 payloads of the same collections',
   let store: Store;
 
   async function normalize(organization: string, bodies: Body[]): Promise<void> {
-    const stored = await Promise.all(bodies.map((b) => payloadBodyFromJson(b)));
-    await store.db
-      .insertInto('payloads')
-      .values(
-        bodies.map((b, i) => ({
-          id: b.id,
-          organization_id: organization,
-          agent_id: b.agentId,
-          target_id: b.targetId ?? null,
-          engine: b.engine ?? null,
-          category: b.category ?? null,
-          kind: b.kind,
-          collected_at: b.collectedAt,
-          replayed: false,
-          ...stored[i]!,
-        })),
-      )
-      .execute();
+    await insertPayloadRows(store.db, organization, bodies as PayloadJson[]);
     const rows = await store.db.selectFrom('payloads').selectAll().where('organization_id', '=', organization).execute();
     await store.db.transaction().execute((trx) => normalizePayloads(trx, rows));
   }

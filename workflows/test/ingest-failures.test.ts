@@ -6,37 +6,12 @@ import pg from 'pg';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '@logstag/activities';
-import { openStore, payloadBodyFromJson, readPayloadBody, type Store } from '@logstag/store';
+import { insertPayloadRows, poisonBody, validBody, type Body } from '@logstag/activities/testing';
+import { openStore, readPayloadBody, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { createWorker, TASK_QUEUE } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
 import type { IngestLimits, IngestResult } from '../src/ingest.workflow';
-
-type Body = Record<string, unknown> & { id: string };
-
-function validBody(at: Date, targetId = 'pg-main'): Body {
-  return {
-    id: randomUUID(),
-    kind: 'collection',
-    agentId: 'agent-1',
-    targetId,
-    engine: 'postgresql',
-    category: 'runtime',
-    collectedAt: at.toISOString(),
-    schemaVersion: 1,
-    replayed: false,
-    data: { connections: { total: 3, max: 100 } },
-  };
-}
-
-/** Valid for today's door, refused by the store: a NUL in a query text. */
-function poisonBody(at: Date): Body {
-  return {
-    ...validBody(at),
-    category: 'workload',
-    data: { statements: [{ queryid: '42', datname: 'shop', calls: 3, total_exec_time: 1.5, rows: 3, query: "select 'a\u0000b'" }] },
-  };
-}
 
 describe('the ingest workflow with payloads that cannot be stored (Temporal dev server, PostgreSQL)', () => {
   let env: TestWorkflowEnvironment;
@@ -65,26 +40,7 @@ describe('the ingest workflow with payloads that cannot be stored (Temporal dev 
 
   /** Commits payloads as claimed by the dispatcher ('started'), as ingest and the dispatcher would. */
   async function claimed(bodies: Body[]): Promise<string[]> {
-    for (const b of bodies) {
-      await store.db
-        .insertInto('payloads')
-        .values({
-          id: b.id,
-          organization_id: 'org-1',
-          agent_id: 'agent-1',
-          target_id: String(b.targetId),
-          engine: 'postgresql',
-          category: String(b.category),
-          kind: 'collection',
-          collected_at: String(b.collectedAt),
-          replayed: false,
-          status: 'started',
-          workflow_started_at: new Date(),
-          ...(await payloadBodyFromJson(b)),
-        })
-        .execute();
-    }
-    return bodies.map((b) => b.id);
+    return insertPayloadRows(store.db, 'org-1', bodies, { status: 'started', workflow_started_at: new Date() });
   }
 
   async function run(ids: string[], limits: Partial<IngestLimits> = {}) {
@@ -115,8 +71,8 @@ describe('the ingest workflow with payloads that cannot be stored (Temporal dev 
 
   it('stores 50 valid payloads batched with a poison one, fails the poison one with its error and raw bytes, and completes at once', async () => {
     const t0 = Date.now() - 60_000;
-    const valid = Array.from({ length: 50 }, (_, i) => validBody(new Date(t0 + i * 500), `pg-${i % 4}`));
-    const poison = poisonBody(new Date(t0 + 10_250));
+    const valid = Array.from({ length: 50 }, (_, i) => validBody(`pg-${i % 4}`, new Date(t0 + i * 500)));
+    const poison = poisonBody('pg-main', new Date(t0 + 10_250));
     const ids = await claimed([...valid.slice(0, 20), poison, ...valid.slice(20)]);
 
     const { result, attempts, scheduled } = await run(ids);
@@ -135,7 +91,7 @@ describe('the ingest workflow with payloads that cannot be stored (Temporal dev 
   });
 
   it('retries a store that is locked for a while and then stores the batch', async () => {
-    const ids = await claimed([validBody(new Date()), validBody(new Date())]);
+    const ids = await claimed([validBody(), validBody()]);
     const held = await lock('payloads');
     const releasing = new Promise((resolve) => setTimeout(resolve, 2_000)).then(() => held.release());
     const { result, attempts } = await run(ids, { initialInterval: '200 milliseconds', maximumInterval: '500 milliseconds' });
@@ -147,7 +103,7 @@ describe('the ingest workflow with payloads that cannot be stored (Temporal dev 
   });
 
   it('marks the batch failed with the last error when the store stays unavailable past every attempt, and completes', async () => {
-    const ids = await claimed([validBody(new Date()), validBody(new Date())]);
+    const ids = await claimed([validBody(), validBody()]);
     // Normalization needs the targets table; marking the payloads does not.
     const held = await lock('targets');
     try {
