@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { bulkInsert, ensurePartitions, partitionName, preparePartitions, rowKey, sortedByKey, utcDay, valuesByKey, type Store } from '../src/index';
-import { backends } from './backends';
+import { bulkInsert, ensurePartitions, partitionName, preparePartitions, rowKey, sortedByKey, utcDay, valuesByKey } from '../src/index';
+import { backends, suiteStore } from './backends';
 
 describe.each(backends)('partitions and bulk writes on %s', (_name, open) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, cleanup } = await open());
-  });
-  afterAll(async () => {
-    await store.close();
-    await cleanup();
-  });
+  const store = suiteStore(open);
 
   const exists = async (name: string) => (await sql<{ e: boolean }>`select to_regclass(${name}) is not null as e`.execute(store.db)).rows[0]?.e;
 

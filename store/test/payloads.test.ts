@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import {
   claimPendingBatch,
@@ -22,21 +22,12 @@ import {
   storableMessage,
   takeExpiredBatch,
   type NewPayloadRow,
-  type Store,
 } from '../src/index';
-import { backends } from './backends';
+import { backends, suiteStore } from './backends';
 
 describe.each(backends)('payloads on %s', (_name, open) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
+  const store = suiteStore(open);
   const org = randomUUID();
-  beforeAll(async () => {
-    ({ store, cleanup } = await open());
-  });
-  afterAll(async () => {
-    await store.close();
-    await cleanup();
-  });
 
   async function accept(targetId: string, n: number): Promise<string[]> {
     const rows: NewPayloadRow[] = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffSnapshots, latestSnapshot, listChanges, lockSnapshotScopes, toStoredItems, writeSnapshot, type Store } from '../src/index';
-import { backends } from './backends';
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots, latestSnapshot, listChanges, lockSnapshotScopes, toStoredItems, writeSnapshot } from '../src/index';
+import { backends, suiteStore } from './backends';
 
 describe('snapshot diff', () => {
   it('reports added, removed and altered objects by definition, never by statistics', () => {
@@ -21,16 +21,8 @@ describe('snapshot diff', () => {
 });
 
 describe.each(backends)('snapshot writes on %s', (_name, open) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
+  const store = suiteStore(open);
   const org = randomUUID();
-  beforeAll(async () => {
-    ({ store, cleanup } = await open());
-  });
-  afterAll(async () => {
-    await store.close();
-    await cleanup();
-  });
 
   it('records a snapshot and, on the next one, what changed', async () => {
     const where = (s: number) => ({ organizationId: org, targetId: 't', ts: new Date(Date.UTC(2026, 11, 5, 10, 0, s)), payloadId: randomUUID() });

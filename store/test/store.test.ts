@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { migrateToLatest, openStore, payloadBodyFromJson, readPayloadBody, StoreError, type Store } from '../src/index';
 import { migrations } from '../src/migrations/index';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
+import { suiteStore } from './backends';
 
 // The same migrations and queries must behave identically on the embedded default and on PostgreSQL.
 const backends: Array<[string, () => Promise<{ store: Store; cleanup: () => Promise<void> }>]> = [
@@ -26,15 +27,7 @@ const backends: Array<[string, () => Promise<{ store: Store; cleanup: () => Prom
 ];
 
 describe.each(backends)('store on %s', (_name, open) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, cleanup } = await open());
-  });
-  afterAll(async () => {
-    await store.close();
-    await cleanup();
-  });
+  const store = suiteStore(open);
 
   it('applies every migration and records it', async () => {
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
