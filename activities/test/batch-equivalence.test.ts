@@ -3,12 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type PayloadRow, type Store } from '@logstag/store';
-import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
+import { describe, expect, it } from 'vitest';
+import { preparePartitions, type PayloadRow } from '@logstag/store';
 import { normalizePayloads } from '../src/normalize/index';
 import { insertPayloadRows, type PayloadJson } from './payload-rows';
-import { preparePartitions } from '@logstag/store';
+import { postgresTestStore } from './test-store';
 
 type Body = Record<string, any>;
 const fixture = (engine: string): Body[] =>
@@ -17,16 +16,7 @@ const BATCHED = 'org-batched';
 const ONE_BY_ONE = 'org-one-by-one';
 
 describe('a batch normalized at once leaves the rows of its payloads normalized one by one (PostgreSQL)', () => {
-  let tdb: TestDatabase;
-  let store: Store;
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    store = await openStore({ databaseUrl: tdb.url, poolSize: 2 });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await tdb?.drop();
-  });
+  const store = postgresTestStore(2);
 
   async function insert(org: string, bodies: Body[]): Promise<PayloadRow[]> {
     const copies: Body[] = bodies.map((b) => ({ ...b, id: randomUUID() }));

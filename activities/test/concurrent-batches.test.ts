@@ -1,11 +1,10 @@
 // Two ingest batches of the same targets normalized at the same time, as two workers do under load.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '@logstag/store';
-import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
+import { describe, expect, it } from 'vitest';
 import { normalizePayloads } from '../src/normalize/index';
 import { insertPayloadRows, type PayloadJson } from './payload-rows';
+import { postgresTestStore } from './test-store';
 
 type Body = Record<string, any>;
 const ORG = 'org-concurrent';
@@ -16,16 +15,7 @@ const runtime = readFileSync(new URL('../../api/test/fixtures/postgresql.jsonl',
   .find((b) => b.category === 'runtime')!;
 
 describe('concurrent normalization of batches that share targets (PostgreSQL)', () => {
-  let tdb: TestDatabase;
-  let store: Store;
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    store = await openStore({ databaseUrl: tdb.url, poolSize: 4 });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await tdb?.drop();
-  });
+  const store = postgresTestStore(4);
 
   async function stored(targetId: string, at: Date) {
     const body: Body = { ...runtime, id: randomUUID(), targetId, collectedAt: at.toISOString() };

@@ -7,9 +7,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { openStore, type Database, type Store } from '@logstag/store';
-import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
+import { type Database } from '@logstag/store';
 import { classifyStoreError, createActivities, type Activities } from '../src/index';
+import { postgresTestStore } from './test-store';
 
 const DAY = 86_400_000;
 const quiet: Logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -22,22 +22,15 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 const partitionName = (table: string, t: number) => `${table}_p${day(t).replaceAll('-', '')}`;
 
 describe('retention activities when a table is locked (PostgreSQL)', () => {
-  let tdb: TestDatabase;
-  let store: Store;
+  const store = postgresTestStore(3, 'logstag_retention');
   let activities: Activities;
   beforeAll(async () => {
-    tdb = await createTestDatabase('logstag_retention');
-    store = await openStore({ databaseUrl: tdb.url, poolSize: 3 });
     activities = createActivities({ db: store.db });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await tdb?.drop();
   });
 
   /** Holds `table` locked (ACCESS SHARE is enough: a partition's DDL needs the parent exclusively) until released. */
   async function lockFromAnotherSession(table: string) {
-    const holder = new pg.Client({ connectionString: tdb.url });
+    const holder = new pg.Client({ connectionString: store.url });
     await holder.connect();
     await holder.query(`begin; lock table ${table} in access share mode`);
     return async () => {

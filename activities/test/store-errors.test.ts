@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openStore, type Store } from '@logstag/store';
-import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { classifyStoreError } from '../src/store-errors';
+import { postgresTestStore } from './test-store';
 
 async function errorOf(work: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -46,17 +46,10 @@ describe('classifyStoreError on PGlite', () => {
 });
 
 describe('classifyStoreError on PostgreSQL', () => {
-  let tdb: TestDatabase;
-  let store: Store;
+  const store = postgresTestStore(4);
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    store = await openStore({ databaseUrl: tdb.url, poolSize: 4 });
     await sql`create table t (id int primary key)`.execute(store.db);
     await sql`insert into t values (1), (2)`.execute(store.db);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await tdb?.drop();
   });
 
   it('calls a NUL sent as a text parameter a data error (22021)', async () => {
@@ -70,7 +63,7 @@ describe('classifyStoreError on PostgreSQL', () => {
   });
 
   it('calls a lock wait past lock_timeout transient (55P03)', async () => {
-    const holder = new pg.Client({ connectionString: tdb.url });
+    const holder = new pg.Client({ connectionString: store.url });
     await holder.connect();
     try {
       await holder.query('begin; lock table t in access exclusive mode');
@@ -85,8 +78,8 @@ describe('classifyStoreError on PostgreSQL', () => {
   });
 
   it('calls a deadlock transient (40P01)', async () => {
-    const a = new pg.Client({ connectionString: tdb.url });
-    const b = new pg.Client({ connectionString: tdb.url });
+    const a = new pg.Client({ connectionString: store.url });
+    const b = new pg.Client({ connectionString: store.url });
     await a.connect();
     await b.connect();
     try {
@@ -102,8 +95,8 @@ describe('classifyStoreError on PostgreSQL', () => {
   });
 
   it('calls a serialization failure transient (40001)', async () => {
-    const a = new pg.Client({ connectionString: tdb.url });
-    const b = new pg.Client({ connectionString: tdb.url });
+    const a = new pg.Client({ connectionString: store.url });
+    const b = new pg.Client({ connectionString: store.url });
     await a.connect();
     await b.connect();
     try {
@@ -118,7 +111,7 @@ describe('classifyStoreError on PostgreSQL', () => {
   });
 
   it('calls a connection the server terminated transient (57P01)', async () => {
-    const victim = new pg.Client({ connectionString: tdb.url });
+    const victim = new pg.Client({ connectionString: store.url });
     victim.on('error', () => undefined);
     await victim.connect();
     const { rows } = await victim.query<{ pid: number }>('select pg_backend_pid() as pid');
@@ -129,7 +122,7 @@ describe('classifyStoreError on PostgreSQL', () => {
   });
 
   it('calls a pool that has no free connection in time transient', async () => {
-    const pool = new pg.Pool({ connectionString: tdb.url, max: 1, connectionTimeoutMillis: 100 });
+    const pool = new pg.Pool({ connectionString: store.url, max: 1, connectionTimeoutMillis: 100 });
     const held = await pool.connect();
     try {
       const err = await errorOf(() => pool.query('select 1'));

@@ -1,33 +1,22 @@
 // storePayloads heartbeats while it works, so the ingest workflow's heartbeat timeout notices a worker killed mid-batch
 // within seconds instead of waiting out the 2-minute start-to-close timeout (the soak's drain after worker kills).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { openStore, type Store } from '@logstag/store';
-import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import pg from 'pg';
 import { createIngestActivities, HEARTBEAT_EVERY_MS } from '../src/ingest';
 import { insertPayloadRow, validBody } from './payload-rows';
+import { postgresTestStore } from './test-store';
 
 const quiet: Logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-let tdb: TestDatabase;
-let store: Store;
+const store = postgresTestStore(4);
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  store = await openStore({ databaseUrl: tdb.url, poolSize: 4 });
-});
-
-afterAll(async () => {
-  await store?.close();
-  await tdb?.drop();
-});
 
 it('heartbeats while a batch waits on the store, and stores it once the wait ends', async () => {
   const id = await insertPayloadRow(store.db, validBody());
   // Another session holds the payload's row, so the batch waits on it for longer than one heartbeat interval.
-  const holder = new pg.Client({ connectionString: tdb.url });
+  const holder = new pg.Client({ connectionString: store.url });
   await holder.connect();
   await holder.query('begin');
   await holder.query('select id from payloads where id = $1 for update', [id]);
