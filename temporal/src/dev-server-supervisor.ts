@@ -1,17 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { createBackoff, type RestartBackoff } from './backoff';
 import { startDevServer, type DevServer, type DevServerExit, type DevServerOptions } from './dev-server';
 
-export interface RestartBackoff {
-  /** Wait before the first restart after a crash. */
-  initialMs: number;
-  /** The wait doubles after every restart attempt up to this. */
-  maxMs: number;
-  /** A server that stayed up this long is restarted after `initialMs` again when it next dies. */
-  resetAfterMs: number;
-}
-
-export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 };
+export { DEFAULT_RESTART_BACKOFF, type RestartBackoff } from './backoff';
 
 /** up: answering; waiting: dead, a restart is scheduled; starting: spawned, not answering yet; stopped: by us. */
 export type DevServerState = 'up' | 'waiting' | 'starting' | 'stopped';
@@ -61,7 +53,7 @@ function describeExit({ code, signal }: DevServerExit): string {
  */
 export async function superviseDevServer(options: SupervisorOptions): Promise<SupervisedDevServer> {
   const { logger, onRestart, pidFile, backoff: backoffOptions, ...serverOptions } = options;
-  const backoff = { ...DEFAULT_RESTART_BACKOFF, ...backoffOptions };
+  const backoff = createBackoff(backoffOptions);
   let pid: number | null = null;
   const spawnOptions: DevServerOptions = {
     ...serverOptions,
@@ -80,12 +72,10 @@ export async function superviseDevServer(options: SupervisorOptions): Promise<Su
   let current: DevServer | null = first;
   let state: DevServerState = 'up';
   let upSince = Date.now();
-  let delayMs = backoff.initialMs;
   let restarts = 0;
   let reason = '';
   let nextAttemptAt = 0;
   let stopping = false;
-  let wakeUp: (() => void) | null = null;
   let upWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
 
   const settleWaiters = (err?: Error) => {
@@ -97,24 +87,14 @@ export async function superviseDevServer(options: SupervisorOptions): Promise<Su
     }
   };
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => (wakeUp = null));
-
   async function restartUntilUp(): Promise<DevServer | null> {
     for (;;) {
       restarts += 1;
       const attempt = restarts;
       state = 'waiting';
-      nextAttemptAt = Date.now() + delayMs;
-      logger.warn({ reason, attempt, delayMs }, 'embedded Temporal dev server is down; restarting it');
-      await sleep(delayMs);
-      delayMs = Math.min(delayMs * 2, backoff.maxMs);
+      nextAttemptAt = Date.now() + backoff.delayMs;
+      logger.warn({ reason, attempt, delayMs: backoff.delayMs }, 'embedded Temporal dev server is down; restarting it');
+      await backoff.wait();
       if (stopping) return null;
       state = 'starting';
       try {
@@ -138,7 +118,7 @@ export async function superviseDevServer(options: SupervisorOptions): Promise<Su
       pid = null;
       if (stopping) return;
       reason = describeExit(exit);
-      if (Date.now() - upSince >= backoff.resetAfterMs) delayMs = backoff.initialMs;
+      backoff.ended(upSince);
       const server = await restartUntilUp();
       if (!server) return;
       if (stopping) {
@@ -184,7 +164,7 @@ export async function superviseDevServer(options: SupervisorOptions): Promise<Su
     async stop(stopOptions) {
       if (!stopping) {
         stopping = true;
-        wakeUp?.();
+        backoff.wake();
         // A server still starting would make us wait up to its start timeout: end it now, startDevServer then throws.
         if (state === 'starting' && pid !== null) {
           try {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDepsInput } from '@logstag/activities';
 import { connectWorker, type TemporalEndpoint } from './connection';
-import type { RestartBackoff } from './dev-server-supervisor';
+import { createBackoff, type RestartBackoff } from './backoff';
 import { createWorker } from './worker';
 
 export interface RunningWorker {
@@ -18,8 +18,6 @@ export interface RunWorkerOptions {
   activityConcurrency?: number;
 }
 
-const WORKER_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 };
-
 /**
  * Connects a worker with Logstag's activities (their dependencies injected: the store, and what else the process
  * has) and runs it, for the all-in-one server and the worker-only process alike. A worker whose run ends with an
@@ -28,7 +26,7 @@ const WORKER_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000, resetAft
  * stop() lets the current worker finish its tasks and closes the connection; nothing is restarted after it.
  */
 export async function runWorker(endpoint: TemporalEndpoint, deps: ActivityDepsInput, logger: Logger, options: RunWorkerOptions = {}): Promise<RunningWorker> {
-  const backoff = { ...WORKER_BACKOFF, ...options.backoff };
+  const backoff = createBackoff(options.backoff);
   const connection = await connectWorker(endpoint);
   const activities = createActivities({ logger: logger.child({ component: 'activities' }), ...deps });
   const create = () =>
@@ -41,20 +39,9 @@ export async function runWorker(endpoint: TemporalEndpoint, deps: ActivityDepsIn
   // The first worker is created here so a start-up problem (unknown namespace) fails the start.
   let current: Worker | null = await create();
   let stopping = false;
-  let wakeUp: (() => void) | null = null;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => (wakeUp = null));
 
   async function runUntilStopped(first: Worker): Promise<void> {
     let worker: Worker | null = first;
-    let delayMs = backoff.initialMs;
     while (worker) {
       const startedAt = Date.now();
       try {
@@ -66,12 +53,11 @@ export async function runWorker(endpoint: TemporalEndpoint, deps: ActivityDepsIn
         logger.error({ err }, 'Temporal worker stopped with an error');
       }
       current = null;
-      if (Date.now() - startedAt >= backoff.resetAfterMs) delayMs = backoff.initialMs;
+      backoff.ended(startedAt);
       worker = null;
       while (!worker) {
-        logger.warn({ delayMs }, 'restarting the Temporal worker');
-        await sleep(delayMs);
-        delayMs = Math.min(delayMs * 2, backoff.maxMs);
+        logger.warn({ delayMs: backoff.delayMs }, 'restarting the Temporal worker');
+        await backoff.wait();
         if (stopping) return;
         try {
           worker = await create();
@@ -96,7 +82,7 @@ export async function runWorker(endpoint: TemporalEndpoint, deps: ActivityDepsIn
   return {
     async stop() {
       stopping = true;
-      wakeUp?.();
+      backoff.wake();
       if (current?.getState() === 'RUNNING') current.shutdown();
       await running;
       await connection.close();
