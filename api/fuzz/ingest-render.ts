@@ -4,6 +4,7 @@ import { SCHEMA_VERSION } from '@logstag/schema';
 import type { RawRequest } from './http-client';
 import type { BodySpec, IngestCase, LineSpec, PayloadDoc, TimeSpec, Wire } from './ingest-cases';
 import { renderJson } from './raw-json';
+import { heartbeatPayload } from '../test/heartbeat-payload';
 
 export interface IngestKeys {
   /** The agent API key of the organization whose payloads are checked. */
@@ -36,27 +37,8 @@ function timeValue(t: TimeSpec, now: number): unknown {
 }
 
 function basePayload(kind: PayloadDoc['kind'], id: unknown, collectedAt: unknown): Record<string, unknown> {
-  const envelope = { id, kind, agentId: 'fuzz-agent', collectedAt, schemaVersion: SCHEMA_VERSION };
-  if (kind === 'collection') return { ...envelope, targetId: 'pg-main', engine: 'postgresql', category: 'runtime', data: { connections: { total: 3, max: 100 } } };
-  return {
-    ...envelope,
-    host: {
-      hostname: 'db-host-1',
-      os: 'Linux 6.8',
-      platform: 'linux',
-      arch: 'x64',
-      cpuCount: 2,
-      loadAverage: [0.5, 0.4, 0.3],
-      memoryTotalBytes: 8e9,
-      memoryFreeBytes: 2e9,
-      uptimeSeconds: 3600,
-      agentVersion: '1.0.0',
-      agentUptimeSeconds: 60,
-      disks: [],
-    },
-    spool: { backlogPayloads: 0, backlogBytes: 0, droppedSinceLast: 0 },
-    targets: [{ targetId: 'pg-main', engine: 'postgresql', tags: {} }],
-  };
+  if (kind === 'collection') return { id, kind, agentId: 'fuzz-agent', collectedAt, schemaVersion: SCHEMA_VERSION, targetId: 'pg-main', engine: 'postgresql', category: 'runtime', data: { connections: { total: 3, max: 100 } } };
+  return heartbeatPayload({ id, agentId: 'fuzz-agent', collectedAt });
 }
 
 export function payloadValue(doc: PayloadDoc, now: number): Record<string, unknown> {

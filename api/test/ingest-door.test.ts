@@ -5,27 +5,13 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v7 as uuidv7 } from 'uuid';
-import { MAX_PAYLOAD_DEPTH, SCHEMA_VERSION, type IngestBatchAccepted, type IngestBatchItem } from '@logstag/schema';
+import { MAX_PAYLOAD_DEPTH, type IngestBatchAccepted, type IngestBatchItem } from '@logstag/schema';
 import { testPostgresAdminUrl } from '@logstag/store/testing';
 import { collectionPayload, postPayload, seedOrganization, startTestContext, waitFor, type TestContext } from './context';
+import { heartbeatPayload } from './heartbeat-payload';
 
 const MINUTE = 60_000;
 
-function heartbeatPayload(collectedAt: string) {
-  return {
-    id: uuidv7(),
-    kind: 'heartbeat',
-    agentId: 'agent-1',
-    collectedAt,
-    schemaVersion: SCHEMA_VERSION,
-    host: {
-      hostname: 'db-host-1', os: 'Linux 6.8', platform: 'linux', arch: 'x64', cpuCount: 2, loadAverage: [0.5, 0.4, 0.3],
-      memoryTotalBytes: 8e9, memoryFreeBytes: 2e9, uptimeSeconds: 3600, agentVersion: '1.0.0', agentUptimeSeconds: 60, disks: [],
-    },
-    targets: [{ targetId: 'pg-main', engine: 'postgresql', tags: {} }],
-  };
-}
 
 /** A collection payload's JSON whose `data.deep` is an array nested `depth` deep (built as text: JSON.stringify recurses). */
 function deeplyNestedJson(depth: number): { id: string; json: string } {
@@ -53,7 +39,7 @@ const TRIGGERS: Trigger[] = [
   { name: 'collectedAt in year 0001', make: at('0001-01-01T00:00:00Z'), path: 'collectedAt', message: /older than/ },
   { name: 'collectedAt in year 9999', make: at('9999-12-31T23:59:59Z'), path: 'collectedAt', message: /ahead/ },
   { name: 'collectedAt 11 minutes ahead', make: () => json(collectionPayload({ collectedAt: new Date(Date.now() + 11 * MINUTE).toISOString() })), path: 'collectedAt', message: /ahead/ },
-  { name: "a heartbeat's collectedAt in year 0001", make: () => json(heartbeatPayload('0001-01-01T00:00:00Z')), path: 'collectedAt', message: /older than/ },
+  { name: "a heartbeat's collectedAt in year 0001", make: () => json(heartbeatPayload({ collectedAt: '0001-01-01T00:00:00Z' })), path: 'collectedAt', message: /older than/ },
   { name: 'a 100,000-deep nested array', make: () => deeplyNestedJson(100_000), path: 'data.deep.0.0.0…', message: new RegExp(`deeper than ${MAX_PAYLOAD_DEPTH}`) },
 ];
 

@@ -1,6 +1,6 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BATCH_PAYLOADS, MAX_DECOMPRESSED_PAYLOAD_BYTES, SCHEMA_VERSION, type IngestBatchAccepted, type PayloadInput } from '@logstag/schema';
+import { MAX_BATCH_PAYLOADS, MAX_DECOMPRESSED_PAYLOAD_BYTES, type IngestBatchAccepted } from '@logstag/schema';
 import { readPayloadBody } from '@logstag/store';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,35 +8,9 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freePort, startDevServer, workflowIds } from '@logstag/temporal';
 import { testTemporalCli } from '@logstag/temporal/testing';
-import { v7 as uuidv7 } from 'uuid';
 import { collectionPayload, postPayload, seedOrganization, startTestContext, waitFor, type StoreBackend, type TestContext } from './context';
+import { heartbeatPayload } from './heartbeat-payload';
 
-/** A heartbeat as an agent sends it (agent/src/output/envelope.ts). */
-function heartbeatPayload(): PayloadInput & { id: string } {
-  return {
-    id: uuidv7(),
-    kind: 'heartbeat',
-    agentId: 'agent-1',
-    collectedAt: new Date().toISOString(),
-    schemaVersion: SCHEMA_VERSION,
-    host: {
-      hostname: 'db-host-1',
-      os: 'Linux 6.8',
-      platform: 'linux',
-      arch: 'x64',
-      cpuCount: 2,
-      loadAverage: [0.5, 0.4, 0.3],
-      memoryTotalBytes: 8e9,
-      memoryFreeBytes: 2e9,
-      uptimeSeconds: 3600,
-      agentVersion: '1.0.0',
-      agentUptimeSeconds: 60,
-      disks: [],
-    },
-    spool: { backlogPayloads: 0, backlogBytes: 0, droppedSinceLast: 0 },
-    targets: [{ targetId: 'pg-main', engine: 'postgresql', tags: {} }],
-  };
-}
 
 /** Posts a batch: the lines joined with LF (a line may carry its own trailing CR), as NDJSON. */
 function postBatch(url: string, lines: string[], init: { gzip?: boolean; key?: string; contentType?: string } = {}) {
