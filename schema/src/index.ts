@@ -6,3 +6,4 @@ export * from './storable-text';
 export * from './payload-door';
 export * from './sections';
 export * from './metrics';
+export * from './notifications';

@@ -13,6 +13,12 @@ export const TASK_QUEUE = 'logstag';
 export const workflowTypes = {
   ingest: 'ingestWorkflow',
   retention: 'retentionWorkflow',
+  /** One alert (signal-with-start on `alert:<org>:<fingerprint>`), across its episodes; continues-as-new. */
+  alert: 'alertWorkflow',
+  /** One notification (`NotificationRequest` of @logstag/schema), carried out with retries; returns a `DeliveryResult`. */
+  delivery: 'deliveryWorkflow',
+  /** One target's health report. */
+  healthReport: 'healthReportWorkflow',
 } as const;
 
 /**
@@ -26,8 +32,13 @@ export const workflowIds = {
   ingestBatch: (batchId: string) => `ingest:${batchId}`,
   /** One long-lived workflow per alert (signal-with-start): organization and the alert's fingerprint. */
   alert: (organizationId: string, fingerprint: string) => `alert:${organizationId}:${fingerprint}`,
-  /** One workflow per notification delivery. */
-  delivery: (deliveryId: string) => `delivery:${deliveryId}`,
+  /**
+   * One workflow per notification delivery, keyed by the request's `notificationId`. The alert workflow starts it as a
+   * child with ParentClosePolicy ABANDON (a delivery outlives an alert's continue-as-new) and waits for its
+   * `DeliveryResult`; an id already used starts nothing, so a notification is never sent twice. A replay gets a new
+   * notificationId and keeps the original's idempotencyKey.
+   */
+  delivery: (notificationId: string) => `delivery:${notificationId}`,
   /** A target's health report (Temporal appends the scheduled time when a Schedule starts it). */
   healthReport: (organizationId: string, targetId: string) => `health-report:${organizationId}:${targetId}`,
 } as const;
