@@ -42,3 +42,21 @@ it('knows only the kinds the store writes', () => {
   expect([...METRIC_KINDS]).toEqual(['gauge', 'delta']);
   expect(Object.values(METRICS).every((m) => (METRIC_KINDS as readonly string[]).includes(m.kind))).toBe(true);
 });
+
+// Issue 14: a delta is read per second of the interval it covers, so each delta point carries `_delta.seconds`.
+it('gives each delta point the seconds its collection covers, and none to gauges', () => {
+  const workload = recorded('postgresql').find((p) => p.category === 'workload' && typeof p.data._delta?.seconds === 'number')!;
+  const points = extractCollection(workload.engine, workload.category, workload.data, workload.schemaVersion).metrics;
+  const deltas = points.filter((p) => p.kind === 'delta');
+  expect(deltas.length).toBeGreaterThan(10);
+  expect(deltas.every((p) => p.seconds === workload.data._delta.seconds)).toBe(true);
+  expect(points.filter((p) => p.kind === 'gauge').every((p) => p.seconds === undefined)).toBe(true);
+});
+
+// Issue 14: numbackends is the number of backends now (the agent sends it as it is), not a counter to read as a rate.
+it('stores pg_stat_database.numbackends as a gauge', () => {
+  const points = recorded('postgresql').flatMap((p) => extractCollection(p.engine, p.category, p.data, p.schemaVersion).metrics);
+  const backends = points.filter((p) => p.metric === 'database_stats.numbackends');
+  expect(backends.length).toBeGreaterThan(0);
+  expect(backends.every((p) => p.kind === 'gauge')).toBe(true);
+});

@@ -31,5 +31,18 @@ export function extractCollection(engine: string, category: string, data: Record
   out.version = extractor.version(typed);
   (extractor.categories[category as Category] as ((d: typeof typed, o: Extracted) => void) | undefined)?.(typed, out);
   out.metrics.push(...genericMetrics(engine, sections));
+  const seconds = deltaSeconds(data);
+  if (seconds !== undefined) for (const m of out.metrics) if (m.kind === 'delta') m.seconds = seconds;
   return out;
+}
+
+/**
+ * The seconds this collection's deltas cover (`_delta.seconds`: since the previous successful collection of the
+ * category). Rates are read per second of it, not per second of a chart's bucket. Absent on a baseline collection.
+ */
+export function deltaSeconds(data: Readonly<Record<string, unknown>>): number | undefined {
+  const d = data._delta;
+  if (d === null || typeof d !== 'object') return undefined;
+  const s = (d as Record<string, unknown>).seconds;
+  return typeof s === 'number' && Number.isFinite(s) && s > 0 ? s : undefined;
 }

@@ -62,6 +62,14 @@ export function effectiveStep(from: Date, to: Date, step: number | undefined): n
   return to.getTime() - from.getTime() > HOURLY_BEYOND_MS ? Math.max(s, 3600) : s;
 }
 
+/**
+ * A bucket's rate per second: its total delta over the seconds those deltas cover (each its own collection interval),
+ * the same at every zoom. Points stored before intervals were kept fall back to the bucket's width.
+ */
+export function bucketRate(r: { sum: number; seconds: number | null }, stepSeconds: number): number {
+  return r.seconds !== null && r.seconds > 0 ? r.sum / r.seconds : r.sum / stepSeconds;
+}
+
 export async function metricSeries(
   db: Kysely<Database>,
   q: { organizationId: string; targetId: string; metric: string; labels?: Record<string, string> | undefined; from: Date; to: Date; step?: number | undefined },
@@ -82,8 +90,7 @@ export async function metricSeries(
       max: r.max,
       sum: r.sum,
       count: r.count,
-      // Deltas are amounts per collection: their sum over the bucket divided by its width is a rate per second.
-      ...(kind === 'delta' ? { ratePerSecond: r.sum / step } : {}),
+      ...(kind === 'delta' ? { ratePerSecond: bucketRate(r, step) } : {}),
     });
     series.set(r.labels_key, s);
   }

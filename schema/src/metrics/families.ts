@@ -19,6 +19,8 @@ export interface MetricFamily {
   labels?: readonly string[];
   /** The counter fields (deltas); `all` for every numeric field. Mirrors the agent's counter specs. */
   counters: 'all' | readonly string[];
+  /** With `counters: 'all'`: the fields the agent sends as they are (gauges) all the same. */
+  gauges?: readonly string[];
   /** The unit of most of its fields; `fieldUnits` names the others. */
   unit: MetricUnit;
   fieldUnits?: Readonly<Record<string, MetricUnit>>;
@@ -35,7 +37,7 @@ export const METRIC_FAMILIES: readonly MetricFamily[] = [
   family({ engine: 'postgresql', section: 'wal', prefix: 'wal', counters: 'all', unit: 'count', fieldUnits: { wal_bytes: 'bytes', wal_position_bytes: 'bytes', wal_write_time: 'milliseconds', wal_sync_time: 'milliseconds' }, label: 'WAL', description: 'pg_stat_wal and the WAL position: WAL records, bytes and full-page images written.' }),
   family({ engine: 'postgresql', section: 'archiver', prefix: 'archiver', counters: 'all', unit: 'count', label: 'WAL archiver', description: 'pg_stat_archiver: WAL files archived and archive failures.' }),
   family({ engine: 'postgresql', section: 'recovery', prefix: 'recovery', counters: [], unit: 'bytes', fieldUnits: { replay_delay_seconds: 'seconds' }, label: 'recovery', description: 'On a standby: WAL received but not replayed, and how long ago the last replayed transaction committed.' }),
-  family({ engine: 'postgresql', section: 'database_stats', prefix: 'database_stats', labels: ['datname'], counters: 'all', unit: 'count', fieldUnits: { temp_bytes: 'bytes', blk_read_time: 'milliseconds', blk_write_time: 'milliseconds', session_time: 'milliseconds', active_time: 'milliseconds', idle_in_transaction_time: 'milliseconds' }, label: 'database statistics', description: 'pg_stat_database per database: transactions, blocks, tuples, temporary files, conflicts, sessions (numbackends is a gauge, sent as it is).' }),
+  family({ engine: 'postgresql', section: 'database_stats', prefix: 'database_stats', labels: ['datname'], counters: 'all', gauges: ['numbackends'], unit: 'count', fieldUnits: { temp_bytes: 'bytes', blk_read_time: 'milliseconds', blk_write_time: 'milliseconds', session_time: 'milliseconds', active_time: 'milliseconds', idle_in_transaction_time: 'milliseconds' }, label: 'database statistics', description: 'pg_stat_database per database: transactions, blocks, tuples, temporary files, conflicts, sessions (numbackends is a gauge, sent as it is).' }),
   family({ engine: 'postgresql', section: 'replication_slots', prefix: 'replication_slots', labels: ['slot_name'], counters: [], unit: 'bytes', fieldUnits: { xmin_age: 'count', catalog_xmin_age: 'count', active_pid: 'count' }, label: 'replication slots', description: 'Per slot: WAL retained and the age of the xmin it holds back.' }),
   family({ engine: 'postgresql', section: 'table_maintenance', prefix: 'table_maintenance', labels: ['datname', 'schema', 'table'], counters: [], unit: 'count', label: 'table maintenance', description: 'Per table: live and dead tuples, changes since the last analyze and vacuum, vacuum and analyze counts, transaction ID age.' }),
   family({ engine: 'postgresql', section: 'databases', prefix: 'databases', labels: ['datname'], counters: [], unit: 'count', fieldUnits: { size_bytes: 'bytes', xid_wraparound_percent: 'percent' }, label: 'databases', description: 'Per database: size, transaction ID and multixact age towards wraparound.' }),
@@ -74,5 +76,6 @@ export function metricFamilies(engine: Engine): readonly MetricFamily[] {
 
 /** Whether a family's field is a counter (delta) or a gauge. */
 export function familyFieldKind(f: MetricFamily, field: string): MetricKind {
+  if (f.gauges?.includes(field)) return 'gauge';
   return f.counters === 'all' || f.counters.includes(field) ? 'delta' : 'gauge';
 }

@@ -34,6 +34,8 @@ export interface BucketRow {
   count: number;
   min: number;
   max: number;
+  /** The seconds the bucket's deltas cover (null when none of its points said: gauges, points stored before). */
+  seconds: number | null;
 }
 
 /**
@@ -57,19 +59,19 @@ export async function metricBuckets(
     and ts >= ${where.from} and ts < ${where.to} and ${labels}`;
   const query =
     resolution === 'raw'
-      ? sql<BucketRow>`select labels_key, ${bucket} as bucket, sum(value) as sum, count(*)::int as count, min(value) as min, max(value) as max
+      ? sql<BucketRow>`select labels_key, ${bucket} as bucket, sum(value) as sum, count(*)::int as count, min(value) as min, max(value) as max, sum(seconds) as seconds
           from metric_points where ${scope} group by 1, 2 order by 1, 2`
       : sql<BucketRow>`with rolled as (
-            select labels_key, ts, sum, count, min, max from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} where ${scope}
+            select labels_key, ts, sum, count, min, max, seconds from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} where ${scope}
           ), built as (
             select labels_key, max(ts) as until from rolled group by labels_key
           ), merged as (
-            select r.labels_key, r.ts, r.sum, r.count, r.min, r.max from rolled r join built b using (labels_key) where r.ts < b.until
+            select r.labels_key, r.ts, r.sum, r.count, r.min, r.max, r.seconds from rolled r join built b using (labels_key) where r.ts < b.until
             union all
-            select p.labels_key, p.ts, p.value, 1, p.value, p.value from metric_points p left join built b using (labels_key)
+            select p.labels_key, p.ts, p.value, 1, p.value, p.value, p.seconds from metric_points p left join built b using (labels_key)
              where ${scope} and p.ts >= coalesce(b.until, ${where.from})
           )
-          select labels_key, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, min(min) as min, max(max) as max
+          select labels_key, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, min(min) as min, max(max) as max, sum(seconds) as seconds
             from merged group by 1, 2 order by 1, 2`;
   return (await query.execute(db)).rows;
 }

@@ -10,6 +10,8 @@ export interface MetricPointTable {
   labels_key: string;
   ts: Timestamp;
   value: number;
+  /** For a delta: the seconds it covers (its collection interval). NULL on gauges and on points stored before. */
+  seconds?: number | null;
 }
 
 /** metric_rollup_1m (partitioned by day) and metric_rollup_1h share this shape. */
@@ -23,6 +25,8 @@ export interface MetricRollupTable {
   count: number;
   min: number;
   max: number;
+  /** The seconds the bucket's deltas cover, summed (NULL when none of its points said). */
+  seconds?: number | null;
 }
 
 export type MetricKind = 'gauge' | 'delta';

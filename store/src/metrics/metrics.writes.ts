@@ -11,6 +11,8 @@ export interface MetricPoint {
   labels: Record<string, string>;
   value: number;
   kind: MetricKind;
+  /** A delta's collection interval: the seconds it covers, so that a rate is read per second of it. */
+  seconds?: number;
 }
 
 /** Points newer than this are rolled up by the retention job's live pass; older ones mark their hour pending. */
@@ -25,6 +27,7 @@ interface PointRow {
   /** ts as ISO text, made once per payload. */
   at: string;
   value: number;
+  seconds: number | null;
 }
 
 interface SeriesRow extends PointRow {
@@ -41,10 +44,11 @@ const POINT_COLUMNS: Array<BulkColumn<PointRow>> = [
   { name: 'labels_key', type: 'text', value: (p) => p.labels_key },
   { name: 'ts', type: 'timestamptz', value: (p) => p.at },
   { name: 'value', type: 'float8', value: (p) => p.value },
+  { name: 'seconds', type: 'float8', value: (p) => p.seconds },
 ];
 
 const SERIES_COLUMNS: Array<BulkColumn<SeriesRow>> = [
-  ...(POINT_COLUMNS.slice(0, 4) as Array<BulkColumn<SeriesRow>>),
+  ...(POINT_COLUMNS.slice(0, 4) as unknown as Array<BulkColumn<SeriesRow>>),
   // labels_key is the labels' canonical JSON: as jsonb it is the same value as the labels object.
   { name: 'labels', type: 'jsonb', value: (s) => s.labels_key },
   { name: 'kind', type: 'text', value: (s) => s.kind },
@@ -66,7 +70,8 @@ export class MetricBatch {
     const at = ts.toISOString();
     for (const m of metrics) {
       const key = labelsKey(m.labels);
-      const row = { organization_id: organizationId, target_id: targetId, metric: m.metric, labels_key: key, ts, at, value: m.value };
+      const seconds = m.kind === 'delta' && m.seconds !== undefined && m.seconds > 0 ? m.seconds : null;
+      const row = { organization_id: organizationId, target_id: targetId, metric: m.metric, labels_key: key, ts, at, value: m.value, seconds };
       const id = rowKey(organizationId, targetId, m.metric, key);
       this.points.set(rowKey(id, at), row);
       const prev = this.series.get(id);
@@ -82,7 +87,7 @@ export class MetricBatch {
       'metric_points',
       POINT_COLUMNS,
       valuesByKey(this.points),
-      sql`on conflict (organization_id, target_id, metric, labels_key, ts) do update set value = excluded.value`,
+      sql`on conflict (organization_id, target_id, metric, labels_key, ts) do update set value = excluded.value, seconds = excluded.seconds`,
     );
   }
 

@@ -14,20 +14,20 @@ export async function rollupRange(db: Db, from: Date, to: Date, organizationId?:
   for (let t = from.getTime(); t < to.getTime(); t += 24 * HOUR) days.push(utcDay(new Date(t)));
   days.push(utcDay(new Date(to.getTime() - 1)));
   await ensurePartitions(db, 'metric_rollup_1m', days);
-  await sql`insert into metric_rollup_1m (organization_id, target_id, metric, labels_key, ts, sum, count, min, max)
-    select organization_id, target_id, metric, labels_key, date_trunc('minute', ts), sum(value), count(*), min(value), max(value)
+  await sql`insert into metric_rollup_1m (organization_id, target_id, metric, labels_key, ts, sum, count, min, max, seconds)
+    select organization_id, target_id, metric, labels_key, date_trunc('minute', ts), sum(value), count(*), min(value), max(value), sum(seconds)
       from metric_points where ts >= ${from} and ts < ${to} and ${org}
      group by 1, 2, 3, 4, 5
     on conflict (organization_id, target_id, metric, labels_key, ts) do update
-      set sum = excluded.sum, count = excluded.count, min = excluded.min, max = excluded.max`.execute(db);
+      set sum = excluded.sum, count = excluded.count, min = excluded.min, max = excluded.max, seconds = excluded.seconds`.execute(db);
   const hourFrom = new Date(Math.floor(from.getTime() / HOUR) * HOUR);
   const hourTo = new Date(Math.ceil(to.getTime() / HOUR) * HOUR);
-  await sql`insert into metric_rollup_1h (organization_id, target_id, metric, labels_key, ts, sum, count, min, max)
-    select organization_id, target_id, metric, labels_key, date_trunc('hour', ts), sum(sum), sum(count), min(min), max(max)
+  await sql`insert into metric_rollup_1h (organization_id, target_id, metric, labels_key, ts, sum, count, min, max, seconds)
+    select organization_id, target_id, metric, labels_key, date_trunc('hour', ts), sum(sum), sum(count), min(min), max(max), sum(seconds)
       from metric_rollup_1m where ts >= ${hourFrom} and ts < ${hourTo} and ${org}
      group by 1, 2, 3, 4, 5
     on conflict (organization_id, target_id, metric, labels_key, ts) do update
-      set sum = excluded.sum, count = excluded.count, min = excluded.min, max = excluded.max`.execute(db);
+      set sum = excluded.sum, count = excluded.count, min = excluded.min, max = excluded.max, seconds = excluded.seconds`.execute(db);
 }
 
 /** Takes (deletes and returns) the hours a replayed payload marked pending, so one arriving meanwhile marks them again. */

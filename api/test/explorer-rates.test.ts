@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePartitions, MetricBatch, openStore, rollupRange, utcDay, type Store } from '@logstag/store';
+import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
+import { metricSeries } from '../src/explorer/databases.service';
+
+const HOUR = 3_600_000;
+const RATE = 20;
+
+// Issue 14: rates divided a bucket's deltas by the bucket's width, so 20 commits/s read ~100/s at 1 h (a 60 s delta in
+// a 12 s bucket) and less than 1/s at 7 d. A steady 20/s, collected at uneven intervals as a real agent's are (the
+// deltas of 40 s, 60 s and 80 s, as after a late or missed tick), must read 20/s at every zoom.
+describe('per-second rates of deltas on PostgreSQL', () => {
+  let tdb: TestDatabase;
+  let store: Store;
+  const org = randomUUID();
+  const target = 'pg-steady';
+  const now = Date.now();
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    store = await openStore({ databaseUrl: tdb.url });
+    const start = now - 8 * 24 * HOUR;
+    const days = new Set<string>();
+    const batch = new MetricBatch();
+    const intervals = [40, 60, 80, 60];
+    let t = start;
+    for (let i = 0; t < now; i += 1) {
+      const seconds = intervals[i % intervals.length]!;
+      t += seconds * 1000;
+      const ts = new Date(t);
+      days.add(utcDay(ts));
+      batch.add(org, target, ts, [
+        { metric: 'transactions.commits', labels: { database: 'app' }, value: RATE * seconds, kind: 'delta', seconds },
+        { metric: 'connections.used', labels: {}, value: 7, kind: 'gauge' },
+      ]);
+    }
+    await store.db.transaction().execute(async (trx) => {
+      await ensurePartitions(trx, 'metric_points', days);
+      await batch.writePoints(trx);
+      await batch.writeSeries(trx);
+    });
+    // The retention schedule's rollups, built up to half an hour ago: the newest data is read from the raw points.
+    await rollupRange(store.db, new Date(start), new Date(now - HOUR / 2), org);
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await tdb?.drop();
+  });
+
+  it.each([
+    ['1 h', 1],
+    ['6 h', 6],
+    ['24 h', 24],
+    ['7 d', 7 * 24],
+  ])('reads the same rate at %s', async (_label, hours) => {
+    const to = new Date(now);
+    const from = new Date(now - hours * HOUR);
+    const s = await metricSeries(store.db, { organizationId: org, targetId: target, metric: 'transactions.commits', from, to });
+    const rates = s.series.flatMap((one) => one.points.map((p) => p.ratePerSecond));
+    expect(rates.length).toBeGreaterThan(10);
+    for (const r of rates) {
+      expect(r).toBeDefined();
+      expect(Math.abs(r! - RATE) / RATE).toBeLessThan(0.05);
+    }
+  });
+
+  it('reads a gauge as its level, without a rate', async () => {
+    const s = await metricSeries(store.db, { organizationId: org, targetId: target, metric: 'connections.used', from: new Date(now - HOUR), to: new Date(now) });
+    const points = s.series[0]!.points;
+    expect(points.every((p) => p.avg === 7 && p.ratePerSecond === undefined)).toBe(true);
+  });
+});
