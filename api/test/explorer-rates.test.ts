@@ -35,6 +35,10 @@ describe('per-second rates of deltas on PostgreSQL', () => {
         { metric: 'connections.used', labels: {}, value: 7, kind: 'gauge' },
       ]);
     }
+    // A metric first reported 50 minutes ago: the 7 d chart's bucket starts on the hour before it.
+    const recent = new Date(now - 50 * 60_000);
+    days.add(utcDay(recent));
+    batch.add(org, target, recent, [{ metric: 'sessions.active', labels: {}, value: 2, kind: 'gauge' }]);
     await store.db.transaction().execute(async (trx) => {
       await ensurePartitions(trx, 'metric_points', days);
       await batch.writePoints(trx);
@@ -70,5 +74,13 @@ describe('per-second rates of deltas on PostgreSQL', () => {
     const s = await metricSeries(store.db, { organizationId: org, targetId: target, metric: 'connections.used', from: new Date(now - HOUR), to: new Date(now) });
     const points = s.series[0]!.points;
     expect(points.every((p) => p.avg === 7 && p.ratePerSecond === undefined)).toBe(true);
+  });
+
+  it('says when a metric\'s data starts inside the range: its first point, not its first bucket', async () => {
+    const week = await metricSeries(store.db, { organizationId: org, targetId: target, metric: 'sessions.active', from: new Date(now - 7 * 24 * HOUR), to: new Date(now) });
+    expect(week.dataSince).toBe(new Date(now - 50 * 60_000).toISOString());
+    expect(week.series[0]!.points[0]!.ts < week.dataSince!).toBe(true);
+    const commits = await metricSeries(store.db, { organizationId: org, targetId: target, metric: 'transactions.commits', from: new Date(now - 7 * 24 * HOUR), to: new Date(now) });
+    expect(commits.dataSince).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // their units come from it, so a chart cannot ask for a series the server never stores.
 import { describe, expect, it } from 'vitest';
 import { METRICS, curatedMetric } from '@logstag/schema';
-import { CHARTS, buildCharts, chartMetrics, legendOf, unitOf } from '../src/routes/(app)/databases/[...target]/charts';
+import { CHARTS, buildCharts, chartMetrics, dataSinceOf, legendOf, unitOf } from '../src/routes/(app)/databases/[...target]/charts';
 import type { MetricSeries } from '../src/lib/api';
 
 describe('target page charts', () => {
@@ -36,5 +36,23 @@ describe('target page charts', () => {
     expect(labels).toMatchObject({ used: METRICS.connectionsUsed.label, commits: `${METRICS.transactionsCommits.label}/s` });
     const commits = CHARTS.find((c) => c.id === 'throughput')!.lines[0]!;
     expect(legendOf(commits)).toBe('commits/s');
+  });
+
+  // Issue 14: at 7 d the first bucket starts at 09:00 when the data starts at 09:50; the note said "since 08:59".
+  it('say when the data starts from the metrics\' first points, not from the first bucket', () => {
+    const series = (metric: string, dataSince?: string): MetricSeries => ({
+      targetId: 't',
+      metric,
+      kind: 'gauge',
+      resolution: '1h',
+      stepSeconds: 3600,
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-08T00:00:00Z',
+      ...(dataSince ? { dataSince } : {}),
+      series: [{ labels: {}, points: [{ ts: '2026-01-07T09:00:00.000Z', avg: 3, min: 3, max: 3, sum: 3, count: 1 }] }],
+    });
+    expect(dataSinceOf(new Map([['a', series('a', '2026-01-07T09:52:00.000Z')], ['b', series('b', '2026-01-07T09:50:00.000Z')]]))).toBe('2026-01-07T09:50:00.000Z');
+    // One metric reaching back to the range's start: the data is not "since" anything.
+    expect(dataSinceOf(new Map([['a', series('a', '2026-01-07T09:52:00.000Z')], ['b', series('b')]]))).toBeUndefined();
   });
 });

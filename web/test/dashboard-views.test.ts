@@ -1,7 +1,8 @@
 // Pure pieces behind the charts and the Schema Explorer's permissions, tested without a browser. Items are shaped as
 // the API serves the access snapshot (activities/src/normalize/engines/*); the browser test checks them on real servers.
 import { describe, expect, it } from 'vitest';
-import { nearestIndex, steppedIndex, type TimePoint } from '../src/lib/components/charts/chart-config';
+import { integerTicks, nearestIndex, steppedIndex, type TimePoint } from '../src/lib/components/charts/chart-config';
+import { formatCount } from '../src/lib/format/number';
 import { shownWindow } from '../src/lib/components/charts/points';
 import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
 import { lacksPrimaryKey } from '../src/routes/(app)/schema/tree';
@@ -51,6 +52,27 @@ describe('shared time axis of a page’s charts', () => {
   it('keeps the chosen range when data reaches back to its start, or when there is none', () => {
     expect(shownWindow(range, [[{ ts: range.from, values: {} }]])).toBe(range);
     expect(shownWindow(range, [[], []])).toBe(range);
+  });
+});
+
+// Issue 14: counts got ticks of 0.5 sessions and latest values of 2.35 connections at long ranges.
+describe('axes and values of counts', () => {
+  it('tick whole numbers from 0, the last tick at or above the top value', () => {
+    for (const top of [0, 0.4, 1, 2.5, 3, 7, 13, 99, 101, 1234.5]) {
+      const ticks = integerTicks(top);
+      expect(ticks[0]).toBe(0);
+      expect(ticks.every((t) => Number.isInteger(t))).toBe(true);
+      expect(ticks.at(-1)!).toBeGreaterThanOrEqual(top);
+      expect(ticks.length).toBeLessThanOrEqual(7);
+    }
+    expect(integerTicks(2.5)).toEqual([0, 1, 2, 3]);
+    expect(integerTicks(100)).toEqual([0, 50, 100]);
+  });
+
+  it('show a count whole', () => {
+    expect(formatCount(2.35)).toBe('2');
+    expect(formatCount(0.5)).toBe('1');
+    expect(formatCount(null)).toBe('—');
   });
 });
 

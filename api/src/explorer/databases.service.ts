@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DEFAULT_RETENTION, labelsKey as labelsKeyOf, type Database, type MetricKind, type RetentionPolicy, type TargetAssetRow } from '@logstag/store';
 import { ApiError } from '../http/api-error';
-import { findTarget, metricBuckets, seriesKind, type Resolution } from '@logstag/store';
+import { findTarget, metricBuckets, seriesStart, type Resolution } from '@logstag/store';
 import type { CollectorErrorView, SeriesPoint, TargetView } from '@logstag/schema/api';
 
 const HOUR = 3_600_000;
@@ -76,8 +76,9 @@ export async function metricSeries(
 ) {
   const step = effectiveStep(q.from, q.to, q.step);
   const resolution = chooseResolution(q.from, step);
-  const kind: MetricKind | undefined = await seriesKind(db, q.organizationId, q.targetId, q.metric);
-  if (!kind) throw new ApiError(404, 'not_found', `target ${q.targetId} has no metric ${q.metric}`);
+  const start = await seriesStart(db, q.organizationId, q.targetId, q.metric);
+  const kind: MetricKind | undefined = start?.kind;
+  if (!start || !kind) throw new ApiError(404, 'not_found', `target ${q.targetId} has no metric ${q.metric}`);
   const labelsKey = q.labels ? labelsKeyOf(q.labels) : undefined;
   const rows = await metricBuckets(db, { ...q, labelsKey }, resolution, step);
   const series = new Map<string, { labels: Record<string, string>; points: SeriesPoint[] }>();
@@ -94,5 +95,7 @@ export async function metricSeries(
     });
     series.set(r.labels_key, s);
   }
-  return { targetId: q.targetId, metric: q.metric, kind, resolution, stepSeconds: step, from: q.from.toISOString(), to: q.to.toISOString(), series: [...series.values()] };
+  // Buckets start on the step's boundary (09:00 at 7 d), before the data (09:50): the page says when it really starts.
+  const dataSince = start.firstTs > q.from ? { dataSince: start.firstTs.toISOString() } : {};
+  return { targetId: q.targetId, metric: q.metric, kind, resolution, stepSeconds: step, from: q.from.toISOString(), to: q.to.toISOString(), ...dataSince, series: [...series.values()] };
 }

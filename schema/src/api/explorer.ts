@@ -45,7 +45,7 @@ export const seriesPointSchema = z.object({
   max: z.number(),
   sum: z.number(),
   count: z.number(),
-  /** Deltas only: the bucket's sum per second of its width. */
+  /** Deltas only: the bucket's sum per second of the collection intervals its deltas cover (the same at every zoom). */
   ratePerSecond: z.optional(z.number()),
 });
 export type SeriesPoint = z.infer<typeof seriesPointSchema>;
@@ -58,6 +58,8 @@ export const metricSeriesSchema = z.object({
   stepSeconds: z.number(),
   from: isoTime,
   to: isoTime,
+  /** The metric's first point, when it is inside the range: the data starts there, not at the range's start. */
+  dataSince: z.optional(isoTime),
   series: z.array(z.object({ labels, points: z.array(seriesPointSchema) })),
 });
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;

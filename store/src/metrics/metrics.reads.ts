@@ -27,6 +27,20 @@ export async function seriesKind(db: Db, organizationId: string, targetId: strin
   return r?.kind;
 }
 
+/** A metric's kind and its oldest point of any label set (when a chart's data really starts), undefined when absent. */
+export async function seriesStart(db: Db, organizationId: string, targetId: string, metric: string): Promise<{ kind: MetricKind; firstTs: Date } | undefined> {
+  const r = await db
+    .selectFrom('metric_series')
+    .select(['kind', (eb) => eb.fn.min('first_ts').as('first_ts')])
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId)
+    .where('metric', '=', metric)
+    .groupBy('kind')
+    .limit(1)
+    .executeTakeFirst();
+  return r ? { kind: r.kind, firstTs: new Date(r.first_ts as unknown as string | Date) } : undefined;
+}
+
 export interface BucketRow {
   labels_key: string;
   bucket: Date;

@@ -6,6 +6,11 @@ export function formatNumber(v: number | null | undefined): string {
   return Math.abs(v) >= 10_000 ? compact.format(v) : plain.format(v);
 }
 
+/** A count of things (sessions, connections): whole, even when a bucket's average of samples is not. */
+export function formatCount(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '—' : formatNumber(Math.round(v));
+}
+
 export function formatBytes(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

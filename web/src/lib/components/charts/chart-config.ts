@@ -53,3 +53,20 @@ export function steppedIndex(key: string, current: number, count: number): numbe
   const to = moved[key];
   return to === undefined ? undefined : Math.min(last, Math.max(0, to));
 }
+
+/**
+ * The value axis of a count (sessions, connections): whole ticks from 0, about `target` of them, and the domain ending
+ * on the last, so the line never rises above the top tick and no tick reads "0.5 sessions".
+ */
+export function integerTicks(top: number, target = 4): number[] {
+  const max = Math.max(1, Math.ceil(top));
+  const raw = max / target;
+  const magnitude = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude);
+  const ticks: number[] = [];
+  for (let t = 0; t < max + step; t += step) {
+    ticks.push(t);
+    if (t >= max) break;
+  }
+  return ticks;
+}

@@ -3,7 +3,7 @@ import { ApiRequestError, type MetricSeries } from '$lib/api';
 import { apiFor, loadOr } from '$lib/server/api';
 import { findTarget } from '$lib/server/target-choice';
 import { rangeFrom } from '$lib/time-range';
-import { buildCharts, chartMetrics } from './charts';
+import { buildCharts, chartMetrics, dataSinceOf } from './charts';
 import type { PageServerLoad } from './$types';
 
 function absentAsNull(err: unknown): null {
@@ -24,6 +24,6 @@ export const load = (async (event) => {
     ]);
     if (!target) error(404, { message: `no target ${targetId}`, hint: 'Pick a target from the Database Explorer list.' });
     const fetched = new Map<string, MetricSeries>(series.filter((s): s is MetricSeries => s !== null).map((s) => [s.metric, s]));
-    return { target, range, charts: buildCharts(fetched), reportsMetrics: target.lastPayloads.runtime !== undefined, now: Date.now() };
+    return { target, range, charts: buildCharts(fetched), dataSince: dataSinceOf(fetched) ?? null, reportsMetrics: target.lastPayloads.runtime !== undefined, now: Date.now() };
   });
 }) satisfies PageServerLoad;

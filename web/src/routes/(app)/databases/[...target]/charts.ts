@@ -103,6 +103,20 @@ export interface BuiltChart {
   series: Record<string, Array<{ ts: string; value: number | null }>>;
 }
 
+/**
+ * When the charts' data starts, if inside the range: the earliest first point of the fetched metrics, undefined when
+ * one of them reaches back to the range's start. Buckets start on their step (09:00 at 7 d), the data may not (09:50).
+ */
+export function dataSinceOf(fetched: ReadonlyMap<string, MetricSeries>): string | undefined {
+  let since: string | undefined;
+  for (const s of fetched.values()) {
+    if (!s.series.some((one) => one.points.length > 0)) continue;
+    if (!s.dataSince) return undefined;
+    if (!since || s.dataSince < since) since = s.dataSince;
+  }
+  return since;
+}
+
 /** Turns the fetched metric series into each chart's named lines. */
 export function buildCharts(fetched: ReadonlyMap<string, MetricSeries>): BuiltChart[] {
   const built: BuiltChart[] = [];
