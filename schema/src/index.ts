@@ -7,3 +7,5 @@ export * from './payload-door';
 export * from './sections';
 export * from './metrics';
 export * from './notifications';
+export * from './alerts';
+export * from './integrations';

@@ -14,3 +14,5 @@ export * from './snapshots/index';
 export type { Db } from './db';
 export * from './accounts/index';
 export * from './audit/index';
+export * from './alerts/index';
+export * from './integrations/index';
