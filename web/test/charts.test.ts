@@ -55,4 +55,23 @@ describe('target page charts', () => {
     // One metric reaching back to the range's start: the data is not "since" anything.
     expect(dataSinceOf(new Map([['a', series('a', '2026-01-07T09:52:00.000Z')], ['b', series('b')]]))).toBeUndefined();
   });
+
+  // Issue 14: Redis without maxmemory showed "memory limit: 0 B".
+  it('draw no memory limit when the limit is 0 (Redis: no limit)', () => {
+    const series = (metric: string, value: number): MetricSeries => ({
+      targetId: 't',
+      metric,
+      kind: 'gauge',
+      resolution: 'raw',
+      stepSeconds: 10,
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-01T00:01:00Z',
+      series: [{ labels: {}, points: [{ ts: '2026-01-01T00:00:00Z', avg: value, min: value, max: value, sum: value, count: 1 }] }],
+    });
+    const unlimited = buildCharts(new Map([[METRICS.memoryUsedBytes.name, series(METRICS.memoryUsedBytes.name, 1e6)], [METRICS.memoryMaxBytes.name, series(METRICS.memoryMaxBytes.name, 0)]]));
+    expect(Object.keys(unlimited.find((c) => c.def.id === 'memory')!.series)).toEqual(['used']);
+    const limited = buildCharts(new Map([[METRICS.memoryUsedBytes.name, series(METRICS.memoryUsedBytes.name, 1e6)], [METRICS.memoryMaxBytes.name, series(METRICS.memoryMaxBytes.name, 1e8)]]));
+    expect(Object.keys(limited.find((c) => c.def.id === 'memory')!.series)).toEqual(['used', 'max']);
+  });
 });
+

@@ -5,7 +5,9 @@ import { integerTicks, nearestIndex, steppedIndex, type TimePoint } from '../src
 import { formatCount } from '../src/lib/format/number';
 import { shownWindow } from '../src/lib/components/charts/points';
 import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
-import { lacksPrimaryKey } from '../src/routes/(app)/schema/tree';
+import { indexColumnsText, lacksPrimaryKey, tableFacts } from '../src/routes/(app)/schema/tree';
+import { latestValues } from '../src/lib/components/charts/chart-config';
+import { engineLabel } from '../src/lib/engine-label';
 import type { SchemaObject } from '../src/lib/api';
 
 const at = (s: number): TimePoint => ({ ts: new Date(Date.UTC(2026, 0, 1, 12, 0, s)), values: { v: s } });
@@ -157,3 +159,51 @@ describe('tables without a primary key', () => {
     expect(lacksPrimaryKey(item('table', 'shop.orders', { hasPrimaryKey: true }))).toBe(false);
   });
 });
+
+// Issue 14: the numbers the Schema Explorer and the charts showed wrong.
+describe('schema facts', () => {
+  it('count only base tables as lacking a primary key, never views', () => {
+    expect(lacksPrimaryKey(item('table', 'postgres.public.pg_stat_statements', { relkind: 'v', has_primary_key: false }))).toBe(false);
+    expect(lacksPrimaryKey(item('table', 'logstag.mariadb_accounts', { type: 'VIEW', hasPrimaryKey: false }))).toBe(false);
+    expect(lacksPrimaryKey(item('table', 'db.public.t', { relkind: 'r', has_primary_key: false }))).toBe(true);
+    expect(lacksPrimaryKey(item('table', 'shop.events', { type: 'BASE TABLE', hasPrimaryKey: false }))).toBe(true);
+  });
+
+  it('read rows, size and engine from either engine, and no estimate as unknown rather than 0', () => {
+    const mariadb: SchemaObject = { type: 'table', name: 'shop.events', definition: { type: 'BASE TABLE', engine: 'InnoDB' }, stats: { rowEstimate: 120, dataLength: 16384, indexLength: 16384 } };
+    expect(tableFacts(mariadb)).toEqual({ rows: 120, totalBytes: 32768, engine: 'InnoDB' });
+    const analyzed: SchemaObject = { type: 'table', name: 'db.public.t', definition: { relkind: 'r' }, stats: { estimated_rows: 100000, total_bytes: 4096 } };
+    expect(tableFacts(analyzed)).toEqual({ rows: 100000, totalBytes: 4096, engine: null });
+    for (const estimate of [null, -1]) {
+      const never: SchemaObject = { type: 'table', name: 'db.public.t', definition: { relkind: 'r' }, stats: { estimated_rows: estimate, total_bytes: 4096 } };
+      expect(tableFacts(never).rows).toBeNull();
+    }
+  });
+
+  it('write MariaDB index columns as text, with prefix lengths and order', () => {
+    expect(indexColumnsText([{ name: 'a', subPart: null, descending: false }, { name: 'b', subPart: 10, descending: true }])).toBe('(a, b(10) DESC)');
+    expect(indexColumnsText(['a', 'b'])).toBe('(a, b)');
+    expect(indexColumnsText([{ name: null, subPart: null, descending: false }])).toBe('((expression))');
+  });
+
+  it('name MariaDB as MariaDB though the agent reports it as the mysql engine', () => {
+    expect(engineLabel('mysql', '10.11.19-MariaDB-0+deb12u1')).toBe('MariaDB');
+    expect(engineLabel('mysql', '8.0.36')).toBe('MySQL');
+    expect(engineLabel('postgresql', '15.18')).toBe('PostgreSQL');
+  });
+});
+
+describe('the legend of a chart whose series are collected at different intervals', () => {
+  it('shows each series\' newest value, not "—" for those absent from the last bucket', () => {
+    const points: TimePoint[] = [
+      { ts: new Date(Date.UTC(2026, 0, 1, 12, 0, 0)), values: { used: 5, threads: 4 } },
+      { ts: new Date(Date.UTC(2026, 0, 1, 12, 0, 10)), values: { used: 6, threads: null } },
+      { ts: new Date(Date.UTC(2026, 0, 1, 12, 0, 20)), values: { used: 7 } },
+    ];
+    const latest = latestValues(points, ['used', 'threads', 'never']);
+    expect(latest?.values).toEqual({ used: 7, threads: 4 });
+    expect(latest?.ts).toEqual(points[2]!.ts);
+    expect(latestValues([], ['used'])).toBeUndefined();
+  });
+});
+

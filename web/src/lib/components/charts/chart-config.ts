@@ -70,3 +70,25 @@ export function integerTicks(top: number, target = 4): number[] {
   }
   return ticks;
 }
+
+/**
+ * The newest value of each series and when the newest of them was taken. Series are collected at different
+ * intervals (connections every 10 s, MariaDB's threads every minute): the last bucket holds only some of them, and the
+ * others are their own last value, not "no value".
+ */
+export function latestValues(points: readonly TimePoint[], keys: readonly string[]): TimePoint | undefined {
+  if (points.length === 0) return undefined;
+  const values: Record<string, number | null> = {};
+  let ts: Date | undefined;
+  for (const key of keys) {
+    for (let i = points.length - 1; i >= 0; i -= 1) {
+      const p = points[i]!;
+      const v = p.values[key];
+      if (v === null || v === undefined) continue;
+      values[key] = v;
+      if (!ts || p.ts > ts) ts = p.ts;
+      break;
+    }
+  }
+  return { ts: ts ?? points.at(-1)!.ts, values };
+}

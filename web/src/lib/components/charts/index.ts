@@ -1,4 +1,4 @@
 export { default as TimeSeriesChart } from './TimeSeriesChart.svelte';
-export { configFor, integerTicks, nearestIndex, PALETTE, steppedIndex, type ChartConfig, type TimePoint, type ValueFormat } from './chart-config';
+export { configFor, integerTicks, latestValues, nearestIndex, PALETTE, steppedIndex, type ChartConfig, type TimePoint, type ValueFormat } from './chart-config';
 export { mergeSeries, shownWindow } from './points';
 export { Crosshair, provideCrosshair, useCrosshair } from './crosshair.svelte';

@@ -57,7 +57,58 @@ export function detailsOf(container: SchemaObject, objects: readonly SchemaObjec
   };
 }
 
-/** PostgreSQL reports `has_primary_key`, MySQL/MariaDB `hasPrimaryKey`. */
+/**
+ * A base table: PostgreSQL's relkind r (ordinary) or p (partitioned), MySQL/MariaDB's BASE TABLE. Views, materialized
+ * views and foreign tables are listed with the tables but have no rows of their own to key.
+ */
+export function isBaseTable(o: SchemaObject): boolean {
+  if (o.type !== 'table') return false;
+  const relkind = o.definition?.relkind;
+  if (typeof relkind === 'string') return relkind === 'r' || relkind === 'p';
+  const type = o.definition?.type;
+  if (typeof type === 'string') return type === 'BASE TABLE';
+  return true;
+}
+
+/** PostgreSQL reports `has_primary_key`, MySQL/MariaDB `hasPrimaryKey`; only a base table can lack one. */
 export function lacksPrimaryKey(o: SchemaObject): boolean {
-  return o.type === 'table' && (o.definition?.has_primary_key === false || o.definition?.hasPrimaryKey === false);
+  return isBaseTable(o) && (o.definition?.has_primary_key === false || o.definition?.hasPrimaryKey === false);
+}
+
+const numberOr = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+
+/**
+ * A table's size, row estimate and storage engine, whichever engine reported it: PostgreSQL's estimated_rows and
+ * total_bytes, MySQL/MariaDB's rowEstimate and data + index length, and engine. Rows are null without an estimate
+ * (PostgreSQL before the first ANALYZE reports -1 or nothing): "~0 rows" was shown for a 100,000-row table.
+ */
+export function tableFacts(o: SchemaObject): { rows: number | null; totalBytes: number | null; engine: string | null } {
+  const stats = o.stats ?? {};
+  const rawRows = numberOr(stats.estimated_rows ?? stats.rowEstimate);
+  const rows = rawRows !== null && rawRows >= 0 ? rawRows : null;
+  let totalBytes = numberOr(stats.total_bytes);
+  if (totalBytes === null) {
+    const data = numberOr(stats.dataLength);
+    const index = numberOr(stats.indexLength);
+    totalBytes = data === null && index === null ? null : (data ?? 0) + (index ?? 0);
+  }
+  const engine = typeof o.definition?.engine === 'string' ? o.definition.engine : null;
+  return { rows, totalBytes, engine };
+}
+
+/**
+ * An index's columns as text: PostgreSQL sends the definition itself; MySQL/MariaDB a list of
+ * `{ name, subPart, descending }` (name null for an expression part), which rendered as "([object Object])".
+ */
+export function indexColumnsText(columns: unknown): string {
+  if (!Array.isArray(columns)) return '';
+  const part = (c: unknown): string => {
+    if (typeof c === 'string') return c;
+    if (c === null || typeof c !== 'object') return String(c);
+    const r = c as { name?: unknown; subPart?: unknown; descending?: unknown };
+    const name = typeof r.name === 'string' ? r.name : '(expression)';
+    const prefix = typeof r.subPart === 'number' ? `(${r.subPart})` : '';
+    return `${name}${prefix}${r.descending === true ? ' DESC' : ''}`;
+  };
+  return `(${columns.map(part).join(', ')})`;
 }

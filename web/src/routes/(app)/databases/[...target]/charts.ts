@@ -139,6 +139,8 @@ export function buildCharts(fetched: ReadonlyMap<string, MetricSeries>): BuiltCh
     for (const line of def.lines) {
       const s = fetched.get(line.metric.name);
       if (!s) continue;
+      // Redis's maxmemory 0 means no limit: no line at 0 B (the legend read "memory limit: 0 B").
+      if (line.metric.name === METRICS.memoryMaxBytes.name && s.series.every((one) => one.points.every((p) => !p.max))) continue;
       if (line.splitBy) {
         for (const one of s.series) {
           const name: string = one.labels[line.splitBy] || legendOf(line);
