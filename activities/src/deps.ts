@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Client } from '@temporalio/client';
 import type { Database } from '@logstag/store';
+import type { DeliveryDeps } from './delivery/delivery-deps';
 
 /** A fetch-like HTTP client (webhook and chat deliveries, integrations' checks); injected so tests serve it locally. */
 export type HttpClient = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   clock: () => Date;
   logger: ActivityLogger;
   config: ActivityConfig;
+  /** The integrations' secret key and the SSRF policy; null in processes that deliver nothing (deliveries then fail loudly). */
+  delivery: DeliveryDeps | null;
 }
 
 const SILENT: ActivityLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -47,6 +50,7 @@ export function activityDeps(input: ActivityDepsInput): ActivityDeps {
     clock: () => new Date(),
     logger: SILENT,
     config: { publicUrl: null },
+    delivery: null,
     ...input,
   };
 }

@@ -1,11 +1,13 @@
 import { createAlertActivities } from './alerts';
 import { activityDeps, type ActivityDepsInput } from './deps';
+import { createDeliveryActivities } from './delivery/delivery.activities';
 import { createIngestActivities } from './ingest';
 import { createRetentionActivities } from './retention';
 
 export { PAYLOAD_NOT_FOUND, STORE_UNAVAILABLE, type StoreResult } from './ingest';
 export { classifyStoreError, type ClassifiedStoreError, type StoreErrorKind } from './store-errors';
 export { storableMessage, type FailedStep, type PayloadFailure } from '@logstag/store';
+export * from './delivery/index';
 export { activityDeps, type ActivityConfig, type ActivityDeps, type ActivityDepsInput, type ActivityLogger, type HttpClient } from './deps';
 
 /**
@@ -19,6 +21,7 @@ export function createActivities(input: ActivityDepsInput) {
     ...createIngestActivities(deps),
     ...createAlertActivities(deps),
     ...createRetentionActivities(deps),
+    ...createDeliveryActivities(deps),
   };
 }
 

@@ -13,3 +13,4 @@ export * from './worker-runner';
 export * from './sdk-logging';
 export * from './schedules/schedule-service';
 export * from './schedules/retention-schedule';
+export * from './delivery-settings';

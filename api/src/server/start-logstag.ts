@@ -28,6 +28,7 @@ import type { AgentAuthenticator } from '../ingest/agent-auth';
 import { createMetrics } from '../metrics';
 import type { ServerConfig } from '../config';
 import { createIngestDispatcher, type IngestDispatcher } from './ingest-dispatcher';
+import { deliveryDepsFromEnv } from '@logstag/temporal';
 import { StartupError } from './startup-error';
 import { withExpressOrigin } from './web-handler';
 
@@ -99,6 +100,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     cleanups.push(() => store.close());
     logger.info({ kind: store.kind }, 'store ready');
     const firstRun = await prepareFirstRun(store.db, config.security, logger);
+    const delivery = deliveryDepsFromEnv(process.env, config.dataDir);
 
     // Every caller retries on its own terms (the dispatcher puts claims back, /readyz answers 503 and is asked again),
     // so the server's client has no gRPC-level retries that could outlive a call.
@@ -107,7 +109,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     await ensureSchedules(createScheduleService(client));
 
     if (options.runWorker ?? true) {
-      const worker = await runWorker(endpoint, { db: store.db, temporal: () => client }, logger, {
+      const worker = await runWorker(endpoint, { db: store.db, temporal: () => client, delivery }, logger, {
         activityConcurrency,
         ...(options.restartBackoff ? { backoff: options.restartBackoff } : {}),
         onRestart: () => metrics.workerRestarts.inc(),

@@ -3,6 +3,7 @@ import { ACTIVITY_CONCURRENCY, openStore, poolSizeFor } from '@logstag/store';
 import { runWorker, TemporalSetupError, type RunningWorker, type TemporalSettings } from '@logstag/temporal';
 import type { ServerConfig } from '../config';
 import { StartupError } from './startup-error';
+import { deliveryDepsFromEnv } from '@logstag/temporal';
 
 /**
  * A worker process and nothing else (LOGSTAG_ROLE=worker): more of them scale workflow and activity throughput while
@@ -22,7 +23,7 @@ export async function startWorkerOnly(options: { config: ServerConfig; temporal:
   const store = await openStore({ databaseUrl: config.databaseUrl, poolSize: poolSizeFor(activityConcurrency, 2) });
   try {
     const { mode: _mode, ...endpoint } = temporal;
-    const worker = await runWorker(endpoint, { db: store.db }, logger, { activityConcurrency });
+    const worker = await runWorker(endpoint, { db: store.db, delivery: deliveryDepsFromEnv(process.env, config.dataDir) }, logger, { activityConcurrency });
     logger.info({ temporal: endpoint.address, namespace: endpoint.namespace }, 'worker running');
     return {
       async stop() {

@@ -1,0 +1,9 @@
+import type { SecretBox } from '@logstag/store';
+import type { DestinationPolicy } from './ssrf-guard';
+
+/** What deliveries need beyond the common activity deps: the key of the integration secrets and the SSRF policy. */
+export interface DeliveryDeps {
+  secrets: SecretBox;
+  /** Private, loopback and link-local ranges deliveries may reach (LOGSTAG_OUTBOUND_ALLOW); public only by default. */
+  destinations: DestinationPolicy;
+}

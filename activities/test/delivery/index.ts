@@ -1,0 +1,3 @@
+// Test support for deliveries, shared by the activities, workflows and api tests (@logstag/activities/delivery-testing).
+export * from './receiver';
+export * from './fixtures';
