@@ -17,7 +17,15 @@ describe('PostgreSQL operational collection', () => {
       DELETE FROM ledger WHERE id <= 40;
       GRANT SELECT, INSERT ON ledger TO ${fx.role}_app;
       GRANT USAGE ON SCHEMA public TO ${fx.role}_app;`);
+    // The inserts and deletes reach the shared statistics before VACUUM sets the live rows, not after it.
+    await admin.query('SELECT pg_stat_force_next_flush()');
     await admin.query('VACUUM ANALYZE ledger');
+    // Two sequential scans and three index scans, flushed to the shared statistics before the collection reads them.
+    await admin.query('SET enable_seqscan = off');
+    for (const id of [50, 60, 70]) await admin.query('SELECT amount FROM ledger WHERE id = $1', [id]);
+    await admin.query('SET enable_seqscan = on; SET enable_indexscan = off; SET enable_bitmapscan = off');
+    for (let i = 0; i < 2; i += 1) await admin.query('SELECT sum(amount) FROM ledger');
+    await admin.query('RESET enable_seqscan; RESET enable_indexscan; RESET enable_bitmapscan; SELECT pg_stat_force_next_flush()');
     const result = await fx.collector().collect('operational', signal());
     expect(result.errors).toEqual([]);
     data = result.data;
@@ -53,6 +61,18 @@ describe('PostgreSQL operational collection', () => {
     expect(ledger).toMatchObject({ schema: 'public', n_live_tup: 60, vacuum_count: 1, analyze_count: 1 });
     expect(ledger['last_vacuum']).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(ledger['xid_age']).toEqual(expect.any(Number));
+  });
+
+  // Issue 14: sequential scans per table, and index scans every 10 minutes rather than with the 4-hourly schema.
+  it('reports sequential scans per table and scans per index, with the statistics reset they count from', async () => {
+    const ledger = rows(data, 'table_maintenance').find((t) => t['datname'] === fx.database && t['table'] === 'ledger')!;
+    expect(ledger['seq_scan']).toBeGreaterThanOrEqual(2);
+    expect(ledger['seq_tup_read']).toBeGreaterThanOrEqual(120);
+    expect(ledger['idx_scan']).toBeGreaterThanOrEqual(3);
+    const pkey = rows(data, 'index_usage').find((i) => i['datname'] === fx.database && i['name'] === 'ledger_pkey')!;
+    expect(pkey).toMatchObject({ schema: 'public', table: 'ledger' });
+    expect(pkey['idx_scan']).toBeGreaterThanOrEqual(3);
+    expect(pkey).toHaveProperty('stats_reset');
   });
 
   it('reports table, schema and database privileges from the catalogs', async () => {

@@ -16,7 +16,25 @@ const recorded: Body[] = ENGINES.flatMap((e) =>
 // explorers' "now" then mean the same thing whenever the suite runs.
 const newest = Math.max(...recorded.map((p) => Date.parse(p.collectedAt)));
 const shift = Date.now() - 60_000 - newest;
-const payloads: Body[] = recorded.map((p) => ({ ...p, collectedAt: new Date(Date.parse(p.collectedAt) + shift).toISOString() }));
+const rebased: Body[] = recorded.map((p) => ({ ...p, collectedAt: new Date(Date.parse(p.collectedAt) + shift).toISOString() }));
+// Issue 14: an operational collection after the last schema snapshot, as today's agent sends it (the recorded one plus
+// its index_usage section): the index the snapshot saw unscanned has since been read 45,600 times.
+const lastPgOperational = rebased.filter((p) => p.engine === 'postgresql' && p.category === 'operational').at(-1)!;
+const FRESH_SCANS_AT = new Date(Math.max(...rebased.filter((p) => p.engine === 'postgresql').map((p) => Date.parse(p.collectedAt))) + 1000).toISOString();
+const STATS_RESET = '2026-11-25T16:00:00.000Z';
+const freshOperational: Body = {
+  ...lastPgOperational,
+  id: '01a2139f-ffff-7000-8000-000000000014',
+  collectedAt: FRESH_SCANS_AT,
+  data: {
+    ...lastPgOperational.data,
+    index_usage: [
+      { datname: 'logstag_fixture_shop', schema: 'public', table: 'orders', name: 'orders_placed_at_idx', idx_scan: 45600, stats_reset: STATS_RESET },
+      { datname: 'logstag_fixture_shop', schema: 'public', table: 'orders', name: 'orders_pkey', idx_scan: 0, stats_reset: STATS_RESET },
+    ],
+  },
+};
+const payloads: Body[] = [...rebased, freshOperational];
 const of = (engine: string, category: string) => payloads.filter((p) => p.engine === engine && p.category === category);
 const iso = (ms: number) => new Date(ms).toISOString();
 const FROM = iso(Math.min(...payloads.map((p) => Date.parse(p.collectedAt))) - 60_000);
@@ -89,8 +107,12 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(rolled.body).toMatchObject({ kind: 'delta', resolution: '1m' });
     expect(total(rolled)).toBe(expected);
     expect(expected).toBeGreaterThan(0);
+    // A bucket's rate is its deltas over the seconds they cover (each collection's _delta.seconds), not over the step.
     const point = rolled.body.series[0].points[0];
-    expect(point.ratePerSecond).toBeCloseTo(point.sum / 60);
+    const inBucket = of('redis', 'workload').filter((p) => Math.floor(Date.parse(p.collectedAt) / 60_000) * 60_000 === Date.parse(point.ts) && p.data._delta?.seconds);
+    const covered = inBucket.reduce((s, p) => s + p.data._delta.seconds, 0);
+    expect(covered).toBeGreaterThan(0);
+    expect(point.ratePerSecond).toBeCloseTo(point.sum / covered);
     const metrics = await a.get('/api/explorer/databases/maria-shop/metrics?prefix=transactions.&limit=10');
     expect(metrics.body.items.map((m: any) => m.metric)).toEqual(['transactions.commits', 'transactions.rollbacks']);
   });
@@ -186,6 +208,20 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(indexes.body.items.map((i: any) => i.name)).toContain('logstag_fixture_shop.public.orders_placed_at_idx');
     const created = indexes.body.items.find((i: any) => i.name.endsWith('orders_placed_at_idx'));
     expect(created.flags).toMatchObject({ invalid: false, duplicate: false });
+    // Issue 14: the flags come from the newest scan counts (10-minute index_usage), not the 4-hour snapshot's 0, and
+    // say when they were read and what they count from.
+    expect(created.stats.scans).toBe(45600);
+    expect(created.flags).toMatchObject({ unused: false, scansAt: FRESH_SCANS_AT, countingSince: STATS_RESET });
+    const unused = await a.get('/api/explorer/schema/pg-shop/objects?type=index&flag=unused');
+    expect(unused.body.items.map((i: any) => i.name)).not.toContain('logstag_fixture_shop.public.orders_placed_at_idx');
+    // Issue 14: settings come from the settings snapshot (the access snapshot has none).
+    const settings = await a.get('/api/explorer/schema/pg-shop/permissions?type=setting&limit=200');
+    const recordedSettings = lastPgOperational.data.settings as Array<{ name: string; setting: string }>;
+    expect(settings.body.items.length).toBe(recordedSettings.length);
+    const one = recordedSettings[0]!;
+    expect(settings.body.items.find((s: any) => s.name === one.name)?.definition).toMatchObject({ setting: one.setting });
+    const mariaVariables = await a.get('/api/explorer/schema/maria-shop/permissions?type=setting&limit=200');
+    expect(mariaVariables.body.items.length).toBeGreaterThan(0);
     const changes = await a.get(`/api/explorer/schema/pg-shop/changes?${range}&kind=schema`);
     expect(changes.body.items.map((c: any) => [c.objectType, c.objectName, c.change])).toEqual([['index', 'logstag_fixture_shop.public.orders_placed_at_idx', 'added']]);
     const perms = await a.get('/api/explorer/schema/maria-shop/permissions?type=user');

@@ -5,7 +5,7 @@ import { integerTicks, nearestIndex, steppedIndex, type TimePoint } from '../src
 import { formatCount } from '../src/lib/format/number';
 import { shownWindow } from '../src/lib/components/charts/points';
 import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
-import { indexColumnsText, lacksPrimaryKey, tableFacts } from '../src/routes/(app)/schema/tree';
+import { indexColumnsText, lacksPrimaryKey, tableFacts, unusedWindow } from '../src/routes/(app)/schema/tree';
 import { latestValues } from '../src/lib/components/charts/chart-config';
 import { engineLabel } from '../src/lib/engine-label';
 import type { SchemaObject } from '../src/lib/api';
@@ -205,5 +205,13 @@ describe('the legend of a chart whose series are collected at different interval
     expect(latest?.ts).toEqual(points[2]!.ts);
     expect(latestValues([], ['used'])).toBeUndefined();
   });
+});
+
+// Issue 14: the tooltip said "since statistics were reset" of a 4-hour-old count; it now says what the count covers.
+it('an unused index says from when to when its scans were counted', () => {
+  expect(unusedWindow({ scansAt: '2026-12-05T10:20:31.000Z', countingSince: '2026-11-25T16:00:00.000Z' })).toBe(
+    'No scans since the statistics were reset at 2026-11-25 16:00 UTC, as counted at 2026-12-05 10:20 UTC',
+  );
+  expect(unusedWindow({ scansAt: '2026-12-05T10:20:31.000Z', countingSince: null })).toBe('No scans since the statistics were last reset or the server started, as counted at 2026-12-05 10:20 UTC');
 });
 

@@ -5,20 +5,58 @@ import { paginationQuery, toPage } from '../http/pagination';
 import { requireTarget } from './databases.service';
 import { decodeJsonCursor, isNonNegativeInt, resolveRange, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
-import { latestSnapshot, listChanges, type StoredItem } from '@logstag/store';
+import { latestSeriesValues, latestSnapshot, listChanges, type StoredItem } from '@logstag/store';
+import { METRICS } from '@logstag/schema';
 import { pageOf, schemaChangeSchema, schemaObjectsPageSchema, SNAPSHOT_KINDS } from '@logstag/schema/api';
 
 const OBJECT_TYPES = ['database', 'schema', 'table', 'column', 'index', 'constraint', 'foreign_key', 'sequence', 'collection', 'key_pattern'] as const;
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-/** Index flags: unused (no scans, not enforcing uniqueness), invalid, duplicate of another index. */
-function indexFlags(item: StoredItem) {
-  const s = item.stats ?? {};
-  const duplicateOf = Array.isArray(s.duplicateOf) ? s.duplicateOf : [];
-  return { unused: s.unused === true, invalid: s.invalid === true, duplicate: duplicateOf.length > 0, duplicateOf };
+/** An index's newest scan count (PostgreSQL's index_usage, every 10 minutes), by the index's schema-snapshot name. */
+interface FreshScans {
+  scans: number;
+  at: Date;
+  countingSince: Date | null;
 }
 
-function page(items: StoredItem[], limit: number, cursor: string | undefined) {
+/**
+ * The newest index scan counts of a target, by `database.schema.index` (the snapshot's index names), and what they
+ * count from (the database's statistics reset). The schema snapshot is taken every 4 hours: its counts are older.
+ */
+async function freshIndexScans(db: Kysely<Database>, organizationId: string, targetId: string): Promise<Map<string, FreshScans>> {
+  const rows = await latestSeriesValues(db, organizationId, targetId, ['index_usage.idx_scan', METRICS.statsResetAt.name]);
+  const resets = new Map<string, Date | null>();
+  for (const r of rows) if (r.metric === METRICS.statsResetAt.name) resets.set(r.labels.database ?? '', r.last_value > 0 ? new Date(r.last_value * 1000) : null);
+  const out = new Map<string, FreshScans>();
+  for (const r of rows) {
+    if (r.metric !== 'index_usage.idx_scan') continue;
+    const l = r.labels;
+    out.set(`${l.datname}.${l.schema}.${l.name}`, { scans: r.last_value, at: r.last_ts, countingSince: resets.get(l.datname ?? '') ?? null });
+  }
+  return out;
+}
+
+/**
+ * The index's item with its newest scan count: the fresh counters replace the snapshot's when they are newer, and an
+ * index scanned since the snapshot is no longer unused (unique and primary indexes enforce something: never unused).
+ */
+function withFreshScans(item: StoredItem, snapshotTs: Date | undefined, fresh: ReadonlyMap<string, FreshScans>): StoredItem {
+  const f = fresh.get(item.name);
+  if (item.type !== 'index' || !f || (snapshotTs && f.at < snapshotTs)) return item;
+  const enforcing = item.def?.primary === true || item.def?.unique === true;
+  return { ...item, stats: { ...(item.stats ?? {}), scans: f.scans, unused: f.scans === 0 && !enforcing, scansAt: f.at.toISOString(), countingSince: f.countingSince?.toISOString() ?? null } };
+}
+
+/** Index flags: unused (no scans, not enforcing uniqueness), invalid, duplicate of another index, and the scans' window. */
+function indexFlags(item: StoredItem, snapshotTs?: Date) {
+  const s = item.stats ?? {};
+  const duplicateOf = Array.isArray(s.duplicateOf) ? s.duplicateOf : [];
+  const scansAt = typeof s.scansAt === 'string' ? s.scansAt : (snapshotTs?.toISOString() ?? null);
+  const countingSince = typeof s.countingSince === 'string' ? s.countingSince : null;
+  return { unused: s.unused === true, invalid: s.invalid === true, duplicate: duplicateOf.length > 0, duplicateOf, scansAt, countingSince };
+}
+
+function page(items: StoredItem[], limit: number, cursor: string | undefined, snapshotTs?: Date) {
   const after = decodeJsonCursor(cursor, isString);
   const sorted = items.slice().sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
   const rest = after === undefined ? sorted : sorted.filter((i) => `${i.type}:${i.name}` > after);
@@ -27,7 +65,7 @@ function page(items: StoredItem[], limit: number, cursor: string | undefined) {
     name: i.name,
     definition: i.def,
     stats: i.stats ?? null,
-    ...(i.type === 'index' ? { flags: indexFlags(i) } : {}),
+    ...(i.type === 'index' ? { flags: indexFlags(i, snapshotTs) } : {}),
   }));
 }
 
@@ -41,11 +79,14 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
-      const snap = await latestSnapshot(db, organizationId, params.targetId, 'schema');
-      let items = Object.values(snap?.items ?? {});
+      const [snap, fresh] = await Promise.all([
+        latestSnapshot(db, organizationId, params.targetId, 'schema'),
+        freshIndexScans(db, organizationId, params.targetId),
+      ]);
+      let items = Object.values(snap?.items ?? {}).map((i) => withFreshScans(i, snap?.ts, fresh));
       if (query.type) items = items.filter((i) => i.type === query.type);
       if (query.flag) items = items.filter((i) => i.type === 'index' && indexFlags(i)[query.flag as 'unused']);
-      return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor) };
+      return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor, snap?.ts) };
     },
   });
 
@@ -58,7 +99,9 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
-      const snap = await latestSnapshot(db, organizationId, params.targetId, 'access');
+      // Settings are their own snapshot (the operational collection's settings and variables), not the access one:
+      // read from there, `fsync=off` and a disabled binary log were never shown.
+      const snap = await latestSnapshot(db, organizationId, params.targetId, query.type === 'setting' ? 'settings' : 'access');
       let items = Object.values(snap?.items ?? {});
       if (query.type) items = items.filter((i) => i.type === query.type);
       return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor) };

@@ -168,7 +168,18 @@ export const schemaObjectSchema = z.object({
   /** Shown, never compared (sizes, scan counts). */
   stats: z.nullable(objectRecord),
   /** Indexes only. */
-  flags: z.optional(z.object({ unused: z.boolean(), invalid: z.boolean(), duplicate: z.boolean(), duplicateOf: z.array(z.unknown()) })),
+  flags: z.optional(
+    z.object({
+      unused: z.boolean(),
+      invalid: z.boolean(),
+      duplicate: z.boolean(),
+      duplicateOf: z.array(z.unknown()),
+      /** When the scan count behind `unused` was read: the newest counters (10 minutes), else the schema snapshot. */
+      scansAt: z.optional(z.nullable(isoTime)),
+      /** What the scan count counts from: the statistics' last reset, null when unknown (the server's start). */
+      countingSince: z.optional(z.nullable(isoTime)),
+    }),
+  ),
 });
 export type SchemaObject = z.infer<typeof schemaObjectSchema>;
 export const schemaObjectsPageSchema = z.object({ snapshotTs: z.nullable(isoTime), ...pageOf(schemaObjectSchema).shape });

@@ -273,11 +273,17 @@ export const pgTableMaintenance = row({
   autovacuum_count: num,
   analyze_count: num,
   autoanalyze_count: num,
+  seq_scan: num,
+  seq_tup_read: num,
+  idx_scan: num,
   xid_age: num,
   xid_age_with_toast: num,
   mxid_age: num,
   reloptions: texts,
 });
+
+/** Per index, every 10 minutes: scans since the database's statistics were last reset (stats_reset). */
+export const pgIndexUsage = row({ datname: text, schema: text, table: text, name: text, idx_scan: num, stats_reset: text });
 
 export const pgSchema = row({ datname: text, name: text, owner: text, extension_owned: flag });
 
@@ -421,6 +427,7 @@ export const POSTGRESQL_SECTIONS = {
     database_privileges: z.array(pgDatabasePrivilege),
     extensions: z.array(pgExtension),
     table_maintenance: z.array(pgTableMaintenance),
+    index_usage: z.array(pgIndexUsage),
     table_privileges: z.array(pgTablePrivilege),
     schema_privileges: z.array(pgSchemaPrivilege),
   },

@@ -27,6 +27,18 @@ export async function seriesKind(db: Db, organizationId: string, targetId: strin
   return r?.kind;
 }
 
+/** The newest value of every series of these metrics (e.g. each index's scans), with its labels and time. */
+export async function latestSeriesValues(db: Db, organizationId: string, targetId: string, metrics: readonly string[]) {
+  if (metrics.length === 0) return [];
+  return db
+    .selectFrom('metric_series')
+    .select(['metric', 'labels', 'last_value', 'last_ts'])
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId)
+    .where('metric', 'in', metrics)
+    .execute();
+}
+
 /** A metric's kind and its oldest point of any label set (when a chart's data really starts), undefined when absent. */
 export async function seriesStart(db: Db, organizationId: string, targetId: string, metric: string): Promise<{ kind: MetricKind; firstTs: Date } | undefined> {
   const r = await db

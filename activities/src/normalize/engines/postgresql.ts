@@ -119,6 +119,13 @@ function operational(data: Data<'operational'>, out: Extracted): void {
   for (const r of rowsIn(data.schema_privileges)) privilege(`schema ${str(r.datname)}.${str(r.schema)}`, r);
   for (const r of rowsIn(data.table_privileges)) privilege(`table ${str(r.datname)}.${str(r.schema)}.${str(r.table)}`, r);
   out.snapshots.access = access;
+  // What the index scan counts (index_usage, a metric family) count from: one point per database.
+  const resets = new Map<string, unknown>();
+  for (const u of rowsIn(data.index_usage)) if (!resets.has(str(u.datname) ?? '')) resets.set(str(u.datname) ?? '', u.stats_reset);
+  for (const [database, reset] of resets) {
+    const at = typeof reset === 'string' ? Date.parse(reset) : NaN;
+    point(out.metrics, METRICS.statsResetAt, Number.isFinite(at) ? at / 1000 : 0, { database });
+  }
 }
 
 function schema(data: Data<'schema'>, out: Extracted): void {

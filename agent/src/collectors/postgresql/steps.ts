@@ -9,6 +9,7 @@ import { collectDatabases } from './databases';
 import { collectExtensions } from './extensions';
 import { quoteIdent } from './failure';
 import { collectIndexes } from './indexes';
+import { collectIndexUsage } from './index-usage';
 import { collectLockWaits, lockWaitsSql } from './locks';
 import type { PgConn } from './pool';
 import type { PgRow, PostgresqlData } from './sections';
@@ -242,7 +243,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
 ];
 
 /** The per-database sections: lists of rows, each row tagged with the database it came from. */
-type PerDatabaseSection = 'extensions' | 'table_maintenance' | 'table_privileges' | 'schema_privileges' | 'schemas' | 'tables' | 'columns' | 'indexes' | 'constraints' | 'foreign_keys' | 'sequences';
+type PerDatabaseSection = 'extensions' | 'table_maintenance' | 'index_usage' | 'table_privileges' | 'schema_privileges' | 'schemas' | 'tables' | 'columns' | 'indexes' | 'constraints' | 'foreign_keys' | 'sequences';
 
 /** Appends a database's rows to a cluster-wide section, each tagged with the database it came from. */
 function appendRows<K extends PerDatabaseSection>(data: PostgresqlData, section: K, datname: string, rows: ReadonlyArray<PgRow<K>>): void {
@@ -272,6 +273,7 @@ function perDatabase<K extends PerDatabaseSection>(
 export const POSTGRESQL_DATABASE_STEPS: ReadonlyArray<CollectorStep<PostgresqlDatabaseContext, void, PostgresqlData>> = [
   perDatabase('extensions', 'operational', collectExtensions),
   perDatabase('table_maintenance', 'operational', collectTableMaintenance),
+  perDatabase('index_usage', 'operational', collectIndexUsage),
   perDatabase('table_privileges', 'operational', collectTablePrivileges),
   perDatabase('schema_privileges', 'operational', collectSchemaPrivileges),
   perDatabase('schemas', 'schema', collectSchemas),

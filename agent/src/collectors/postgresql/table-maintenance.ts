@@ -6,6 +6,7 @@ import type { PgRow } from './sections';
 // https://www.postgresql.org/docs/current/routine-vacuuming.html#VACUUM-FOR-WRAPAROUND
 // Per table: vacuum/analyze history, dead rows and transaction-ID age (including the TOAST table, which autovacuum
 // freezes separately). Partitioned parents hold no rows and no relfrozenxid. n_ins_since_vacuum exists from 13.
+// seq_scan and seq_tup_read (cumulative since the statistics reset) show the tables read whole, the usual missing index.
 // reloptions show per-table autovacuum overrides (autovacuum_enabled=false is a classic cause of bloat).
 export function tableMaintenanceSql(versionNum: number): string {
   return `
@@ -23,6 +24,9 @@ SELECT s.schemaname AS schema,
        s.autovacuum_count,
        s.analyze_count,
        s.autoanalyze_count,
+       s.seq_scan,
+       s.seq_tup_read,
+       s.idx_scan,
        CASE WHEN c.relkind <> 'p' THEN age(c.relfrozenxid) END AS xid_age,
        CASE WHEN c.relkind <> 'p' THEN greatest(age(c.relfrozenxid), age(t.relfrozenxid)) END AS xid_age_with_toast,
        CASE WHEN c.relkind <> 'p' THEN mxid_age(c.relminmxid) END AS mxid_age,

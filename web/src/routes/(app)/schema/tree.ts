@@ -112,3 +112,14 @@ export function indexColumnsText(columns: unknown): string {
   };
   return `(${columns.map(part).join(', ')})`;
 }
+
+const minute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * What an "unused" flag covers: no scans counted from the statistics' last reset (or, when unknown, the server's
+ * start) up to when the count was read, the newest 10-minute counters or the schema snapshot.
+ */
+export function unusedWindow(flags: { scansAt?: string | null | undefined; countingSince?: string | null | undefined }): string {
+  const from = flags.countingSince ? `since the statistics were reset at ${minute(flags.countingSince)}` : 'since the statistics were last reset or the server started';
+  return flags.scansAt ? `No scans ${from}, as counted at ${minute(flags.scansAt)}` : `No scans ${from}`;
+}
