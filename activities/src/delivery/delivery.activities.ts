@@ -148,7 +148,7 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
         try {
           result = await (adapter.send as (i: unknown, io: unknown) => Promise<AttemptResult>)(
             { request, config, secrets, now: startedAt, publicUrl: deps.config.publicUrl },
-            { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy: delivery().destinations }), timeoutMs },
+            { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy: delivery().destinations }), timeoutMs, policy: delivery().destinations },
           );
         } catch (err) {
           // An adapter bug or an unexpected library error: recorded as a retryable attempt, never a silent loss.

@@ -75,3 +75,11 @@ export function refuseLiteralHost(hostname: string, policy: DestinationPolicy): 
     if (why) throw new DestinationRefused(why);
   }
 }
+
+/** The address to connect to for `hostname`, refused as refusalOf says (for clients that take an address, like SMTP). */
+export async function resolveGuarded(hostname: string, policy: DestinationPolicy): Promise<string> {
+  refuseLiteralHost(hostname, policy);
+  return new Promise((resolve, reject) => {
+    guardedLookup(policy)(hostname, {}, (err, address) => (err ? reject(err) : resolve(address as string)));
+  });
+}

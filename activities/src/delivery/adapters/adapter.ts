@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { IntegrationConfig, IntegrationKind, IntegrationSecrets, NotificationRequest, AttemptVerdict } from '@logstag/schema';
 import type { HttpAnswer, OutboundRequest } from '../http-transport';
+import type { DestinationPolicy } from '../ssrf-guard';
 import { judgeHttp, responseExcerpt } from '../verdict';
 
 export interface AdapterInput<K extends IntegrationKind> {
@@ -19,6 +20,8 @@ export interface AdapterInput<K extends IntegrationKind> {
 export interface AdapterIo {
   http(req: OutboundRequest): Promise<HttpAnswer>;
   timeoutMs: number;
+  /** The SSRF policy, for adapters that open their own connections (SMTP). */
+  policy: DestinationPolicy;
 }
 
 export interface AttemptResult {
