@@ -70,8 +70,9 @@ export const MONGODB_RULES = engineRules('mongodb', [
     evidence: 'getParameter enableLocalhostAuthBypass', explanation: 'Until the first user exists, any local connection has full access; it should be off once users exist.',
     fix: 'setParameter:\n  enableLocalhostAuthBypass: false', anchor: 'MongoDB security checklist',
     check: (ctx) => {
-      const v = ctx.setting('enableLocalhostAuthBypass');
+      const v = ctx.setting('enableLocalhostAuthBypass') ?? ctx.setting('setParameter.enableLocalhostAuthBypass');
       if (v === null) return ctx.skip('getParameter was not collected or does not report enableLocalhostAuthBypass');
+      if (v === '<redacted>') return ctx.skip('the agent redacted enableLocalhostAuthBypass in the command-line options, and getParameter was not collected');
       return v === 'true' ? [settingFinding('enableLocalhostAuthBypass', v, 'localhost bypass is on')] : [];
     },
   },

@@ -36,7 +36,7 @@ function indexesByTable(ctx: RuleContext): Map<string, HealthItem[]> {
 
 const accounts = (ctx: RuleContext) => ctx.items('access', 'user');
 const privsOf = (a: HealthItem): string[] => (Array.isArray(a.def.globalPrivileges) ? (a.def.globalPrivileges as string[]) : []);
-const isAdminName = (name: string) => /^(root|mariadb\.sys|mysql\.(sys|session|infoschema))@/.test(name);
+const isAdminName = (name: string) => /^(root|mariadb\.sys|mysql\.(sys|session|infoschema))@|^mysql@localhost$/.test(name);
 
 export const MYSQL_RULES = engineRules('mysql', [
   // ---------- performance ----------

@@ -50,13 +50,14 @@ export const REDIS_RULES = engineRules('redis', [
     },
   },
   {
-    id: 'redis.config.volatile-without-ttl', title: 'volatile-* eviction with no keys carrying a TTL', category: 'configuration', severity: 'high', needs: ['settings', 'series:keyspace.'],
+    id: 'redis.config.volatile-without-ttl', title: 'volatile-* eviction with no keys carrying a TTL', category: 'configuration', severity: 'high', needs: ['settings'],
     evidence: 'CONFIG maxmemory-policy; INFO keyspace expires per db',
     explanation: 'A volatile-* policy only evicts keys with a TTL; with none, Redis behaves as noeviction and refuses writes at maxmemory.',
     fix: 'CONFIG SET maxmemory-policy allkeys-lru; or give cache keys a TTL (SET key value EX 3600).', anchor: 'Redis docs key eviction; RedisInsight recommendation; issue 17 example',
     check: (ctx) => {
       const policy = requireSetting(ctx, 'maxmemory-policy');
       if (!policy.startsWith('volatile-')) return [];
+      if (ctx.series('keyspace.keys').length === 0) return ctx.skip('no keyspace series stored for this target');
       const expires = ctx.series('keyspace.expires').reduce((a, s) => a + s.value, 0);
       const keys = ctx.series('keyspace.keys').reduce((a, s) => a + s.value, 0);
       return expires === 0 && keys > 0 ? [settingFinding('maxmemory-policy', policy, `${policy} but none of ${keys} keys has a TTL`, { keys })] : [];
