@@ -1,6 +1,7 @@
 import { createAlertActivities } from './alerts';
 import { activityDeps, type ActivityDepsInput } from './deps';
 import { createDeliveryActivities } from './delivery/delivery.activities';
+import { createHealthActivities } from './health';
 import { createIngestActivities } from './ingest';
 import { createRetentionActivities } from './retention';
 
@@ -8,6 +9,7 @@ export { PAYLOAD_NOT_FOUND, STORE_UNAVAILABLE, type StoreResult } from './ingest
 export { classifyStoreError, type ClassifiedStoreError, type StoreErrorKind } from './store-errors';
 export { storableMessage, type FailedStep, type PayloadFailure } from '@logstag/store';
 export * from './delivery/index';
+export { composeReport, type ComposedReport, type HealthReportRequest, type HealthReportSummary, type ReportFinding, type ReportResult } from './health';
 export { activityDeps, type ActivityConfig, type ActivityDeps, type ActivityDepsInput, type ActivityLogger, type HttpClient } from './deps';
 
 /**
@@ -22,6 +24,7 @@ export function createActivities(input: ActivityDepsInput) {
     ...createAlertActivities(deps),
     ...createRetentionActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createHealthActivities(deps),
   };
 }
 

@@ -16,3 +16,4 @@ export * from './accounts/index';
 export * from './audit/index';
 export * from './alerts/index';
 export * from './integrations/index';
+export * from './health/index';

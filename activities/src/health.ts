@@ -1,0 +1,145 @@
+// Health reports (issue 17): read what the store holds of a target, run its engine's catalog, leave accepted risks out
+// of the score, diff with the previous report, store the report. The catalog and its evaluators are pure
+// (@logstag/schema/health); this file only reads, composes and writes.
+import { randomUUID } from 'node:crypto';
+import {
+  diffFindings,
+  EOL_TABLE,
+  evaluateCatalog,
+  findingKey,
+  HEALTH_RULES,
+  scoreResults,
+  type CatalogOptions,
+  type Finding,
+  type FindingDiff,
+  type Frequency,
+  type HealthInput,
+  type HealthScore,
+  type RuleResult,
+} from '@logstag/schema/health';
+import { activeAcceptedRisks, findingLedger, healthRuleSettings, latestHealthReport, loadHealthInput, saveHealthReport } from '@logstag/store';
+import type { ActivityDeps } from './deps';
+
+export interface HealthReportRequest {
+  organizationId: string;
+  targetId: string;
+  trigger: 'schedule' | 'manual';
+  /** Hours of runtime snapshots, statements and counter deltas the report reads (default 24). */
+  windowHours?: number;
+  /** Run only these frequency classes; all when absent. */
+  frequencies?: Frequency[];
+}
+
+export interface HealthReportSummary {
+  reportId: string | null;
+  score: number | null;
+  counts: { pass: number; fail: number; skipped: number; findings: number; accepted: number };
+  diff: Record<FindingDiff['state'], number>;
+  /** Findings that are critical now and were not (new, regressed or raised to critical): what alert evaluation is told. */
+  becameCritical: Array<{ ruleId: string; object: string }>;
+}
+
+/** A finding as a report stores it: with whether an accepted risk covers it. */
+export type ReportFinding = Finding & { accepted: boolean };
+export type ReportResult = Omit<RuleResult, 'findings'> & { findings: ReportFinding[] };
+
+export interface ComposedReport {
+  results: ReportResult[];
+  score: HealthScore;
+  counts: HealthReportSummary['counts'];
+  diff: FindingDiff[];
+  openFindings: Finding[];
+  ranRules: string[];
+}
+
+/**
+ * Pure: the report of an input given the organization's options, the accepted risks in force, the previous report's
+ * results and the ledger of earlier findings. Accepted findings stay listed (marked) but leave the score; findings of a
+ * rule skipped now are not called fixed.
+ */
+export function composeReport(
+  input: HealthInput,
+  options: CatalogOptions,
+  accepted: ReadonlySet<string>,
+  previous: readonly ReportResult[] | null,
+  ledger: { fixedBefore: ReadonlySet<string>; firstSeen: ReadonlyMap<string, string> },
+): ComposedReport {
+  const evaluated = evaluateCatalog(input, HEALTH_RULES, options);
+  const results: ReportResult[] = evaluated.map((r) => ({ ...r, findings: r.findings.map((f) => ({ ...f, accepted: accepted.has(findingKey(f)) })) }));
+  const forScore: RuleResult[] = results.map((r) => {
+    const open = r.findings.filter((f) => !f.accepted);
+    return { ...r, status: r.status === 'fail' && open.length === 0 ? 'pass' : r.status, findings: open };
+  });
+  const score = scoreResults(forScore);
+  const openFindings = forScore.flatMap((r) => r.findings);
+  const ranRules = forScore.filter((r) => r.status !== 'skipped').map((r) => r.ruleId);
+  const ran = new Set(ranRules);
+  const prevOpen = (previous ?? []).filter((r) => ran.has(r.ruleId)).flatMap((r) => r.findings.filter((f) => !f.accepted));
+  const diff = previous ? diffFindings(prevOpen, openFindings, { ...ledger, now: input.now }) : diffFindings([], openFindings, { ...ledger, now: input.now });
+  const counts = {
+    pass: forScore.filter((r) => r.status === 'pass').length,
+    fail: forScore.filter((r) => r.status === 'fail').length,
+    skipped: forScore.filter((r) => r.status === 'skipped').length,
+    findings: openFindings.length,
+    accepted: results.reduce((a, r) => a + r.findings.filter((f) => f.accepted).length, 0),
+  };
+  return { results, score, counts, diff, openFindings, ranRules };
+}
+
+export function createHealthActivities(deps: ActivityDeps) {
+  return {
+    /** Builds, scores, diffs and stores one target's report. Idempotent per activity attempt only in effect: a retry stores a new report. */
+    async runHealthReport(req: HealthReportRequest): Promise<HealthReportSummary> {
+      const now = deps.clock();
+      const windowHours = req.windowHours ?? 24;
+      const input = await loadHealthInput(deps.db, req.organizationId, req.targetId, now, windowHours);
+      const emptyDiff = { new: 0, fixed: 0, unchanged: 0, regressed: 0, severity_changed: 0 };
+      if (!input) return { reportId: null, score: null, counts: { pass: 0, fail: 0, skipped: 0, findings: 0, accepted: 0 }, diff: emptyDiff, becameCritical: [] };
+      const [settings, risks, previous, ledgerRows] = await Promise.all([
+        healthRuleSettings(deps.db, req.organizationId),
+        activeAcceptedRisks(deps.db, req.organizationId, req.targetId, now),
+        latestHealthReport(deps.db, req.organizationId, req.targetId),
+        findingLedger(deps.db, req.organizationId, req.targetId),
+      ]);
+      const options: CatalogOptions = {
+        disabled: settings.filter((s) => !s.enabled).map((s) => s.ruleId),
+        thresholds: Object.fromEntries(settings.map((s) => [s.ruleId, s.thresholds])),
+        ...(req.frequencies ? { frequencies: req.frequencies } : {}),
+      };
+      const accepted = new Set(risks.map((r) => findingKey({ ruleId: r.rule_id, object: r.object })));
+      const ledger = {
+        fixedBefore: new Set(ledgerRows.filter((l) => l.fixed_at !== null).map((l) => findingKey({ ruleId: l.rule_id, object: l.object }))),
+        firstSeen: new Map(ledgerRows.map((l) => [findingKey({ ruleId: l.rule_id, object: l.object }), new Date(l.first_seen).toISOString()])),
+      };
+      const composed = composeReport(input, options, accepted, previous ? (previous.results as ReportResult[]) : null, ledger);
+      const reportId = randomUUID();
+      await deps.db.transaction().execute((trx) =>
+        saveHealthReport(trx, {
+          id: reportId,
+          organizationId: req.organizationId,
+          targetId: req.targetId,
+          engine: input.engine,
+          createdAt: now,
+          windowHours,
+          trigger: req.trigger,
+          score: composed.score.overall,
+          scores: composed.score.categories,
+          counts: composed.counts,
+          results: composed.results,
+          diff: composed.diff,
+          previousId: previous?.id ?? null,
+          eolAsOf: EOL_TABLE.asOf,
+          findings: composed.openFindings.map((f) => ({ ruleId: f.ruleId, object: f.object, severity: f.severity })),
+          ranRules: composed.ranRules,
+        }),
+      );
+      const diff = { ...emptyDiff };
+      for (const d of composed.diff) diff[d.state] += 1;
+      const becameCritical = composed.diff
+        .filter((d) => d.severity === 'critical' && (d.state === 'new' || d.state === 'regressed' || (d.state === 'severity_changed' && d.previousSeverity !== 'critical')))
+        .map((d) => ({ ruleId: d.ruleId, object: d.object }));
+      deps.logger.info({ organizationId: req.organizationId, targetId: req.targetId, reportId, score: composed.score.overall, ...composed.counts }, 'health report stored');
+      return { reportId, score: composed.score.overall, counts: composed.counts, diff, becameCritical };
+    },
+  };
+}
