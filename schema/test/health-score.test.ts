@@ -10,7 +10,7 @@ const finding = (ruleId: string, cat: RuleResult['category']) =>
 
 const result = (i: number) =>
   fc.tuple(category, severity, fc.constantFrom('pass', 'fail', 'skipped' as const)).chain(([cat, sev, status]) =>
-    (status === 'fail' ? fc.array(finding(`r${i}`, cat), { minLength: 1, maxLength: 5 }) : fc.constant([])).map(
+    (status === 'fail' ? fc.array(finding(`r${i}`, cat), { minLength: 1, maxLength: 5 }) : fc.constant([] as Finding[])).map(
       (findings): RuleResult => ({ ruleId: `r${i}`, category: cat, severity: sev, status, reason: status === 'skipped' ? 'why' : null, findings }),
     ),
   );

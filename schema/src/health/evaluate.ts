@@ -21,6 +21,38 @@ export function parseVersion(engine: string, text: string | null): VersionInfo |
 
 const DAY_MS = 86_400_000;
 
+type DataNeed = 'settings' | 'access' | 'schema' | 'activity' | 'statements';
+
+/**
+ * The agent collectors (and whole-category collections) each stored need comes from, per engine: when the latest
+ * payload of the target reported one of them failed (a privilege missing, a command blocked by a managed service),
+ * the rules that need it are skipped with that error, even if an older or partial snapshot is stored.
+ */
+const NEED_COLLECTORS: Readonly<Record<string, Readonly<Record<DataNeed, readonly string[]>>>> = {
+  postgresql: {
+    settings: ['operational', 'settings'],
+    access: ['operational', 'roles', 'memberships', 'database_privileges', 'schema_privileges', 'table_privileges'],
+    schema: ['schema', 'tables', 'indexes', 'constraints', 'foreign_keys'],
+    activity: ['runtime', 'sessions', 'locks'],
+    statements: ['workload', 'statements'],
+  },
+  mysql: {
+    settings: ['operational', 'variables'],
+    access: ['operational', 'accounts', 'grants'],
+    schema: ['schema', 'tables', 'indexes', 'columns'],
+    activity: ['runtime', 'sessions', 'lock_waits'],
+    statements: ['workload', 'statement_digests'],
+  },
+  redis: { settings: ['operational', 'config'], access: ['operational', 'acl_users'], schema: ['schema', 'keyspace'], activity: ['runtime', 'clients'], statements: ['workload'] },
+  mongodb: { settings: ['operational', 'cmdLineOpts'], access: ['operational', 'users'], schema: ['schema', 'databases'], activity: ['runtime', 'currentOp', 'replicaSetStatus'], statements: ['workload', 'profiler'] },
+};
+
+function collectorsOf(engine: string, needs: readonly Need[], own: readonly string[] = []): Set<string> {
+  const out = new Set(own);
+  for (const n of needs) for (const c of NEED_COLLECTORS[engine]?.[n as DataNeed] ?? []) out.add(c);
+  return out;
+}
+
 /** Why a need is not met by what the store holds, or null when it is. */
 function unmetNeed(need: Need, input: HealthInput, minStatsDays: number, now: Date): string | null {
   switch (need) {
@@ -117,7 +149,8 @@ export function evaluateCatalog(input: HealthInput, rules: readonly RuleDef[], o
         continue;
       }
     }
-    const failed = input.errors.find((e) => r.collectors?.includes(e.collector));
+    const collectors = collectorsOf(input.engine, r.needs, r.collectors);
+    const failed = input.errors.find((e) => collectors.has(e.collector));
     if (failed) {
       results.push(skipped(`collector ${failed.collector} failed on this target: ${failed.message}`));
       continue;
