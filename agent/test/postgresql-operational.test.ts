@@ -51,6 +51,9 @@ describe('PostgreSQL operational collection', () => {
     expect(settings.find((s) => s['name'] === 'shared_preload_libraries')).toMatchObject({ setting: expect.stringContaining('pg_stat_statements') });
     expect(settings.find((s) => s['name'] === 'max_connections')).toMatchObject({ unit: null, source: expect.any(String) });
     expect(settings.find((s) => s['name'] === 'shared_buffers')).toMatchObject({ unit: '8kB' });
+    // Issue 14: the built-in default beside the value, for the Settings view.
+    expect(settings.find((s) => s['name'] === 'fsync')).toMatchObject({ boot_val: 'on', context: 'sighup', vartype: 'bool' });
+    expect(settings.find((s) => s['name'] === 'max_connections')).toMatchObject({ boot_val: '100' });
   });
 
   it('reports database sizes and transaction-ID age, per database and per table', async () => {

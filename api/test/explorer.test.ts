@@ -123,6 +123,11 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     const sessions = await a.get(`/api/explorer/activity/pg-shop/sessions?at=${at}&limit=200`);
     expect(sessions.body.snapshotTs).toBe(snap.collectedAt);
     expect(sessions.body.total).toBe(snap.data.sessions.length);
+    // Issue 14: the transaction's age and the snapshot's xmin age of the session idle in transaction.
+    const idle = snap.data.sessions.find((x: any) => x.state === 'idle in transaction');
+    const shown = sessions.body.items.find((x: any) => x.id === String(idle.pid));
+    expect(shown).toMatchObject({ state: 'idle in transaction', transactionSeconds: idle.xact_duration_seconds, xminAge: idle.backend_xmin_age ?? idle.backend_xid_age });
+    expect(shown.transactionSeconds).toBeGreaterThan(0);
     const blocking = await a.get(`/api/explorer/activity/pg-shop/blocking?at=${at}`);
     const root = snap.data.blocking_tree[0];
     expect(blocking.body.tree).toEqual([{ id: String(root.pid), waiters: [{ id: String(root.waiters[0].pid), waiters: [] }] }]);
@@ -187,6 +192,27 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(stepDoc.description).toMatch(/per bucket/);
   });
 
+  // Issue 14: MariaDB's full-scan counters are stored under their own names (rows examined was shown as blocks read).
+  it('returns MariaDB statements with rows examined and executions without an index', async () => {
+    const res = await a.get(`/api/explorer/queries/maria-shop/top?${range}&orderBy=calls&limit=200`);
+    expect(res.status).toBe(200);
+    const digests = of('mysql', 'workload').flatMap((p) => p.data.statementDigests ?? []).filter((d: any) => d.calls > 0);
+    const byFingerprint = new Map<string, { examined: number; noIndex: number }>();
+    for (const d of digests) {
+      const key = `${d.schemaName ?? ''}/${d.digest}`;
+      const t = byFingerprint.get(key) ?? { examined: 0, noIndex: 0 };
+      byFingerprint.set(key, { examined: t.examined + d.rowsExamined, noIndex: t.noIndex + d.noIndexUsed });
+    }
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const q of res.body.items) {
+      const expected = byFingerprint.get(q.fingerprint)!;
+      expect(q).toMatchObject({ rowsExamined: expected.examined, noIndexUsed: expected.noIndex });
+    }
+    expect(res.body.items.some((q: any) => q.noIndexUsed > 0)).toBe(true);
+    const pgTop = await a.get(`/api/explorer/queries/pg-shop/top?${range}`);
+    expect(pgTop.body.items[0].rowsExamined).toBeNull();
+  });
+
   it('ranks statements and returns one statement with its series', async () => {
     const top = await a.get(`/api/explorer/queries/pg-shop/top?${range}&orderBy=calls&limit=5`);
     expect(top.status).toBe(200);
@@ -222,6 +248,16 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(settings.body.items.find((s: any) => s.name === one.name)?.definition).toMatchObject({ setting: one.setting });
     const mariaVariables = await a.get('/api/explorer/schema/maria-shop/permissions?type=setting&limit=200');
     expect(mariaVariables.body.items.length).toBeGreaterThan(0);
+    // The Settings view: value, unit, source, pending restart and since when it is unchanged.
+    const view = await a.get('/api/explorer/schema/pg-shop/settings');
+    expect(view.status).toBe(200);
+    expect(view.body.items.length).toBe(recordedSettings.length);
+    const maxConnections = (lastPgOperational.data.settings as Array<Record<string, unknown>>).find((x) => x.name === 'max_connections')!;
+    expect(view.body.items.find((x: any) => x.name === 'max_connections')).toMatchObject({ value: maxConnections.setting, source: maxConnections.source, pendingRestart: false, changedAt: null });
+    expect(view.body.since).toBe(of('postgresql', 'operational')[0]!.collectedAt);
+    const maria = await a.get('/api/explorer/schema/maria-shop/settings');
+    const variables = of('mysql', 'operational').at(-1)!.data.variables as Record<string, string>;
+    expect(maria.body.items.find((x: any) => x.name === 'max_connections')?.value).toBe(variables.max_connections);
     const changes = await a.get(`/api/explorer/schema/pg-shop/changes?${range}&kind=schema`);
     expect(changes.body.items.map((c: any) => [c.objectType, c.objectName, c.change])).toEqual([['index', 'logstag_fixture_shop.public.orders_placed_at_idx', 'added']]);
     const perms = await a.get('/api/explorer/schema/maria-shop/permissions?type=user');
@@ -274,9 +310,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     const doc = (await res.json()) as any;
     expect(doc.openapi).toMatch(/^3\./);
     const routes = ctx.app.store && Object.keys(doc.paths);
-    expect(routes).toEqual(expect.arrayContaining(['/api/explorer/databases', '/api/explorer/databases/{targetId}/series', '/api/explorer/activity/{targetId}/blocking', '/api/explorer/queries/{targetId}/top', '/api/explorer/schema/{targetId}/changes', '/api/explorer/assets/agents']));
-    // The explorers' 15 routes (the document describes every other route too: openapi.test.ts).
-    expect(routes.filter((p: string) => p.startsWith('/api/explorer/'))).toHaveLength(15);
+    expect(routes).toEqual(expect.arrayContaining(['/api/explorer/databases', '/api/explorer/databases/{targetId}/series', '/api/explorer/activity/{targetId}/blocking', '/api/explorer/queries/{targetId}/top', '/api/explorer/schema/{targetId}/changes', '/api/explorer/schema/{targetId}/settings', '/api/explorer/assets/agents']));
+    // The explorers' 16 routes (the document describes every other route too: openapi.test.ts).
+    expect(routes.filter((p: string) => p.startsWith('/api/explorer/'))).toHaveLength(16);
     expect(doc.paths['/api/explorer/queries/{targetId}/top'].get.parameters.map((p: any) => p.name)).toEqual(['targetId', 'from', 'to', 'orderBy', 'limit', 'cursor']);
   });
 

@@ -14,6 +14,13 @@ export interface SessionView {
   query: string | null;
   durationSeconds: number | null;
   blockedBy: string[];
+  /**
+   * How long the session's transaction has been open (PostgreSQL xact_start), null outside a transaction; absent in
+   * snapshots stored before it was kept. An old transaction, idle or not, holds locks and stops vacuum.
+   */
+  transactionSeconds?: number | null;
+  /** Transactions since the snapshot this session holds (backend_xmin age): how far it holds vacuum back. */
+  xminAge?: number | null;
 }
 
 export interface LockWaitView {

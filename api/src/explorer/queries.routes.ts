@@ -41,6 +41,11 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         rows: q.rows,
         blocksHit: q.blocks_hit,
         blocksRead: q.blocks_read,
+        rowsExamined: q.rows_examined,
+        noIndexUsed: q.no_index_used,
+        fullScans: q.full_scans,
+        fullJoins: q.full_joins,
+        tmpDiskTables: q.tmp_disk_tables,
       }));
       const next = rows.length > query.limit ? encodeJsonCursor(offset + query.limit) : null;
       return { from: range.from.toISOString(), to: range.to.toISOString(), orderBy: query.orderBy, items, nextCursor: next };

@@ -5,9 +5,9 @@ import { paginationQuery, toPage } from '../http/pagination';
 import { requireTarget } from './databases.service';
 import { decodeJsonCursor, isNonNegativeInt, resolveRange, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
-import { latestSeriesValues, latestSnapshot, listChanges, type StoredItem } from '@logstag/store';
+import { lastChanges, latestSeriesValues, latestSnapshot, listChanges, type StoredItem } from '@logstag/store';
 import { METRICS } from '@logstag/schema';
-import { pageOf, schemaChangeSchema, schemaObjectsPageSchema, SNAPSHOT_KINDS } from '@logstag/schema/api';
+import { pageOf, schemaChangeSchema, schemaObjectsPageSchema, settingsViewSchema, SNAPSHOT_KINDS, type SettingView } from '@logstag/schema/api';
 
 const OBJECT_TYPES = ['database', 'schema', 'table', 'column', 'index', 'constraint', 'foreign_key', 'sequence', 'collection', 'key_pattern'] as const;
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -69,7 +69,46 @@ function page(items: StoredItem[], limit: number, cursor: string | undefined, sn
   }));
 }
 
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** A settings snapshot item as the Settings view shows it (PostgreSQL's pg_settings row, MySQL's variable value). */
+function settingView(i: StoredItem, changedAt: Date | undefined): SettingView {
+  const d = i.def ?? {};
+  const s = i.stats ?? {};
+  return {
+    name: i.name,
+    value: text(d.setting ?? d.value),
+    unit: text(d.unit),
+    default: text(s.boot_val),
+    source: text(d.source),
+    pendingRestart: d.pending_restart === true,
+    isDefault: typeof s.is_default === 'boolean' ? s.is_default : null,
+    changedAt: changedAt?.toISOString() ?? null,
+  };
+}
+
 export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
+  r.get({
+    path: '/api/explorer/schema/:targetId/settings',
+    tag: 'Schema Explorer',
+    summary: 'Server settings and variables of the latest settings snapshot: value, default, source, pending restart, last change',
+    params: targetParams,
+    query: z.object({}),
+    response: settingsViewSchema,
+    handle: async ({ organizationId, params }) => {
+      await requireTarget(db, organizationId, params.targetId);
+      const [snap, changes] = await Promise.all([
+        latestSnapshot(db, organizationId, params.targetId, 'settings'),
+        lastChanges(db, organizationId, params.targetId, 'settings'),
+      ]);
+      const items = Object.values(snap?.items ?? {})
+        .filter((i) => i.type === 'setting')
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((i) => settingView(i, changes.changed.get(i.name)));
+      return { snapshotTs: snap?.ts.toISOString() ?? null, since: changes.firstSnapshot?.toISOString() ?? null, items };
+    },
+  });
+
   r.get({
     path: '/api/explorer/schema/:targetId/objects',
     tag: 'Schema Explorer',

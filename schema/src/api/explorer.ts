@@ -76,6 +76,8 @@ export const sessionViewSchema = z.object({
   query: nullableText,
   durationSeconds: z.nullable(z.number()),
   blockedBy: z.array(z.string()),
+  transactionSeconds: z.optional(z.nullable(z.number())),
+  xminAge: z.optional(z.nullable(z.number())),
 });
 export const lockWaitViewSchema = z.object({
   id: z.string(),
@@ -139,6 +141,12 @@ export const topQuerySchema = z.object({
   rows: z.number(),
   blocksHit: z.number(),
   blocksRead: z.number(),
+  /** MySQL/MariaDB digests (null elsewhere): rows examined, executions without an index, full table scans and joins, on-disk temporary tables. */
+  rowsExamined: z.optional(z.nullable(z.number())),
+  noIndexUsed: z.optional(z.nullable(z.number())),
+  fullScans: z.optional(z.nullable(z.number())),
+  fullJoins: z.optional(z.nullable(z.number())),
+  tmpDiskTables: z.optional(z.nullable(z.number())),
 });
 export type TopQuery = z.infer<typeof topQuerySchema>;
 export const topQueriesSchema = z.object({ from: isoTime, to: isoTime, orderBy: z.enum(TOP_ORDERS), items: z.array(topQuerySchema), nextCursor: nullableText });
@@ -182,6 +190,30 @@ export const schemaObjectSchema = z.object({
   ),
 });
 export type SchemaObject = z.infer<typeof schemaObjectSchema>;
+
+/** One server setting or variable of a target, from the latest settings snapshot. */
+export const settingViewSchema = z.object({
+  name: z.string(),
+  value: z.nullable(z.string()),
+  unit: z.nullable(z.string()),
+  /** The built-in default, where the engine says (PostgreSQL's boot_val). */
+  default: z.nullable(z.string()),
+  /** Where the value comes from (PostgreSQL: default, configuration file, command line, …). */
+  source: z.nullable(z.string()),
+  pendingRestart: z.boolean(),
+  /** Whether the value is the built-in default; null when the engine does not say. */
+  isDefault: z.nullable(z.boolean()),
+  /** The last time the value changed, null when it has not since `since`. */
+  changedAt: z.nullable(isoTime),
+});
+export type SettingView = z.infer<typeof settingViewSchema>;
+export const settingsViewSchema = z.object({
+  snapshotTs: z.nullable(isoTime),
+  /** The first settings snapshot: changes are known from then on. */
+  since: z.nullable(isoTime),
+  items: z.array(settingViewSchema),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
 export const schemaObjectsPageSchema = z.object({ snapshotTs: z.nullable(isoTime), ...pageOf(schemaObjectSchema).shape });
 export type SnapshotPage<T> = { snapshotTs: string | null; items: T[]; nextCursor: string | null };
 

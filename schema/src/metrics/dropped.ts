@@ -16,13 +16,10 @@ const DELTA_BOOKKEEPING = { '*': 'how to read the counters of this payload (base
 const NEW_ROW = 'marks a row the agent saw first in this collection (its counters count from zero): bookkeeping';
 const STATS_RESET = 'when the statistics were last reset: the agent detects resets itself (counters going down)';
 const ALLOCATED_IDENTIFIER = 'an identifier the server allocates, reused after restarts; objects are stored by name';
-const PENDING_TRANSACTION_AGE = 'pending issue 14 (transaction age: how long a session has held its transaction and snapshot open)';
-const PENDING_SETTINGS = 'pending issue 14 (settings snapshot: the setting\'s context, type, default and redaction)';
-const PENDING_SEQUENCES = 'pending issue 14 (sequence headroom: how much of a sequence\'s range, or of its column\'s, is used)';
+const TRANSACTION_START = 'the transaction\'s age is stored (xact_duration_seconds): its start follows from the collection time';
 const PENDING_FULL_SCANS = 'pending issue 14 (full-scan counters: statements that scan, join without an index or sort)';
 const PENDING_STATEMENT_DETAIL = 'pending issue 14 (statement detail: local, temporary and WAL I/O, JIT and planning of a statement)';
 const PENDING_VARIABLES = 'pending issue 14 (variables snapshot: the key variables health rules read first, and which were withheld)';
-const PENDING_AUTO_INCREMENT = 'pending issue 14 (AUTO_INCREMENT headroom: how close a table\'s next id is to its column\'s maximum)';
 const PENDING_MAINTENANCE = 'pending issue 14 (maintenance times: when each table was last vacuumed and analyzed)';
 const PENDING_CONNECTIONS = 'pending issue 14 (connection headroom and who holds the connections)';
 const PENDING_BUILD = 'pending issue 14 (server build and host facts on the Assets view)';
@@ -46,10 +43,7 @@ export const DROPPED_FIELDS: DroppedFields = {
       query_id: PENDING_SESSIONS,
       query_start: PENDING_SESSIONS,
       state_change: 'the duration in the state is stored (state_duration_seconds)',
-      xact_start: PENDING_TRANSACTION_AGE,
-      xact_duration_seconds: PENDING_TRANSACTION_AGE,
-      backend_xid_age: PENDING_TRANSACTION_AGE,
-      backend_xmin_age: PENDING_TRANSACTION_AGE,
+      xact_start: TRANSACTION_START,
     },
     lock_waits: {
       datname: PENDING_LOCK_DETAIL,
@@ -108,7 +102,6 @@ export const DROPPED_FIELDS: DroppedFields = {
       last_failed_time: 'pending issue 14 (WAL archiving: the last archived and failed WAL file and when)',
       last_failed_wal: 'pending issue 14 (WAL archiving: the last archived and failed WAL file and when)',
     },
-    settings: { context: PENDING_SETTINGS, vartype: PENDING_SETTINGS, is_default: PENDING_SETTINGS, redacted: PENDING_SETTINGS },
     auth: { '*': 'password_encryption and ssl are settings, stored in the settings snapshot' },
     databases: {
       oid: ALLOCATED_IDENTIFIER,
@@ -146,7 +139,6 @@ export const DROPPED_FIELDS: DroppedFields = {
       constraint_name: 'the constraint is stored itself (constraints)',
     },
     constraints: { deferrable: 'pending issue 14 (deferrable constraints)', deferred: 'pending issue 14 (deferrable constraints)' },
-    sequences: { '*': PENDING_SEQUENCES },
   },
   mysql: {
     _delta: DELTA_BOOKKEEPING,
@@ -160,18 +152,13 @@ export const DROPPED_FIELDS: DroppedFields = {
       lockTimeUs: PENDING_STATEMENT_DETAIL,
       maxTimeUs: PENDING_STATEMENT_DETAIL,
       tmpTables: PENDING_FULL_SCANS,
-      tmpDiskTables: PENDING_FULL_SCANS,
-      fullJoins: PENDING_FULL_SCANS,
-      fullScans: PENDING_FULL_SCANS,
       sortRows: PENDING_FULL_SCANS,
-      noIndexUsed: PENDING_FULL_SCANS,
       firstSeen: 'the statement\'s first and last run are the store\'s first and last sighting',
       lastSeen: 'the statement\'s first and last run are the store\'s first and last sighting',
     },
     key_variables: { '*': PENDING_VARIABLES },
     omitted_variables: { '*': PENDING_VARIABLES },
     tables: {
-      autoIncrement: PENDING_AUTO_INCREMENT,
       avgRowLength: 'derived from the data length and row estimate, both stored',
       createTime: 'pending issue 14 (table creation and last update times)',
       updateTime: 'pending issue 14 (table creation and last update times)',

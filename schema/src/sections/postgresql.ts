@@ -205,6 +205,8 @@ export const pgSetting = row({
   pending_restart: flag,
   is_default: flag,
   redacted: flag,
+  /** The built-in default (pg_settings.boot_val). */
+  boot_val: text,
 });
 
 export const pgRole = row({

@@ -11,6 +11,7 @@ import * as m20261205T1200 from './20261205T1200_pending_by_target';
 import * as m20261205T1500 from './20261205T1500_alerts';
 import * as m20261205T1600 from './20261205T1600_integrations';
 import * as m20261205T1400 from './20261205T1400_metric_intervals';
+import * as m20261205T1410 from './20261205T1410_statement_scans';
 import * as m20261205T1700 from './20261205T1700_health';
 
 /**
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   '20261205T1500_alerts': m20261205T1500,
   '20261205T1600_integrations': m20261205T1600,
   '20261205T1400_metric_intervals': m20261205T1400,
+  '20261205T1410_statement_scans': m20261205T1410,
   '20261205T1700_health': m20261205T1700,
 };

@@ -12,6 +12,11 @@ export interface TopQueryRow {
   rows: number;
   blocks_hit: number;
   blocks_read: number;
+  rows_examined: number | null;
+  no_index_used: number | null;
+  full_scans: number | null;
+  full_joins: number | null;
+  tmp_disk_tables: number | null;
   query_text: string | null;
   database_name: string | null;
 }
@@ -23,7 +28,8 @@ export async function topQueries(db: Db, w: { organizationId: string; targetId: 
     with agg as (
       select fingerprint, sum(calls) as calls, sum(total_time_ms) as total_time_ms,
              sum(total_time_ms) / nullif(sum(calls), 0) as mean_time_ms, sum(rows) as rows,
-             sum(blocks_hit) as blocks_hit, sum(blocks_read) as blocks_read
+             sum(blocks_hit) as blocks_hit, sum(blocks_read) as blocks_read, sum(rows_examined) as rows_examined,
+             sum(no_index_used) as no_index_used, sum(full_scans) as full_scans, sum(full_joins) as full_joins, sum(tmp_disk_tables) as tmp_disk_tables
         from query_stats
        where organization_id = ${w.organizationId} and target_id = ${w.targetId} and ts >= ${w.from} and ts < ${w.to}
        group by fingerprint

@@ -23,6 +23,12 @@ export interface QueryStatTable {
   rows: number;
   blocks_hit: number;
   blocks_read: number;
+  /** MySQL/MariaDB statement digests only (NULL elsewhere): rows examined, runs without an index, full scans and joins, temporary tables on disk. */
+  rows_examined?: number | null;
+  no_index_used?: number | null;
+  full_scans?: number | null;
+  full_joins?: number | null;
+  tmp_disk_tables?: number | null;
 }
 export type NewQueryStatRow = Insertable<QueryStatTable>;
 

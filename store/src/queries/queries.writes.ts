@@ -13,6 +13,17 @@ export interface QueryStat {
   rows: number;
   blocksHit: number;
   blocksRead: number;
+  /** Full-scan counters of engines that have them (MySQL/MariaDB digests). */
+  scans?: StatementScans;
+}
+
+/** What a statement digest says about scanning: MySQL/MariaDB's SUM_ROWS_EXAMINED, SUM_NO_INDEX_USED, … */
+export interface StatementScans {
+  rowsExamined: number | null;
+  noIndexUsed: number | null;
+  fullScans: number | null;
+  fullJoins: number | null;
+  tmpDiskTables: number | null;
 }
 
 interface QueryRow {
@@ -37,6 +48,7 @@ interface StatRow {
   rows: number;
   blocks_hit: number;
   blocks_read: number;
+  scans: StatementScans | null;
 }
 
 const QUERY_COLUMNS: Array<BulkColumn<QueryRow>> = [
@@ -60,6 +72,11 @@ const STAT_COLUMNS: Array<BulkColumn<StatRow>> = [
   { name: 'rows', type: 'float8', value: (s) => s.rows },
   { name: 'blocks_hit', type: 'float8', value: (s) => s.blocks_hit },
   { name: 'blocks_read', type: 'float8', value: (s) => s.blocks_read },
+  { name: 'rows_examined', type: 'float8', value: (s) => s.scans?.rowsExamined ?? null },
+  { name: 'no_index_used', type: 'float8', value: (s) => s.scans?.noIndexUsed ?? null },
+  { name: 'full_scans', type: 'float8', value: (s) => s.scans?.fullScans ?? null },
+  { name: 'full_joins', type: 'float8', value: (s) => s.scans?.fullJoins ?? null },
+  { name: 'tmp_disk_tables', type: 'float8', value: (s) => s.scans?.tmpDiskTables ?? null },
 ];
 
 /**
@@ -89,6 +106,7 @@ export class QueryBatch {
         rows: s.rows,
         blocks_hit: s.blocksHit,
         blocks_read: s.blocksRead,
+        scans: s.scans ?? null,
       });
       const q = this.queries.get(key);
       if (!q) {
@@ -118,7 +136,9 @@ export class QueryBatch {
       valuesByKey(this.stats),
       sql`on conflict (organization_id, target_id, ts, fingerprint) do update set
         calls = excluded.calls, total_time_ms = excluded.total_time_ms, rows = excluded.rows,
-        blocks_hit = excluded.blocks_hit, blocks_read = excluded.blocks_read`,
+        blocks_hit = excluded.blocks_hit, blocks_read = excluded.blocks_read, rows_examined = excluded.rows_examined,
+        no_index_used = excluded.no_index_used, full_scans = excluded.full_scans, full_joins = excluded.full_joins,
+        tmp_disk_tables = excluded.tmp_disk_tables`,
     );
   }
 

@@ -90,7 +90,9 @@ function workload(data: Data<'workload'>, out: Extracted): void {
       totalTimeMs: (num(d.totalTimeUs) ?? 0) / 1000,
       rows: (num(d.rowsSent) ?? 0) + (num(d.rowsAffected) ?? 0),
       blocksHit: 0,
+      // Kept for the health rules that read rows examined from it (issue 17); the explorers read scans.rowsExamined.
       blocksRead: num(d.rowsExamined) ?? 0,
+      scans: { rowsExamined: num(d.rowsExamined), noIndexUsed: num(d.noIndexUsed), fullScans: num(d.fullScans), fullJoins: num(d.fullJoins), tmpDiskTables: num(d.tmpDiskTables) },
     });
   }
 }
@@ -108,8 +110,27 @@ function operational(data: Data<'operational'>, out: Extracted): void {
   out.snapshots.access = access;
 }
 
+/** The largest value of an integer column type (`int(11) unsigned`, `bigint`), as a number; null for other types. */
+export function integerTypeMax(columnType: string | null): number | null {
+  const m = /^(tinyint|smallint|mediumint|int|integer|bigint)\b.*?(\bunsigned\b)?$/i.exec((columnType ?? '').trim());
+  if (!m) return null;
+  const bits: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, integer: 32, bigint: 64 };
+  const b = bits[m[1]!.toLowerCase()]!;
+  return m[2] ? 2 ** b - 1 : 2 ** (b - 1) - 1;
+}
+
 function schema(data: Data<'schema'>, out: Extracted): void {
   const items: SnapshotItem[] = [];
+  // AUTO_INCREMENT headroom: the next id against the largest value of the table's auto-increment column.
+  const autoColumnType = new Map<string, string | null>();
+  for (const c of rowsIn(data.columns)) if (/auto_increment/i.test(str(c.extra) ?? '')) autoColumnType.set(`${str(c.schema)}.${str(c.table)}`, str(c.columnType));
+  const headroom = (t: { schema?: string | null; name?: string | null; autoIncrement?: unknown }) => {
+    const next = num(t.autoIncrement);
+    const key = `${str(t.schema)}.${str(t.name)}`;
+    if (next === null || !autoColumnType.has(key)) return {};
+    const max = integerTypeMax(autoColumnType.get(key) ?? null);
+    return { autoIncrement: next, autoIncrementMax: max, autoIncrementPercent: max ? Math.round((next / max) * 10000) / 100 : null };
+  };
   for (const s of rowsIn(data.schemas)) items.push({ type: 'database', name: str(s.name) ?? '', def: pickFields(s, ['charset', 'collation']) });
   const q = (r: { schema?: string | null }, name: unknown) => `${str(r.schema)}.${str(name)}`;
   for (const t of rowsIn(data.tables)) {
@@ -117,7 +138,7 @@ function schema(data: Data<'schema'>, out: Extracted): void {
       type: 'table',
       name: q(t, t.name),
       def: pickFields(t, ['type', 'engine', 'rowFormat', 'collation', 'createOptions', 'hasPrimaryKey']),
-      stats: pickFields(t, ['rowEstimate', 'dataLength', 'indexLength', 'dataFree']),
+      stats: { ...pickFields(t, ['rowEstimate', 'dataLength', 'indexLength', 'dataFree']), ...headroom(t) },
     });
   }
   for (const c of rowsIn(data.columns)) {

@@ -24,6 +24,8 @@ function sessionOf(r: PgRow<'sessions'>, blockedBy: Map<string, string[]>): Sess
     query: str(r.query),
     durationSeconds: num(r.query_duration_seconds) ?? num(r.state_duration_seconds),
     blockedBy: blockedBy.get(id) ?? [],
+    transactionSeconds: num(r.xact_duration_seconds),
+    xminAge: num(r.backend_xmin_age) ?? num(r.backend_xid_age),
   };
 }
 
@@ -109,6 +111,8 @@ function operational(data: Data<'operational'>, out: Extracted): void {
     type: 'setting',
     name: str(s.name) ?? '',
     def: pickFields(s, ['setting', 'unit', 'source', 'pending_restart']),
+    // Shown, never compared: a snapshot taken before they were stored does not read as every setting altered.
+    stats: pickFields(s, ['context', 'vartype', 'is_default', 'redacted', 'boot_val']),
   }));
   const access: SnapshotItem[] = [];
   for (const r of rowsIn(data.roles)) access.push({ type: 'role', name: str(r.rolname) ?? '', def: omitFields(r, ['oid', 'rolname']) });
@@ -161,9 +165,19 @@ function schema(data: Data<'schema'>, out: Extracted): void {
   for (const f of rowsIn(data.foreign_keys)) {
     items.push({ type: 'foreign_key', name: `${q(f, f.table)}.${str(f.name)}`, def: omitFields(f, ['datname', 'schema', 'table', 'name', 'has_index']), stats: { hasIndex: f.has_index } });
   }
-  // The agent sends increment_by, never `increment`, which this list named: the increment is not in the snapshot
-  // (listed as dropped in @logstag/schema's DROPPED_FIELDS, with the sequence headroom, for issue 14).
-  for (const s of rowsIn(data.sequences)) items.push({ type: 'sequence', name: q(s, s.name), def: pickFields(s, ['data_type', 'max_value', 'cycle']) });
+  // Headroom (how much of the sequence's range, or of the column it feeds, is used) and the increment are shown, never
+  // compared: the last value moves on every insert, and sequences stored before did not have them.
+  for (const s of rowsIn(data.sequences)) {
+    items.push({
+      type: 'sequence',
+      name: q(s, s.name),
+      def: pickFields(s, ['data_type', 'max_value', 'cycle']),
+      stats: pickFields(s, [
+        'increment_by', 'start_value', 'min_value', 'last_value', 'last_value_readable', 'owned_by_table', 'owned_by_column', 'owned_by_column_type',
+        'effective_max', 'effective_min', 'percent_used',
+      ]),
+    });
+  }
   out.snapshots.schema = items;
 }
 

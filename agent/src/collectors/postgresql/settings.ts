@@ -2,7 +2,8 @@ import type { PgConn } from './pool';
 import type { PgRow } from './sections';
 
 // https://www.postgresql.org/docs/current/view-pg-settings.html
-// Everything not at its built-in default, plus the settings health rules always need even when default.
+// Everything not at its built-in default, plus the settings health rules always need even when default. boot_val is
+// the built-in default the Settings view shows beside the value.
 export const IMPORTANT_SETTINGS = [
   'server_version', 'max_connections', 'superuser_reserved_connections', 'shared_buffers', 'effective_cache_size',
   'work_mem', 'maintenance_work_mem', 'autovacuum_work_mem', 'huge_pages', 'wal_level', 'wal_buffers', 'max_wal_size',
@@ -21,7 +22,7 @@ export const IMPORTANT_SETTINGS = [
 ];
 
 export const settingsSql = `
-SELECT name, setting, unit, source, context, vartype, pending_restart, (source = 'default') AS is_default
+SELECT name, setting, unit, source, context, vartype, pending_restart, (source = 'default') AS is_default, boot_val
   FROM pg_settings
  WHERE source NOT IN ('default', 'override') OR name = ANY($1)
  ORDER BY name`;
@@ -31,13 +32,13 @@ const COMMAND_SETTINGS = new Set([
   'archive_command', 'restore_command', 'archive_cleanup_command', 'recovery_end_command', 'ssl_passphrase_command',
 ]);
 
-type SettingRow = PgRow<'settings'> & { name: string; setting: string | null };
+type SettingRow = PgRow<'settings'> & { name: string; setting: string | null; boot_val: string | null };
 
 export async function collectSettings(conn: PgConn): Promise<PgRow<'settings'>[]> {
   const rows = await conn.rows<SettingRow>(settingsSql, [IMPORTANT_SETTINGS]);
   return rows.map((row) => {
-    if (COMMAND_SETTINGS.has(row.name)) return { ...row, setting: row.setting ? '(set)' : '', redacted: true };
-    if (row.name === 'primary_conninfo' && row.setting) return { ...row, setting: redactConninfo(row.setting), redacted: true };
+    if (COMMAND_SETTINGS.has(row.name)) return { ...row, setting: row.setting ? '(set)' : '', boot_val: row.boot_val ? '(set)' : '', redacted: true };
+    if (row.name === 'primary_conninfo' && row.setting) return { ...row, setting: redactConninfo(row.setting), boot_val: '', redacted: true };
     return row;
   });
 }
