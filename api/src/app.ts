@@ -21,6 +21,8 @@ import { acceptWebForwarding } from './auth/web-forwarding';
 import { registerPayloadGauges, type Metrics } from './metrics';
 import { countFailedByReason, countStuckByStatus } from '@logstag/store';
 import { payloadsRoutes } from './payloads/payloads.routes';
+import { integrationsRoutes } from './integrations/index';
+import type { SecretBox } from '@logstag/store';
 
 export interface AppDeps {
   store: Store;
@@ -41,6 +43,8 @@ export interface AppDeps {
   webHandler?: RequestHandler;
   /** Why Temporal is known to be down (the embedded dev server is restarting), for /readyz; null when it may be up. */
   temporalDown?: () => string | null;
+  /** The key integration secrets are sealed with; the integration routes are mounted when it is given. */
+  integrationSecrets?: SecretBox;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -88,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(explorerRoutes(api, { db: deps.store.db }));
   const stuck = { olderThanMs: deps.payloadStuckAfterMs ?? 10 * 60_000 };
   app.use(payloadsRoutes(api, { db: deps.store.db, stuck }));
+  if (deps.integrationSecrets) app.use(integrationsRoutes(api, { db: deps.store.db, secrets: deps.integrationSecrets, temporal: deps.temporal }));
   app.use(openApiRoutes(api));
   registerPayloadGauges(deps.metrics, { failedByReason: () => countFailedByReason(deps.store.db), stuckByStatus: () => countStuckByStatus(deps.store.db, stuck) });
   app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPayloadBody, type Role } from '@logstag/store';
+import { insertDelivery, readPayloadBody, type Role } from '@logstag/store';
 import { ROLES, roleHas } from '../src/auth/permissions';
 import { ApiClient, signedIn, type ApiResponse } from './accounts-client';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
@@ -70,6 +70,10 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     // Normalized into the explorer tables before anyone looks: B's target must really exist for the 404s to mean anything.
     await waitFor(async () => (await ctx.app.store.db.selectFrom('payloads').select('status').where('id', '=', bPayload.id).executeTakeFirst())?.status === 'stored', 30_000, 'B payload stored');
     foreign = { users: b.userIds.member, 'agent-keys': b.agentKeyId, invitations: invitation.body.invitation.id, targetId: bTarget, payloads: bPayload.id };
+    // B's integration and one of its deliveries (issue 16).
+    const bIntegration = await b.clients.owner.post('/api/integrations', { kind: 'webhook', name: 'B hook', config: { url: 'https://example.com/hook' }, secrets: { signingSecret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` } });
+    const bDelivery = await insertDelivery(ctx.app.store.db, { id: randomUUID(), organizationId: b.organizationId, integrationId: bIntegration.body.id, kind: 'webhook', idempotencyKey: randomUUID(), episodeId: 'b-episode', alertId: 'b-alert', event: 'trigger', profile: 'durable', request: {}, replayOf: null });
+    Object.assign(foreign, { integrations: bIntegration.body.id as string, deliveries: bDelivery.id });
     const bKey = (await b.clients.owner.get(`/api/agent-keys/${b.agentKeyId}`)).body;
     markers = [b.organizationId, ...Object.values(b.userIds), ...Object.values(b.emails), b.agentKeyId, bKey.prefix, invitation.body.invitation.id, bTarget, 'Org B'];
     routes = registeredRoutes(ctx.app.express).filter((r) => r.path.startsWith('/api/'));

@@ -151,6 +151,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       logger,
       authenticateAgent,
       temporalDown: () => devServer?.downReason() ?? null,
+      integrationSecrets: delivery.secrets,
       security: config.security,
       payloadStuckAfterMs: config.payloadStuckAfterMs,
       ingestDoor: config.ingestDoor,

@@ -9,3 +9,4 @@ export * from './audit';
 export * from './payloads';
 export * from './probes';
 export * from './explorer';
+export * from './integrations';
