@@ -2,3 +2,4 @@
 export * from './receiver';
 export * from './fixtures';
 export * from './vendor-checks';
+export * from './receiver-binaries';
