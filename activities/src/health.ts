@@ -53,16 +53,16 @@ export interface ComposedReport {
 }
 
 /**
- * Pure: the report of an input given the organization's options, the accepted risks in force, the previous report's
- * results and the ledger of earlier findings. Accepted findings stay listed (marked) but leave the score; findings of a
- * rule skipped now are not called fixed.
+ * Pure: the report of an input given the organization's options, the accepted risks in force and the ledger of
+ * earlier findings. The diff compares with the findings still open in the ledger, i.e. as the last report in which
+ * each rule ran left them: a rule skipped in between (a privilege lost for a while) neither fixes its findings nor
+ * makes them new again. Accepted findings stay listed (marked) but leave the score and the diff.
  */
 export function composeReport(
   input: HealthInput,
   options: CatalogOptions,
   accepted: ReadonlySet<string>,
-  previous: readonly ReportResult[] | null,
-  ledger: { fixedBefore: ReadonlySet<string>; firstSeen: ReadonlyMap<string, string> },
+  ledger: { open: readonly Finding[]; fixedBefore: ReadonlySet<string>; firstSeen: ReadonlyMap<string, string> },
 ): ComposedReport {
   const evaluated = evaluateCatalog(input, HEALTH_RULES, options);
   const results: ReportResult[] = evaluated.map((r) => ({ ...r, findings: r.findings.map((f) => ({ ...f, accepted: accepted.has(findingKey(f)) })) }));
@@ -74,8 +74,8 @@ export function composeReport(
   const openFindings = forScore.flatMap((r) => r.findings);
   const ranRules = forScore.filter((r) => r.status !== 'skipped').map((r) => r.ruleId);
   const ran = new Set(ranRules);
-  const prevOpen = (previous ?? []).filter((r) => ran.has(r.ruleId)).flatMap((r) => r.findings.filter((f) => !f.accepted));
-  const diff = previous ? diffFindings(prevOpen, openFindings, { ...ledger, now: input.now }) : diffFindings([], openFindings, { ...ledger, now: input.now });
+  const prevOpen = ledger.open.filter((f) => ran.has(f.ruleId) && !accepted.has(findingKey(f)));
+  const diff = diffFindings(prevOpen, openFindings, { fixedBefore: ledger.fixedBefore, firstSeen: ledger.firstSeen, now: input.now });
   const counts = {
     pass: forScore.filter((r) => r.status === 'pass').length,
     fail: forScore.filter((r) => r.status === 'fail').length,
@@ -108,10 +108,13 @@ export function createHealthActivities(deps: ActivityDeps) {
       };
       const accepted = new Set(risks.map((r) => findingKey({ ruleId: r.rule_id, object: r.object })));
       const ledger = {
+        open: ledgerRows
+          .filter((l) => l.fixed_at === null)
+          .map((l): Finding => ({ ruleId: l.rule_id, object: l.object, severity: l.severity as Finding['severity'], category: 'performance', message: '', evidence: {} })),
         fixedBefore: new Set(ledgerRows.filter((l) => l.fixed_at !== null).map((l) => findingKey({ ruleId: l.rule_id, object: l.object }))),
         firstSeen: new Map(ledgerRows.map((l) => [findingKey({ ruleId: l.rule_id, object: l.object }), new Date(l.first_seen).toISOString()])),
       };
-      const composed = composeReport(input, options, accepted, previous ? (previous.results as ReportResult[]) : null, ledger);
+      const composed = composeReport(input, options, accepted, ledger);
       const reportId = randomUUID();
       await deps.db.transaction().execute((trx) =>
         saveHealthReport(trx, {
