@@ -14,3 +14,4 @@ export * from './sdk-logging';
 export * from './schedules/schedule-service';
 export * from './schedules/retention-schedule';
 export * from './delivery-settings';
+export * from './schedules/health-report-schedule';

@@ -1,0 +1,39 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities, HealthReportSummary } from '@logstag/activities';
+import type { Frequency } from '@logstag/schema/health';
+
+const { runHealthReport } = proxyActivities<Activities>({
+  // Reading a target of 5,000 tables and evaluating the catalog takes seconds; the timeout leaves a loaded store room.
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export interface HealthReportInput {
+  organizationId: string;
+  targetId: string;
+  /** `schedule` when its Temporal Schedule started it, `manual` for run-now (UI and API). */
+  trigger?: 'schedule' | 'manual';
+  windowHours?: number;
+  frequencies?: Frequency[];
+}
+
+export interface HealthReportResult extends HealthReportSummary {
+  workflowId: string;
+}
+
+/**
+ * One target's health report: the activity reads the latest stored data, runs the engine's catalog, scores, diffs with
+ * the ledger and stores the report. Started by the target's Schedule (`health-report:<org>:<target>`, frequency class)
+ * or on demand. The findings that became critical are returned for alert evaluation, which takes them once the alerts
+ * feature's health-finding rule exists (issue 15): not wired here yet.
+ */
+export async function healthReportWorkflow(input: HealthReportInput): Promise<HealthReportResult> {
+  const summary = await runHealthReport({
+    organizationId: input.organizationId,
+    targetId: input.targetId,
+    trigger: input.trigger ?? 'schedule',
+    ...(input.windowHours !== undefined ? { windowHours: input.windowHours } : {}),
+    ...(input.frequencies ? { frequencies: input.frequencies } : {}),
+  });
+  return { ...summary, workflowId: workflowInfo().workflowId };
+}
