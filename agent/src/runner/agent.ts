@@ -8,6 +8,7 @@ import { Scheduler } from '../scheduler/scheduler';
 import { CounterState } from '../state/counter-state';
 import { collectOnce } from './collect-once';
 import { openSender } from './open-sender';
+import { SchemaChangeTrigger } from './schema-trigger';
 import { closeAll, createTargetCollectors } from './target-collectors';
 
 export interface RunningAgent {
@@ -20,6 +21,8 @@ export interface RunningAgent {
 export interface AgentOptions {
   heartbeatIntervalMs?: number;
   stopGraceMs?: number;
+  /** Upper bound of a job's random delay before its first run (the scheduler's default: 30 s). */
+  maxInitialDelayMs?: number;
 }
 
 /**
@@ -38,7 +41,8 @@ export async function startAgent(
   sender.start();
 
   const state = new CounterState();
-  const scheduler = new Scheduler({ logger });
+  const scheduler = new Scheduler({ logger, ...(options.maxInitialDelayMs !== undefined ? { maxInitialDelayMs: options.maxInitialDelayMs } : {}) });
+  const schemaChanges = new SchemaChangeTrigger();
   const { running } = createTargetCollectors(config, factories, logger);
 
   for (const { target, collector, logger: log } of running) {
@@ -53,6 +57,14 @@ export async function startAgent(
           // spent on the database (round trips of its statements; opening sessions apart). The benchmark reads both.
           const durationMs = Math.round((performance.now() - started) * 10) / 10;
           sender.submit(payload);
+          // A changed schema fingerprint starts the schema collection now: a new table shows within one operational
+          // interval (10 minutes), not at the next 4-hourly run. If that job is running, the next fingerprint retries.
+          if (ok && schemaChanges.changed(payload)) {
+            if (scheduler.runNow(`${target.spec.name}/schema`)) {
+              log.info('schema changed: collecting the schema now');
+              schemaChanges.remember(payload);
+            }
+          } else if (ok) schemaChanges.remember(payload);
           if (!ok) log.warn({ category, durationMs, errors: 'errors' in payload ? payload.errors : undefined }, 'collection failed');
           else log.debug({ category, payloadId: payload.id, durationMs, ...timing }, 'collected');
         },

@@ -67,6 +67,17 @@ export class Scheduler {
     if (!this.stopped) this.plan(state, Date.now() + initialDelay(job.intervalMs, this.maxInitialDelayMs, this.random));
   }
 
+  /**
+   * Runs a job now, out of its cadence (its planned ticks stay as they are): the operational collection starts the
+   * schema collection when the schema changed. False when the job is unknown, already running, or the scheduler stopped.
+   */
+  runNow(name: string): boolean {
+    const state = this.jobs.get(name);
+    if (!state || this.stopped || state.running) return false;
+    this.start(state);
+    return true;
+  }
+
   stats(name: string): Readonly<JobStats> | undefined {
     const state = this.jobs.get(name);
     return state && { ...state.stats };

@@ -138,6 +138,7 @@ export const DROPPED_FIELDS: DroppedFields = {
       idx_tup_fetch: 'pending issue 14 (index tuples read and fetched)',
       constraint_name: 'the constraint is stored itself (constraints)',
     },
+    schema_fingerprint: { '*': 'the agent\'s schema-change trigger: the schema collection it starts is stored' },
     constraints: { deferrable: 'pending issue 14 (deferrable constraints)', deferred: 'pending issue 14 (deferrable constraints)' },
   },
   mysql: {
@@ -163,6 +164,7 @@ export const DROPPED_FIELDS: DroppedFields = {
       createTime: 'pending issue 14 (table creation and last update times)',
       updateTime: 'pending issue 14 (table creation and last update times)',
     },
+    schema_fingerprint: { '*': 'the agent\'s schema-change trigger: the schema collection it starts is stored' },
     tables_without_primary_key: { '*': 'derived from the tables, whose hasPrimaryKey is stored' },
     columns: { dataType: 'the full column type is stored (columnType)', charset: 'implied by the collation, which is stored' },
   },

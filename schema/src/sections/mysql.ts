@@ -186,6 +186,8 @@ export const MYSQL_SECTIONS = {
     omitted_variables: z.array(z.string()),
     accounts: z.array(mysqlAccount),
     grants: z.array(mysqlGrant),
+    /** Per schema, every 10 minutes: columns and index columns counted and hashed (the agent's schema-change trigger). */
+    schema_fingerprint: z.array(row({ schema: text, items: num, digest: text })),
   },
   schema: {
     server: mysqlServer,

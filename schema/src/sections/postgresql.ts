@@ -287,6 +287,9 @@ export const pgTableMaintenance = row({
 /** Per index, every 10 minutes: scans since the database's statistics were last reset (stats_reset). */
 export const pgIndexUsage = row({ datname: text, schema: text, table: text, name: text, idx_scan: num, stats_reset: text });
 
+/** Per database, every 10 minutes: relations and a hash of their columns and indexes (the agent's schema-change trigger). */
+export const pgSchemaFingerprint = row({ datname: text, relations: num, digest: text });
+
 export const pgSchema = row({ datname: text, name: text, owner: text, extension_owned: flag });
 
 export const pgTable = row({
@@ -430,6 +433,7 @@ export const POSTGRESQL_SECTIONS = {
     extensions: z.array(pgExtension),
     table_maintenance: z.array(pgTableMaintenance),
     index_usage: z.array(pgIndexUsage),
+    schema_fingerprint: z.array(pgSchemaFingerprint),
     table_privileges: z.array(pgTablePrivilege),
     schema_privileges: z.array(pgSchemaPrivilege),
   },

@@ -193,6 +193,22 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     expect(schemas.map((s) => s.name)).not.toContain('mysql');
   });
 
+  // Issue 14: the operational collection's cheap schema fingerprint changes with a new column and a new index.
+  it('fingerprints each schema in the operational collection, changing with its columns and indexes', async () => {
+    const c = collector();
+    const fingerprint = async () =>
+      ((await c.collect('operational', AbortSignal.timeout(10_000))).data['schema_fingerprint'] as Array<{ schema: string; items: number; digest: string }>).find((f) => f.schema === schema)!;
+    const first = await fingerprint();
+    expect(first.items).toBeGreaterThan(0);
+    expect(await fingerprint()).toEqual(first);
+    await admin.query(`ALTER TABLE ${schema}.events_nopk ADD COLUMN fp_note VARCHAR(10)`);
+    const withColumn = await fingerprint();
+    expect(withColumn.digest).not.toBe(first.digest);
+    expect(withColumn.items).toBe(first.items + 1);
+    await admin.query(`CREATE INDEX fp_note_idx ON ${schema}.events_nopk (fp_note)`);
+    expect((await fingerprint()).digest).not.toBe(withColumn.digest);
+  });
+
   it('reports accounts and grants without password hashes', async () => {
     const { data } = await collector().collect('operational', AbortSignal.timeout(10_000));
     const accounts = data['accounts'] as { user: string; plugin: string; globalPrivileges: string[] }[];

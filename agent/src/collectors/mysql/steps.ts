@@ -12,6 +12,7 @@ import { collectIndexes } from './indexes';
 import { collectLockWaits } from './lock-waits';
 import { collectReplicaStatus } from './replica';
 import { collectSessions } from './sessions';
+import { collectSchemaFingerprint } from './schema-fingerprint';
 import { collectSchemas, collectTables, tablesWithoutPrimaryKey } from './tables';
 import { collectGlobalVariables } from './variables';
 
@@ -123,6 +124,14 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext, void, MysqlD
         .join('\n'),
     run: async ({ conn }, out) => {
       out.data.grants = await collectGrants(conn);
+    },
+  },
+  {
+    name: 'schema_fingerprint',
+    category: 'operational',
+    required: false,
+    run: async ({ conn, target }, out) => {
+      out.data.schema_fingerprint = await collectSchemaFingerprint(conn, target);
     },
   },
   {

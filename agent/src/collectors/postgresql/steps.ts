@@ -10,6 +10,7 @@ import { collectExtensions } from './extensions';
 import { quoteIdent } from './failure';
 import { collectIndexes } from './indexes';
 import { collectIndexUsage } from './index-usage';
+import { collectSchemaFingerprint } from './schema-fingerprint';
 import { collectLockWaits, lockWaitsSql } from './locks';
 import type { PgConn } from './pool';
 import type { PgRow, PostgresqlData } from './sections';
@@ -243,7 +244,7 @@ export const POSTGRESQL_STEPS: readonly PostgresqlStep[] = [
 ];
 
 /** The per-database sections: lists of rows, each row tagged with the database it came from. */
-type PerDatabaseSection = 'extensions' | 'table_maintenance' | 'index_usage' | 'table_privileges' | 'schema_privileges' | 'schemas' | 'tables' | 'columns' | 'indexes' | 'constraints' | 'foreign_keys' | 'sequences';
+type PerDatabaseSection = 'extensions' | 'table_maintenance' | 'index_usage' | 'schema_fingerprint' | 'table_privileges' | 'schema_privileges' | 'schemas' | 'tables' | 'columns' | 'indexes' | 'constraints' | 'foreign_keys' | 'sequences';
 
 /** Appends a database's rows to a cluster-wide section, each tagged with the database it came from. */
 function appendRows<K extends PerDatabaseSection>(data: PostgresqlData, section: K, datname: string, rows: ReadonlyArray<PgRow<K>>): void {
@@ -274,6 +275,7 @@ export const POSTGRESQL_DATABASE_STEPS: ReadonlyArray<CollectorStep<PostgresqlDa
   perDatabase('extensions', 'operational', collectExtensions),
   perDatabase('table_maintenance', 'operational', collectTableMaintenance),
   perDatabase('index_usage', 'operational', collectIndexUsage),
+  perDatabase('schema_fingerprint', 'operational', collectSchemaFingerprint),
   perDatabase('table_privileges', 'operational', collectTablePrivileges),
   perDatabase('schema_privileges', 'operational', collectSchemaPrivileges),
   perDatabase('schemas', 'schema', collectSchemas),
