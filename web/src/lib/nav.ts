@@ -12,6 +12,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/queries', label: 'Queries' },
   { href: '/schema', label: 'Schema' },
   { href: '/assets', label: 'Assets' },
+  { href: '/integrations', label: 'Integrations', permission: 'integrations:manage' },
   { href: '/audit', label: 'Audit Logs', permission: 'audit:read' },
   { href: '/admin', label: 'Admin', permission: 'organization:read' },
 ];

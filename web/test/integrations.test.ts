@@ -1,0 +1,99 @@
+// The Integrations pages in a browser on the real stack: add a signed webhook, test-send it, see its health; a failed
+// delivery (the receiver's hostile answer kept as text) listed with its attempts and replayed from the page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import { newSigningSecret, notification, ok, startReceiver, type Receiver } from '@logstag/activities/delivery-testing';
+import { TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
+import type { DeliveryResult } from '@logstag/schema';
+import { waitFor } from '../../api/test/context';
+import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { IMG_NAME, SCRIPT_QUERY } from './support/xss-payloads';
+import { startWebStack, type WebStack } from './support/stack';
+
+// The test receiver listens on loopback, which deliveries refuse unless allowlisted.
+process.env.LOGSTAG_OUTBOUND_ALLOW = '127.0.0.0/8';
+
+let stack: WebStack;
+let browser: Browser;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  [stack, browser, receiver] = await Promise.all([startWebStack(), launchBrowser(), startReceiver()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await receiver?.close();
+  await stack?.stop();
+});
+
+async function ownerPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
+  return page;
+}
+
+describe('Integrations', () => {
+  it('adds a signed webhook, test-sends it and shows its health; lists a failed delivery and replays it', async () => {
+    const secret = newSigningSecret();
+    const page = await ownerPage();
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    await page.waitForURL((u) => u.pathname === '/integrations');
+    await hydrated(page);
+
+    const create = page.getByRole('form', { name: 'Add an integration' });
+    await create.getByLabel('Kind').selectOption('webhook');
+    await create.getByLabel('Name').fill('Ops hook');
+    await create.getByLabel('URL').fill(receiver.url);
+    await create.getByLabel('Signing secret', { exact: false }).first().fill(secret);
+    await create.getByRole('button', { name: 'Add integration' }).click();
+    await page.getByRole('status').filter({ hasText: 'Integration "Ops hook" added' }).waitFor();
+    expect(await page.locator('table').textContent()).toContain('Ops hook');
+    // The secret is never shown again.
+    expect(await page.content()).not.toContain(secret.slice(6, 20));
+
+    await page.getByRole('button', { name: 'Test send Ops hook' }).click();
+    await page.getByRole('status').filter({ hasText: 'Test send: delivered' }).waitFor();
+    const r = receiver.requests.at(-1)!;
+    expect((new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as { type: string }).type).toBe('alert.test');
+    await page.reload();
+    expect(await page.locator('table').textContent()).toContain('100 % in 7 days');
+    await screenshot(page, 'integrations');
+    expect((await seriousA11yViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+    // A delivery the receiver refuses with hostile text, as the alert workflow would start it.
+    const integration = await stack.ctx.app.store.db.selectFrom('integrations').select('id').where('name', '=', 'Ops hook').executeTakeFirstOrThrow();
+    receiver.fallback = { kind: 'status', status: 400, body: `${IMG_NAME} ${SCRIPT_QUERY}` };
+    const request = notification(stack.org.organizationId, integration.id);
+    const result = (await stack.ctx.temporal.client.workflow.execute(workflowTypes.delivery, {
+      workflowId: workflowIds.delivery(request.notificationId),
+      taskQueue: TASK_QUEUE,
+      args: [request],
+    })) as DeliveryResult;
+    expect(result.outcome).toBe('failed');
+    receiver.fallback = ok();
+
+    await page.goto(`${stack.url}/integrations/deliveries?status=failed`);
+    await hydrated(page);
+    const table = page.locator('table');
+    await table.getByText('1', { exact: true }).first().click();
+    const text = (await table.textContent()) ?? '';
+    expect(text).toContain(request.notificationId);
+    expect(text).toContain(IMG_NAME);
+    expect(await page.locator('table img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+    await screenshot(page, 'integrations-failed-deliveries');
+    expect((await seriousA11yViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+    await page.getByRole('checkbox', { name: `Select delivery ${request.notificationId}` }).check();
+    await page.getByRole('button', { name: 'Replay selected' }).click();
+    await page.getByRole('status').filter({ hasText: '1 delivery replayed' }).waitFor();
+    const replay = await waitFor(
+      async () => stack.ctx.app.store.db.selectFrom('deliveries').selectAll().where('replay_of', '=', request.notificationId).where('status', '=', 'delivered').executeTakeFirst(),
+      30_000,
+      'the replay to be delivered',
+    );
+    expect(replay.idempotency_key).toBe(request.idempotencyKey);
+    await page.close();
+  });
+});
