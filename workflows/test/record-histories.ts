@@ -8,6 +8,7 @@ import { createActivities, type Activities } from '@logstag/activities';
 import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
 import { payloadBodyFromJson, type Store } from '@logstag/store';
 import { TASK_QUEUE, workflowBundle, workflowIds, workflowTypes } from '@logstag/temporal';
+import { loopbackDeliveryDeps, newSigningSecret, notification, startReceiver, testIntegration, testOrganization } from '@logstag/activities/delivery-testing';
 
 export interface RecordContext {
   env: TestWorkflowEnvironment;
@@ -25,13 +26,13 @@ export function historyFile(workflowType: string): string {
   return `${workflowType.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.json`;
 }
 
-async function execute(ctx: RecordContext, workflowType: string, workflowId: string, args: unknown[]): Promise<RecordedRun> {
+async function execute(ctx: RecordContext, workflowType: string, workflowId: string, args: unknown[], deps: Partial<Parameters<typeof createActivities>[0]> = {}): Promise<RecordedRun> {
   const worker = await Worker.create({
     connection: ctx.env.nativeConnection,
     namespace: ctx.env.namespace ?? 'logstag',
     taskQueue: TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: ctx.store.db }),
+    activities: createActivities({ db: ctx.store.db, ...deps }),
   });
   await worker.runUntil(ctx.env.client.workflow.execute(workflowType, { workflowId, taskQueue: TASK_QUEUE, args }));
   const history = await ctx.env.client.workflow.getHandle(workflowId).fetchHistory();
@@ -69,8 +70,23 @@ export async function recordRetention(ctx: RecordContext): Promise<RecordedRun> 
   return execute(ctx, workflowTypes.retention, `retention-record:${crypto.randomUUID()}`, [policy, 3]);
 }
 
+/** A signed webhook delivery whose receiver answers 503 once, then 200: an attempt, a wait, and a second attempt. */
+export async function recordDelivery(ctx: RecordContext): Promise<RecordedRun> {
+  const receiver = await startReceiver();
+  try {
+    receiver.script({ kind: 'status', status: 503, body: 'busy' });
+    const org = await testOrganization(ctx.store.db);
+    const integration = await testIntegration(ctx.store.db, org, 'webhook', { url: receiver.url }, { signingSecret: newSigningSecret(), previousSigningSecret: null });
+    const request = notification(org, integration);
+    return await execute(ctx, workflowTypes.delivery, workflowIds.delivery(request.notificationId), [request, { schedule: [100] }], { delivery: loopbackDeliveryDeps });
+  } finally {
+    await receiver.close();
+  }
+}
+
 /** The recorder of each exported workflow type. */
 export const recorders: Record<string, (ctx: RecordContext) => Promise<RecordedRun>> = {
   [workflowTypes.ingest]: recordIngest,
   [workflowTypes.retention]: recordRetention,
+  [workflowTypes.delivery]: recordDelivery,
 };
