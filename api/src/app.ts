@@ -21,6 +21,8 @@ import { acceptWebForwarding } from './auth/web-forwarding';
 import { registerPayloadGauges, type Metrics } from './metrics';
 import { countFailedByReason, countStuckByStatus } from '@logstag/store';
 import { payloadsRoutes } from './payloads/payloads.routes';
+import { healthRoutes } from './health/health.routes';
+import type { HealthScheduler } from './health/health.service';
 import { integrationsRoutes } from './integrations/index';
 import type { SecretBox } from '@logstag/store';
 
@@ -45,6 +47,8 @@ export interface AppDeps {
   temporalDown?: () => string | null;
   /** The key integration secrets are sealed with; the integration routes are mounted when it is given. */
   integrationSecrets?: SecretBox;
+  /** Puts a target's health-report Schedule (the process shell binds it to Temporal); absent: settings are saved, not scheduled. */
+  healthSchedules?: HealthScheduler;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(explorerRoutes(api, { db: deps.store.db }));
   const stuck = { olderThanMs: deps.payloadStuckAfterMs ?? 10 * 60_000 };
   app.use(payloadsRoutes(api, { db: deps.store.db, stuck }));
+  app.use(healthRoutes(api, { db: deps.store.db, temporal: deps.temporal, putSchedule: deps.healthSchedules }));
   if (deps.integrationSecrets) app.use(integrationsRoutes(api, { db: deps.store.db, secrets: deps.integrationSecrets, temporal: deps.temporal }));
   app.use(openApiRoutes(api));
   registerPayloadGauges(deps.metrics, { failedByReason: () => countFailedByReason(deps.store.db), stuckByStatus: () => countStuckByStatus(deps.store.db, stuck) });

@@ -10,3 +10,4 @@ export * from './payloads';
 export * from './probes';
 export * from './explorer';
 export * from './integrations';
+export * from './health';
