@@ -9,10 +9,11 @@ const { prepareDelivery, reserveDeliverySlot, finishDelivery } = proxyActivities
 });
 
 // One attempt: the HTTP deadline is 15–30 s; the activity throws only when it cannot record (store down, worker
-// killed), and is then retried with the same attempt number. The receiver may see the same webhook-id again: that is
-// what it dedups on.
+// killed: its heartbeats stop), and is then retried with the same attempt number. The receiver may see the same
+// webhook-id again: that is what it dedups on.
 const { attemptDelivery } = proxyActivities<Activities>({
   startToCloseTimeout: '75 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['DeliveryBadRequest', 'DeliveryNotConfigured'] },
 });
 

@@ -1,5 +1,6 @@
 // The delivery workflow's activities: record the delivery, reserve a rate-limit slot, make one attempt (recorded with
 // its status, latency and a scrubbed excerpt), and finish (a 410 disables the integration and tells the Admins).
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   ATTEMPT_TIMEOUT_MS,
@@ -47,6 +48,25 @@ export interface AttemptSummary {
 }
 
 export const DELIVERY_BAD_REQUEST = 'DeliveryBadRequest';
+
+/**
+ * Heartbeats every 2 s while `work` runs, so a worker killed mid-attempt is noticed within the workflow's heartbeat
+ * timeout (seconds), not the attempt's start-to-close timeout; outside an activity (unit tests) it just awaits.
+ */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return work();
+  }
+  const timer = setInterval(() => ctx.heartbeat(), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock' | 'logger' | 'config'> & { delivery: DeliveryDeps | null }) {
   const { db, clock, logger } = deps;
@@ -146,9 +166,10 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
         const timeoutMs = ATTEMPT_TIMEOUT_MS[d.profile as RetryProfileName] ?? 30_000;
         await updateDeliveryStatus(db, d.id, { status: 'delivering' });
         try {
-          result = await (adapter.send as (i: unknown, io: unknown) => Promise<AttemptResult>)(
-            { request, config, secrets, now: startedAt, publicUrl: deps.config.publicUrl },
-            { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy: delivery().destinations }), timeoutMs, policy: delivery().destinations },
+          const send = adapter.send as (i: unknown, io: unknown) => Promise<AttemptResult>;
+          const policy = delivery().destinations;
+          result = await heartbeating(() =>
+            send({ request, config, secrets, now: startedAt, publicUrl: deps.config.publicUrl }, { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy }), timeoutMs, policy }),
           );
         } catch (err) {
           // An adapter bug or an unexpected library error: recorded as a retryable attempt, never a silent loss.
