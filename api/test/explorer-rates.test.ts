@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePartitions, MetricBatch, openStore, rollupRange, utcDay, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { metricSeries } from '../src/explorer/databases.service';
+import { fleetOverview } from '../src/explorer/fleet.service';
 
 const HOUR = 3_600_000;
 const RATE = 20;
@@ -33,6 +34,9 @@ describe('per-second rates of deltas on PostgreSQL', () => {
       batch.add(org, target, ts, [
         { metric: 'transactions.commits', labels: { database: 'app' }, value: RATE * seconds, kind: 'delta', seconds },
         { metric: 'connections.used', labels: {}, value: 7, kind: 'gauge' },
+        { metric: 'connections.max', labels: {}, value: 100, kind: 'gauge' },
+        { metric: 'cache.hits', labels: { database: 'app' }, value: 99 * seconds, kind: 'delta', seconds },
+        { metric: 'cache.misses', labels: { database: 'app' }, value: seconds, kind: 'delta', seconds },
       ]);
     }
     // A metric first reported 50 minutes ago: the 7 d chart's bucket starts on the hour before it.
@@ -44,6 +48,7 @@ describe('per-second rates of deltas on PostgreSQL', () => {
       await batch.writePoints(trx);
       await batch.writeSeries(trx);
     });
+    await store.db.insertInto('targets').values({ organization_id: org, target_id: target, engine: 'postgresql', agent_id: 'a', version: '15.18', status: 'ok', last_seen: new Date(now) }).execute();
     // The retention schedule's rollups, built up to half an hour ago: the newest data is read from the raw points.
     await rollupRange(store.db, new Date(start), new Date(now - HOUR / 2), org);
   }, 120_000);
@@ -83,4 +88,22 @@ describe('per-second rates of deltas on PostgreSQL', () => {
     const commits = await metricSeries(store.db, { organizationId: org, targetId: target, metric: 'transactions.commits', from: new Date(now - 7 * 24 * HOUR), to: new Date(now) });
     expect(commits.dataSince).toBeUndefined();
   });
+
+  // Issue 14 (home = fleet overview): the same steady 20/s reads 20/s on the overview at every range, with its
+  // sparkline, connections against the limit and the cache hit ratio.
+  it.each([
+    ['1 h', 1],
+    ['24 h', 24],
+    ['7 d', 7 * 24],
+  ])('the fleet overview reads the same rate at %s', async (_label, hours) => {
+    const fleet = await fleetOverview(store.db, org, { from: new Date(now - hours * HOUR), to: new Date(now) }, now);
+    const one = fleet.items.find((i) => i.target.targetId === target)!;
+    expect(Math.abs(one.throughputPerSecond! - RATE) / RATE).toBeLessThan(0.05);
+    expect(one).toMatchObject({ throughputLabel: 'commits/s', connectionsUsed: 7, connectionsMax: 100, connectionsRatio: 0.07, target: { health: 'healthy' } });
+    expect(one.cacheHitRatio).toBeCloseTo(0.99, 5);
+    const spark = one.sparkline.filter((p) => p.value !== null);
+    expect(spark.length).toBeGreaterThanOrEqual(10);
+    for (const p of spark) expect(Math.abs(p.value! - RATE) / RATE).toBeLessThan(0.05);
+  });
 });
+

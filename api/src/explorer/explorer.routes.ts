@@ -5,6 +5,7 @@ import type { ApiRegistry } from '../http/api-registry';
 import { activityRoutes } from './activity.routes';
 import { assetsRoutes } from './assets.routes';
 import { databasesRoutes } from './databases.routes';
+import { fleetRoutes } from './fleet.routes';
 import { queriesRoutes } from './queries.routes';
 import { ExplorerRegistry } from './registry';
 import { schemaRoutes } from './schema.routes';
@@ -13,6 +14,7 @@ import { schemaRoutes } from './schema.routes';
 export function explorerRoutes(api: ApiRegistry, { db }: { db: Kysely<Database> }): Router {
   const registry = new ExplorerRegistry(api);
   databasesRoutes(registry, db);
+  fleetRoutes(registry, db);
   activityRoutes(registry, db);
   queriesRoutes(registry, db);
   schemaRoutes(registry, db);

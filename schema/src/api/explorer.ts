@@ -28,6 +28,29 @@ export const targetViewSchema = z.object({
   errors: z.array(collectorErrorViewSchema),
 });
 export type TargetView = z.infer<typeof targetViewSchema>;
+
+/** One target of the fleet overview: what an operator checks first, each over the range asked for. */
+export const fleetTargetSchema = z.object({
+  target: targetViewSchema,
+  connectionsUsed: z.nullable(z.number()),
+  connectionsMax: z.nullable(z.number()),
+  /** Connections used as a share of the limit, 0–1. */
+  connectionsRatio: z.nullable(z.number()),
+  /** Commits (PostgreSQL, MySQL/MariaDB) or operations (Redis, MongoDB) per second over the range. */
+  throughputPerSecond: z.nullable(z.number()),
+  throughputLabel: z.string(),
+  /** Reads served from memory over the range, 0–1. */
+  cacheHitRatio: z.nullable(z.number()),
+  /** Sessions waiting for a lock at the newest collection. */
+  blockedSessions: z.nullable(z.number()),
+  /** The largest replica lag at the newest collection. */
+  replicationLagSeconds: z.nullable(z.number()),
+  /** Throughput per second in twelve buckets over the range (null: no data in the bucket). */
+  sparkline: z.array(z.object({ ts: isoTime, value: z.nullable(z.number()) })),
+});
+export type FleetTarget = z.infer<typeof fleetTargetSchema>;
+export const fleetSchema = z.object({ from: isoTime, to: isoTime, stepSeconds: z.number(), items: z.array(fleetTargetSchema) });
+export type Fleet = z.infer<typeof fleetSchema>;
 export type CollectorErrorView = z.infer<typeof collectorErrorViewSchema>;
 
 /** What the store writes: instant values (gauge) or amounts per collection interval (delta, from counters). */

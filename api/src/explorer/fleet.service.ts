@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import { METRICS } from '@logstag/schema';
+import type { Fleet, FleetTarget } from '@logstag/schema/api';
+import { fleetBuckets, fleetLatest, listTargets, type Database, type FleetBucketRow } from '@logstag/store';
+import { bucketRate, chooseResolution, targetView } from './databases.service';
+
+/** Sparkline points per target. */
+const SPARK_BUCKETS = 12;
+/** The fleet overview lists at most this many targets (an organization's whole fleet on one page). */
+export const FLEET_LIMIT = 500;
+
+const BUCKETED = [METRICS.transactionsCommits.name, METRICS.opsTotal.name, METRICS.cacheHits.name, METRICS.cacheMisses.name];
+const LATEST = [METRICS.connectionsUsed.name, METRICS.connectionsMax.name, METRICS.locksWaiting.name, METRICS.replicationLagSeconds.name];
+
+/** Commits where the engine counts transactions, otherwise operations (Redis commands, MongoDB opcounters). */
+function throughputMetric(engine: string): { metric: string; label: string } {
+  return engine === 'postgresql' || engine === 'mysql' ? { metric: METRICS.transactionsCommits.name, label: 'commits/s' } : { metric: METRICS.opsTotal.name, label: 'ops/s' };
+}
+
+/**
+ * Per target: reporting state, connections against the limit, throughput and cache hit over the range, blocked
+ * sessions and replication lag now, and a throughput sparkline. Two statements for the whole fleet: the buckets of four
+ * metrics and the newest value of four others.
+ */
+export async function fleetOverview(db: Kysely<Database>, organizationId: string, range: { from: Date; to: Date }, now = Date.now()): Promise<Fleet> {
+  const targets = await listTargets(db, organizationId, {}, FLEET_LIMIT);
+  const step = Math.max(60, Math.ceil((range.to.getTime() - range.from.getTime()) / 1000 / SPARK_BUCKETS));
+  const targetIds = targets.map((t) => t.target_id);
+  const [buckets, latest] = await Promise.all([
+    fleetBuckets(db, { organizationId, targetIds, metrics: BUCKETED, ...range }, chooseResolution(range.from, step, now), step),
+    fleetLatest(db, organizationId, LATEST),
+  ]);
+  const byTarget = new Map<string, FleetBucketRow[]>();
+  for (const b of buckets) byTarget.set(b.target_id, [...(byTarget.get(b.target_id) ?? []), b]);
+  const latestOf = (targetId: string, metric: string) => latest.filter((l) => l.target_id === targetId && l.metric === metric).map((l) => l.last_value);
+
+  const items: FleetTarget[] = targets.map((t) => {
+    const rows = byTarget.get(t.target_id) ?? [];
+    const { metric, label } = throughputMetric(t.engine);
+    const through = rows.filter((r) => r.metric === metric);
+    const total = (m: string) => rows.filter((r) => r.metric === m).reduce((s, r) => s + r.sum, 0);
+    const covered = through.reduce((s, r) => s + (r.seconds ?? 0), 0);
+    const hits = total(METRICS.cacheHits.name);
+    const misses = total(METRICS.cacheMisses.name);
+    const used = latestOf(t.target_id, METRICS.connectionsUsed.name)[0] ?? null;
+    const max = latestOf(t.target_id, METRICS.connectionsMax.name)[0] ?? null;
+    const lags = latestOf(t.target_id, METRICS.replicationLagSeconds.name);
+    const first = Math.floor(range.from.getTime() / 1000 / step) * step;
+    const sparkline = Array.from({ length: Math.ceil((range.to.getTime() / 1000 - first) / step) }, (_, i) => {
+      const ts = new Date((first + i * step) * 1000);
+      const r = through.find((x) => x.bucket.getTime() === ts.getTime());
+      return { ts: ts.toISOString(), value: r ? bucketRate(r, step) : null };
+    });
+    return {
+      target: targetView(t, now),
+      connectionsUsed: used,
+      connectionsMax: max,
+      connectionsRatio: used !== null && max ? used / max : null,
+      throughputPerSecond: through.length === 0 ? null : covered > 0 ? through.reduce((s, r) => s + r.sum, 0) / covered : null,
+      throughputLabel: label,
+      cacheHitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
+      blockedSessions: latestOf(t.target_id, METRICS.locksWaiting.name)[0] ?? null,
+      replicationLagSeconds: lags.length ? Math.max(...lags) : null,
+      sparkline,
+    };
+  });
+  return { from: range.from.toISOString(), to: range.to.toISOString(), stepSeconds: step, items };
+}
