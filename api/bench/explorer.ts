@@ -47,6 +47,8 @@ function endpoints(target: () => string, now: number): Array<[string, () => stri
   const r = (hours: number) => `from=${new Date(now - hours * HOUR).toISOString()}&to=${new Date(now).toISOString()}`;
   return [
     ['inventory', () => '/api/explorer/databases?limit=50'],
+    ['fleet overview 1 h', () => `/api/explorer/fleet?${r(1)}`],
+    ['fleet overview 7 d', () => `/api/explorer/fleet?${r(24 * 7)}`],
     ['metric list', () => `/api/explorer/databases/${target()}/metrics?limit=50`],
     ['series 1 h (raw)', () => `/api/explorer/databases/${target()}/series?metric=bench.m05&${r(1)}`],
     ['series 24 h (1 m)', () => `/api/explorer/databases/${target()}/series?metric=bench.m05&${r(24)}`],

@@ -310,9 +310,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     const doc = (await res.json()) as any;
     expect(doc.openapi).toMatch(/^3\./);
     const routes = ctx.app.store && Object.keys(doc.paths);
-    expect(routes).toEqual(expect.arrayContaining(['/api/explorer/databases', '/api/explorer/databases/{targetId}/series', '/api/explorer/activity/{targetId}/blocking', '/api/explorer/queries/{targetId}/top', '/api/explorer/schema/{targetId}/changes', '/api/explorer/schema/{targetId}/settings', '/api/explorer/assets/agents']));
-    // The explorers' 16 routes (the document describes every other route too: openapi.test.ts).
-    expect(routes.filter((p: string) => p.startsWith('/api/explorer/'))).toHaveLength(16);
+    expect(routes).toEqual(expect.arrayContaining(['/api/explorer/databases', '/api/explorer/databases/{targetId}/series', '/api/explorer/activity/{targetId}/blocking', '/api/explorer/queries/{targetId}/top', '/api/explorer/schema/{targetId}/changes', '/api/explorer/schema/{targetId}/settings', '/api/explorer/fleet', '/api/explorer/assets/agents']));
+    // The explorers' 17 routes (the document describes every other route too: openapi.test.ts).
+    expect(routes.filter((p: string) => p.startsWith('/api/explorer/'))).toHaveLength(17);
     expect(doc.paths['/api/explorer/queries/{targetId}/top'].get.parameters.map((p: any) => p.name)).toEqual(['targetId', 'from', 'to', 'orderBy', 'limit', 'cursor']);
   });
 

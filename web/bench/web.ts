@@ -53,6 +53,7 @@ const fingerprint = top.items?.[0]?.fingerprint;
 
 const PAGES: PageSpec[] = [
   { name: 'Sign-in', path: '/login', data: 'form button[type=submit]' },
+  { name: 'Overview', path: '/', data: 'tbody tr td a' },
   { name: 'Database Explorer', path: '/databases', data: 'tbody tr td a' },
   { name: 'Database target (1 h)', path: '/databases/pg-local', data: 'figure.chart strong' },
   { name: 'Database target (7 d)', path: '/databases/pg-local?range=7d', data: 'figure.chart' },

@@ -3,9 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { integerTicks, nearestIndex, steppedIndex, type TimePoint } from '../src/lib/components/charts/chart-config';
 import { formatCount } from '../src/lib/format/number';
+import { reportingLabel, sortFleet, sparkPaths } from '../src/routes/(app)/fleet';
+import type { FleetTarget } from '../src/lib/api';
 import { shownWindow } from '../src/lib/components/charts/points';
 import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
-import { indexColumnsText, lacksPrimaryKey, tableFacts, unusedWindow } from '../src/routes/(app)/schema/tree';
+import { headroomRows, indexColumnsText, lacksPrimaryKey, tableFacts, unusedWindow } from '../src/routes/(app)/schema/tree';
 import { latestValues } from '../src/lib/components/charts/chart-config';
 import { engineLabel } from '../src/lib/engine-label';
 import type { SchemaObject } from '../src/lib/api';
@@ -213,5 +215,56 @@ it('an unused index says from when to when its scans were counted', () => {
     'No scans since the statistics were reset at 2026-11-25 16:00 UTC, as counted at 2026-12-05 10:20 UTC',
   );
   expect(unusedWindow({ scansAt: '2026-12-05T10:20:31.000Z', countingSince: null })).toBe('No scans since the statistics were last reset or the server started, as counted at 2026-12-05 10:20 UTC');
+});
+
+// Issue 14: sequence and AUTO_INCREMENT headroom, collected and then dropped, is shown fullest first.
+it('lists sequences and AUTO_INCREMENT tables by the share of their range used', () => {
+  const rows = headroomRows([
+    { type: 'sequence', name: 'shop.public.a_seq', definition: { max_value: '9223372036854775807' }, stats: { percent_used: 12.5, last_value: '268435455', effective_max: '2147483647', increment_by: '1', owned_by_table: 'a', owned_by_column: 'id', owned_by_column_type: 'integer' } },
+    { type: 'sequence', name: 'shop.public.b_seq', definition: {}, stats: { percent_used: null, last_value: null, last_value_readable: false, increment_by: '10' } },
+    { type: 'table', name: 'maria.events', definition: { type: 'BASE TABLE' }, stats: { autoIncrement: 100, autoIncrementMax: 127, autoIncrementPercent: 78.74 } },
+    { type: 'table', name: 'maria.notes', definition: { type: 'BASE TABLE' }, stats: { rowEstimate: 3 } },
+  ]);
+  expect(rows.map((r) => [r.name, r.percentUsed, r.last, r.max])).toEqual([
+    ['maria.events', 78.74, '100', '127'],
+    ['shop.public.a_seq', 12.5, '268435455', '2147483647'],
+    ['shop.public.b_seq', null, null, null],
+  ]);
+  expect(rows[1]!.detail).toBe('increment 1 feeds a.id (integer)');
+});
+
+// Issue 14: the home page's fleet overview.
+describe('fleet overview', () => {
+  const t = (id: string, health: string, throughput: number | null, ratio: number | null): FleetTarget => ({
+    target: { targetId: id, engine: 'postgresql', version: null, agentId: null, tags: {}, status: 'ok', health: health as FleetTarget['target']['health'], lastSeen: null, lastPayloads: {}, errors: [] },
+    connectionsUsed: null,
+    connectionsMax: null,
+    connectionsRatio: ratio,
+    throughputPerSecond: throughput,
+    throughputLabel: 'commits/s',
+    cacheHitRatio: null,
+    blockedSessions: null,
+    replicationLagSeconds: null,
+    sparkline: [],
+  });
+  const fleet = [t('b', 'healthy', 5, 0.5), t('a', 'stale', null, 0.9), t('c', 'failing', 20, null)];
+
+  it('sorts by any column, targets without the value last either way', () => {
+    expect(sortFleet(fleet, 'state', false).map((x) => x.target.targetId)).toEqual(['c', 'a', 'b']);
+    expect(sortFleet(fleet, 'throughput', true).map((x) => x.target.targetId)).toEqual(['c', 'b', 'a']);
+    expect(sortFleet(fleet, 'throughput', false).map((x) => x.target.targetId)).toEqual(['b', 'c', 'a']);
+    expect(sortFleet(fleet, 'connections', true).map((x) => x.target.targetId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('calls the state what it is: reporting or not, not healthy', () => {
+    expect(reportingLabel('healthy')).toBe('reporting');
+    expect(reportingLabel('stale')).toBe('not reporting');
+    expect(reportingLabel('failing')).toBe('failing');
+  });
+
+  it('draws a sparkline scaled to its largest value, split at gaps', () => {
+    expect(sparkPaths([{ value: 0 }, { value: 10 }, { value: null }, { value: 5 }, { value: 10 }], 30, 12)).toEqual(['0.0,11.0 7.5,1.0', '22.5,6.0 30.0,1.0']);
+    expect(sparkPaths([], 30, 12)).toEqual([]);
+  });
 });
 

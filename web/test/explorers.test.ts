@@ -89,6 +89,9 @@ beforeAll(async () => {
   await db.query(`insert into ${TABLE} values (1, 'a')`);
   await db.query(`create index ${TABLE}_a on ${TABLE} (id)`);
   await db.query(`create index ${TABLE}_b on ${TABLE} (id)`);
+  // A serial key, for the sequence headroom (issue 14).
+  await db.query(`create table ${TABLE}_ids (id serial primary key)`);
+  await db.query(`insert into ${TABLE}_ids default values`);
   await db.query(`create role ${PG_READERS}`);
   await db.query(`grant select on ${TABLE} to ${PG_READERS}`);
   await db.query(`create role ${PG_USER} login`);
@@ -196,15 +199,37 @@ describe('explorers on the real stack, fed by the real agent', () => {
     const text = await open('/databases', 'databases');
     expect(text).toContain('pg-local');
     expect(text).toContain('redis-local');
-    expect(text).toMatch(/maria-local\s*mysql\s*10\.11/);
+    // Issue 14: MariaDB is named MariaDB, though the agent reports it under the mysql engine.
+    expect(text).toMatch(/maria-local\s*MariaDB\s*10\.11/);
     await page.getByLabel('Engine').selectOption('redis');
     expect(await page.locator('tbody').textContent()).not.toContain('pg-local');
     await page.getByLabel('Engine').selectOption('');
-    expect(text).toMatch(/healthy/);
+    expect(text).toMatch(/reporting/);
     await page.getByLabel('Search').fill('no-such-target');
     expect(await page.locator('tbody').textContent()).toContain('No target matches');
     await page.getByLabel('Search').fill('pg-loc');
     expect(await page.locator('tbody').textContent()).toContain('pg-local');
+  });
+
+  // Issue 14: home is the fleet overview, per target its reporting state and first numbers, sortable.
+  it('Overview lists every target with its reporting state, connections against the limit and throughput, sortable', async () => {
+    await waitFor(async () => (await seriesPoints('pg-local', 'transactions.commits')) >= 1, 60_000, 'PostgreSQL commits');
+    const text = await open('/', 'overview');
+    expect(text).toContain('Fleet overview');
+    for (const id of ['pg-local', 'maria-local', 'redis-local']) expect(await page.locator(`tr[data-target="${id}"]`).count()).toBe(1);
+    const pgRow = page.locator('tr[data-target="pg-local"]');
+    expect(await pgRow.textContent()).toMatch(/PostgreSQL 15/);
+    expect(await pgRow.textContent()).toContain('reporting');
+    expect(await pgRow.locator('td[data-col="connections"]').textContent()).toMatch(/\d+(\.\d+)? %\s*\d+ of \d+/);
+    expect(await pgRow.locator('td[data-col="throughput"]').textContent()).toMatch(/[\d.,]+ commits\/s/);
+    expect(await pgRow.locator('td[data-col="throughput"] polyline').count()).toBeGreaterThan(0);
+    expect(await page.locator('tr[data-target="redis-local"] td[data-col="throughput"]').textContent()).toMatch(/ops\/s/);
+    await page.getByRole('button', { name: /^Target/ }).click();
+    expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-target')))).toEqual(
+      expect.arrayContaining(['maria-local', 'pg-local', 'redis-local']),
+    );
+    const order = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-target') ?? ''));
+    expect(order).toEqual([...order].sort());
   });
 
   it('target page charts real values: every PostgreSQL chart has points spread across its time axis', async () => {
@@ -284,8 +309,10 @@ describe('explorers on the real stack, fed by the real agent', () => {
   it('a MariaDB target charts its connections and throughput', async () => {
     await waitFor(async () => (await seriesPoints('maria-local', 'threads.connected')) >= 2, 60_000, 'two buckets of MariaDB threads');
     const text = await open('/databases/maria-local', 'database-target-mariadb');
-    expect(text).toMatch(/mysql 10\.11/);
+    expect(text).toMatch(/MariaDB 10\.11/);
     expect(text).toMatch(/threads connected: [1-9]/);
+    // Issue 14: threads running (every minute) read from their own newest point, not "—" from the last 10 s bucket.
+    expect(text).toMatch(/threads running: [1-9]/);
     expect(text).toContain('Throughput');
     expect(Number(await page.locator('figure.chart [role="group"]').first().getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
   });
@@ -294,6 +321,30 @@ describe('explorers on the real stack, fed by the real agent', () => {
     const text = await open('/databases/redis-local', 'database-target-redis');
     expect(text).toMatch(/Memory.*used: \d[\d.,]* (B|KiB|MiB|GiB)/s);
     expect(text).toContain('Throughput');
+    // Issue 14: the test server runs without maxmemory (0: no limit), which read "memory limit: 0 B".
+    expect(text).not.toContain('memory limit: 0 B');
+    // Issue 14: Redis commands return no rows, and the Query Explorer has no Rows column for them.
+    await open('/queries?target=redis-local', 'queries-redis');
+    expect(await page.locator('thead').allTextContents()).not.toContain('Rows');
+    expect((await page.locator('thead').textContent()) ?? '').not.toMatch(/Rows/);
+  });
+
+  // Issue 14: settings were collected and never shown (the route read the access snapshot).
+  it('Settings shows each setting with its value, default and source, and filters by name', async () => {
+    await waitFor(async () => ((await get<{ items?: unknown[] }>('/api/explorer/schema/pg-local/settings')).items?.length ?? 0) > 0, 60_000, 'a settings snapshot');
+    const text = await open('/settings?target=pg-local', 'settings');
+    expect(text).toMatch(/Read .* every 10 minutes/);
+    const fsync = page.locator('tr[data-setting="fsync"]');
+    // The test server runs with fsync = off (scripts/services.mjs): the issue's example of what an operator must see.
+    const cells = (await fsync.locator('td').allTextContents()).map((t) => t.trim());
+    expect(cells.slice(0, 4)).toEqual(['fsync', 'off', 'on', 'configuration file']);
+    // The server is shared with other suites, which may reload its configuration meanwhile: either state reads right.
+    expect(cells[4]).toMatch(/^(unchanged|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)$/);
+    expect(await page.locator('tr[data-setting="max_connections"] td').nth(1).textContent()).toMatch(/^\d+/);
+    await page.getByLabel('Search').fill('fsync');
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    const maria = await open('/settings?target=maria-local', 'settings-mariadb');
+    expect(maria).toContain('max_connections');
   });
 
   it('Activity and Query Explorers for MariaDB show the session and the statements of the test', async () => {
@@ -311,6 +362,13 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(queries).toContain(MY_TABLE);
     const row = page.locator('tbody tr', { hasText: MY_TABLE }).first();
     expect(Number((await row.locator('td.num').nth(1).textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
+    // Issue 14: the digest's full-scan counters: the test's table has no index, so every run examined it without one.
+    const headers = (await page.locator('thead th').allTextContents()).map((h) => h.trim());
+    expect(headers).toEqual(expect.arrayContaining(['Rows examined', 'No index used']));
+    const cells = await row.locator('td.num').allTextContents();
+    expect(Number(cells.at(-1)?.replace(/,/g, ''))).toBeGreaterThan(0);
+    // The table is empty: nothing to examine, but counted (0), not unknown (—).
+    expect(cells.at(-2)?.trim()).toMatch(/^\d[\d,]*$/);
   });
 
   it('Activity Explorer shows the blocked session in the blocking tree and keeps the selection across refreshes', async () => {
@@ -318,6 +376,11 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(text).toContain('Connections vs limit');
     const tree = (await page.locator('.tree').first().textContent()) ?? '';
     expect(tree).toContain(String(blockedPid));
+    // Issue 14: the session idle in transaction (the holder of the lock) is highlighted with its transaction's age.
+    const idle = page.locator('tbody tr.idle-xact').first();
+    expect(await idle.textContent()).toContain('idle in transaction');
+    expect(await page.locator('thead').textContent()).toContain('Transaction');
+    expect((await idle.locator('td.num').nth(1).textContent())?.trim()).toMatch(/^[\d.,]+ (ms|s|min)$/);
     const first = page.locator('tbody tr button').first();
     const id = (await first.textContent())?.trim() ?? '';
     await first.click();
@@ -337,6 +400,18 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(text).toContain(name);
     expect(text).toContain('no primary key');
     expect(text).toContain(`${TABLE}_a`);
+    // Issue 14: the page says when the next full schema collection is due.
+    expect(text).toMatch(/Schema as of .* UTC; the next full collection is due by .* UTC/);
+    // Issue 14: only base tables can lack a primary key: the pg_stat_statements view of this database is not flagged.
+    const view = await open(`/schema?target=pg-local&object=${encodeURIComponent(`${DATABASE}.public.pg_stat_statements`)}`, 'schema-view');
+    expect(view).toContain(`${DATABASE}.public.pg_stat_statements`);
+    expect(view).not.toContain('no primary key');
+    expect(view).not.toContain('~0 rows');
+    await open(`/schema?target=pg-local&object=${encodeURIComponent(name)}`, 'schema');
+    // Issue 14: sequences with their increment, the column they feed and how much of its range is used.
+    const seq = page.locator(`tr[data-headroom="${DATABASE}.public.${TABLE}_ids_id_seq"]`);
+    expect(await seq.textContent()).toMatch(new RegExp(`increment 1 feeds ${TABLE}_ids\\.id \\(integer\\)`));
+    expect((await seq.locator('td.num').nth(2).textContent())?.trim()).toBe('2147483647');
     expect(text).toMatch(/duplicate/);
     expect(text).toContain('Permissions');
     // Per user: the login gets SELECT on the test table through the role it is a member of.
@@ -353,6 +428,8 @@ describe('explorers on the real stack, fed by the real agent', () => {
     const text = await open(`/schema?target=maria-local&object=${encodeURIComponent(name)}`, 'schema-mariadb');
     expect(text).toContain(name);
     expect(text).toContain('no primary key');
+    // Issue 14: MariaDB tables show their row estimate, size and storage engine.
+    expect(await page.locator('#object-title + p').textContent()).toMatch(/~\d+ rows\s*· [\d.,]+ (B|KiB|MiB) total\s*· InnoDB/);
     expect(await page.locator('.side').textContent()).toMatch(new RegExp(`${mariaSchema}\\s*events_nopk\\s*no PK\\s*orders`));
     const user = page.getByRole('region', { name: 'Privileges per user' }).locator('details', { has: page.locator('summary strong', { hasText: `${MY_USER}@%` }) });
     await user.locator('summary').click();

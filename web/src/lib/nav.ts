@@ -7,10 +7,12 @@ export interface NavItem {
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/', label: 'Overview' },
   { href: '/databases', label: 'Database Explorer' },
   { href: '/activity', label: 'Activity' },
   { href: '/queries', label: 'Queries' },
   { href: '/schema', label: 'Schema' },
+  { href: '/settings', label: 'Settings' },
   { href: '/assets', label: 'Assets' },
   { href: '/integrations', label: 'Integrations', permission: 'integrations:manage' },
   { href: '/audit', label: 'Audit Logs', permission: 'audit:read' },
@@ -22,5 +24,6 @@ export function visibleNav(permissions: readonly string[]): NavItem[] {
 }
 
 export function isCurrent(pathname: string, href: string): boolean {
+  if (href === '/') return pathname === '/';
   return pathname === href || pathname.startsWith(`${href}/`);
 }

@@ -1,5 +1,5 @@
 import { requestJson, withQuery, type Fetch } from './request';
-import type { AgentView, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, TargetView, TopOrder, TopQueries, WaitBuckets } from './explorer-types';
+import type { AgentView, Fleet, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, SettingsView, TargetView, TopOrder, TopQueries, WaitBuckets } from './explorer-types';
 import type { AcceptedInvitation, AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, IngestPayload, Invitation, Page, PayloadListStatus, Role, Session, SetupDone, SetupStatus, SignedIn, User } from './types';
 
 /**
@@ -40,6 +40,7 @@ export function createApiClient(fetch: Fetch) {
     retryPayload: (id: string) => send<IngestPayload>('POST', `/api/payloads/${encodeURIComponent(id)}/retry`),
     discardPayload: (id: string) => send<IngestPayload>('POST', `/api/payloads/${encodeURIComponent(id)}/discard`),
 
+    fleet: (range: Range) => get<Fleet>(withQuery('/api/explorer/fleet', iso(range))),
     inventory: (cursor?: string) => get<Page<TargetView>>(withQuery('/api/explorer/databases', { limit: 200, cursor })),
     series: (targetId: string, metric: string, range: Range) => get<MetricSeries>(withQuery(`${target(targetId)}/series`, { metric, ...iso(range) })),
     sessions: (targetId: string, cursor?: string) => get<SessionsPage>(withQuery(`${activity(targetId)}/sessions`, { limit: 200, cursor })),
@@ -55,6 +56,7 @@ export function createApiClient(fetch: Fetch) {
       get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type, limit: 200, cursor })),
     permissions: (targetId: string, cursor?: string) =>
       get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/permissions`, { limit: 200, cursor })),
+    settings: (targetId: string) => get<SettingsView>(`${schema(targetId)}/settings`),
     schemaChanges: (targetId: string, range: Range) =>
       get<Page<SchemaChange>>(withQuery(`${schema(targetId)}/changes`, { limit: 200, ...iso(range) })),
     hosts: () => get<Page<HostView>>(withQuery('/api/explorer/assets/hosts', { limit: 200 })),

@@ -4,7 +4,7 @@ import { chooseTarget } from '$lib/server/target-choice';
 import { rangeFrom } from '$lib/time-range';
 import type { PageServerLoad } from './$types';
 
-const TYPES = ['database', 'schema', 'table', 'collection', 'key_pattern', 'column', 'index', 'constraint', 'foreign_key'] as const;
+const TYPES = ['database', 'schema', 'table', 'collection', 'key_pattern', 'column', 'index', 'constraint', 'foreign_key', 'sequence'] as const;
 /** 200 a page; 25 pages (5 000 objects per type) covers large schemas without an unbounded loop. */
 const MAX_PAGES = 25;
 

@@ -123,3 +123,41 @@ export function unusedWindow(flags: { scansAt?: string | null | undefined; count
   const from = flags.countingSince ? `since the statistics were reset at ${minute(flags.countingSince)}` : 'since the statistics were last reset or the server started';
   return flags.scansAt ? `No scans ${from}, as counted at ${minute(flags.scansAt)}` : `No scans ${from}`;
 }
+
+export interface HeadroomRow {
+  name: string;
+  kind: 'sequence' | 'auto_increment';
+  /** Share of the range used, 0–100; null when the value could not be read. */
+  percentUsed: number | null;
+  last: string | null;
+  max: string | null;
+  /** For a sequence: what it counts by and which column it feeds. */
+  detail: string;
+}
+
+const textOf = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/**
+ * Sequences (PostgreSQL) and AUTO_INCREMENT tables (MySQL/MariaDB) with how much of their range is used, fullest
+ * first: an integer key running out stops every insert.
+ */
+export function headroomRows(objects: readonly SchemaObject[]): HeadroomRow[] {
+  const rows: HeadroomRow[] = [];
+  for (const o of objects) {
+    const s = o.stats ?? {};
+    if (o.type === 'sequence') {
+      const column = s.owned_by_table ? ` feeds ${String(s.owned_by_table)}.${String(s.owned_by_column)} (${String(s.owned_by_column_type)})` : '';
+      rows.push({
+        name: o.name,
+        kind: 'sequence',
+        percentUsed: numberOr(s.percent_used),
+        last: s.last_value_readable === false ? null : textOf(s.last_value),
+        max: textOf(s.effective_max ?? o.definition?.max_value),
+        detail: `increment ${textOf(s.increment_by) ?? '?'}${column}`,
+      });
+    } else if (o.type === 'table' && s.autoIncrement !== undefined) {
+      rows.push({ name: o.name, kind: 'auto_increment', percentUsed: numberOr(s.autoIncrementPercent), last: textOf(s.autoIncrement), max: textOf(s.autoIncrementMax), detail: 'AUTO_INCREMENT' });
+    }
+  }
+  return rows.sort((a, b) => (b.percentUsed ?? -1) - (a.percentUsed ?? -1) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,62 @@
+import type { FleetTarget } from '$lib/api';
+
+export type FleetSortKey = 'target' | 'state' | 'connections' | 'throughput' | 'cacheHit' | 'blocked' | 'lag';
+
+/** Not reporting and failing targets first, then the others by name. */
+const STATE_ORDER: Record<string, number> = { failing: 0, stale: 1, unknown: 2, healthy: 3 };
+
+const value = (t: FleetTarget, key: FleetSortKey): number | string | null => {
+  switch (key) {
+    case 'target':
+      return t.target.targetId;
+    case 'state':
+      return STATE_ORDER[t.target.health] ?? 9;
+    case 'connections':
+      return t.connectionsRatio;
+    case 'throughput':
+      return t.throughputPerSecond;
+    case 'cacheHit':
+      return t.cacheHitRatio;
+    case 'blocked':
+      return t.blockedSessions;
+    case 'lag':
+      return t.replicationLagSeconds;
+  }
+};
+
+/** The fleet sorted by a column; targets without a value for it go last whichever the direction. */
+export function sortFleet(items: readonly FleetTarget[], key: FleetSortKey, descending: boolean): FleetTarget[] {
+  return [...items].sort((a, b) => {
+    const x = value(a, key);
+    const y = value(b, key);
+    if (x === null && y === null) return a.target.targetId.localeCompare(b.target.targetId);
+    if (x === null) return 1;
+    if (y === null) return -1;
+    const c = typeof x === 'string' ? x.localeCompare(String(y)) : x - Number(y);
+    return (descending ? -c : c) || a.target.targetId.localeCompare(b.target.targetId);
+  });
+}
+
+/** An SVG polyline's points for a sparkline of `width` × `height`; gaps (null) split it into several. */
+export function sparkPaths(points: ReadonlyArray<{ value: number | null }>, width: number, height: number): string[] {
+  const max = Math.max(0, ...points.map((p) => p.value ?? 0));
+  const x = (i: number) => (points.length <= 1 ? width / 2 : (i / (points.length - 1)) * width);
+  const y = (v: number) => (max === 0 ? height - 1 : height - 1 - (v / max) * (height - 2));
+  const paths: string[] = [];
+  let current: string[] = [];
+  points.forEach((p, i) => {
+    if (p.value === null) {
+      if (current.length) paths.push(current.join(' '));
+      current = [];
+      return;
+    }
+    current.push(`${x(i).toFixed(1)},${y(p.value).toFixed(1)}`);
+  });
+  if (current.length) paths.push(current.join(' '));
+  return paths;
+}
+
+/** The reporting state as it reads: the agent reports (nothing more is claimed), stopped reporting, or fails. */
+export function reportingLabel(health: string): string {
+  return health === 'healthy' ? 'reporting' : health === 'stale' ? 'not reporting' : health;
+}
