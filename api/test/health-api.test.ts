@@ -62,10 +62,10 @@ describe('Health Check API (PostgreSQL store, Temporal dev server)', () => {
     expect(rules.body.rules.every((r: { engines: string[]; anchor: string }) => r.engines.includes('redis') && r.anchor.length > 3)).toBe(true);
     expect(rules.body.eolAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
-    const body = { enabled: true, thresholds: { seconds: 30 } };
-    expect((await a.clients.member.request('PUT', '/api/health/rules/pg.performance.blocked-sessions', body)).status).toBe(403);
-    expect((await a.clients.admin.request('PUT', '/api/health/rules/pg.performance.blocked-sessions', { enabled: true, thresholds: { nope: 1 } })).status).toBe(400);
-    const put = await a.clients.admin.request('PUT', '/api/health/rules/pg.performance.blocked-sessions', body);
+    const body = { ruleId: 'pg.performance.blocked-sessions', enabled: true, thresholds: { seconds: 30 } };
+    expect((await a.clients.member.request('PUT', '/api/health/rule-settings', body)).status).toBe(403);
+    expect((await a.clients.admin.request('PUT', '/api/health/rule-settings', { ...body, thresholds: { nope: 1 } })).status).toBe(400);
+    const put = await a.clients.admin.request('PUT', '/api/health/rule-settings', body);
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ id: 'pg.performance.blocked-sessions', enabled: true, overrides: { seconds: 30 }, thresholds: { seconds: 10 } });
     const audit = await ctx.app.store.db.selectFrom('audit_events').selectAll().where('organization_id', '=', a.organizationId).where('action', '=', 'health.rule.updated').execute();
@@ -135,6 +135,20 @@ describe('Health Check API (PostgreSQL store, Temporal dev server)', () => {
     await handle.delete();
     expect((await a.clients.member.get(`/api/health/targets/${TARGET}/settings`)).body).toMatchObject({ frequency: 'rare', colocated: true, scheduled: true });
   });
+
+  it('downloads a report as HTML and as PDF printed by Chromium', async () => {
+    const report = (await a.clients.member.get(`/api/health/targets/${TARGET}/reports`)).body.items[0];
+    const html = await a.clients.member.get(`/api/health/reports/${report.id}/report.html`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-disposition')).toMatch(/^attachment; filename="health-pg-shop-.*\.html"$/);
+    expect(html.body).toContain('Health report of pg-shop');
+    expect(html.body).toContain('fsync is off');
+    const pdf = await fetch(`${ctx.url}/api/health/reports/${report.id}/report.pdf`, { headers: { cookie: a.clients.member.cookie! } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await b.clients.member.get(`/api/health/reports/${report.id}/report.html`)).status).toBe(404);
+  }, 60_000);
 
   it('documents every Health Check route in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${ctx.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertDelivery, readPayloadBody, type Role } from '@logstag/store';
+import { createAcceptedRisk, insertDelivery, readPayloadBody, saveHealthReport, type Role } from '@logstag/store';
 import { ROLES, roleHas } from '../src/auth/permissions';
 import { ApiClient, signedIn, type ApiResponse } from './accounts-client';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
@@ -15,6 +15,7 @@ import { registeredRoutes, type RegisteredRoute } from './isolation-routes';
 const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/users/:id/role': { role: 'member' },
   'POST /api/agent-keys/:id/rotate': { overlapSeconds: 0 },
+  'PUT /api/health/targets/:targetId/settings': { frequency: 'standard', colocated: false, memoryBytes: null },
 };
 
 /** The only routes reachable without a session. Adding one is a security decision: make it here, visibly. */
@@ -74,6 +75,11 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     const bIntegration = await b.clients.owner.post('/api/integrations', { kind: 'webhook', name: 'B hook', config: { url: 'https://example.com/hook' }, secrets: { signingSecret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` } });
     const bDelivery = await insertDelivery(ctx.app.store.db, { id: randomUUID(), organizationId: b.organizationId, integrationId: bIntegration.body.id, kind: 'webhook', idempotencyKey: randomUUID(), episodeId: 'b-episode', alertId: 'b-alert', event: 'trigger', profile: 'durable', request: {}, replayOf: null });
     Object.assign(foreign, { integrations: bIntegration.body.id as string, deliveries: bDelivery.id });
+    // B's health report and accepted risk (issue 17).
+    const bReport = randomUUID();
+    await saveHealthReport(ctx.app.store.db, { id: bReport, organizationId: b.organizationId, targetId: bTarget, engine: 'postgresql', createdAt: new Date(), windowHours: 24, trigger: 'manual', score: 50, scores: {}, counts: { pass: 0, fail: 0, skipped: 0, findings: 0, accepted: 0 }, results: [], diff: [], previousId: null, eolAsOf: '2026-12-01', findings: [], ranRules: [] });
+    const bRisk = await createAcceptedRisk(ctx.app.store.db, { organizationId: b.organizationId, targetId: bTarget, ruleId: 'pg.config.fsync-off', object: 'fsync', reason: 'B only', expiresAt: new Date(Date.now() + 86_400_000), createdBy: b.emails.admin });
+    Object.assign(foreign, { reports: bReport, 'accepted-risks': String(bRisk.id) });
     const bKey = (await b.clients.owner.get(`/api/agent-keys/${b.agentKeyId}`)).body;
     markers = [b.organizationId, ...Object.values(b.userIds), ...Object.values(b.emails), b.agentKeyId, bKey.prefix, invitation.body.invitation.id, bTarget, 'Org B'];
     routes = registeredRoutes(ctx.app.express).filter((r) => r.path.startsWith('/api/'));

@@ -15,7 +15,10 @@ import { ENGINES } from '@logstag/schema';
 import { principalOf, requirePermission } from '../auth/access';
 import { auditContextOf } from '../audit';
 import type { ApiRegistry } from '../http/api-registry';
+import { catalogMeta } from '@logstag/schema/health';
 import { createHealthService, type HealthDeps } from './health.service';
+import { printPdf } from './report-pdf';
+import { renderReportHtml } from './report-html';
 
 const targetParams = z.object({ targetId: z.string().min(1).max(200) });
 const frequency = z.enum(['frequent', 'standard', 'rare']);
@@ -39,11 +42,11 @@ export function healthRoutes(api: ApiRegistry, deps: HealthDeps): Router {
     handle: async ({ query }, req) => service.rules(org(req), query.engine),
   });
   api.add(router, {
-    method: 'put', path: '/api/health/rules/:ruleId', tag, access: manage, summary: 'Enable or disable a rule for the organization and override its thresholds (audit-logged)',
-    params: z.object({ ruleId: z.string().min(1).max(200) }),
-    body: z.object({ enabled: z.boolean(), thresholds: z.record(z.string(), z.number().finite()).default({}) }),
+    // The rule id is the catalog's, not an object of the organization: it goes in the body, the setting is the organization's.
+    method: 'put', path: '/api/health/rule-settings', tag, access: manage, summary: 'Enable or disable a rule for the organization and override its thresholds (audit-logged)',
+    body: z.object({ ruleId: z.string().min(1).max(200), enabled: z.boolean(), thresholds: z.record(z.string(), z.number().finite()).default({}) }),
     response: healthRuleSchema, errors: [404],
-    handle: async ({ params, body }, req) => service.putRule(org(req), params.ruleId, body, auditContextOf(req)),
+    handle: async ({ body }, req) => service.putRule(org(req), body.ruleId, { enabled: body.enabled, thresholds: body.thresholds }, auditContextOf(req)),
   });
   api.add(router, {
     method: 'get', path: '/api/health/fleet', tag, access: read, summary: 'Every target\'s latest score with its trend, worst first',
@@ -60,6 +63,21 @@ export function healthRoutes(api: ApiRegistry, deps: HealthDeps): Router {
     params: z.object({ id: z.string().uuid() }), response: healthReportSchema, errors: [404],
     handle: async ({ params }, req) => service.report(org(req), params.id),
   });
+  for (const format of ['html', 'pdf'] as const) {
+    api.add(router, {
+      method: 'get', path: `/api/health/reports/:id/report.${format}`, tag, access: read,
+      summary: format === 'html' ? 'One report as a standalone HTML document (download)' : 'One report as PDF, printed by Chromium (download)',
+      params: z.object({ id: z.string().uuid() }), response: { text: format === 'html' ? 'text/html' : 'application/pdf', description: `the report as ${format.toUpperCase()}` }, errors: [404, 503],
+      handle: async ({ params }, req, res) => {
+        const report = await service.report(org(req), params.id);
+        const html = renderReportHtml(report, new Map(catalogMeta().map((r) => [r.id, r])));
+        const name = `health-${report.targetId.replace(/[^\w.-]+/g, '_')}-${report.createdAt.slice(0, 19).replace(/:/g, '')}.${format}`;
+        res.setHeader('content-disposition', `attachment; filename="${name}"`);
+        if (format === 'html') res.type('text/html; charset=utf-8').send(html);
+        else res.type('application/pdf').send(await printPdf(html));
+      },
+    });
+  }
   api.add(router, {
     method: 'post', path: '/api/health/targets/:targetId/run', tag, access: manage, summary: 'Run a target\'s health report now (starts the healthReport workflow)',
     params: targetParams, status: 202, response: healthRunSchema, errors: [404, 503],
