@@ -1,6 +1,6 @@
 // The delivery workflow on the real Temporal dev server and PostgreSQL 15, delivering signed webhooks to a loopback
 // receiver that verifies them with the `standardwebhooks` package and misbehaves on demand.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,7 +16,7 @@ import {
   testOrganization,
   type Receiver,
 } from '@logstag/activities/delivery-testing';
-import { findDelivery, findIntegration, listAuditEvents, listDeliveryAttempts, openStore, type Store } from '@logstag/store';
+import { createSecretBox, findDelivery, findIntegration, listAuditEvents, listDeliveryAttempts, openStore, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { createWorker, TASK_QUEUE } from '@logstag/temporal';
 import { workflowIds, workflowTypes } from '@logstag/temporal/contracts';
@@ -113,15 +113,17 @@ describe('deliveryWorkflow with signed webhooks (Temporal dev server, PostgreSQL
 
   it('honours Retry-After in seconds and as an HTTP date over a shorter schedule', async () => {
     const id = await webhook();
-    const inTwo = new Date(Date.now() + 3_000).toUTCString();
-    receiver.script({ kind: 'status', status: 429, headers: { 'retry-after': '2' } }, { kind: 'status', status: 503, headers: { 'retry-after': inTwo } }, ok());
+    const t0 = Date.now();
+    // An HTTP date has whole seconds: this one is 4 to 5 s after t0.
+    const inFive = new Date(t0 + 5_000).toUTCString();
+    receiver.script({ kind: 'status', status: 429, headers: { 'retry-after': '2' } }, { kind: 'status', status: 503, headers: { 'retry-after': inFive } }, ok());
     const request = notification(org, id);
     const result = await deliver(request, { schedule: [100, 100] });
     expect(result).toMatchObject({ outcome: 'delivered', attempts: 3 });
     const [a, b, c] = receiver.requests.map((r) => r.at);
-    // A 100 ms schedule, but the receiver asked for 2 s, then until a date about 3 s after the start.
+    // A 100 ms schedule, but the receiver asked for 2 s, then until a date 4 to 5 s after the start.
     expect(b! - a!).toBeGreaterThanOrEqual(1_900);
-    expect(c! - a!).toBeGreaterThanOrEqual(2_500);
+    expect(c! - t0).toBeGreaterThanOrEqual(3_900);
     const attempts = await listDeliveryAttempts(store.db, [request.notificationId]);
     expect(attempts[0]!.retry_after_ms).toBe(2_000);
     expect(attempts[1]!.retry_after_ms).toBeGreaterThan(0);
@@ -193,6 +195,14 @@ describe('deliveryWorkflow with signed webhooks (Temporal dev server, PostgreSQL
     expect(again.lastError).toMatch(/^already delivered/);
     expect(receiver.requests).toHaveLength(1);
     expect((await listDeliveryAttempts(store.db, [request.notificationId])).length).toBe(1);
+  });
+
+  it('fails at once, with the reason, when the integration was sealed with another secret key', async () => {
+    const id = await testIntegration(store.db, org, 'webhook', { url: receiver.url }, { signingSecret: secret, previousSigningSecret: null }, createSecretBox(randomBytes(32)));
+    const result = await deliver(notification(org, id));
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 0 });
+    expect(result.lastError).toMatch(/settings cannot be read: .*LOGSTAG_SECRET_KEY/);
+    expect(receiver.requests).toHaveLength(0);
   });
 
   it('refuses a private destination that the allowlist does not name, without retrying', async () => {

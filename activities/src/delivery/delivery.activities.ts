@@ -87,6 +87,40 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
     return { kind, config, secrets };
   }
 
+  /**
+   * The integration's settings, or why they cannot be read (another LOGSTAG_SECRET_KEY sealed them, or they no longer
+   * match the kind's schema): no retry fixes that, so the delivery fails with the reason instead of retrying.
+   */
+  function tryOpen(row: IntegrationRow): ReturnType<typeof open> | { unreadable: string } {
+    try {
+      return open(row);
+    } catch (err) {
+      if (err instanceof ApplicationFailure) throw err;
+      return { unreadable: `the integration's settings cannot be read: ${(err as Error).message.slice(0, 300)}` };
+    }
+  }
+
+  /** One request through the kind's adapter, heartbeating while it runs; an adapter that throws is a retryable attempt. */
+  async function send(deliveryId: string, profile: string, request: NotificationRequest, opened: ReturnType<typeof open>, startedAt: Date): Promise<AttemptResult> {
+    const adapter = adapterOf(opened.kind)!;
+    const timeoutMs = ATTEMPT_TIMEOUT_MS[profile as RetryProfileName] ?? 30_000;
+    const policy = delivery().destinations;
+    await updateDeliveryStatus(db, deliveryId, { status: 'delivering' });
+    try {
+      const deliver = adapter.send as (i: unknown, io: unknown) => Promise<AttemptResult>;
+      return await heartbeating(() =>
+        deliver(
+          { request, config: opened.config, secrets: opened.secrets, now: startedAt, publicUrl: deps.config.publicUrl },
+          { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy }), timeoutMs, policy },
+        ),
+      );
+    } catch (err) {
+      // An adapter bug or an unexpected library error: recorded as a retryable attempt, never a silent loss.
+      const message = (err as Error).message ?? String(err);
+      return { verdict: 'retry', status: null, retryAfterMs: null, error: `adapter error: ${message.slice(0, 500)}`, responseExcerpt: null, latencyMs: clock().getTime() - startedAt.getTime() };
+    }
+  }
+
   return {
     /** Records the delivery (once per notification id) and says which profile it runs on, or that it cannot run. */
     async prepareDelivery(input: unknown, profileOverride: RetryProfileName | null): Promise<PreparedDelivery> {
@@ -124,7 +158,12 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
         await updateDeliveryStatus(db, d.id, { status: 'integration_disabled', lastError: reason, finished: true });
         return { ...base, outcome: 'integration_disabled', reason };
       }
-      const { config, secrets } = open(row);
+      const opened = tryOpen(row);
+      if ('unreadable' in opened) {
+        await updateDeliveryStatus(db, d.id, { status: 'failed', lastError: opened.unreadable, finished: true });
+        return { ...base, outcome: 'failed', reason: opened.unreadable };
+      }
+      const { config, secrets } = opened;
       const adapter = adapterOf(row.kind as IntegrationKind);
       if (!adapter) {
         await updateDeliveryStatus(db, d.id, { status: 'failed', lastError: `no adapter for ${row.kind}`, finished: true });
@@ -139,7 +178,9 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
       if (!d?.integration_id) return 0;
       const row = await findIntegration(db, d.organization_id, d.integration_id);
       if (!row) return 0;
-      const { config, secrets } = open(row);
+      const opened = tryOpen(row);
+      if ('unreadable' in opened) return 0;
+      const { config, secrets } = opened;
       const limit = (adapterOf(row.kind as IntegrationKind)?.rateLimit as ((c: unknown, s: unknown) => { key: string; intervalMs: number; burst: number } | null) | undefined)?.(config, secrets);
       if (!limit) return 0;
       return reserveRateSlot(db, limit.key, limit.intervalMs, limit.burst);
@@ -161,20 +202,11 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
       } else if (!row.enabled) {
         result = { verdict: 'gone', status: null, retryAfterMs: null, error: 'the integration was disabled', responseExcerpt: null, latencyMs: 0 };
       } else {
-        const { kind, config, secrets } = open(row);
-        const adapter = adapterOf(kind)!;
-        const timeoutMs = ATTEMPT_TIMEOUT_MS[d.profile as RetryProfileName] ?? 30_000;
-        await updateDeliveryStatus(db, d.id, { status: 'delivering' });
-        try {
-          const send = adapter.send as (i: unknown, io: unknown) => Promise<AttemptResult>;
-          const policy = delivery().destinations;
-          result = await heartbeating(() =>
-            send({ request, config, secrets, now: startedAt, publicUrl: deps.config.publicUrl }, { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy }), timeoutMs, policy }),
-          );
-        } catch (err) {
-          // An adapter bug or an unexpected library error: recorded as a retryable attempt, never a silent loss.
-          const message = (err as Error).message ?? String(err);
-          result = { verdict: 'retry', status: null, retryAfterMs: null, error: `adapter error: ${message.slice(0, 500)}`, responseExcerpt: null, latencyMs: clock().getTime() - startedAt.getTime() };
+        const opened = tryOpen(row);
+        if ('unreadable' in opened) {
+          result = { verdict: 'failed', status: null, retryAfterMs: null, error: opened.unreadable, responseExcerpt: null, latencyMs: 0 };
+        } else {
+          result = await send(d.id, d.profile, request, opened, startedAt);
         }
       }
       await recordDeliveryAttempt(db, {

@@ -23,6 +23,10 @@ export async function startWorkerOnly(options: { config: ServerConfig; temporal:
   const store = await openStore({ databaseUrl: config.databaseUrl, poolSize: poolSizeFor(activityConcurrency, 2) });
   try {
     const { mode: _mode, ...endpoint } = temporal;
+    if (!process.env.LOGSTAG_SECRET_KEY) {
+      // A key file of this machine's own: integration secrets sealed by another process cannot be opened here.
+      logger.warn({ dataDir: config.dataDir }, 'LOGSTAG_SECRET_KEY is unset: set the same key in every Logstag process, or deliveries fail on integrations another process saved');
+    }
     const worker = await runWorker(endpoint, { db: store.db, delivery: deliveryDepsFromEnv(process.env, config.dataDir) }, logger, { activityConcurrency });
     logger.info({ temporal: endpoint.address, namespace: endpoint.namespace }, 'worker running');
     return {
