@@ -46,3 +46,16 @@ describe('headroom in schema snapshots', () => {
     expect(integerTypeMax('varchar(10)')).toBeNull();
   });
 });
+
+// Found by the web test on a loaded machine: an operational and a schema collection that hit their deadline came
+// with no data, and the Schema Explorer showed "No schema snapshot yet" and every setting and privilege "removed".
+describe('a collection that failed as a whole', () => {
+  it.each(['operational', 'schema'] as const)('contributes no %s snapshot (its empty lists say nothing about what exists)', (category) => {
+    for (const engine of ['postgresql', 'mysql', 'redis', 'mongodb']) {
+      expect(extractCollection(engine, category, {}).snapshots, engine).toEqual({});
+    }
+    // With data, the snapshots are there (here: no settings, roles or tables, which is what the server said).
+    const withData = extractCollection('postgresql', category, { server: { version: '15' }, settings: [], roles: [], tables: [] });
+    expect(Object.keys(withData.snapshots).length).toBeGreaterThan(0);
+  });
+});

@@ -30,6 +30,10 @@ export function extractCollection(engine: string, category: string, data: Record
   const typed = sections as CollectionData<Engine, Category>;
   out.version = extractor.version(typed);
   (extractor.categories[category as Category] as ((d: typeof typed, o: Extracted) => void) | undefined)?.(typed, out);
+  // A collection that failed as a whole (deadline, target down) sends no data: its extractor reads every list as
+  // empty, and its snapshots would say that every setting, privilege and table was removed, then re-added by the next
+  // collection. It is no evidence about them: it contributes no snapshot.
+  if (!Object.keys(data).some((k) => k !== 'server' && k !== '_delta')) out.snapshots = {};
   out.metrics.push(...genericMetrics(engine, sections));
   const seconds = deltaSeconds(data);
   if (seconds !== undefined) for (const m of out.metrics) if (m.kind === 'delta') m.seconds = seconds;
