@@ -28,6 +28,8 @@ const freshOperational: Body = {
   collectedAt: FRESH_SCANS_AT,
   data: {
     ...lastPgOperational.data,
+    // Today's agent adds the sequential and index scans to each table's maintenance row.
+    table_maintenance: (lastPgOperational.data.table_maintenance as Body[]).map((t, i) => ({ ...t, seq_scan: 7 + i, seq_tup_read: 70_000 + i, idx_scan: 3 })),
     index_usage: [
       { datname: 'logstag_fixture_shop', schema: 'public', table: 'orders', name: 'orders_placed_at_idx', idx_scan: 45600, stats_reset: STATS_RESET },
       { datname: 'logstag_fixture_shop', schema: 'public', table: 'orders', name: 'orders_pkey', idx_scan: 0, stats_reset: STATS_RESET },
@@ -238,6 +240,17 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     // say when they were read and what they count from.
     expect(created.stats.scans).toBe(45600);
     expect(created.flags).toMatchObject({ unused: false, scansAt: FRESH_SCANS_AT, countingSince: STATS_RESET });
+    // Issue 14: each table with its newest activity (10-minute table_maintenance): scans, rows read, dead tuples.
+    const tables = await a.get('/api/explorer/schema/pg-shop/objects?type=table');
+    const maintenance = (freshOperational.data.table_maintenance as Body[]).find((t) => t.table === 'customers')!;
+    expect(tables.body.items.find((t: any) => t.name === 'logstag_fixture_shop.public.customers').stats.activity).toEqual({
+      liveTuples: maintenance.n_live_tup,
+      deadTuples: maintenance.n_dead_tup,
+      seqScans: maintenance.seq_scan,
+      seqTuplesRead: maintenance.seq_tup_read,
+      indexScans: 3,
+      at: FRESH_SCANS_AT,
+    });
     const unused = await a.get('/api/explorer/schema/pg-shop/objects?type=index&flag=unused');
     expect(unused.body.items.map((i: any) => i.name)).not.toContain('logstag_fixture_shop.public.orders_placed_at_idx');
     // Issue 14: settings come from the settings snapshot (the access snapshot has none).

@@ -47,6 +47,27 @@ function withFreshScans(item: StoredItem, snapshotTs: Date | undefined, fresh: R
   return { ...item, stats: { ...(item.stats ?? {}), scans: f.scans, unused: f.scans === 0 && !enforcing, scansAt: f.at.toISOString(), countingSince: f.countingSince?.toISOString() ?? null } };
 }
 
+/** The table_maintenance series (every 10 minutes) the Schema Explorer shows with each PostgreSQL table. */
+const TABLE_ACTIVITY = { n_live_tup: 'liveTuples', n_dead_tup: 'deadTuples', seq_scan: 'seqScans', seq_tup_read: 'seqTuplesRead', idx_scan: 'indexScans' } as const;
+
+/**
+ * Each PostgreSQL table's newest activity, by `database.schema.table`: live and dead tuples, sequential scans and the
+ * rows they read, index scans (cumulative since the statistics reset), and when they were read.
+ */
+async function freshTableActivity(db: Kysely<Database>, organizationId: string, targetId: string): Promise<Map<string, Record<string, number | string>>> {
+  const rows = await latestSeriesValues(db, organizationId, targetId, Object.keys(TABLE_ACTIVITY).map((f) => `table_maintenance.${f}`));
+  const out = new Map<string, Record<string, number | string>>();
+  for (const r of rows) {
+    const l = r.labels;
+    const key = `${l.datname}.${l.schema}.${l.table}`;
+    const entry = out.get(key) ?? {};
+    entry[TABLE_ACTIVITY[r.metric.slice('table_maintenance.'.length) as keyof typeof TABLE_ACTIVITY]] = r.last_value;
+    if (typeof entry.at !== 'string' || entry.at < r.last_ts.toISOString()) entry.at = r.last_ts.toISOString();
+    out.set(key, entry);
+  }
+  return out;
+}
+
 /** Index flags: unused (no scans, not enforcing uniqueness), invalid, duplicate of another index, and the scans' window. */
 function indexFlags(item: StoredItem, snapshotTs?: Date) {
   const s = item.stats ?? {};
@@ -118,11 +139,16 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
-      const [snap, fresh] = await Promise.all([
+      const wants = (type: string) => query.type === undefined || query.type === type;
+      const [snap, fresh, activity] = await Promise.all([
         latestSnapshot(db, organizationId, params.targetId, 'schema'),
-        freshIndexScans(db, organizationId, params.targetId),
+        wants('index') ? freshIndexScans(db, organizationId, params.targetId) : new Map<string, FreshScans>(),
+        wants('table') ? freshTableActivity(db, organizationId, params.targetId) : new Map<string, Record<string, number | string>>(),
       ]);
-      let items = Object.values(snap?.items ?? {}).map((i) => withFreshScans(i, snap?.ts, fresh));
+      let items = Object.values(snap?.items ?? {}).map((i) => {
+        const a = i.type === 'table' ? activity.get(i.name) : undefined;
+        return a ? { ...i, stats: { ...(i.stats ?? {}), activity: a } } : withFreshScans(i, snap?.ts, fresh);
+      });
       if (query.type) items = items.filter((i) => i.type === query.type);
       if (query.flag) items = items.filter((i) => i.type === 'index' && indexFlags(i)[query.flag as 'unused']);
       return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor, snap?.ts) };
