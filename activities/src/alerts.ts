@@ -1,16 +1,206 @@
-import { markPayloadsEvaluated } from '@logstag/store';
-import type { ActivityDeps } from './deps';
+import { ApplicationFailure } from '@temporalio/common';
+import { inScope, type AlertContext, type AlertIdentity, type ConditionSignal, type NotificationGate } from '@logstag/schema';
+import {
+  activitySnapshotsOf,
+  agentsOf,
+  appendAlertEvents,
+  enabledAbsenceRules,
+  enabledAlertRules,
+  findAlertRule,
+  findTarget,
+  markPayloadsEvaluated,
+  metricPointsAt,
+  payloadsToEvaluate,
+  policyForRule,
+  recordConditionObservations,
+  recordEpisode,
+  silentSuppressor,
+  targetsOf,
+  type AlertEventRecord,
+  type AlertRule,
+  type ConditionObservation,
+  type ConditionTransition,
+  type EpisodeRecord,
+} from '@logstag/store';
+import { alertSignals, TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
+import { evaluateActivity, evaluateThreshold, finding, metricsOf, type Finding } from './alert-evaluation';
+import { activityDeps, type ActivityDepsInput } from './deps';
+
+export const TEMPORAL_UNAVAILABLE = 'TemporalUnavailable';
 
 /**
- * Alert evaluation, the ingest workflow's second step. The alert and delivery features add their activities here
- * (evaluating rules, signalling-with-start the `alert:<org>:<fingerprint>` workflows).
+ * Alert evaluation (the ingest workflow's second step and the absence schedule's pass) and the alert workflow's
+ * store steps. Evaluation records each alert's condition and signals-with-start `alert:<org>:<fingerprint>` only when
+ * it changes (started, severity changed, cleared), in the transaction that records it: a failed signal rolls the
+ * record back, so the retried activity signals again (a duplicate signal changes nothing in the workflow).
  */
-export function createAlertActivities({ db }: Pick<ActivityDeps, 'db'>) {
+export function createAlertActivities(input: ActivityDepsInput) {
+  const { db, temporal, clock, config, logger } = activityDeps(input);
+  async function signalTransitions(transitions: ConditionTransition[], rules: Map<string, AlertRule>, findings: Map<string, Finding>, targetOf: (o: ConditionObservation) => { targetId: string | null; agentId: string | null }) {
+    if (transitions.length === 0) return;
+    const client = temporal();
+    if (!client) throw ApplicationFailure.retryable('no Temporal client to signal alert workflows', TEMPORAL_UNAVAILABLE);
+    for (const { change, observation: o } of transitions) {
+      const rule = rules.get(o.ruleId);
+      const f = findings.get(`${o.organizationId}\u0000${o.fingerprint}`);
+      const alert: AlertIdentity = { organizationId: o.organizationId, fingerprint: o.fingerprint, ruleId: o.ruleId, labels: o.labels, ...targetOf(o) };
+      const signal: ConditionSignal = { change, severity: o.severity, value: o.value, summary: f?.summary ?? rule?.name ?? '', observedAt: o.observedAt.toISOString() };
+      await client.workflow.signalWithStart(workflowTypes.alert, {
+        workflowId: workflowIds.alert(o.organizationId, o.fingerprint),
+        taskQueue: TASK_QUEUE,
+        args: [{ alert }],
+        signal: alertSignals.condition,
+        signalArgs: [signal],
+      });
+    }
+  }
+
+  async function record(observations: ConditionObservation[], rules: Map<string, AlertRule>, findings: Map<string, Finding>, targetOf: Parameters<typeof signalTransitions>[3]) {
+    if (observations.length === 0) return 0;
+    const transitions = await db.transaction().execute(async (trx) => {
+      const t = await recordConditionObservations(trx, observations);
+      await signalTransitions(t, rules, findings, targetOf);
+      return t;
+    });
+    return transitions.length;
+  }
+
   return {
-    /** Runs the tenant's alert rules against the newly stored data, and only that: failed or discarded payloads are skipped. No rules exist yet, so it records the pass. */
-    async evaluateAlerts(payloadIds: string[]): Promise<{ rulesEvaluated: number }> {
+    /**
+     * Runs the organizations' metric and activity rules against the batch's stored collections. Replayed payloads
+     * (sent again from an agent's spool) are stored but open and resolve nothing: they are skipped. Returns the
+     * number of rule evaluations and of transitions signalled.
+     */
+    async evaluateAlerts(payloadIds: string[]): Promise<{ rulesEvaluated: number; transitions: number }> {
+      const payloads = (await payloadsToEvaluate(db, payloadIds)).filter((p) => !p.replayed);
+      const orgs = [...new Set(payloads.map((p) => p.organization_id))];
+      const rules = await enabledAlertRules(db, orgs, ['threshold', 'activity']);
+      let rulesEvaluated = 0;
+      const observations: ConditionObservation[] = [];
+      const findings = new Map<string, Finding>();
+      if (rules.length > 0) {
+        const snapshots = new Map((await activitySnapshotsOf(db, payloads.map((p) => p.id))).map((s) => [s.payload_id, s]));
+        const targetInfo = new Map<string, { engine: string | null; tags: Record<string, string> }>();
+        for (const org of orgs) {
+          const ids = [...new Set(payloads.filter((p) => p.organization_id === org).map((p) => p.target_id!))];
+          for (const t of await targetsOf(db, org, ids)) targetInfo.set(`${org}\u0000${t.target_id}`, { engine: t.engine, tags: t.tags ?? {} });
+        }
+        for (const p of payloads) {
+          const targetId = p.target_id!;
+          const info = targetInfo.get(`${p.organization_id}\u0000${targetId}`) ?? { engine: p.engine, tags: {} };
+          const mine = rules.filter((r) => r.organizationId === p.organization_id && inScope(r.scope, { targetId, engine: info.engine ?? p.engine, tags: info.tags }));
+          const threshold = mine.filter((r) => r.condition.kind === 'threshold');
+          const metrics = [...new Set(threshold.flatMap((r) => (r.condition.kind === 'threshold' ? metricsOf(r.condition) : [])))];
+          const points = await metricPointsAt(db, p.organization_id, targetId, p.collected_at, metrics);
+          const snapshot = snapshots.get(p.id);
+          for (const rule of mine) {
+            let found: Finding[] = [];
+            if (rule.condition.kind === 'threshold') found = evaluateThreshold(rule, rule.condition, targetId, points);
+            else if (rule.condition.kind === 'activity' && snapshot) found = [evaluateActivity(rule, rule.condition, targetId, snapshot)];
+            if (found.length === 0) continue;
+            rulesEvaluated++;
+            for (const f of found) {
+              findings.set(`${p.organization_id}\u0000${f.fingerprint}`, f);
+              observations.push({ organizationId: p.organization_id, fingerprint: f.fingerprint, ruleId: rule.id, ruleVersion: rule.version, subjectId: targetId, labels: f.labels, breaching: f.breaching, severity: f.severity, value: f.value, observedAt: p.collected_at });
+            }
+          }
+        }
+      }
+      const byId = new Map(rules.map((r) => [r.id, r]));
+      const transitions = await record(observations, byId, findings, (o) => ({ targetId: o.subjectId, agentId: null }));
       await markPayloadsEvaluated(db, payloadIds);
-      return { rulesEvaluated: 0 };
+      return { rulesEvaluated, transitions };
+    },
+
+    /**
+     * The absence pass (every 30 s, on a Temporal Schedule): target silent (no collection for `silentSeconds`) and agent
+     * silent (no heartbeat), per enabled absence rule. Targets never seen are not silent; a target's silence clears
+     * with its next collection.
+     */
+    async evaluateAbsence(): Promise<{ rulesEvaluated: number; silent: number; transitions: number }> {
+      const now = clock();
+      const rules = await enabledAbsenceRules(db);
+      const observations: ConditionObservation[] = [];
+      const findings = new Map<string, Finding>();
+      const agentOfTarget = new Map<string, string | null>();
+      let silent = 0;
+      for (const org of [...new Set(rules.map((r) => r.organizationId))]) {
+        const targets = await targetsOf(db, org);
+        const agents = await agentsOf(db, org);
+        for (const rule of rules.filter((r) => r.organizationId === org)) {
+          const c = rule.condition;
+          if (c.kind !== 'absence') continue;
+          const limit = now.getTime() - c.silentSeconds * 1000;
+          if (c.subject === 'target') {
+            for (const t of targets) {
+              if (!t.last_seen || !inScope(rule.scope, { targetId: t.target_id, engine: t.engine, tags: t.tags ?? {} })) continue;
+              const f = finding(rule, t.target_id, {}, t.last_seen.getTime() < limit ? rule.severity : null, Math.round((now.getTime() - t.last_seen.getTime()) / 1000));
+              agentOfTarget.set(`${org}\u0000${f.fingerprint}`, t.agent_id);
+              findings.set(`${org}\u0000${f.fingerprint}`, f);
+              if (f.breaching) silent++;
+              observations.push({ organizationId: org, fingerprint: f.fingerprint, ruleId: rule.id, ruleVersion: rule.version, subjectId: t.target_id, labels: {}, breaching: f.breaching, severity: f.severity, value: f.value, observedAt: now });
+            }
+          } else {
+            for (const a of agents) {
+              if (rule.scope.targetIds.length > 0 || rule.scope.engines.length > 0 || Object.keys(rule.scope.tags).length > 0) {
+                // An agent is in scope when one of its targets is.
+                const mine = targets.filter((t) => t.agent_id === a.agent_id);
+                if (!mine.some((t) => inScope(rule.scope, { targetId: t.target_id, engine: t.engine, tags: t.tags ?? {} }))) continue;
+              }
+              const f = finding(rule, a.hostname ?? a.agent_id, {}, a.last_heartbeat.getTime() < limit ? rule.severity : null, Math.round((now.getTime() - a.last_heartbeat.getTime()) / 1000));
+              const fp = `${rule.id}:agent:${a.agent_id}`;
+              findings.set(`${org}\u0000${fp}`, { ...f, fingerprint: fp });
+              if (f.breaching) silent++;
+              observations.push({ organizationId: org, fingerprint: fp, ruleId: rule.id, ruleVersion: rule.version, subjectId: a.agent_id, labels: {}, breaching: f.breaching, severity: f.severity, value: f.value, observedAt: now });
+            }
+          }
+        }
+      }
+      const byId = new Map(rules.map((r) => [r.id, r]));
+      const transitions = await record(observations, byId, findings, (o) =>
+        o.fingerprint.includes(':agent:') ? { targetId: null, agentId: o.subjectId } : { targetId: o.subjectId, agentId: agentOfTarget.get(`${o.organizationId}\u0000${o.fingerprint}`) ?? null },
+      );
+      if (transitions > 0) logger.info({ transitions, silent }, 'absence pass');
+      return { rulesEvaluated: rules.length, silent, transitions };
+    },
+
+    /** What an alert workflow needs of its rule, policy and target (read once per episode, and when the rule changes). */
+    async loadAlertContext(alert: AlertIdentity): Promise<AlertContext> {
+      const rule = await findAlertRule(db, alert.organizationId, alert.ruleId);
+      const policy = rule ? await policyForRule(db, alert.organizationId, rule.escalationPolicyId) : undefined;
+      const target = alert.targetId ? await findTarget(db, alert.organizationId, alert.targetId) : undefined;
+      const c = rule?.condition;
+      return {
+        ruleName: rule?.name ?? alert.ruleId,
+        ruleDeleted: !rule || rule.deletedAt !== null,
+        severity: rule?.severity ?? 'warning',
+        forSeconds: c?.forSeconds ?? 0,
+        clearForSeconds: c?.clearForSeconds ?? 0,
+        policy: policy ? { id: policy.id, tiers: policy.tiers, repeat: policy.repeat, ackTimeoutSeconds: policy.ackTimeoutSeconds } : null,
+        targetName: target?.target_id ?? alert.targetId,
+        engine: target?.engine ?? null,
+        url: config.publicUrl ? `${config.publicUrl.replace(/\/$/, '')}/alerts` : null,
+      };
+    },
+
+    /** Writes an episode's state and its new timeline events (idempotent: a retry writes nothing twice). */
+    async recordAlertEpisode(episode: EpisodeRecord | null, events: AlertEventRecord[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        if (episode) await recordEpisode(trx, episode, events);
+        else await appendAlertEvents(trx, events);
+      });
+    },
+
+    /**
+     * Whether an alert may notify now: not while its target's silent alert (or its agent's) fires, which already says
+     * all there is to say about that target.
+     */
+    async alertNotificationGate(input: { organizationId: string; ruleId: string; targetId: string | null; at: string }): Promise<NotificationGate> {
+      if (input.targetId) {
+        const by = await silentSuppressor(db, input.organizationId, input.targetId, input.ruleId);
+        if (by) return { suppressed: `suppressed by ${by}`, until: null };
+      }
+      return { suppressed: null, until: null };
     },
   };
 }

@@ -8,4 +8,5 @@ export * from './sections';
 export * from './metrics';
 export * from './notifications';
 export * from './alerts';
+export * from './alert-workflow';
 export * from './integrations';

@@ -70,6 +70,34 @@ export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
 /** The failure types no retry can fix, for `retry.nonRetryableErrorTypes` of the ingest activities. */
 export const NON_RETRYABLE_INGEST_FAILURES: readonly FailureType[] = [failureTypes.payloadNotFound];
 
-// Signals, queries and updates: none yet (today's workflows take their input at start). The alert workflow's come
-// first: name each here (ending in `Signal`, `Query`, `Update`, as the house style says) so the workflow's
-// `defineSignal(name)` and a client's `signalWithStart` share one spelling.
+// Signals, queries and updates: named here (ending in `Signal`, `Query`, `Update`, as the house style says) so the
+// workflow's `defineSignal(name)` and a client's `signalWithStart` share one spelling.
+
+/**
+ * The alert workflow's signals. The evaluator signals-with-start `condition` on transitions only; rule and target
+ * changes come from the API; `reopen` is signalled-with-start too, since a resolved alert's workflow may have ended.
+ */
+export const alertSignals = {
+  condition: 'alertConditionSignal',
+  ruleChanged: 'ruleChangedSignal',
+  ruleDeleted: 'ruleDeletedSignal',
+  targetRemoved: 'targetRemovedSignal',
+  reopen: 'reopenSignal',
+} as const;
+
+/** The alert workflow's updates (validated, answered with the alert's state): what people do to an alert. */
+export const alertUpdates = {
+  acknowledge: 'acknowledgeUpdate',
+  resolve: 'resolveUpdate',
+  snooze: 'snoozeUpdate',
+} as const;
+
+export const alertQueries = {
+  state: 'alertStateQuery',
+} as const;
+
+/** The absence pass (target silent, agent silent): a workflow on a Temporal Schedule every 30 s. */
+export const alertAbsence = {
+  workflowType: 'alertAbsenceWorkflow',
+  scheduleId: 'alert-absence',
+} as const;

@@ -5,3 +5,4 @@ export * from './rules.repository';
 export * from './policies.repository';
 export * from './conditions.repository';
 export * from './episodes.repository';
+export * from './evaluation.reads';

@@ -2,6 +2,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '@logstag/store';
 import type { retentionWorkflow } from '@logstag/workflows';
 import { scheduleIds, workflowTypes } from '../contracts';
+import { alertAbsenceSchedule } from './alert-absence-schedule';
 import type { ScheduleDefinition, ScheduleService } from './schedule-service';
 
 /** The deployment's retention pass: partitions ahead, rollups, expired data dropped. */
@@ -22,4 +23,5 @@ export function retentionSchedule(policy: RetentionPolicy = DEFAULT_RETENTION): 
  */
 export async function ensureSchedules(schedules: ScheduleService, policy: RetentionPolicy = DEFAULT_RETENTION): Promise<void> {
   await schedules.ensure(retentionSchedule(policy));
+  await schedules.ensure(alertAbsenceSchedule());
 }

@@ -1,0 +1,95 @@
+// Pure rule evaluation: what one collection (its metric points or activity snapshot) says about each rule's condition.
+// The alerts activities read the store, call these, and keep only the transitions.
+import type { BlockingNode, LockWaitView, SessionView } from '@logstag/schema';
+import { alertFingerprint, renderSummary, thresholdSeverity, type ActivityCondition, type AlertSeverity, type ThresholdCondition } from '@logstag/schema';
+import type { AlertRule, PointAt } from '@logstag/store';
+
+export interface Finding {
+  fingerprint: string;
+  labels: Record<string, string>;
+  breaching: boolean;
+  severity: AlertSeverity | null;
+  value: number | null;
+  summary: string;
+}
+
+const parseLabels = (key: string): Record<string, string> => {
+  try {
+    const v = JSON.parse(key) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+};
+
+/** The metrics a threshold rule reads. */
+export const metricsOf = (c: ThresholdCondition): string[] => [c.metric, ...(c.ratioOf ?? [])];
+
+/**
+ * A threshold rule against one collection's points: one finding per series of the rule's metric. With `ratioOf`, the
+ * value is 100 × metric ÷ the sum of those metrics in the same labels (or unlabelled); a zero or missing denominator
+ * (maxmemory 0: no limit) evaluates nothing.
+ */
+export function evaluateThreshold(rule: AlertRule, c: ThresholdCondition, targetId: string, points: readonly PointAt[]): Finding[] {
+  const byMetric = new Map<string, Map<string, number>>();
+  for (const p of points) {
+    const m = byMetric.get(p.metric) ?? new Map<string, number>();
+    m.set(p.labelsKey, p.value);
+    byMetric.set(p.metric, m);
+  }
+  const findings: Finding[] = [];
+  for (const [labelsKey, raw] of byMetric.get(c.metric) ?? []) {
+    let value = raw;
+    if (c.ratioOf && c.ratioOf.length > 0) {
+      let denominator = 0;
+      let seen = false;
+      for (const d of c.ratioOf) {
+        const series = byMetric.get(d);
+        const v = series?.get(labelsKey) ?? series?.get('{}');
+        if (v !== undefined) {
+          denominator += v;
+          seen = true;
+        }
+      }
+      if (!seen || denominator <= 0) continue;
+      value = (100 * raw) / denominator;
+    }
+    const labels = parseLabels(labelsKey);
+    const severity = thresholdSeverity(c, rule.severity, value);
+    findings.push(finding(rule, targetId, labels, severity, value));
+  }
+  return findings;
+}
+
+const isIdleInTransaction = (s: SessionView) => /idle in transaction/i.test(s.state ?? '');
+const isRunning = (s: SessionView) => s.query !== null && !/idle|sleep/i.test(s.state ?? '') && !/^(binlog|system|daemon)/i.test(s.user ?? '');
+
+/** An activity rule against one snapshot: the number of sessions in the condition is the value. */
+export function evaluateActivity(
+  rule: AlertRule,
+  c: ActivityCondition,
+  targetId: string,
+  snapshot: { sessions: SessionView[]; lock_waits: LockWaitView[]; blocking: BlockingNode[] },
+): Finding {
+  let count: number;
+  if (c.condition === 'blocked_sessions') {
+    const waits = snapshot.lock_waits.filter((w) => (w.waitSeconds ?? 0) >= c.seconds);
+    count = waits.length > 0 ? waits.length : snapshot.sessions.filter((s) => s.blockedBy.length > 0 && (s.durationSeconds ?? 0) >= c.seconds).length;
+  } else if (c.condition === 'idle_in_transaction') {
+    count = snapshot.sessions.filter((s) => isIdleInTransaction(s) && (s.durationSeconds ?? 0) > c.seconds).length;
+  } else {
+    count = snapshot.sessions.filter((s) => isRunning(s) && !isIdleInTransaction(s) && (s.durationSeconds ?? 0) > c.seconds).length;
+  }
+  return finding(rule, targetId, {}, count >= c.minSessions ? rule.severity : null, count);
+}
+
+export function finding(rule: AlertRule, subject: string, labels: Record<string, string>, severity: AlertSeverity | null, value: number | null): Finding {
+  return {
+    fingerprint: alertFingerprint(rule.id, subject, labels),
+    labels,
+    breaching: severity !== null,
+    severity,
+    value,
+    summary: renderSummary(rule.summaryTemplate, { rule: rule.name, target: subject, value: value === null ? null : Math.round(value * 100) / 100, severity: severity ?? rule.severity, labels }),
+  };
+}
