@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Engine } from '@logstag/schema';
 import type { HealthActivitySample, HealthCollectorError, HealthInput, HealthItem, HealthSeries, HealthSnapshot, HealthStatement } from '@logstag/schema/health';
 import type { Db } from '../db';
-import { readPayloadBody } from '../payloads/payload-body';
+import { readPayloadText } from '../payloads/payload-body';
 import { latestSnapshot } from '../snapshots/snapshots.reads';
 import type { StoredItems } from '../snapshots/snapshots.tables';
 
@@ -19,18 +19,27 @@ async function snapshotOf(db: Db, organizationId: string, targetId: string, kind
   return { ts: iso(row.ts), items: Object.values(row.items as StoredItems) as HealthItem[] };
 }
 
-/** Every stored series of the target with its last value, and for delta series the sum of the window's deltas. */
+/**
+ * Every stored series of the target with its last value, and for delta series the sum of the window's deltas. Two
+ * statements: the series (one index range), then the window's points of the delta series only, summed.
+ */
 async function seriesOf(db: Db, organizationId: string, targetId: string, from: Date, to: Date): Promise<HealthSeries[]> {
-  const { rows } = await sql<{ metric: string; labels: Record<string, string>; kind: 'gauge' | 'delta'; last_value: number; last_ts: Date; first_ts: Date; window_sum: number | null }>`
-    select s.metric, s.labels, s.kind, s.last_value, s.last_ts, s.first_ts, w.window_sum
-      from metric_series s
-      left join (select p.metric, p.labels_key, sum(p.value)::float8 as window_sum
-                   from metric_points p
-                  where p.organization_id = ${organizationId} and p.target_id = ${targetId} and p.ts >= ${from} and p.ts <= ${to}
-                    and exists (select 1 from metric_series k where k.organization_id = p.organization_id and k.target_id = p.target_id
-                                   and k.metric = p.metric and k.labels_key = p.labels_key and k.kind = 'delta')
-                  group by p.metric, p.labels_key) w on w.metric = s.metric and w.labels_key = s.labels_key
-     where s.organization_id = ${organizationId} and s.target_id = ${targetId}`.execute(db);
+  const { rows } = await sql<{ metric: string; labels_key: string; labels: Record<string, string>; kind: 'gauge' | 'delta'; last_value: number; last_ts: Date; first_ts: Date }>`
+    select metric, labels_key, labels, kind, last_value, last_ts, first_ts
+      from metric_series
+     where organization_id = ${organizationId} and target_id = ${targetId}`.execute(db);
+  const deltas = rows.filter((r) => r.kind === 'delta');
+  const sums = new Map<string, number>();
+  if (deltas.length > 0) {
+    const metrics = [...new Set(deltas.map((r) => r.metric))];
+    const { rows: summed } = await sql<{ metric: string; labels_key: string; window_sum: number }>`
+      select metric, labels_key, sum(value)::float8 as window_sum
+        from metric_points
+       where organization_id = ${organizationId} and target_id = ${targetId} and ts >= ${from} and ts <= ${to}
+         and metric = any(${metrics}::text[])
+       group by metric, labels_key`.execute(db);
+    for (const s of summed) sums.set(`${s.metric}\u0000${s.labels_key}`, Number(s.window_sum));
+  }
   return rows.map((r) => ({
     metric: r.metric,
     labels: r.labels,
@@ -38,7 +47,7 @@ async function seriesOf(db: Db, organizationId: string, targetId: string, from: 
     value: Number(r.last_value),
     ts: iso(r.last_ts),
     firstTs: iso(r.first_ts),
-    windowSum: r.kind === 'delta' ? (r.window_sum === null ? null : Number(r.window_sum)) : null,
+    windowSum: r.kind === 'delta' ? (sums.get(`${r.metric}\u0000${r.labels_key}`) ?? null) : null,
   }));
 }
 
@@ -72,6 +81,26 @@ async function statementsOf(db: Db, organizationId: string, targetId: string, fr
   return rows.map((r) => ({ fingerprint: r.fingerprint, database: r.database_name, text: r.query_text, calls: Number(r.calls), totalTimeMs: Number(r.total_time_ms), rows: Number(r.rows), blocksHit: Number(r.blocks_hit), blocksRead: Number(r.blocks_read) }));
 }
 
+/**
+ * A payload's `errors`, read from the end of its JSON: the agent's envelope writes them last, after `data`, which may be
+ * megabytes of schema; parsing only the tail spares parsing all of it. Falls back to parsing the whole body when the
+ * tail is not `"errors":[…]}` (another writer's key order).
+ */
+export function errorsOfBody(text: string): unknown[] {
+  const at = text.lastIndexOf('"errors":');
+  if (at >= 0) {
+    try {
+      const tail = text.slice(at + '"errors":'.length, text.lastIndexOf('}'));
+      const v = JSON.parse(tail) as unknown;
+      if (Array.isArray(v)) return v;
+    } catch {
+      // not the envelope's last key: parse the whole body below
+    }
+  }
+  const body = JSON.parse(text) as { errors?: unknown } | null;
+  return Array.isArray(body?.errors) ? body.errors : [];
+}
+
 /** The errors the agent reported with the latest stored payload of each category (a missing privilege, a blocked command). */
 async function collectorErrorsOf(db: Db, organizationId: string, targetId: string): Promise<HealthCollectorError[]> {
   const rows = await sql<{ body_raw: Uint8Array; body_encoding: 'gzip' | 'identity' }>`
@@ -81,8 +110,7 @@ async function collectorErrorsOf(db: Db, organizationId: string, targetId: strin
      order by category, collected_at desc`.execute(db);
   const out: HealthCollectorError[] = [];
   for (const r of rows.rows) {
-    const body = (await readPayloadBody(r)) as { errors?: unknown } | null;
-    for (const e of Array.isArray(body?.errors) ? body.errors : []) {
+    for (const e of errorsOfBody(await readPayloadText(r))) {
       if (e && typeof e === 'object' && typeof (e as { collector?: unknown }).collector === 'string') {
         const x = e as { collector: string; message?: unknown; code?: unknown };
         out.push({ collector: x.collector, message: String(x.message ?? ''), code: typeof x.code === 'string' ? x.code : undefined });

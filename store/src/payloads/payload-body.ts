@@ -5,6 +5,12 @@ import type { PayloadRow } from './payloads.tables';
 const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip);
 
+/** The stored body of a payload as text, decompressed off the event loop. */
+export async function readPayloadText(row: Pick<PayloadRow, 'body_raw' | 'body_encoding'>): Promise<string> {
+  const raw = Buffer.from(row.body_raw.buffer, row.body_raw.byteOffset, row.body_raw.byteLength);
+  return (row.body_encoding === 'gzip' ? await gunzipAsync(raw) : raw).toString('utf8');
+}
+
 /** The stored body of a payload as JSON, decompressed off the event loop. */
 export async function readPayloadBody(row: Pick<PayloadRow, 'body_raw' | 'body_encoding'>): Promise<unknown> {
   const raw = Buffer.from(row.body_raw.buffer, row.body_raw.byteOffset, row.body_raw.byteLength);
