@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { integerTicks, nearestIndex, steppedIndex, type TimePoint } from '../src/lib/components/charts/chart-config';
 import { formatCount } from '../src/lib/format/number';
 import { reportingLabel, sortFleet, sparkPaths } from '../src/routes/(app)/fleet';
+import { filterSettings } from '../src/routes/(app)/settings/settings-view';
 import type { FleetTarget } from '../src/lib/api';
 import { shownWindow } from '../src/lib/components/charts/points';
 import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
@@ -266,5 +267,18 @@ describe('fleet overview', () => {
     expect(sparkPaths([{ value: 0 }, { value: 10 }, { value: null }, { value: 5 }, { value: 10 }], 30, 12)).toEqual(['0.0,11.0 7.5,1.0', '22.5,6.0 30.0,1.0']);
     expect(sparkPaths([], 30, 12)).toEqual([]);
   });
+});
+
+// Issue 14: the Settings view's search and filters.
+it('filters settings by name or value, and to the changed, restart-pending or non-default ones', () => {
+  const s = (name: string, value: string, def: string | null, extra: Partial<{ changedAt: string; pendingRestart: boolean; isDefault: boolean }> = {}) => ({
+    name, value, unit: null, default: def, source: 'configuration file', pendingRestart: false, isDefault: null, changedAt: null, ...extra,
+  });
+  const all = [s('fsync', 'off', 'on'), s('max_connections', '200', '100', { changedAt: '2026-12-05T10:00:00Z' }), s('shared_buffers', '16384', '16384', { pendingRestart: true, isDefault: true })];
+  expect(filterSettings(all, 'FSY', 'all').map((x) => x.name)).toEqual(['fsync']);
+  expect(filterSettings(all, 'off', 'all').map((x) => x.name)).toEqual(['fsync']);
+  expect(filterSettings(all, '', 'changed').map((x) => x.name)).toEqual(['max_connections']);
+  expect(filterSettings(all, '', 'restart').map((x) => x.name)).toEqual(['shared_buffers']);
+  expect(filterSettings(all, '', 'notDefault').map((x) => x.name)).toEqual(['fsync', 'max_connections']);
 });
 

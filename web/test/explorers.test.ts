@@ -232,6 +232,59 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(order).toEqual([...order].sort());
   });
 
+  // Issue 14: rates were the deltas over the chart's bucket width (20 commits/s read 102–109/s at 1 h). A steady load
+  // must read, through the agent and the API, what PostgreSQL's own counter says over the same time.
+  it('a steady load reads the same commits per second as pg_stat_database over the same time', async () => {
+    const loader = new pg.Client(PG_URL);
+    await loader.connect();
+    let running = true;
+    const load = (async () => {
+      // About 20 transactions a second, paced by the clock (each statement is its own transaction).
+      for (let i = 0; running; i++) {
+        await loader.query('select 1');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const commits = async () => Number((await admin.query<{ n: string }>('select xact_commit::text as n from pg_stat_database where datname = $1', [DATABASE])).rows[0]?.n);
+    try {
+      // Started well before the window, so a delta that begins before it (a slow collection's longer one) covers load too.
+      await new Promise((r) => setTimeout(r, 10_000));
+      const t0 = Date.now();
+      const c0 = await commits();
+      await new Promise((r) => setTimeout(r, 30_000));
+      const t1 = Date.now();
+      const c1 = await commits();
+      // The agent's workload collection every 3 s covers the window once the next one after t1 is stored.
+      await new Promise((r) => setTimeout(r, 10_000));
+      const own = (c1 - c0) / ((t1 - t0) / 1000);
+      const labels = encodeURIComponent(JSON.stringify({ database: DATABASE }));
+      const series = await get<{ series: Array<{ points: Array<{ sum: number; ratePerSecond?: number }> }> }>(
+        `/api/explorer/databases/pg-local/series?metric=transactions.commits&labels=${labels}&from=${new Date(t0).toISOString()}&to=${new Date(t1).toISOString()}&step=10`,
+      );
+      const points = series.series.flatMap((x) => x.points).filter((p) => p.sum > 0 && p.ratePerSecond);
+      // Every 3 s in theory; a loaded machine misses some (the next delta then covers the longer interval).
+      expect(points.length).toBeGreaterThanOrEqual(2);
+      // The range's rate: its commits over the seconds its deltas cover (each bucket's sum / rate).
+      const covered = points.reduce((t, p) => t + p.sum / p.ratePerSecond!, 0);
+      const shown = points.reduce((t, p) => t + p.sum, 0) / covered;
+      expect(own).toBeGreaterThan(5);
+      expect(Math.abs(shown - own) / own).toBeLessThan(0.05);
+      // The same from the hourly and minute tiers' range: the 1 h, 6 h and 24 h views read the same rate for the window.
+      for (const step of [60, 300]) {
+        const wide = await get<{ series: Array<{ points: Array<{ sum: number; ratePerSecond?: number }> }> }>(
+          `/api/explorer/databases/pg-local/series?metric=transactions.commits&labels=${labels}&from=${new Date(t0).toISOString()}&to=${new Date(t1).toISOString()}&step=${step}`,
+        );
+        const ps = wide.series.flatMap((x) => x.points).filter((p) => p.sum > 0 && p.ratePerSecond);
+        const rate = ps.reduce((t, p) => t + p.sum, 0) / ps.reduce((t, p) => t + p.sum / p.ratePerSecond!, 0);
+        expect(Math.abs(rate - own) / own, `step ${step}`).toBeLessThan(0.05);
+      }
+    } finally {
+      running = false;
+      await load;
+      await loader.end();
+    }
+  }, 120_000);
+
   it('target page charts real values: every PostgreSQL chart has points spread across its time axis', async () => {
     // Counters are deltas between two collections: wait for a few buckets of the slowest (workload) tier.
     await waitFor(async () => (await seriesPoints('pg-local', 'transactions.commits')) >= 2 && (await seriesPoints('pg-local', 'connections.used')) >= 2, 60_000, 'two buckets of PostgreSQL counters');
@@ -400,6 +453,13 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(text).toContain(name);
     expect(text).toContain('no primary key');
     expect(text).toContain(`${TABLE}_a`);
+    // Issue 14: the table's newest statistics (10-minute collection): the test's statements read it whole.
+    await waitFor(async () => {
+      const t = (await get<{ items?: Array<{ name: string; stats?: { activity?: { seqScans?: number } } }> }>(`/api/explorer/schema/pg-local/objects?type=table&limit=200`)).items?.find((x) => x.name === name);
+      return (t?.stats?.activity?.seqScans ?? 0) > 0;
+    }, 30_000, 'the test table\'s scans');
+    await open(`/schema?target=pg-local&object=${encodeURIComponent(name)}`, 'schema');
+    expect(await page.getByTestId('table-activity').textContent()).toMatch(/[1-9][\d,]* sequential scans \([\d,]+ rows read\)/);
     // Issue 14: the page says when the next full schema collection is due.
     expect(text).toMatch(/Schema as of .* UTC; the next full collection is due by .* UTC/);
     // Issue 14: only base tables can lack a primary key: the pg_stat_statements view of this database is not flagged.

@@ -161,3 +161,27 @@ export function headroomRows(objects: readonly SchemaObject[]): HeadroomRow[] {
   }
   return rows.sort((a, b) => (b.percentUsed ?? -1) - (a.percentUsed ?? -1) || a.name.localeCompare(b.name));
 }
+
+export interface TableActivity {
+  liveTuples: number | null;
+  deadTuples: number | null;
+  seqScans: number | null;
+  seqTuplesRead: number | null;
+  indexScans: number | null;
+  at: string | null;
+}
+
+/** A PostgreSQL table's newest statistics (the API's `stats.activity`), undefined when the target sends none. */
+export function tableActivity(o: SchemaObject): TableActivity | undefined {
+  const a = o.stats?.activity;
+  if (a === null || typeof a !== 'object') return undefined;
+  const r = a as Record<string, unknown>;
+  return {
+    liveTuples: numberOr(r.liveTuples),
+    deadTuples: numberOr(r.deadTuples),
+    seqScans: numberOr(r.seqScans),
+    seqTuplesRead: numberOr(r.seqTuplesRead),
+    indexScans: numberOr(r.indexScans),
+    at: typeof r.at === 'string' ? r.at : null,
+  };
+}
