@@ -28,6 +28,7 @@ import {
 } from '@logstag/store';
 import type { ActivityDeps } from '../deps';
 import { adapterOf, type AttemptResult } from './adapters/index';
+import type { RateLimit } from './adapters/adapter';
 import type { DeliveryDeps } from './delivery-deps';
 import { sendHttp } from './http-transport';
 
@@ -108,12 +109,19 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
     await updateDeliveryStatus(db, deliveryId, { status: 'delivering' });
     try {
       const deliver = adapter.send as (i: unknown, io: unknown) => Promise<AttemptResult>;
-      return await heartbeating(() =>
-        deliver(
+      const limit = (adapter.rateLimit as (c: unknown, s: unknown) => RateLimit | null)(opened.config, opened.secrets);
+      return await heartbeating(async () => {
+        if (limit) {
+          // The send gate: the workflow slept until its slot, but timers fire late on a busy server and bunch up;
+          // here sends to one destination are spaced by the interval again, at the moment they happen.
+          const wait = await reserveRateSlot(db, `gate:${limit.key}`, limit.intervalMs, 1);
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        return deliver(
           { request, config: opened.config, secrets: opened.secrets, now: startedAt, publicUrl: deps.config.publicUrl },
           { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy }), timeoutMs, policy },
-        ),
-      );
+        );
+      });
     } catch (err) {
       // An adapter bug or an unexpected library error: recorded as a retryable attempt, never a silent loss.
       const message = (err as Error).message ?? String(err);
