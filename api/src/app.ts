@@ -24,6 +24,7 @@ import { payloadsRoutes } from './payloads/payloads.routes';
 import { healthRoutes } from './health/health.routes';
 import type { HealthScheduler } from './health/health.service';
 import { integrationsRoutes } from './integrations/index';
+import { alertsRoutes } from './alerts/index';
 import type { SecretBox } from '@logstag/store';
 
 export interface AppDeps {
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(payloadsRoutes(api, { db: deps.store.db, stuck }));
   app.use(healthRoutes(api, { db: deps.store.db, temporal: deps.temporal, putSchedule: deps.healthSchedules }));
   if (deps.integrationSecrets) app.use(integrationsRoutes(api, { db: deps.store.db, secrets: deps.integrationSecrets, temporal: deps.temporal }));
+  app.use(alertsRoutes(api, { db: deps.store.db, temporal: deps.temporal }));
   app.use(openApiRoutes(api));
   registerPayloadGauges(deps.metrics, { failedByReason: () => countFailedByReason(deps.store.db), stuckByStatus: () => countStuckByStatus(deps.store.db, stuck) });
   app.use(['/api', '/v1'], (req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

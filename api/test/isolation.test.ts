@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAcceptedRisk, insertDelivery, readPayloadBody, saveHealthReport, type Role } from '@logstag/store';
+import { createAcceptedRisk, insertDelivery, listAlertRules, readPayloadBody, recordEpisode, saveHealthReport, type Role } from '@logstag/store';
 import { ROLES, roleHas } from '../src/auth/permissions';
 import { ApiClient, signedIn, type ApiResponse } from './accounts-client';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
@@ -16,6 +16,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/users/:id/role': { role: 'member' },
   'POST /api/agent-keys/:id/rotate': { overlapSeconds: 0 },
   'PUT /api/health/targets/:targetId/settings': { frequency: 'standard', colocated: false, memoryBytes: null },
+  'PUT /api/alert-rules/:id': { name: 'r', severity: 'info', condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 1, forSeconds: 0, clearForSeconds: 0 } },
+  'PUT /api/escalation-policies/:id': { name: 'p', tiers: [{ delaySeconds: 0, recipients: [] }] },
+  'POST /api/alerts/:id/snooze': { until: '2999-01-01T00:00:00Z' },
 };
 
 /** The only routes reachable without a session. Adding one is a security decision: make it here, visibly. */
@@ -80,6 +83,13 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     await saveHealthReport(ctx.app.store.db, { id: bReport, organizationId: b.organizationId, targetId: bTarget, engine: 'postgresql', createdAt: new Date(), windowHours: 24, trigger: 'manual', score: 50, scores: {}, counts: { pass: 0, fail: 0, skipped: 0, findings: 0, accepted: 0 }, results: [], diff: [], previousId: null, eolAsOf: '2026-12-01', findings: [], ranRules: [] });
     const bRisk = await createAcceptedRisk(ctx.app.store.db, { organizationId: b.organizationId, targetId: bTarget, ruleId: 'pg.config.fsync-off', object: 'fsync', reason: 'B only', expiresAt: new Date(Date.now() + 86_400_000), createdBy: b.emails.admin });
     Object.assign(foreign, { reports: bReport, 'accepted-risks': String(bRisk.id) });
+    // B's alert rule (the default pack), escalation policy and an alert episode (issue 15).
+    const bRule = (await listAlertRules(ctx.app.store.db, b.organizationId))[0]!;
+    const bPolicy = await b.clients.owner.post('/api/escalation-policies', { name: 'B policy', tiers: [{ delaySeconds: 60, recipients: [] }] });
+    const bEpisode = randomUUID();
+    const t = new Date().toISOString();
+    await recordEpisode(ctx.app.store.db, { id: bEpisode, organizationId: b.organizationId, fingerprint: `${bRule.id}:${bTarget}`, workflowId: `alert:${b.organizationId}:${bRule.id}:${bTarget}`, ruleId: bRule.id, ruleName: bRule.name, targetId: bTarget, agentId: null, labels: {}, status: 'resolved', severity: 'warning', summary: 'B only', values: {}, startedAt: t, firingAt: t, acknowledgedAt: null, acknowledgedBy: null, snoozedUntil: null, resolvedAt: t, resolveReason: 'resolved', updatedAt: t }, []);
+    Object.assign(foreign, { 'alert-rules': bRule.id, 'escalation-policies': bPolicy.body.id as string, alerts: bEpisode });
     const bKey = (await b.clients.owner.get(`/api/agent-keys/${b.agentKeyId}`)).body;
     markers = [b.organizationId, ...Object.values(b.userIds), ...Object.values(b.emails), b.agentKeyId, bKey.prefix, invitation.body.invitation.id, bTarget, 'Org B'];
     routes = registeredRoutes(ctx.app.express).filter((r) => r.path.startsWith('/api/'));

@@ -10,4 +10,5 @@ export * from './payloads';
 export * from './probes';
 export * from './explorer';
 export * from './integrations';
+export * from './alerts';
 export * from './health';

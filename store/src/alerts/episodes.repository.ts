@@ -177,3 +177,18 @@ export async function silentSuppressor(db: Db, organizationId: string, targetId:
     .executeTakeFirst();
   return row ? `${row.rule_name} (${row.id})` : null;
 }
+
+/** The newest episode of an alert (only it may be reopened). */
+export async function latestEpisodeOf(db: Db, organizationId: string, fingerprint: string): Promise<AlertEpisodeRow | undefined> {
+  return db.selectFrom('alert_episodes').selectAll().where('organization_id', '=', organizationId).where('fingerprint', '=', fingerprint).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+/**
+ * The fingerprints of a rule's alerts whose workflows may be running: an open episode, or a condition that holds
+ * (a manually resolved alert waits for its condition to clear). A rule's change or deletion is signalled to each.
+ */
+export async function liveFingerprintsOfRule(db: Db, organizationId: string, ruleId: string): Promise<string[]> {
+  const open = await db.selectFrom('alert_episodes').select('fingerprint').where('organization_id', '=', organizationId).where('rule_id', '=', ruleId).where('resolved_at', 'is', null).execute();
+  const holding = await db.selectFrom('alert_conditions').select('fingerprint').where('organization_id', '=', organizationId).where('rule_id', '=', ruleId).where('breaching', '=', true).execute();
+  return [...new Set([...open, ...holding].map((r) => r.fingerprint))];
+}

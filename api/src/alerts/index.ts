@@ -1,0 +1,2 @@
+export { alertsRoutes } from './alerts.routes';
+export { createAlertsService, type AlertsDeps } from './alerts.service';

@@ -1,0 +1,105 @@
+// Alerts through the REST API on PostgreSQL with the real Temporal dev server and the server's own worker: the default
+// rule pack of a new organization, rules and policies (Admins only, audit-logged), a breaching payload posted to
+// /v1/ingest that opens an alert, and Members acknowledging, resolving and reopening it (audit-logged), its timeline,
+// the history, and a rule's deletion resolving its open alert.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RULE_PACK } from '@logstag/schema';
+import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
+import { collectionPayload, postPayload, startTestContext, waitFor, type TestContext } from './context';
+
+describe('alerts API (PostgreSQL, Temporal dev server)', () => {
+  let ctx: TestContext;
+  let org: OrgWithRoles;
+
+  beforeAll(async () => {
+    ctx = await startTestContext('postgres');
+    org = await orgWithRoles(ctx, 'Alerts Co');
+  });
+  afterAll(async () => {
+    await ctx?.stop();
+  });
+
+  const audit = async (action: string, objectId: string) => (await org.clients.owner.get(`/api/audit-events?action=${action}&objectId=${encodeURIComponent(objectId)}`)).body.items as Array<{ actor: string; after: Record<string, unknown> | null }>;
+
+  it('gives a new organization the default rule pack, readable by Members', async () => {
+    const res = await org.clients.member.get('/api/alert-rules');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((r: { packKey: string }) => r.packKey).sort()).toEqual(DEFAULT_RULE_PACK.map((p) => p.key).sort());
+  });
+
+  it('lets Admins, not Members, manage rules and policies, audit-logged; refuses an invalid rule naming the field', async () => {
+    const rule = { name: 'Lag', severity: 'critical', condition: { kind: 'threshold', metric: 'replication.lag_seconds', comparator: '>', value: 30, forSeconds: 60, clearForSeconds: 60 } };
+    expect((await org.clients.member.post('/api/alert-rules', rule)).status).toBe(403);
+    const bad = await org.clients.admin.post('/api/alert-rules', { ...rule, condition: { ...rule.condition, comparator: '=>' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.details)).toContain('condition');
+    const created = await org.clients.admin.post('/api/alert-rules', rule);
+    expect(created.status).toBe(201);
+    expect(await audit('alert_rule.created', created.body.id)).toHaveLength(1);
+    const changed = await org.clients.admin.request('PUT', `/api/alert-rules/${created.body.id}`, { ...rule, name: 'Lag (changed)' });
+    expect(changed.body).toMatchObject({ name: 'Lag (changed)', version: 2 });
+    expect((await audit('alert_rule.updated', created.body.id))[0]!.after).toMatchObject({ name: 'Lag (changed)' });
+
+    expect((await org.clients.member.post('/api/escalation-policies', { name: 'p', tiers: [{ delaySeconds: 0, recipients: [] }] })).status).toBe(403);
+    const policy = await org.clients.admin.post('/api/escalation-policies', { name: 'Night', tiers: [{ delaySeconds: 300, recipients: [] }], repeat: 2, ackTimeoutSeconds: 1800, isDefault: true });
+    expect(policy.status).toBe(201);
+    expect(policy.body).toMatchObject({ repeat: 2, ackTimeoutSeconds: 1800, isDefault: true });
+    expect(await audit('escalation_policy.created', policy.body.id)).toHaveLength(1);
+  });
+
+  it('opens an alert from a posted breaching payload; a Member acknowledges, resolves and reopens it (audit-logged); deleting the rule resolves it', async () => {
+    const target = `pg-${randomUUID().slice(0, 8)}`;
+    const rule = await org.clients.admin.post('/api/alert-rules', {
+      name: 'Busy <script>',
+      severity: 'warning',
+      condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds: 1 },
+      scope: { targetIds: [target] },
+      summaryTemplate: '{{target}} has {{value}} connections',
+    });
+    expect(rule.status).toBe(201);
+    expect((await postPayload(ctx.url, collectionPayload({ targetId: target, data: { connections: { total: 90, max_connections: 100 } } }), { key: org.agentKey })).status).toBe(202);
+    const firing = await waitFor(async () => {
+      const res = await org.clients.member.get(`/api/alerts?state=active&targetId=${target}`);
+      return res.body.items.find((a: { status: string }) => a.status === 'firing') as { id: string; summary: string; ruleName: string } | undefined;
+    }, 30_000, 'alert firing');
+    expect(firing).toMatchObject({ ruleName: 'Busy <script>', summary: `${target} has 90 connections` });
+
+    const ack = await org.clients.member.post(`/api/alerts/${firing.id}/acknowledge`, { reason: 'looking' });
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200);
+    expect(ack.body).toMatchObject({ episodeId: firing.id, status: 'acknowledged' });
+    expect((await audit('alert.acknowledged', firing.id))[0]).toMatchObject({ actor: org.emails.member });
+    // Acknowledging twice is a conflict, not a second acknowledgement.
+    expect((await org.clients.member.post(`/api/alerts/${firing.id}/acknowledge`, {})).status).toBe(409);
+
+    const resolved = await org.clients.member.post(`/api/alerts/${firing.id}/resolve`, { reason: 'restarted the pool' });
+    expect(resolved.body.status).toBe('resolved');
+    expect(await audit('alert.resolved', firing.id)).toHaveLength(1);
+    const detail = await waitFor(async () => {
+      const d = await org.clients.member.get(`/api/alerts/${firing.id}`);
+      return d.body.episode?.status === 'resolved' ? d.body : undefined;
+    }, 10_000, 'resolved in the store');
+    expect(detail.episode.resolveReason).toBe('resolved');
+    const kinds = detail.timeline.map((e: { kind: string }) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['pending', 'firing', 'acknowledged', 'resolved']));
+    expect(detail.timeline.find((e: { kind: string }) => e.kind === 'acknowledged')).toMatchObject({ actor: `user:${org.emails.member}`, reason: 'looking' });
+    expect((await org.clients.member.post(`/api/alerts/${firing.id}/snooze`, { until: new Date(Date.now() + 3600_000).toISOString() })).status).toBe(409);
+
+    const history = await org.clients.member.get(`/api/alerts?state=history&ruleId=${rule.body.id}`);
+    expect(history.body.items.map((a: { id: string }) => a.id)).toEqual([firing.id]);
+
+    expect((await org.clients.member.post(`/api/alerts/${firing.id}/reopen`, { reason: 'not fixed' })).status).toBe(200);
+    const reopened = await waitFor(async () => {
+      const res = await org.clients.member.get(`/api/alerts?state=active&ruleId=${rule.body.id}`);
+      return res.body.items.find((a: { status: string; id: string }) => a.status === 'firing' && a.id !== firing.id) as { id: string } | undefined;
+    }, 15_000, 'reopened episode');
+
+    expect((await org.clients.admin.delete(`/api/alert-rules/${rule.body.id}`)).status).toBe(204);
+    const ended = await waitFor(async () => {
+      const d = await org.clients.member.get(`/api/alerts/${reopened.id}`);
+      return d.body.episode?.status === 'resolved' ? d.body.episode : undefined;
+    }, 15_000, 'resolved by the deletion');
+    expect(ended.resolveReason).toBe('rule_deleted');
+    expect(await audit('alert_rule.deleted', rule.body.id)).toHaveLength(1);
+  }, 60_000);
+});
