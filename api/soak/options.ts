@@ -18,6 +18,8 @@ export interface SoakOptions {
   drainSeconds: number;
   /** LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS for the API: a claim older than this is taken again. */
   claimTimeoutSeconds: number;
+  /** Notifications started per second during the load (signed webhooks to a dedup-aware loopback receiver); 0: none. */
+  deliveriesPerSecond: number;
   /** Keep the data folder (store, Temporal SQLite file, process logs) after the run. */
   keep: boolean;
   /** Parent folder of the run's data folder. */
@@ -29,7 +31,7 @@ export interface SoakOptions {
 }
 
 export const SOAK_USAGE = `npm run soak -- [--rate 200] [--seconds 600] [--poison 1] [--seed 1] [--kills N] [--targets 200]
-                [--drain-seconds 300] [--claim-timeout 30] [--keep] [--dir /var/tmp]
+                [--drain-seconds 300] [--claim-timeout 30] [--deliveries 1] [--keep] [--dir /var/tmp]
                 [--server-commit <rev> | --server-root <checkout>]`;
 
 /** 3 kills of each process per 10 minutes of load, at least 1. */
@@ -45,6 +47,7 @@ export function soakOptions(partial: Partial<SoakOptions> = {}): SoakOptions {
     targets: 200,
     drainSeconds: 300,
     claimTimeoutSeconds: 30,
+    deliveriesPerSecond: 1,
     keep: false,
     parentDir: '/var/tmp',
     ...partial,
@@ -64,6 +67,7 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
       targets: { type: 'string' },
       'drain-seconds': { type: 'string' },
       'claim-timeout': { type: 'string' },
+      deliveries: { type: 'string' },
       keep: { type: 'boolean' },
       dir: { type: 'string' },
       'server-root': { type: 'string' },
@@ -85,6 +89,7 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
     targets: num('targets', values.targets, 1),
     drainSeconds: num('drain-seconds', values['drain-seconds'], 1),
     claimTimeoutSeconds: num('claim-timeout', values['claim-timeout'], 1),
+    deliveriesPerSecond: num('deliveries', values.deliveries, 0),
     keep: values.keep,
     parentDir: values.dir,
     serverRoot: values['server-root'],

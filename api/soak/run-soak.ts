@@ -11,7 +11,8 @@ import { recordedPayloads } from '../bench/recorded-payloads';
 import { backlogNow, backlogPeak, sampleBacklog, type BacklogSample } from './backlog';
 import { planChaos, runChaos, type ChaosRecord } from './chaos';
 import { runningIngestWorkflows, storeFacts, type SoakFacts } from './facts';
-import { checkInvariants, type CheckResult } from './invariants';
+import { deliveryInvariants, startDeliveryLoad, unfinishedDeliveries, type DeliveryLoad } from './deliveries';
+import { checkInvariants, SOAK_INVARIANTS, type CheckResult } from './invariants';
 import { Ledger } from './ledger';
 import { startLoad } from './load';
 import type { SoakOptions } from './options';
@@ -67,6 +68,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
   const processes = new Map<string, Supervised>();
   let db: Kysely<Database> | null = null;
   let temporal: Client | null = null;
+  let deliveries: DeliveryLoad | null = null;
+  let deliveryClient: Client | null = null;
   try {
     log(`soak: data and logs in ${dir}`);
     let serverRoot = options.serverRoot;
@@ -95,6 +98,19 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       rng: createRng(options.seed + 1),
       ledger,
     });
+    // Notifications as the alert workflow starts them, through the same chaos (deliveries.ts).
+    deliveries =
+      options.deliveriesPerSecond > 0
+        ? await startDeliveryLoad({
+            db,
+            temporal: async () => (deliveryClient ??= await connectClient({ address: system.temporalAddress, namespace: SOAK_NAMESPACE })),
+            secretKey: system.secretKey,
+            perSecond: options.deliveriesPerSecond,
+            seconds: options.seconds,
+            rng: createRng(options.seed + 2),
+            signal,
+          })
+        : null;
     const abortLoad = () => load.abort();
     signal.addEventListener('abort', abortLoad, { once: true });
     // Its own random stream: the schedule does not depend on how the load's timing interleaves with it.
@@ -131,6 +147,12 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
         break;
       }
       await sleep(1_000);
+    }
+    // Deliveries still retrying (their waits are short in the soak) end before the facts are gathered.
+    if (deliveries) {
+      await deliveries.started;
+      const soakDb = db;
+      while (!signal.aborted && Date.now() < deadline && ((await unfinishedDeliveries(soakDb, deliveries).catch(() => 1)) > 0)) await sleep(1_000);
     }
     clearInterval(progress);
     load.abort();
@@ -177,6 +199,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       report.summary = summary;
       report.rowsByStatus = facts.rowsByStatus;
       report.failedSamples = facts.failedSamples;
+      const invariants = [...SOAK_INVARIANTS, ...(deliveries ? deliveryInvariants(deliveries) : [])];
       report.checks = await checkInvariants({
         facts,
         summary,
@@ -184,7 +207,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
         killsPerProcess: options.killsPerProcess,
         db: soakDb,
         temporal: client,
-      });
+      }, invariants);
       report.ok = !report.aborted && report.checks.every((c) => c.ok);
     } catch (err) {
       report.error = (err as Error).message;
@@ -192,6 +215,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     signal.removeEventListener('abort', abortLoad);
     return report;
   } finally {
+    await deliveries?.stop().catch(() => undefined);
+    await (deliveryClient as Client | null)?.connection.close().catch(() => undefined);
     await temporal?.connection.close().catch(() => undefined);
     await db?.destroy().catch(() => undefined);
     // The API and the worker first, so they do not log the store's and Temporal's end as failures.

@@ -21,6 +21,8 @@ export interface SystemUnderTest {
   temporalAddress: string;
   /** One agent API key per simulated agent. */
   keys: string[];
+  /** The API's and the worker's LOGSTAG_SECRET_KEY (the delivery load seals its integrations' secrets with it). */
+  secretKey: Buffer;
 }
 
 export interface SystemOptions {
@@ -48,12 +50,16 @@ export async function startSystem(options: SystemOptions, processes: Map<string,
   const temporalSpec = temporalServerSpec({ port: await freePort(), dir, logDir });
   processes.set('temporal', new Supervised(temporalSpec, log));
   const apiPort = await freePort();
+  const secretKey = randomBytes(32);
   const env = {
     DATABASE_URL: cluster.url,
     TEMPORAL_ADDRESS: temporalSpec.address,
     TEMPORAL_NAMESPACE: SOAK_NAMESPACE,
     LOGSTAG_DATA_DIR: join(dir, 'server'),
     LOGSTAG_INGEST_CLAIM_TIMEOUT_SECONDS: String(options.claimTimeoutSeconds),
+    LOGSTAG_SECRET_KEY: secretKey.toString('base64'),
+    // The delivery load's receiver listens on loopback.
+    LOGSTAG_OUTBOUND_ALLOW: '127.0.0.0/8',
   };
   // A first Account Owner from the environment, so the API's first start prints no one-time setup link to its log.
   const firstRun = { LOGSTAG_ADMIN_EMAIL: 'owner@soak.example', LOGSTAG_ADMIN_PASSWORD: randomBytes(18).toString('base64url') };
@@ -65,5 +71,5 @@ export async function startSystem(options: SystemOptions, processes: Map<string,
   await processes.get('api')!.start(undefined, signal);
   const { keys } = await createSoakTenant(db);
   await processes.get('worker')!.start(undefined, signal);
-  return { processes, db, apiUrl: `http://127.0.0.1:${apiPort}`, temporalAddress: temporalSpec.address, keys };
+  return { processes, db, apiUrl: `http://127.0.0.1:${apiPort}`, temporalAddress: temporalSpec.address, keys, secretKey };
 }
