@@ -74,6 +74,10 @@ export function inputFromRecorded(engine: Engine, overrides: Partial<HealthInput
       s.rows += q.rows;
       s.blocksHit += q.blocksHit;
       s.blocksRead += q.blocksRead;
+      if (q.scans) {
+        s.noIndexUsed = (s.noIndexUsed ?? 0) + (q.scans.noIndexUsed ?? 0);
+        s.fullScans = (s.fullScans ?? 0) + (q.scans.fullScans ?? 0);
+      }
       statements.set(q.fingerprint, s);
     }
     if (p.errors?.length) input.errors = [...input.errors, ...p.errors];

@@ -76,6 +76,8 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
       'CREATE TABLE dupvals (v int)',
       'INSERT INTO dupvals VALUES (1), (1)',
       'GRANT CREATE ON SCHEMA public TO PUBLIC',
+      'CREATE SEQUENCE seq_near MAXVALUE 100',
+      "SELECT setval('seq_near', 95)",
     );
     // A failed CREATE INDEX CONCURRENTLY leaves an invalid index behind.
     await sql(bad, 'CREATE UNIQUE INDEX CONCURRENTLY dupvals_v ON dupvals (v)').catch(() => undefined);
@@ -85,6 +87,7 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
     // Transient activity: a session idle in transaction holding a lock another session waits for, seen by a runtime snapshot.
     await putHealthRuleSetting(store.db, h.organizationId, 'pg.performance.idle-in-transaction', { enabled: true, thresholds: { seconds: 5 } }, 'test');
     await putHealthRuleSetting(store.db, h.organizationId, 'pg.performance.blocked-sessions', { enabled: true, thresholds: { seconds: 5 } }, 'test');
+    await putHealthRuleSetting(store.db, h.organizationId, 'pg.maintenance.session-xmin', { enabled: true, thresholds: { transactionSeconds: 5, xminAge: 10_000_000 } }, 'test');
     const holder = new pg.Client({ connectionString: pgAt(bad) });
     const waiter = new pg.Client({ connectionString: pgAt(bad) });
     await holder.connect();
@@ -103,6 +106,13 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
     await h.collect(spec(bad), ['operational', 'schema']);
     await h.collect(spec(good), ['runtime', 'operational', 'schema']);
 
+    // Without SELECT on the sequences (pg_monitor lacks it) their headroom is unknown: skipped, with the privilege named.
+    const unread = await h.report(bad);
+    expect(unread.result('pg.maintenance.sequence-exhaustion')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('SELECT on') });
+    // The setup file's optional grant, then the schema again.
+    await sql(bad, `GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${svc.user}`);
+    await h.collect(spec(bad), ['schema']);
+
     const first = await h.report(bad);
     const q = (name: string) => `${bad}.public.${name}`;
     expect(first.findings('pg.schema.no-primary-key').sort()).toEqual([q('dupvals'), q('events_nopk')]);
@@ -119,7 +129,10 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
     expect(first.findings('pg.security.login-superusers')).toContain(superuser);
     expect(first.findings('pg.performance.idle-in-transaction').length).toBeGreaterThanOrEqual(1);
     expect(first.findings('pg.performance.blocked-sessions').length).toBeGreaterThanOrEqual(1);
-    expect(first.summary.diff.new).toBeGreaterThanOrEqual(14);
+    // Issue 14's stored sequence headroom and transaction age.
+    expect(first.findings('pg.maintenance.sequence-exhaustion')).toEqual([q('seq_near')]);
+    expect(first.findings('pg.maintenance.session-xmin').length).toBeGreaterThanOrEqual(1);
+    expect(first.diff.filter((d) => d.state === 'new').map((d) => d.ruleId)).toContain('pg.maintenance.sequence-exhaustion');
 
     // The control database: the same catalog, nothing about its own objects in schema or maintenance.
     const control = await h.report(good);
@@ -142,6 +155,9 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
       'ALTER TABLE hot RESET (autovacuum_enabled)',
       'VACUUM hot',
       'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
+      'ALTER SEQUENCE seq_near MAXVALUE 1000000',
+      // The identity columns added above made new sequences: the monitoring role reads them too.
+      `GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${svc.user}`,
     );
     await sql('postgres', `DROP ROLE ${superuser}`);
     await h.collect(spec(bad), ['runtime', 'operational', 'schema']);
@@ -159,6 +175,7 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
       ['pg.maintenance.dead-tuples', q('hot')],
       ['pg.security.public-schema-create', `schema ${bad}.public`],
       ['pg.security.login-superusers', superuser],
+      ['pg.maintenance.sequence-exhaustion', q('seq_near')],
     ] as const) {
       expect(second.state(rule, object), `${rule} ${object}`).toBe('fixed');
       expect(second.findings(rule)).not.toContain(object);
@@ -200,6 +217,7 @@ describe('MariaDB 10.11: induced, found, fixed', () => {
       `ALTER TABLE ${bad}.orders ADD INDEX cust_dup (customer)`,
       `ALTER TABLE ${bad}.orders ADD INDEX cust_total (customer, total)`,
       `CREATE USER '${app}'@'%' IDENTIFIED BY 'pw-${tag()}'`,
+      `CREATE TABLE ${bad}.tiny (id TINYINT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB AUTO_INCREMENT=120`,
       `DROP TABLE ${good}.events_nopk`,
       // The control schema is healthy: utf8mb4 (the test server's default character set is latin1).
       `ALTER TABLE ${good}.orders CONVERT TO CHARACTER SET utf8mb4`,
@@ -215,6 +233,7 @@ describe('MariaDB 10.11: induced, found, fixed', () => {
     expect([`${bad}.orders.customer`, `${bad}.orders.cust_dup`]).toContain(dup[0]);
     expect(first.findings('mysql.schema.redundant-index').sort()).toEqual([`${bad}.orders.cust_dup`, `${bad}.orders.customer`]);
     expect(first.findings('mysql.security.wildcard-host')).toContain(`${app}@%`);
+    expect(first.findings('mysql.schema.auto-increment-headroom')).toEqual([`${bad}.tiny`]);
 
     const control = await h.report(good);
     const aboutControl = control.results.filter((r) => SCHEMA_OR_MAINTENANCE.has(r.category)).flatMap((r) => r.findings.map((f) => `${r.ruleId} ${f.object}`)).filter((x) => x.includes(good));
@@ -226,6 +245,7 @@ describe('MariaDB 10.11: induced, found, fixed', () => {
       `ALTER TABLE ${bad}.legacy ENGINE=InnoDB`,
       `ALTER TABLE ${bad}.orders DROP INDEX cust_dup, DROP INDEX cust_total`,
       `DROP USER '${app}'@'%'`,
+      `ALTER TABLE ${bad}.tiny MODIFY id INT AUTO_INCREMENT`,
     );
     await h.collect(spec(bad), ['operational', 'schema']);
     const second = await h.report(bad);
@@ -234,6 +254,7 @@ describe('MariaDB 10.11: induced, found, fixed', () => {
     expect(second.state('mysql.schema.duplicate-index', dup[0]!)).toBe('fixed');
     expect(second.state('mysql.schema.redundant-index', `${bad}.orders.customer`)).toBe('fixed');
     expect(second.state('mysql.security.wildcard-host', `${app}@%`)).toBe('fixed');
+    expect(second.state('mysql.schema.auto-increment-headroom', `${bad}.tiny`)).toBe('fixed');
   }, 60_000);
 });
 

@@ -41,6 +41,9 @@ export interface HealthActivitySample {
     query: string | null;
     durationSeconds: number | null;
     blockedBy: string[];
+    /** PostgreSQL: how long the session's transaction has been open, and the age of the xmin it holds (issue 14). */
+    transactionSeconds?: number | null;
+    xminAge?: number | null;
   }>;
   lockWaits: Array<{ id: string; blockedBy: string[]; object: string | null; waitSeconds: number | null }>;
   connections: { used: number; max: number | null } | null;
@@ -57,6 +60,9 @@ export interface HealthStatement {
   rows: number;
   blocksHit: number;
   blocksRead: number;
+  /** MySQL/MariaDB digests: runs without an index and full scans over the window; null elsewhere or when not stored. */
+  noIndexUsed?: number | null;
+  fullScans?: number | null;
 }
 
 /** A collector's error as the agent reported it on its latest payloads (a missing privilege, a blocked command). */

@@ -60,6 +60,7 @@ async function activityOf(db: Db, organizationId: string, targetId: string, from
     select a.ts,
            coalesce((select jsonb_agg(s) from jsonb_array_elements(a.sessions) s
                       where coalesce((s->>'durationSeconds')::float8, 0) >= ${HEALTH_MIN_SESSION_SECONDS}
+                         or coalesce((s->>'transactionSeconds')::float8, 0) >= ${HEALTH_MIN_SESSION_SECONDS}
                          or jsonb_array_length(coalesce(s->'blockedBy', '[]'::jsonb)) > 0), '[]'::jsonb) as sessions,
            a.lock_waits, a.connections, a.replication
       from activity_snapshots a
@@ -69,16 +70,29 @@ async function activityOf(db: Db, organizationId: string, targetId: string, from
 }
 
 async function statementsOf(db: Db, organizationId: string, targetId: string, from: Date, to: Date): Promise<HealthStatement[]> {
-  const { rows } = await sql<{ fingerprint: string; database_name: string | null; query_text: string | null; calls: number; total_time_ms: number; rows: number; blocks_hit: number; blocks_read: number }>`
+  const { rows } = await sql<{ fingerprint: string; database_name: string | null; query_text: string | null; calls: number; total_time_ms: number; rows: number; blocks_hit: number; blocks_read: number; no_index_used: number | null; full_scans: number | null }>`
     select s.fingerprint, q.database_name, q.query_text, sum(s.calls)::float8 as calls, sum(s.total_time_ms)::float8 as total_time_ms,
-           sum(s.rows)::float8 as rows, sum(s.blocks_hit)::float8 as blocks_hit, sum(s.blocks_read)::float8 as blocks_read
+           sum(s.rows)::float8 as rows, sum(s.blocks_hit)::float8 as blocks_hit, sum(s.blocks_read)::float8 as blocks_read,
+           sum(s.no_index_used)::float8 as no_index_used, sum(s.full_scans)::float8 as full_scans
       from query_stats s
       left join queries q on q.organization_id = s.organization_id and q.target_id = s.target_id and q.fingerprint = s.fingerprint
      where s.organization_id = ${organizationId} and s.target_id = ${targetId} and s.ts >= ${from} and s.ts <= ${to}
      group by s.fingerprint, q.database_name, q.query_text
      order by sum(s.total_time_ms) desc
      limit ${HEALTH_MAX_STATEMENTS}`.execute(db);
-  return rows.map((r) => ({ fingerprint: r.fingerprint, database: r.database_name, text: r.query_text, calls: Number(r.calls), totalTimeMs: Number(r.total_time_ms), rows: Number(r.rows), blocksHit: Number(r.blocks_hit), blocksRead: Number(r.blocks_read) }));
+  const orNull = (v: number | null) => (v === null ? null : Number(v));
+  return rows.map((r) => ({
+    fingerprint: r.fingerprint,
+    database: r.database_name,
+    text: r.query_text,
+    calls: Number(r.calls),
+    totalTimeMs: Number(r.total_time_ms),
+    rows: Number(r.rows),
+    blocksHit: Number(r.blocks_hit),
+    blocksRead: Number(r.blocks_read),
+    noIndexUsed: orNull(r.no_index_used),
+    fullScans: orNull(r.full_scans),
+  }));
 }
 
 /**

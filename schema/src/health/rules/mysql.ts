@@ -109,7 +109,12 @@ export const MYSQL_RULES = engineRules('mysql', [
     id: 'mysql.performance.full-scan-digests', title: 'Statements doing full table scans', category: 'performance', severity: 'medium', needs: ['statements'],
     evidence: 'statement digests: SUM_NO_INDEX_USED, SUM_SELECT_SCAN', explanation: 'Digests that ran without any index scan whole tables.',
     fix: 'EXPLAIN the statement and add the missing index.', anchor: 'sys.statements_with_full_table_scans; issue 17 example',
-    check: (ctx) => ctx.skip('the data it reads is not stored yet: the digests\' full-scan counters (noIndexUsed, fullScans) are pending issue 14'),
+    thresholds: { percent: 50, minCalls: 100 },
+    check: (ctx) => {
+      if (!ctx.statements.some((s) => s.noIndexUsed !== undefined && s.noIndexUsed !== null)) return ctx.skip('the digests\' full-scan counters are not stored for this target (stored from issue 14 on)');
+      return ctx.statements.filter((s) => s.calls >= ctx.t('minCalls') && pct(s.noIndexUsed ?? 0, s.calls) >= ctx.t('percent'))
+        .map((s) => ({ object: s.fingerprint, message: `${pct(s.noIndexUsed ?? 0, s.calls)} % of ${s.calls} runs used no index`, evidence: { noIndexUsed: s.noIndexUsed ?? null, fullScans: s.fullScans ?? null, calls: s.calls, query: excerpt(s.text) } }));
+    },
   },
   {
     id: 'mysql.performance.slow-statements', title: 'Slow statements', category: 'performance', severity: 'medium',
@@ -336,7 +341,12 @@ export const MYSQL_RULES = engineRules('mysql', [
     id: 'mysql.schema.auto-increment-headroom', title: 'AUTO_INCREMENT near its maximum', category: 'schema', severity: 'high', needs: ['schema'], thresholds: { percent: 90 },
     evidence: 'tables\' AUTO_INCREMENT against their column type', explanation: 'When an AUTO_INCREMENT column reaches its type\'s maximum every INSERT fails.',
     fix: 'ALTER TABLE <table> MODIFY id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT;', anchor: 'PMM advisor mysql_auto_increment; sys.schema_auto_increment_columns',
-    check: (ctx) => ctx.skip('the data it reads is not stored yet: AUTO_INCREMENT headroom is pending issue 14'),
+    check: (ctx) => {
+      const tables = ctx.items('schema', 'table');
+      if (!tables.some((t) => t.stats && 'autoIncrementPercent' in t.stats)) return ctx.skip('the schema snapshot carries no AUTO_INCREMENT headroom yet (stored from issue 14 on)');
+      return tables.filter((t) => (num(t.stats?.autoIncrementPercent) ?? 0) >= ctx.t('percent'))
+        .map((t) => ({ object: t.name, message: `next id is ${num(t.stats?.autoIncrementPercent)} % of the column's maximum`, evidence: { autoIncrement: num(t.stats?.autoIncrement), max: num(t.stats?.autoIncrementMax) } }));
+    },
   },
   {
     id: 'mysql.schema.many-indexes', title: 'Tables with very many indexes', category: 'schema', severity: 'low', needs: ['schema'], thresholds: { max: 10 },

@@ -129,12 +129,17 @@ export const POSTGRESQL_RULES = engineRules('postgresql', [
   },
   {
     id: 'pg.maintenance.session-xmin', title: 'xmin horizon held back by a session', category: 'maintenance', severity: 'high', frequency: 'frequent',
-    needs: ['activity'], dataClass: 'statistics',
-    evidence: 'sessions\' backend_xmin_age in the runtime snapshots',
-    explanation: 'A long-open transaction or snapshot holds the xmin horizon back: vacuum cannot remove rows deleted after it started.',
-    fix: 'SELECT pg_terminate_backend(<pid>); set idle_in_transaction_session_timeout.',
+    needs: ['activity'], dataClass: 'statistics', thresholds: { transactionSeconds: 3_600, xminAge: 10_000_000 },
+    evidence: 'sessions\' transaction age (xact_start) and backend_xmin age in every runtime snapshot of the window',
+    explanation: 'A transaction or snapshot open for an hour, or holding an xmin millions of transactions old, holds the xmin horizon back: vacuum cannot remove rows deleted after it started, anywhere in the cluster.',
+    fix: 'SELECT pg_terminate_backend(<pid>); ALTER SYSTEM SET idle_in_transaction_session_timeout = \'10min\'; and keep reporting transactions short.',
     anchor: 'postgres-checkup L003; PgHero long running queries',
-    check: (ctx) => ctx.skip('the data it reads is not stored yet: sessions\' backend_xmin_age is pending issue 14 (transaction age)'),
+    check: (ctx) => {
+      const sessions = ctx.activity.flatMap((a) => a.sessions);
+      if (!sessions.some((s) => s.transactionSeconds !== undefined || s.xminAge !== undefined)) return ctx.skip('the runtime snapshots carry no transaction age (stored from issue 14 on; older agents send none)');
+      return longestSessions(ctx, (s) => (s.transactionSeconds ?? 0) >= ctx.t('transactionSeconds') || (s.xminAge ?? 0) >= ctx.t('xminAge'))
+        .map(({ s }) => ({ object: `${s.database ?? ''}:${s.user ?? ''}:${s.id}`, message: `transaction open ${Math.round(s.transactionSeconds ?? 0)} s, xmin age ${s.xminAge ?? '—'}`, evidence: { pid: s.id, transactionSeconds: s.transactionSeconds ?? null, xminAge: s.xminAge ?? null, state: s.state, query: excerpt(s.query) } }));
+    },
   },
   {
     id: 'pg.maintenance.archiver-failing', title: 'WAL archiving failing', category: 'maintenance', severity: 'critical', frequency: 'frequent',
@@ -159,13 +164,22 @@ export const POSTGRESQL_RULES = engineRules('postgresql', [
     check: (ctx) => ctx.items('schema', 'index').filter((i) => i.stats?.invalid === true || i.def.valid === false).map((i) => ({ object: i.name, message: `index ${i.name} is invalid`, evidence: { definition: excerpt(String(i.def.definition ?? '')) } })),
   },
   {
-    id: 'pg.maintenance.sequence-exhaustion', title: 'Sequences near their maximum', category: 'maintenance', severity: 'high', thresholds: { percent: 90 },
+    id: 'pg.maintenance.sequence-exhaustion', title: 'Sequences near their maximum', category: 'maintenance', severity: 'high', thresholds: { percent: 90 }, dataClass: 'privilege',
     needs: ['schema'],
     evidence: 'sequence last_value against max_value and its column\'s type',
     explanation: 'A sequence (or the integer column it feeds) that reaches its maximum makes every INSERT fail.',
     fix: 'ALTER TABLE <table> ALTER COLUMN id TYPE bigint; ALTER SEQUENCE <seq> AS bigint MAXVALUE 9223372036854775807;',
     anchor: 'PgHero sequence_danger (90 %)',
-    check: (ctx) => ctx.skip('the data it reads is not stored yet: sequence headroom (last_value) is pending issue 14'),
+    check: (ctx) => {
+      const sequences = ctx.items('schema', 'sequence');
+      if (sequences.length > 0 && !sequences.some((s) => s.stats && 'percent_used' in s.stats)) return ctx.skip('the schema snapshot carries no sequence headroom yet (stored from issue 14 on)');
+      const findings = sequences.filter((s) => (num(s.stats?.percent_used) ?? 0) >= ctx.t('percent'))
+        .map((s) => ({ object: s.name, severity: (num(s.stats?.percent_used) ?? 0) >= 98 ? 'critical' : 'high', message: `${num(s.stats?.percent_used)} % of its range used`, evidence: { percentUsed: num(s.stats?.percent_used), lastValue: String(s.stats?.last_value ?? ''), max: String(s.stats?.effective_max ?? s.def.max_value ?? ''), column: String(s.stats?.owned_by_column ?? '') } } satisfies FindingDraft));
+      // pg_monitor cannot read a sequence's last value: those sequences are unknown, which is not a pass.
+      const unreadable = sequences.filter((s) => s.stats?.last_value_readable === false);
+      if (findings.length === 0 && unreadable.length > 0) return ctx.skip(`needs a privilege the default monitoring user lacks: SELECT on ${unreadable.length} of ${sequences.length} sequences (GRANT SELECT ON ALL SEQUENCES IN SCHEMA … TO the monitoring role; agent/setup/postgresql.sql)`);
+      return findings;
+    },
   },
   {
     id: 'pg.maintenance.never-vacuumed', title: 'Tables never vacuumed or analyzed', category: 'maintenance', severity: 'low',
