@@ -224,6 +224,11 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     }
     const best = [...calls.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]!;
     expect(top.body.items[0]).toMatchObject({ fingerprint: best[0], calls: best[1] });
+    // Issue 14: the time of all statements in the range, for each one's share of it.
+    let allTime = 0;
+    for (const p of of('postgresql', 'workload')) for (const s of p.data.statements ?? []) if (s.calls > 0) allTime += (s.total_exec_time ?? 0) + (s.total_plan_time ?? 0);
+    expect(top.body.allTimeMs).toBeCloseTo(allTime, 3);
+    expect(top.body.items.every((q: any) => q.totalTimeMs <= top.body.allTimeMs)).toBe(true);
     const one = await a.get(`/api/explorer/queries/pg-shop/query?fingerprint=${encodeURIComponent(best[0])}&${range}`);
     expect(one.body.totals.calls).toBe(best[1]);
     expect(typeof one.body.text).toBe('string');

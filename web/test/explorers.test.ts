@@ -505,6 +505,10 @@ describe('explorers on the real stack, fed by the real agent', () => {
   it('Query Explorer lists the statements the test ran and opens one with its series', async () => {
     const text = await open('/queries?target=pg-local&sort=calls', 'queries');
     expect(text).toContain('Calls ▼');
+    // Issue 14: each statement's share of all statement time in the range.
+    const shares = (await page.locator('tbody td[data-col="share"]').allTextContents()).map((t) => Number.parseFloat(t));
+    expect(shares.length).toBeGreaterThan(0);
+    expect(shares.every((x) => x >= 0 && x <= 100)).toBe(true);
     const row = page.locator('tbody tr', { hasText: `from ${TABLE}` }).first();
     expect(Number((await row.locator('td.num').nth(1).textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
     await Promise.all([page.waitForURL((u) => u.pathname === '/queries/detail'), row.locator('td.stmt a').click()]);

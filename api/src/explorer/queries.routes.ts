@@ -48,7 +48,7 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         tmpDiskTables: q.tmp_disk_tables,
       }));
       const next = rows.length > query.limit ? encodeJsonCursor(offset + query.limit) : null;
-      return { from: range.from.toISOString(), to: range.to.toISOString(), orderBy: query.orderBy, items, nextCursor: next };
+      return { from: range.from.toISOString(), to: range.to.toISOString(), orderBy: query.orderBy, allTimeMs: rows[0]?.all_time_ms ?? 0, items, nextCursor: next };
     },
   });
 

@@ -172,7 +172,15 @@ export const topQuerySchema = z.object({
   tmpDiskTables: z.optional(z.nullable(z.number())),
 });
 export type TopQuery = z.infer<typeof topQuerySchema>;
-export const topQueriesSchema = z.object({ from: isoTime, to: isoTime, orderBy: z.enum(TOP_ORDERS), items: z.array(topQuerySchema), nextCursor: nullableText });
+export const topQueriesSchema = z.object({
+  from: isoTime,
+  to: isoTime,
+  orderBy: z.enum(TOP_ORDERS),
+  /** The time of all the target's statements in the range: each item's share of it is what to look at first. */
+  allTimeMs: z.optional(z.number()),
+  items: z.array(topQuerySchema),
+  nextCursor: nullableText,
+});
 export type TopQueries = z.infer<typeof topQueriesSchema>;
 
 export const queryDetailSchema = z.object({

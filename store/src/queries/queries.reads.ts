@@ -17,6 +17,8 @@ export interface TopQueryRow {
   full_scans: number | null;
   full_joins: number | null;
   tmp_disk_tables: number | null;
+  /** The time of every statement of the target in the range, for each statement's share of it. */
+  all_time_ms: number;
   query_text: string | null;
   database_name: string | null;
 }
@@ -29,7 +31,8 @@ export async function topQueries(db: Db, w: { organizationId: string; targetId: 
       select fingerprint, sum(calls) as calls, sum(total_time_ms) as total_time_ms,
              sum(total_time_ms) / nullif(sum(calls), 0) as mean_time_ms, sum(rows) as rows,
              sum(blocks_hit) as blocks_hit, sum(blocks_read) as blocks_read, sum(rows_examined) as rows_examined,
-             sum(no_index_used) as no_index_used, sum(full_scans) as full_scans, sum(full_joins) as full_joins, sum(tmp_disk_tables) as tmp_disk_tables
+             sum(no_index_used) as no_index_used, sum(full_scans) as full_scans, sum(full_joins) as full_joins, sum(tmp_disk_tables) as tmp_disk_tables,
+             sum(sum(total_time_ms)) over () as all_time_ms
         from query_stats
        where organization_id = ${w.organizationId} and target_id = ${w.targetId} and ts >= ${w.from} and ts < ${w.to}
        group by fingerprint
