@@ -9,6 +9,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/health', label: 'Health Check' },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/databases', label: 'Database Explorer' },
   { href: '/activity', label: 'Activity' },
   { href: '/queries', label: 'Queries' },

@@ -1,0 +1,80 @@
+// The Alerts page in a browser on the real stack: a breaching payload posted to /v1/ingest opens an alert whose rule
+// name and target come from hostile text; it is listed as active with inline actions, acknowledged from the list,
+// its timeline shows who did it, and it is resolved and then listed in the history. No script from the text runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { insertAlertRule } from '@logstag/store';
+import { collectionPayload, postPayload, waitFor } from '../../api/test/context';
+import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { IMG_NAME } from './support/xss-payloads';
+import { startWebStack, type WebStack } from './support/stack';
+
+let stack: WebStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startWebStack(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function ownerPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
+  return page;
+}
+
+describe('Alerts', () => {
+  it('lists an active alert with inline actions, acknowledges and resolves it, shows its timeline and history, escaping hostile text', async () => {
+    const target = 'pg-alerts';
+    await insertAlertRule(stack.ctx.app.store.db, stack.org.organizationId, {
+      name: `Busy ${IMG_NAME}`,
+      enabled: true,
+      severity: 'critical',
+      condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds: 60 },
+      scope: { engines: [], targetIds: [target], tags: {} },
+      summaryTemplate: '{{target}} has {{value}} connections',
+      escalationPolicyId: null,
+    });
+    expect((await postPayload(stack.url, collectionPayload({ targetId: target, data: { connections: { total: 90, max_connections: 100 } } }), { key: stack.org.agentKey })).status).toBe(202);
+    await waitFor(async () => (await stack.ctx.app.store.db.selectFrom('alert_episodes').select('status').where('target_id', '=', target).executeTakeFirst())?.status === 'firing', 30_000, 'alert firing');
+
+    const page = await ownerPage();
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/alerts');
+    await hydrated(page);
+    const active = page.getByRole('table', { name: 'Active alerts' });
+    expect(await active.textContent()).toContain(`Busy ${IMG_NAME}`);
+    expect(await active.textContent()).toContain(`${target} has 90 connections`);
+    await screenshot(page, 'alerts');
+    expect((await seriousA11yViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+    const label = `Busy ${IMG_NAME} on ${target}`;
+    await page.getByRole('button', { name: `Acknowledge ${label}` }).click();
+    await page.getByRole('status').filter({ hasText: 'Acknowledged' }).waitFor();
+    await waitFor(async () => {
+      await page.reload();
+      return (await active.textContent())?.includes('acknowledged');
+    }, 15_000, 'acknowledged in the list');
+    expect(await active.textContent()).toContain(`by user:${stack.org.ownerEmail}`);
+
+    await active.getByRole('link', { name: `Busy ${IMG_NAME}` }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/alerts/'));
+    await hydrated(page);
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    expect(await timeline.textContent()).toMatch(/Firing[\s\S]*Acknowledged\s*by user:/);
+    await page.getByRole('button', { name: `Resolve Busy ${IMG_NAME}` }).click();
+    await page.getByRole('status').filter({ hasText: 'Resolved' }).waitFor();
+
+    await page.goto(`${stack.url}/alerts?severity=critical`);
+    await hydrated(page);
+    await waitFor(async () => {
+      await page.reload();
+      return (await page.getByRole('table', { name: 'Alert history' }).textContent())?.includes('resolved');
+    }, 15_000, 'resolved in the history');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+  }, 90_000);
+});
