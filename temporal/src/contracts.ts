@@ -15,6 +15,8 @@ export const workflowTypes = {
   retention: 'retentionWorkflow',
   /** One alert (signal-with-start on `alert:<org>:<fingerprint>`), across its episodes; continues-as-new. */
   alert: 'alertWorkflow',
+  /** The absence pass of alert rules (target silent, agent silent), on the `alert-absence` Schedule every 30 s. */
+  alertAbsence: 'alertAbsenceWorkflow',
   /** One notification (`NotificationRequest` of @logstag/schema), carried out with retries; returns a `DeliveryResult`. */
   delivery: 'deliveryWorkflow',
   /** One target's health report. */
@@ -98,6 +100,6 @@ export const alertQueries = {
 
 /** The absence pass (target silent, agent silent): a workflow on a Temporal Schedule every 30 s. */
 export const alertAbsence = {
-  workflowType: 'alertAbsenceWorkflow',
+  workflowType: workflowTypes.alertAbsence,
   scheduleId: 'alert-absence',
 } as const;

@@ -6,8 +6,9 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '@logstag/activities';
 import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
-import { payloadBodyFromJson, type Store } from '@logstag/store';
+import { insertAlertRule, payloadBodyFromJson, type Store } from '@logstag/store';
 import { TASK_QUEUE, workflowBundle, workflowIds, workflowTypes } from '@logstag/temporal';
+import { alertQueries, alertSignals, alertUpdates } from '@logstag/temporal/contracts';
 import { loopbackDeliveryDeps, newSigningSecret, notification, startReceiver, testIntegration, testOrganization } from '@logstag/activities/delivery-testing';
 
 export interface RecordContext {
@@ -90,3 +91,52 @@ export const recorders: Record<string, (ctx: RecordContext) => Promise<RecordedR
   [workflowTypes.retention]: recordRetention,
   [workflowTypes.delivery]: recordDelivery,
 };
+
+/** An absence pass (target silent, agent silent) as its Schedule starts it. */
+export async function recordAlertAbsence(ctx: RecordContext): Promise<RecordedRun> {
+  return execute(ctx, workflowTypes.alertAbsence, `alert-absence-record:${crypto.randomUUID()}`, []);
+}
+
+/**
+ * One alert's episode with the real activities: the condition starts (pending, then firing at once: `for` 0), an
+ * acknowledgement, then the condition clears and the episode resolves after `clear for` (1 s); the run ends.
+ */
+export async function recordAlert(ctx: RecordContext): Promise<RecordedRun> {
+  const org = await testOrganization(ctx.store.db);
+  const rule = await insertAlertRule(ctx.store.db, org, {
+    name: 'Connections',
+    enabled: true,
+    severity: 'warning',
+    condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds: 1 },
+    scope: { engines: [], targetIds: [], tags: {} },
+    summaryTemplate: '{{target}}: {{value}}',
+    escalationPolicyId: null,
+  });
+  const fingerprint = `${rule.id}:pg-1`;
+  const workflowId = workflowIds.alert(org, fingerprint);
+  const worker = await Worker.create({
+    connection: ctx.env.nativeConnection,
+    namespace: ctx.env.namespace ?? 'logstag',
+    taskQueue: TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db: ctx.store.db }),
+  });
+  const client = ctx.env.client.workflow;
+  const signal = (change: 'started' | 'cleared') => ({ change, severity: change === 'started' ? 'warning' : null, value: 90, summary: 'pg-1: 90', observedAt: new Date().toISOString() });
+  await worker.runUntil(async () => {
+    await client.signalWithStart(workflowTypes.alert, { workflowId, taskQueue: TASK_QUEUE, args: [{ alert: { organizationId: org, fingerprint, ruleId: rule.id, targetId: 'pg-1', agentId: null, labels: {} } }], signal: alertSignals.condition, signalArgs: [signal('started')] });
+    const handle = client.getHandle(workflowId);
+    for (let i = 0; (await handle.query<{ status: string }>(alertQueries.state)).status !== 'firing'; i++) {
+      if (i > 200) throw new Error('the alert never fired');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await handle.executeUpdate(alertUpdates.acknowledge, { args: [{ actor: 'user:recorder', reason: 'recording' }] });
+    await handle.signal(alertSignals.condition, signal('cleared'));
+    await handle.result();
+  });
+  const history = await client.getHandle(workflowId).fetchHistory();
+  return { workflowId, history: JSON.parse(JSON.stringify(history)) };
+}
+
+recorders[workflowTypes.alert] = recordAlert;
+recorders[workflowTypes.alertAbsence] = recordAlertAbsence;
