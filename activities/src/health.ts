@@ -17,7 +17,7 @@ import {
   type HealthScore,
   type RuleResult,
 } from '@logstag/schema/health';
-import { activeAcceptedRisks, findingLedger, healthRuleSettings, latestHealthReport, loadHealthInput, saveHealthReport } from '@logstag/store';
+import { activeAcceptedRisks, deleteHealthReportsBefore, findingLedger, healthRuleSettings, latestHealthReport, loadHealthInput, saveHealthReport } from '@logstag/store';
 import type { ActivityDeps } from './deps';
 
 export interface HealthReportRequest {
@@ -28,6 +28,8 @@ export interface HealthReportRequest {
   windowHours?: number;
   /** Run only these frequency classes; all when absent. */
   frequencies?: Frequency[];
+  /** Reports of the target older than this many days are deleted after the new one is stored (default 90). */
+  retentionDays?: number;
 }
 
 export interface HealthReportSummary {
@@ -41,7 +43,8 @@ export interface HealthReportSummary {
 
 /** A finding as a report stores it: with whether an accepted risk covers it. */
 export type ReportFinding = Finding & { accepted: boolean };
-export type ReportResult = Omit<RuleResult, 'findings'> & { findings: ReportFinding[] };
+/** `carried`: a rule of a class not due in this scheduled run, whose result is the last report's. */
+export type ReportResult = Omit<RuleResult, 'findings'> & { findings: ReportFinding[]; carried?: boolean };
 
 export interface ComposedReport {
   results: ReportResult[];
@@ -63,19 +66,32 @@ export function composeReport(
   options: CatalogOptions,
   accepted: ReadonlySet<string>,
   ledger: { open: readonly Finding[]; fixedBefore: ReadonlySet<string>; firstSeen: ReadonlyMap<string, string> },
+  previous: readonly ReportResult[] | null = null,
 ): ComposedReport {
-  const evaluated = evaluateCatalog(input, HEALTH_RULES, options);
-  const results: ReportResult[] = evaluated.map((r) => ({ ...r, findings: r.findings.map((f) => ({ ...f, accepted: accepted.has(findingKey(f)) })) }));
+  // A scheduled run evaluates the classes due (options.frequencies) and every rule the last report lacks; the other
+  // rules keep the last report's results, so each report is complete and its score comparable.
+  const last = new Map((previous ?? []).map((r) => [r.ruleId, r]));
+  const { frequencies, ...rest } = options;
+  const due = HEALTH_RULES.filter((r) => !frequencies || frequencies.includes(r.frequency) || !last.has(r.id));
+  const evaluated = evaluateCatalog(input, due, rest);
+  const disabled = new Set(options.disabled ?? []);
+  const evaluatedIds = new Set(evaluated.map((r) => r.ruleId));
+  const carried = frequencies
+    ? HEALTH_RULES.filter((r) => r.engines.includes(input.engine) && !disabled.has(r.id) && !evaluatedIds.has(r.id) && last.has(r.id)).map((r) => ({ ...last.get(r.id)!, carried: true }))
+    : [];
+  const order = new Map(HEALTH_RULES.map((r, i) => [r.id, i]));
+  const results: ReportResult[] = [...evaluated, ...carried].sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0)).map((r) => ({ ...r, findings: r.findings.map((f) => ({ ...f, accepted: accepted.has(findingKey(f)) })) }));
   const forScore: RuleResult[] = results.map((r) => {
     const open = r.findings.filter((f) => !f.accepted);
     return { ...r, status: r.status === 'fail' && open.length === 0 ? 'pass' : r.status, findings: open };
   });
   const score = scoreResults(forScore);
   const openFindings = forScore.flatMap((r) => r.findings);
-  const ranRules = forScore.filter((r) => r.status !== 'skipped').map((r) => r.ruleId);
+  const ranRules = forScore.filter((r) => r.status !== 'skipped' && evaluatedIds.has(r.ruleId)).map((r) => r.ruleId);
   const ran = new Set(ranRules);
   const prevOpen = ledger.open.filter((f) => ran.has(f.ruleId) && !accepted.has(findingKey(f)));
-  const diff = diffFindings(prevOpen, openFindings, { fixedBefore: ledger.fixedBefore, firstSeen: ledger.firstSeen, now: input.now });
+  // Carried results were diffed when they ran.
+  const diff = diffFindings(prevOpen, openFindings.filter((f) => ran.has(f.ruleId)), { fixedBefore: ledger.fixedBefore, firstSeen: ledger.firstSeen, now: input.now });
   const counts = {
     pass: forScore.filter((r) => r.status === 'pass').length,
     fail: forScore.filter((r) => r.status === 'fail').length,
@@ -114,7 +130,7 @@ export function createHealthActivities(deps: ActivityDeps) {
         fixedBefore: new Set(ledgerRows.filter((l) => l.fixed_at !== null).map((l) => findingKey({ ruleId: l.rule_id, object: l.object }))),
         firstSeen: new Map(ledgerRows.map((l) => [findingKey({ ruleId: l.rule_id, object: l.object }), new Date(l.first_seen).toISOString()])),
       };
-      const composed = composeReport(input, options, accepted, ledger);
+      const composed = composeReport(input, options, accepted, ledger, previous ? (previous.results as ReportResult[]) : null);
       const reportId = randomUUID();
       await deps.db.transaction().execute((trx) =>
         saveHealthReport(trx, {
@@ -136,6 +152,7 @@ export function createHealthActivities(deps: ActivityDeps) {
           ranRules: composed.ranRules,
         }),
       );
+      await deleteHealthReportsBefore(deps.db, req.organizationId, req.targetId, new Date(now.getTime() - (req.retentionDays ?? 90) * 86_400_000));
       const diff = { ...emptyDiff };
       for (const d of composed.diff) diff[d.state] += 1;
       const becameCritical = composed.diff

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '@logstag/schema';
 import { catalogMeta, DATA_CLASSES, evaluateCatalog, HEALTH_CATEGORIES, HEALTH_RULES, rulesOf, SEVERITIES, type RuleResult } from '@logstag/schema/health';
+import { composeReport } from '../src/health';
 import { inputFromRecorded } from './health-fixture-input';
 
 const byId = (results: RuleResult[]) => new Map(results.map((r) => [r.ruleId, r]));
@@ -128,5 +129,25 @@ describe('MongoDB rules on recorded MongoDB replies', () => {
 
   it('does not apply the journal rule to 7.0 and says so', () => {
     expect(results.get('mongodb.config.journal-disabled')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('does not apply') });
+  });
+});
+
+describe('a scheduled run of the due classes only', () => {
+  it('evaluates the due classes and carries the other rules\' last results forward, so the report stays complete', () => {
+    const input = inputFromRecorded('postgresql');
+    const ledger = { open: [], fixedBefore: new Set<string>(), firstSeen: new Map<string, string>() };
+    const full = composeReport(input, {}, new Set(), ledger);
+    // The next run: only the frequent class is due, and the server's settings changed meanwhile (fsync back on).
+    const settings = { ...input.settings!, items: input.settings!.items.map((i) => (i.name === 'fsync' ? { ...i, def: { ...i.def, setting: 'on' } } : i)) };
+    const next = composeReport({ ...input, settings }, { frequencies: ['frequent'] }, new Set(), ledger, full.results);
+    expect(next.results.map((r) => r.ruleId)).toEqual(full.results.map((r) => r.ruleId));
+    // fsync-off is a standard rule: not due, its last result stands (marked carried) until its class runs.
+    const fsync = next.results.find((r) => r.ruleId === 'pg.config.fsync-off')!;
+    expect(fsync).toMatchObject({ carried: true, status: 'fail' });
+    expect(next.ranRules).not.toContain('pg.config.fsync-off');
+    // A frequent rule ran again.
+    expect(next.results.find((r) => r.ruleId === 'pg.performance.blocked-sessions')?.carried).toBeUndefined();
+    expect(next.ranRules).toContain('pg.performance.blocked-sessions');
+    expect(next.score).toEqual(full.score);
   });
 });

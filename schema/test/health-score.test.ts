@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffFindings, findingKey, HEALTH_CATEGORIES, scoreResults, SEVERITIES, type Finding, type RuleResult } from '../src/health';
+import { diffFindings, dueFrequencies, findingKey, HEALTH_CATEGORIES, scoreResults, SEVERITIES, type Finding, type RuleResult } from '../src/health';
 
 const severity = fc.constantFrom(...SEVERITIES);
 const category = fc.constantFrom(...HEALTH_CATEGORIES);
@@ -82,5 +82,21 @@ describe('report diff', () => {
   it('the same object under another rule is another finding', () => {
     const diff = diffFindings([f('a', 'o')], [f('b', 'o')]);
     expect(diff.map((d) => d.state).sort()).toEqual(['fixed', 'new']);
+  });
+});
+
+describe('frequency classes', () => {
+  const HOURS = { frequent: 4, standard: 24, rare: 78 };
+  const H = 3_600_000;
+  it('runs the frequent class every 4 h, the standard one once a day and the rare one every 78 h', () => {
+    const runs = Array.from({ length: 6 * 78 }, (_, i) => dueFrequencies((i + 1) * 4 * H, 4 * H, HOURS));
+    const count = (c: string) => runs.filter((r) => r.includes(c as never)).length;
+    // 78 days of 4-hour ticks: frequent every tick, standard once per 24 h, rare once per 78 h.
+    expect(count('frequent')).toBe(runs.length);
+    expect(count('standard')).toBe((runs.length * 4) / 24);
+    expect(count('rare')).toBe((runs.length * 4) / 78);
+  });
+  it('a daily schedule runs the frequent and standard classes every time', () => {
+    expect(dueFrequencies(5 * 24 * H, 24 * H, HOURS)).toEqual(expect.arrayContaining(['frequent', 'standard']));
   });
 });

@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, HealthReportSummary } from '@logstag/activities';
-import type { Frequency } from '@logstag/schema/health';
+import { dueFrequencies, type Frequency } from '@logstag/schema/health';
 
 const { runHealthReport } = proxyActivities<Activities>({
   // Reading a target of 5,000 tables and evaluating the catalog takes seconds; the timeout leaves a loaded store room.
@@ -15,6 +15,8 @@ export interface HealthReportInput {
   trigger?: 'schedule' | 'manual';
   windowHours?: number;
   frequencies?: Frequency[];
+  /** Scheduled runs: the schedule's period and the classes' hours, to run only the classes due (PMM's frequency classes). */
+  schedule?: { periodHours: number; hours: Readonly<Record<Frequency, number>> };
 }
 
 export interface HealthReportResult extends HealthReportSummary {
@@ -28,12 +30,14 @@ export interface HealthReportResult extends HealthReportSummary {
  * feature's health-finding rule exists (issue 15): not wired here yet.
  */
 export async function healthReportWorkflow(input: HealthReportInput): Promise<HealthReportResult> {
+  // The workflow's clock is its start time (deterministic on replay).
+  const frequencies = input.frequencies ?? (input.schedule ? dueFrequencies(Date.now(), input.schedule.periodHours * 3_600_000, input.schedule.hours) : undefined);
   const summary = await runHealthReport({
     organizationId: input.organizationId,
     targetId: input.targetId,
     trigger: input.trigger ?? 'schedule',
     ...(input.windowHours !== undefined ? { windowHours: input.windowHours } : {}),
-    ...(input.frequencies ? { frequencies: input.frequencies } : {}),
+    ...(frequencies ? { frequencies } : {}),
   });
   return { ...summary, workflowId: workflowInfo().workflowId };
 }

@@ -98,4 +98,29 @@ describe('the health report workflow (Temporal dev server, PostgreSQL)', () => {
     const [latest] = await listHealthReports(store.db, ORG, TARGET, 1);
     expect(latest).toMatchObject({ id: result.reportId, trigger: 'manual' });
   }, 30_000);
+
+  it('keeps a target\'s reports for the retention period, and always its newest', async () => {
+    expect((await listHealthReports(store.db, ORG, TARGET, 100)).length).toBeGreaterThanOrEqual(3);
+    const activities = createActivities({ db: store.db });
+    await new MockActivityEnvironment().run(activities.runHealthReport, { organizationId: ORG, targetId: TARGET, trigger: 'manual' as const, retentionDays: 0 });
+    expect(await listHealthReports(store.db, ORG, TARGET, 100)).toHaveLength(1);
+  }, 30_000);
+
+  it('a scheduled run evaluates the classes due and carries the others forward', async () => {
+    const schedules = createScheduleService(env.client);
+    // Frequent every 2 s; the standard and rare classes an hour: the runs after the first carry them forward.
+    const def = healthReportSchedule(ORG, TARGET, 'frequent', { frequent: 2 / 3600, standard: 1, rare: 1 });
+    const before = (await listHealthReports(store.db, ORG, TARGET, 100)).length;
+    await schedules.put(def);
+    try {
+      await eventually(() => listHealthReports(store.db, ORG, TARGET, 100), (r) => r.length >= before + 1, 30_000);
+      const [latest] = await listHealthReports(store.db, ORG, TARGET, 1);
+      const row = await store.db.selectFrom('health_reports').select('results').where('id', '=', latest!.id).executeTakeFirstOrThrow();
+      const results = row.results as Array<{ ruleId: string; carried?: boolean }>;
+      expect(results.find((r) => r.ruleId === 'pg.config.fsync-off')?.carried).toBe(true);
+      expect(results.find((r) => r.ruleId === 'pg.performance.blocked-sessions')?.carried).toBeUndefined();
+    } finally {
+      await schedules.remove(def.scheduleId);
+    }
+  }, 45_000);
 });

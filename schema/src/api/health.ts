@@ -40,6 +40,8 @@ export const healthRuleResultSchema = z.object({
   status: z.enum(['pass', 'fail', 'skipped']),
   reason: z.nullable(z.string()),
   findings: z.array(healthFindingSchema),
+  /** A rule of a frequency class not due in this scheduled run: its result is the previous report's. */
+  carried: z.optional(z.boolean()),
 });
 
 export const healthDiffSchema = z.object({

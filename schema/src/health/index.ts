@@ -7,3 +7,4 @@ export * from './evaluate';
 export * from './catalog';
 export * from './score';
 export * from './diff';
+export * from './frequency';

@@ -131,8 +131,14 @@ export async function healthFleet(db: Db, organizationId: string, trendLength: n
   return rows;
 }
 
-/** Reports older than the cutoff go (retention); the ledger keeps the identities. */
-export async function deleteHealthReportsBefore(db: Db, cutoff: Date): Promise<number> {
-  const r = await db.deleteFrom('health_reports').where('created_at', '<', cutoff).executeTakeFirst();
+/** A target's reports older than the cutoff go (retention), the newest always stays; the ledger keeps the identities. */
+export async function deleteHealthReportsBefore(db: Db, organizationId: string, targetId: string, cutoff: Date): Promise<number> {
+  const r = await db
+    .deleteFrom('health_reports')
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId)
+    .where('created_at', '<', cutoff)
+    .where('id', '!=', (eb) => eb.selectFrom('health_reports as n').select('n.id').where('n.organization_id', '=', organizationId).where('n.target_id', '=', targetId).orderBy('n.created_at', 'desc').limit(1))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

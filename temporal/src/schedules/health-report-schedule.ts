@@ -22,7 +22,7 @@ export function healthReportSchedule(
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(60_000, everyMs) },
     workflowType: workflowTypes.healthReport satisfies (typeof healthReportWorkflow)['name'],
     workflowId: workflowIds.healthReport(organizationId, targetId),
-    args: [{ organizationId, targetId, trigger: 'schedule' }],
+    args: [{ organizationId, targetId, trigger: 'schedule', schedule: { periodHours: every, hours } }],
   };
 }
 
