@@ -217,6 +217,7 @@ describe('MariaDB 10.11: induced, found, fixed', () => {
       `ALTER TABLE ${bad}.orders ADD INDEX cust_dup (customer)`,
       `ALTER TABLE ${bad}.orders ADD INDEX cust_total (customer, total)`,
       `CREATE USER '${app}'@'%' IDENTIFIED BY 'pw-${tag()}'`,
+      `GRANT ALL PRIVILEGES ON *.* TO '${app}'@'%'`,
       `CREATE TABLE ${bad}.tiny (id TINYINT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB AUTO_INCREMENT=120`,
       `DROP TABLE ${good}.events_nopk`,
       // The control schema is healthy: utf8mb4 (the test server's default character set is latin1).
@@ -233,6 +234,7 @@ describe('MariaDB 10.11: induced, found, fixed', () => {
     expect([`${bad}.orders.customer`, `${bad}.orders.cust_dup`]).toContain(dup[0]);
     expect(first.findings('mysql.schema.redundant-index').sort()).toEqual([`${bad}.orders.cust_dup`, `${bad}.orders.customer`]);
     expect(first.findings('mysql.security.wildcard-host')).toContain(`${app}@%`);
+    expect(first.findings('mysql.security.all-privileges')).toContain(`${app}@%`);
     expect(first.findings('mysql.schema.auto-increment-headroom')).toEqual([`${bad}.tiny`]);
 
     const control = await h.report(good);
@@ -254,6 +256,7 @@ describe('MariaDB 10.11: induced, found, fixed', () => {
     expect(second.state('mysql.schema.duplicate-index', dup[0]!)).toBe('fixed');
     expect(second.state('mysql.schema.redundant-index', `${bad}.orders.customer`)).toBe('fixed');
     expect(second.state('mysql.security.wildcard-host', `${app}@%`)).toBe('fixed');
+    expect(second.state('mysql.security.all-privileges', `${app}@%`)).toBe('fixed');
     expect(second.state('mysql.schema.auto-increment-headroom', `${bad}.tiny`)).toBe('fixed');
   }, 60_000);
 });
