@@ -27,12 +27,26 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
   const step = Math.max(60, Math.ceil((range.to.getTime() - range.from.getTime()) / 1000 / SPARK_BUCKETS));
   const targetIds = targets.map((t) => t.target_id);
   const [buckets, latest] = await Promise.all([
-    fleetBuckets(db, { organizationId, targetIds, metrics: BUCKETED, ...range }, chooseResolution(range.from, step, now), step),
+    // Buckets of at least a minute: minute or hour rollups (their tails from raw points), never raw alone.
+    fleetBuckets(db, { organizationId, targetIds, metrics: BUCKETED, ...range }, chooseResolution(range.from, step, now) === '1h' ? '1h' : '1m', step),
     fleetLatest(db, organizationId, LATEST),
   ]);
+  // Grouped once (a list per target, appended in place): the week's hourly buckets of a hundred targets are tens of
+  // thousands of rows.
   const byTarget = new Map<string, FleetBucketRow[]>();
-  for (const b of buckets) byTarget.set(b.target_id, [...(byTarget.get(b.target_id) ?? []), b]);
-  const latestOf = (targetId: string, metric: string) => latest.filter((l) => l.target_id === targetId && l.metric === metric).map((l) => l.last_value);
+  for (const b of buckets) {
+    const list = byTarget.get(b.target_id);
+    if (list) list.push(b);
+    else byTarget.set(b.target_id, [b]);
+  }
+  const latestByKey = new Map<string, number[]>();
+  for (const l of latest) {
+    const key = `${l.target_id}\u0000${l.metric}`;
+    const list = latestByKey.get(key);
+    if (list) list.push(l.last_value);
+    else latestByKey.set(key, [l.last_value]);
+  }
+  const latestOf = (targetId: string, metric: string) => latestByKey.get(`${targetId}\u0000${metric}`) ?? [];
 
   const items: FleetTarget[] = targets.map((t) => {
     const rows = byTarget.get(t.target_id) ?? [];
@@ -46,9 +60,10 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
     const max = latestOf(t.target_id, METRICS.connectionsMax.name)[0] ?? null;
     const lags = latestOf(t.target_id, METRICS.replicationLagSeconds.name);
     const first = Math.floor(range.from.getTime() / 1000 / step) * step;
+    const byBucket = new Map(through.map((x) => [x.bucket.getTime(), x]));
     const sparkline = Array.from({ length: Math.ceil((range.to.getTime() / 1000 - first) / step) }, (_, i) => {
       const ts = new Date((first + i * step) * 1000);
-      const r = through.find((x) => x.bucket.getTime() === ts.getTime());
+      const r = byBucket.get(ts.getTime());
       return { ts: ts.toISOString(), value: r ? bucketRate(r, step) : null };
     });
     return {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db';
 import type { Resolution } from './metrics.reads';
 
@@ -17,33 +17,42 @@ export interface FleetBucketRow {
  * A few metrics of every target of an organization, in buckets of `stepSeconds` (all label sets together): the fleet
  * overview's throughput, cache hits and sparklines in one statement. Same tiers as metricBuckets: a rollup serves
  * the range up to its last built interval, raw points the rest.
+ *
+ * The series are enumerated first (metric_series) and each is read with its own index range (organization, target,
+ * metric, labels, ts): a scan by target and metric alone reads every point of the day's partition for those series
+ * (no skip scan before PostgreSQL 18), which for a hundred targets was most of the overview's 200 ms.
  */
 export async function fleetBuckets(
   db: Db,
   where: { organizationId: string; targetIds: readonly string[]; metrics: readonly string[]; from: Date; to: Date },
-  resolution: Resolution,
+  resolution: Exclude<Resolution, 'raw'>,
   stepSeconds: number,
 ): Promise<FleetBucketRow[]> {
   if (where.metrics.length === 0 || where.targetIds.length === 0) return [];
   const bucket = sql<Date>`to_timestamp(floor(extract(epoch from ts) / ${stepSeconds}) * ${stepSeconds})`;
   const metrics = sql.join(where.metrics.map((m) => sql`${m}`));
   const targets = sql.join(where.targetIds.map((t) => sql`${t}`));
-  // Targets and metrics named in full: the primary key (organization, target, metric, labels, ts) then serves each
-  // pair's range, instead of every point of the organization in the range.
-  const scope = sql`organization_id = ${where.organizationId} and target_id in (${targets}) and metric in (${metrics}) and ts >= ${where.from} and ts < ${where.to}`;
-  const query =
-    resolution === 'raw'
-      ? sql<FleetBucketRow>`select target_id, metric, ${bucket} as bucket, sum(value) as sum, count(*)::int as count, max(value) as max, sum(seconds) as seconds
-          from metric_points where ${scope} group by 1, 2, 3 order by 1, 2, 3`
-      : sql<FleetBucketRow>`with rolled as (
-            select target_id, metric, labels_key, ts, sum, count, max, seconds from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} where ${scope}
+  const org = where.organizationId;
+  const series = sql`select target_id, metric, labels_key from metric_series
+     where organization_id = ${org} and target_id in (${targets}) and metric in (${metrics}) and last_ts >= ${where.from}`;
+  const raw = (since: RawBuilder<unknown>) => sql`select p.ts, p.value, p.seconds from metric_points p
+     where p.organization_id = ${org} and p.target_id = s.target_id and p.metric = s.metric and p.labels_key = s.labels_key
+       and p.ts >= ${since} and p.ts < ${where.to}`;
+  // Minute or hour rollups: an overview's buckets are at least a minute wide.
+  const query = sql<FleetBucketRow>`with series as (${series}), rolled as (
+            select s.target_id, s.metric, s.labels_key, r.ts, r.sum, r.count, r.max, r.seconds
+              from series s join lateral (
+                select ts, sum, count, max, seconds from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} r
+                 where r.organization_id = ${org} and r.target_id = s.target_id and r.metric = s.metric and r.labels_key = s.labels_key
+                   and r.ts >= ${where.from} and r.ts < ${where.to}) r on true
           ), built as (
             select target_id, metric, labels_key, max(ts) as until from rolled group by 1, 2, 3
           ), merged as (
             select r.target_id, r.metric, r.ts, r.sum, r.count, r.max, r.seconds from rolled r join built b using (target_id, metric, labels_key) where r.ts < b.until
             union all
-            select p.target_id, p.metric, p.ts, p.value, 1, p.value, p.seconds from metric_points p left join built b using (target_id, metric, labels_key)
-             where ${scope} and p.ts >= coalesce(b.until, ${where.from})
+            select s.target_id, s.metric, p.ts, p.value, 1, p.value, p.seconds
+              from series s left join built b using (target_id, metric, labels_key)
+              join lateral (${raw(sql`coalesce(b.until, ${where.from})`)}) p on true
           )
           select target_id, metric, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, max(max) as max, sum(seconds) as seconds
             from merged group by 1, 2, 3 order by 1, 2, 3`;
