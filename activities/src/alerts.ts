@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { inScope, type AlertContext, type AlertIdentity, type ConditionSignal, type NotificationGate } from '@logstag/schema';
+import { inScope, matches, openWindowAt, type AlertContext, type AlertIdentity, type ConditionSignal, type NotificationGate } from '@logstag/schema';
 import {
   activitySnapshotsOf,
   agentsOf,
@@ -8,6 +8,8 @@ import {
   enabledAlertRules,
   findAlertRule,
   findTarget,
+  listMaintenanceWindows,
+  listSilences,
   markPayloadsEvaluated,
   metricPointsAt,
   payloadsToEvaluate,
@@ -192,10 +194,24 @@ export function createAlertActivities(input: ActivityDepsInput) {
     },
 
     /**
-     * Whether an alert may notify now: not while its target's silent alert (or its agent's) fires, which already says
-     * all there is to say about that target.
+     * Whether an alert may notify now: not while a silence or a maintenance window matches it (until it ends), nor
+     * while its target's silent alert (or its agent's) fires, which already says all there is to say about that target.
      */
     async alertNotificationGate(input: { organizationId: string; ruleId: string; targetId: string | null; at: string }): Promise<NotificationGate> {
+      const at = new Date(input.at);
+      const tags = input.targetId ? ((await targetsOf(db, input.organizationId, [input.targetId]))[0]?.tags ?? {}) : {};
+      const alert = { ruleId: input.ruleId, targetId: input.targetId, tags };
+      // Silences and maintenance windows hold notifications back until they end (then the workflow sends a catch-up).
+      const silences = (await listSilences(db, input.organizationId, at)).filter((s) => s.startsAt <= at && matches(s.matchers, alert));
+      if (silences.length > 0) {
+        const until = Math.max(...silences.map((s) => s.endsAt.getTime()));
+        return { suppressed: `silenced: ${silences[0]!.reason}`, until: new Date(until).toISOString() };
+      }
+      for (const w of await listMaintenanceWindows(db, input.organizationId)) {
+        if (!matches(w.matchers, alert)) continue;
+        const open = openWindowAt(w, at.getTime());
+        if (open) return { suppressed: `maintenance window "${w.name}"`, until: new Date(open.end).toISOString() };
+      }
       if (input.targetId) {
         const by = await silentSuppressor(db, input.organizationId, input.targetId, input.ruleId);
         if (by) return { suppressed: `suppressed by ${by}`, until: null };

@@ -102,4 +102,42 @@ describe('alerts API (PostgreSQL, Temporal dev server)', () => {
     expect(ended.resolveReason).toBe('rule_deleted');
     expect(await audit('alert_rule.deleted', rule.body.id)).toHaveLength(1);
   }, 60_000);
+
+  it('silences hold back a matching alert\'s notifications (timeline says why); windows validate their zone and RRULE; Admins only, audit-logged', async () => {
+    const target = `pg-${randomUUID().slice(0, 8)}`;
+    const endsAt = new Date(Date.now() + 3600_000).toISOString();
+    expect((await org.clients.member.post('/api/silences', { matchers: { targetIds: [target] }, reason: 'failover drill', endsAt })).status).toBe(403);
+    const silence = await org.clients.admin.post('/api/silences', { matchers: { targetIds: [target] }, reason: 'failover drill', endsAt });
+    expect(silence.status, JSON.stringify(silence.body)).toBe(201);
+    expect(await audit('alert_silence.created', silence.body.id)).toHaveLength(1);
+    expect((await org.clients.member.get('/api/silences')).body.items.map((x: { id: string }) => x.id)).toContain(silence.body.id);
+
+    const policy = await org.clients.admin.post('/api/escalation-policies', { name: 'Pager', tiers: [{ delaySeconds: 60, recipients: [{ kind: 'user', userId: 'u-1', email: 'oncall@example.com' }] }] });
+    const rule = await org.clients.admin.post('/api/alert-rules', {
+      name: 'Silenced busy',
+      severity: 'warning',
+      condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds: 60 },
+      scope: { targetIds: [target] },
+      escalationPolicyId: policy.body.id,
+    });
+    expect(rule.status).toBe(201);
+    expect((await postPayload(ctx.url, collectionPayload({ targetId: target, data: { connections: { total: 80, max_connections: 100 } } }), { key: org.agentKey })).status).toBe(202);
+    const alert = await waitFor(async () => (await org.clients.member.get(`/api/alerts?state=active&ruleId=${rule.body.id}`)).body.items[0] as { id: string } | undefined, 30_000, 'alert');
+    const timeline = await waitFor(async () => {
+      const t = (await org.clients.member.get(`/api/alerts/${alert.id}`)).body.timeline as Array<{ kind: string; reason: string | null }>;
+      return t.some((e) => e.kind === 'suppressed') ? t : undefined;
+    }, 15_000, 'suppressed');
+    expect(timeline.find((e) => e.kind === 'suppressed')!.reason).toBe('silenced: failover drill');
+    expect(timeline.some((e) => e.kind === 'notification')).toBe(false);
+    expect((await org.clients.admin.delete(`/api/silences/${silence.body.id}`)).status).toBe(204);
+
+    const bad = await org.clients.admin.post('/api/maintenance-windows', { name: 'w', matchers: { targetIds: [target] }, start: '2026-12-06T02:00', durationMinutes: 60, timeZone: 'Mars/Olympus', rrule: 'FREQ=SOMETIMES' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.details)).toMatch(/timeZone[\s\S]*rrule|rrule[\s\S]*timeZone/);
+    const window = await org.clients.admin.post('/api/maintenance-windows', { name: 'Sunday patching', matchers: { tags: { env: 'prod' } }, start: '2026-12-06T02:00', durationMinutes: 120, timeZone: 'Europe/Paris', rrule: 'FREQ=WEEKLY;BYDAY=SU' });
+    expect(window.status, JSON.stringify(window.body)).toBe(201);
+    expect(window.body).toMatchObject({ timeZone: 'Europe/Paris', rrule: 'FREQ=WEEKLY;BYDAY=SU', createdBy: org.emails.admin });
+    expect(await audit('maintenance_window.created', window.body.id)).toHaveLength(1);
+    expect((await org.clients.admin.delete(`/api/maintenance-windows/${window.body.id}`)).status).toBe(204);
+  }, 60_000);
 });

@@ -90,6 +90,9 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('tenant isolation and the ro
     const t = new Date().toISOString();
     await recordEpisode(ctx.app.store.db, { id: bEpisode, organizationId: b.organizationId, fingerprint: `${bRule.id}:${bTarget}`, workflowId: `alert:${b.organizationId}:${bRule.id}:${bTarget}`, ruleId: bRule.id, ruleName: bRule.name, targetId: bTarget, agentId: null, labels: {}, status: 'resolved', severity: 'warning', summary: 'B only', values: {}, startedAt: t, firingAt: t, acknowledgedAt: null, acknowledgedBy: null, snoozedUntil: null, resolvedAt: t, resolveReason: 'resolved', updatedAt: t }, []);
     Object.assign(foreign, { 'alert-rules': bRule.id, 'escalation-policies': bPolicy.body.id as string, alerts: bEpisode });
+    const bSilence = await b.clients.owner.post('/api/silences', { matchers: { targetIds: [bTarget] }, reason: 'B only', endsAt: new Date(Date.now() + 3600_000).toISOString() });
+    const bWindow = await b.clients.owner.post('/api/maintenance-windows', { name: 'B window', matchers: { targetIds: [bTarget] }, start: '2030-01-01T02:00', durationMinutes: 60, timeZone: 'UTC' });
+    Object.assign(foreign, { silences: bSilence.body.id as string, 'maintenance-windows': bWindow.body.id as string });
     const bKey = (await b.clients.owner.get(`/api/agent-keys/${b.agentKeyId}`)).body;
     markers = [b.organizationId, ...Object.values(b.userIds), ...Object.values(b.emails), b.agentKeyId, bKey.prefix, invitation.body.invitation.id, bTarget, 'Org B'];
     routes = registeredRoutes(ctx.app.express).filter((r) => r.path.startsWith('/api/'));

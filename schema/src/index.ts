@@ -9,4 +9,5 @@ export * from './metrics';
 export * from './notifications';
 export * from './alerts';
 export * from './alert-workflow';
+export * from './maintenance';
 export * from './integrations';

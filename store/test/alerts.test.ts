@@ -8,7 +8,13 @@ import { DEFAULT_RULE_PACK } from '@logstag/schema';
 import {
   enabledAlertRules,
   episodeTimeline,
+  deleteMaintenanceWindow,
+  expireSilence,
   insertEscalationPolicy,
+  insertMaintenanceWindow,
+  insertSilence,
+  listMaintenanceWindows,
+  listSilences,
   insertOrganization,
   listActiveEpisodes,
   listAlertRules,
@@ -109,6 +115,25 @@ describe.each(backends)('alerts store (%s)', (_name, open) => {
       ['e2', 'firing'],
       ['e1', 'acknowledged'],
     ]);
+  });
+});
+
+describe.each(backends)('silences and maintenance windows (%s)', (_name, open) => {
+  const store = suiteStore(open);
+
+  it('lists silences until they end or are expired, and windows until removed', async () => {
+    const org = randomUUID();
+    await insertOrganization(store.db, org, 'Acme');
+    const now = new Date('2026-12-05T12:00:00Z');
+    const s = await insertSilence(store.db, org, { matchers: { ruleIds: [], targetIds: ['pg-1'], tags: {} }, reason: 'drill', createdBy: 'a@example.com', startsAt: now, endsAt: new Date('2026-12-05T13:00:00Z') });
+    expect((await listSilences(store.db, org, now)).map((x) => x.id)).toEqual([s.id]);
+    expect(await listSilences(store.db, org, new Date('2026-12-05T13:00:00Z'))).toEqual([]);
+    expect(await expireSilence(store.db, org, s.id)).toBe(true);
+    expect(await listSilences(store.db, org, now)).toEqual([]);
+    const w = await insertMaintenanceWindow(store.db, org, { name: 'Sunday', matchers: { targetIds: [], tags: { env: 'prod' } }, start: '2026-12-06T02:00', durationMinutes: 120, timeZone: 'Europe/Paris', rrule: 'FREQ=WEEKLY;BYDAY=SU' }, 'a@example.com');
+    expect(await listMaintenanceWindows(store.db, org)).toEqual([expect.objectContaining({ id: w.id, timeZone: 'Europe/Paris', rrule: 'FREQ=WEEKLY;BYDAY=SU', matchers: { targetIds: [], tags: { env: 'prod' } } })]);
+    expect(await deleteMaintenanceWindow(store.db, org, w.id)).toBe(true);
+    expect(await listMaintenanceWindows(store.db, org)).toEqual([]);
   });
 });
 

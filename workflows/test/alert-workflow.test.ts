@@ -40,7 +40,7 @@ describe('alert workflow (time skipping)', () => {
     const activities = {
       loadAlertContext: (...a: Parameters<typeof h.activities.loadAlertContext>) => current().loadAlertContext(...a),
       recordAlertEpisode: (...a: Parameters<typeof h.activities.recordAlertEpisode>) => current().recordAlertEpisode(...a),
-      alertNotificationGate: () => current().alertNotificationGate(),
+      alertNotificationGate: (...a: Parameters<typeof h.activities.alertNotificationGate>) => current().alertNotificationGate(...a),
       recordNotification: (...a: Parameters<typeof h.activities.recordNotification>) => current().recordNotification(...a),
     };
     worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: TQ, workflowBundle: bundle, activities });
@@ -259,6 +259,59 @@ describe('alert workflow (time skipping)', () => {
       await handle(fp).signal('targetRemovedSignal', { actor: 'user:admin' });
       await expectOneResolveEach(fp, ep, 'target_removed');
       await handle(fp).result();
+    });
+  });
+
+  describe('maintenance windows and silences (notifications held back, evaluation not)', () => {
+    it('holds a trigger back during a window and sends one catch-up when it ends while still firing', async () => {
+      h.state.context.forSeconds = 0;
+      h.state.context.policy = policy([{ delaySeconds: 3600, recipients: [integration('m')] }]);
+      const end = (await env.currentTimeMs()) + 2 * 3600_000;
+      h.state.gate = (at) => (at < end ? { suppressed: 'maintenance window "Sunday patching"', until: new Date(end).toISOString() } : { suppressed: null, until: null });
+      const fp = `maint-${randomUUID()}`;
+      await condition(fp, 'started');
+      await until(fp, (v) => v.status === 'firing', 'firing');
+      await env.sleep(90 * MIN);
+      expect(sentTo('integration:m')).toEqual([]);
+      expect(h.events.some((e) => e.kind === 'suppressed' && e.reason === 'maintenance window "Sunday patching"')).toBe(true);
+      await env.sleep(31 * MIN);
+      await until(fp, () => sentTo('integration:m').length === 1, 'catch-up');
+      expect(sentTo('integration:m')[0]!.event).toBe('catch_up');
+      expect(sentTo('integration:m')[0]!.at).toBeGreaterThanOrEqual(end);
+      // Cleared later: the catch-up counts as a trigger, so its recipient gets the one resolve.
+      await condition(fp, 'cleared');
+      await env.sleep(11 * MIN);
+      await handle(fp).result();
+      expect(sentTo('integration:m').map((x) => x.event)).toEqual(['catch_up', 'resolve']);
+    });
+
+    it('cleared during a window after a trigger: the resolve is never held back', async () => {
+      h.state.context.forSeconds = 0;
+      h.state.context.clearForSeconds = 60;
+      h.state.context.policy = policy([{ delaySeconds: 3600, recipients: [integration('w')] }]);
+      const fp = `maint-clear-${randomUUID()}`;
+      await condition(fp, 'started');
+      await until(fp, () => sentTo('integration:w').length === 1, 'trigger before the window');
+      h.state.gate = () => ({ suppressed: 'maintenance window "Nightly"', until: null });
+      await condition(fp, 'cleared');
+      await env.sleep(2 * MIN);
+      await handle(fp).result();
+      expect(sentTo('integration:w').map((x) => x.event)).toEqual(['trigger', 'resolve']);
+    });
+
+    it('an alert that starts and clears inside a silence notifies nobody, neither trigger nor resolve', async () => {
+      h.state.context.forSeconds = 0;
+      h.state.context.clearForSeconds = 60;
+      h.state.context.policy = policy([{ delaySeconds: 3600, recipients: [integration('s')] }]);
+      h.state.gate = () => ({ suppressed: 'silenced: failover drill', until: null });
+      const fp = `silence-${randomUUID()}`;
+      await condition(fp, 'started');
+      await until(fp, (v) => v.status === 'firing', 'firing');
+      await env.sleep(5 * MIN);
+      await condition(fp, 'cleared');
+      await env.sleep(2 * MIN);
+      await handle(fp).result();
+      expect(sentTo('integration:s')).toEqual([]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ALERT_SEVERITIES, escalationPolicyInputSchema, ruleInputSchema } from '@logstag/schema';
+import { ALERT_SEVERITIES, escalationPolicyInputSchema, maintenanceWindowInputSchema, openWindowAt, ruleInputSchema, silenceInputSchema } from '@logstag/schema';
 import {
   alertActionResultSchema,
   alertDetailSchema,
@@ -9,8 +9,12 @@ import {
   alertRuleViewSchema,
   escalationPolicyListSchema,
   escalationPolicyViewSchema,
+  maintenanceWindowListSchema,
+  maintenanceWindowViewSchema,
+  silenceListSchema,
+  silenceViewSchema,
 } from '@logstag/schema/api';
-import { listActiveEpisodes, listAlertRules, listEpisodeHistory, listEscalationPolicies } from '@logstag/store';
+import { listActiveEpisodes, listAlertRules, listEpisodeHistory, listEscalationPolicies, listMaintenanceWindows, listSilences, type AlertSilence, type MaintenanceWindow } from '@logstag/store';
 import { principalOf, requirePermission } from '../auth/access';
 import { auditContextOf } from '../audit';
 import type { ApiRegistry } from '../http/api-registry';
@@ -187,5 +191,90 @@ export function alertsRoutes(api: ApiRegistry, deps: AlertsDeps): Router {
     errors: [404],
     handle: async ({ params }, req) => service.deletePolicy(org(req), params.id, auditContextOf(req)),
   });
+
+  api.add(router, {
+    method: 'get',
+    path: '/api/silences',
+    tag,
+    summary: 'Silences not yet ended: each holds back the notifications of the alerts it matches (rule, target, tags) until it ends',
+    access: read,
+    response: silenceListSchema,
+    handle: async (_i, req) => ({ items: (await listSilences(deps.db, org(req), new Date())).map(silenceView) }),
+  });
+  api.add(router, {
+    method: 'post',
+    path: '/api/silences',
+    tag,
+    summary: 'Add a silence with a reason and an end; evaluation goes on, and alerts still firing when it ends send one catch-up (audit-logged)',
+    access: manage,
+    body: silenceInputSchema,
+    status: 201,
+    response: silenceViewSchema,
+    errors: [400],
+    handle: async ({ body }, req) => silenceView(await service.createSilence(org(req), body, auditContextOf(req))),
+  });
+  api.add(router, {
+    method: 'delete',
+    path: '/api/silences/:id',
+    tag,
+    summary: 'End a silence now (audit-logged)',
+    access: manage,
+    params: idParams,
+    response: { noContent: true },
+    errors: [404],
+    handle: async ({ params }, req) => service.expireSilence(org(req), params.id, auditContextOf(req)),
+  });
+  api.add(router, {
+    method: 'get',
+    path: '/api/maintenance-windows',
+    tag,
+    summary: 'Maintenance windows (local time in their zone, once or by RRULE), each with the occurrence open now, if one is',
+    access: read,
+    response: maintenanceWindowListSchema,
+    handle: async (_i, req) => ({ items: (await listMaintenanceWindows(deps.db, org(req))).map(windowView) }),
+  });
+  api.add(router, {
+    method: 'post',
+    path: '/api/maintenance-windows',
+    tag,
+    summary: 'Add a maintenance window for targets or tags; notifications wait for its end, then alerts still firing send one catch-up (audit-logged)',
+    access: manage,
+    body: maintenanceWindowInputSchema,
+    status: 201,
+    response: maintenanceWindowViewSchema,
+    errors: [400],
+    handle: async ({ body }, req) => windowView(await service.createWindow(org(req), body, auditContextOf(req))),
+  });
+  api.add(router, {
+    method: 'delete',
+    path: '/api/maintenance-windows/:id',
+    tag,
+    summary: 'Remove a maintenance window (audit-logged)',
+    access: manage,
+    params: idParams,
+    response: { noContent: true },
+    errors: [404],
+    handle: async ({ params }, req) => service.deleteWindow(org(req), params.id, auditContextOf(req)),
+  });
   return router;
+}
+
+function silenceView(s: AlertSilence) {
+  return { id: s.id, matchers: s.matchers, reason: s.reason, createdBy: s.createdBy, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), createdAt: s.createdAt.toISOString() };
+}
+
+function windowView(w: MaintenanceWindow) {
+  const open = openWindowAt(w, Date.now());
+  return {
+    id: w.id,
+    name: w.name,
+    matchers: w.matchers,
+    start: w.start,
+    durationMinutes: w.durationMinutes,
+    timeZone: w.timeZone,
+    rrule: w.rrule,
+    createdBy: w.createdBy,
+    createdAt: w.createdAt.toISOString(),
+    openNow: open ? { start: new Date(open.start).toISOString(), end: new Date(open.end).toISOString() } : null,
+  };
 }

@@ -1,10 +1,14 @@
 import type { Kysely } from 'kysely';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { ActorInput, AlertIdentity, AlertView, EscalationPolicyInput, RuleInput, SnoozeInput } from '@logstag/schema';
+import type { ActorInput, AlertIdentity, AlertView, EscalationPolicyInput, MaintenanceWindowInput, RuleInput, SilenceInput, SnoozeInput } from '@logstag/schema';
 import type { AlertActionResult } from '@logstag/schema/api';
 import {
   deleteAlertRule,
   deleteEscalationPolicy,
+  deleteMaintenanceWindow,
+  expireSilence,
+  insertMaintenanceWindow,
+  insertSilence,
   episodeTimeline,
   findAlertRule,
   findEpisode,
@@ -132,6 +136,39 @@ export function createAlertsService({ db, temporal }: AlertsDeps) {
       await db.transaction().execute(async (trx) => {
         if (!(await deleteEscalationPolicy(trx, org, id))) throw new ApiError(404, 'not_found', 'escalation policy not found');
         await recordAuditEvent(trx, { ...audit, action: 'escalation_policy.deleted', object: { type: 'escalation_policy', id } });
+      });
+    },
+
+    async createSilence(org: string, input: SilenceInput, audit: AuditContext) {
+      const startsAt = input.startsAt ? new Date(input.startsAt) : new Date();
+      const endsAt = new Date(input.endsAt);
+      if (endsAt <= startsAt || endsAt.getTime() <= Date.now()) throw new ApiError(400, 'validation_failed', 'a silence ends after it starts, in the future', { issues: [{ path: 'endsAt', message: 'must be in the future, after startsAt' }] });
+      return db.transaction().execute(async (trx) => {
+        const s = await insertSilence(trx, org, { matchers: input.matchers, reason: input.reason, createdBy: audit.actor.label, startsAt, endsAt });
+        await recordAuditEvent(trx, { ...audit, action: 'alert_silence.created', object: { type: 'alert_silence', id: s.id }, after: { matchers: s.matchers, reason: s.reason, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() } });
+        return s;
+      });
+    },
+
+    async expireSilence(org: string, id: string, audit: AuditContext) {
+      await db.transaction().execute(async (trx) => {
+        if (!(await expireSilence(trx, org, id))) throw new ApiError(404, 'not_found', 'silence not found');
+        await recordAuditEvent(trx, { ...audit, action: 'alert_silence.expired', object: { type: 'alert_silence', id } });
+      });
+    },
+
+    async createWindow(org: string, input: MaintenanceWindowInput, audit: AuditContext) {
+      return db.transaction().execute(async (trx) => {
+        const w = await insertMaintenanceWindow(trx, org, input, audit.actor.label);
+        await recordAuditEvent(trx, { ...audit, action: 'maintenance_window.created', object: { type: 'maintenance_window', id: w.id }, after: { ...input } });
+        return w;
+      });
+    },
+
+    async deleteWindow(org: string, id: string, audit: AuditContext) {
+      await db.transaction().execute(async (trx) => {
+        if (!(await deleteMaintenanceWindow(trx, org, id))) throw new ApiError(404, 'not_found', 'maintenance window not found');
+        await recordAuditEvent(trx, { ...audit, action: 'maintenance_window.deleted', object: { type: 'maintenance_window', id } });
       });
     },
 

@@ -79,3 +79,34 @@ export type AlertDetail = z.infer<typeof alertDetailSchema>;
 /** What acknowledge, resolve, snooze and reopen answer: the alert's state in its workflow right after. */
 export const alertActionResultSchema = z.object({ episodeId: z.string(), status: z.string(), accepted: z.boolean() });
 export type AlertActionResult = z.infer<typeof alertActionResultSchema>;
+
+const matchersView = z.object({ ruleIds: z.optional(z.array(z.string())), targetIds: z.array(z.string()), tags: z.record(z.string(), z.string()) });
+
+/** A silence: holds back the notifications of matching alerts until it ends (evaluation goes on). */
+export const silenceViewSchema = z.object({
+  id: z.string(),
+  matchers: matchersView,
+  reason: z.string(),
+  createdBy: z.string(),
+  startsAt: isoTime,
+  endsAt: isoTime,
+  createdAt: isoTime,
+});
+export type SilenceView = z.infer<typeof silenceViewSchema>;
+export const silenceListSchema = z.object({ items: z.array(silenceViewSchema) });
+
+/** A maintenance window in local time of its zone, once or recurring (RRULE); `openNow` when it holds notifications now. */
+export const maintenanceWindowViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  matchers: matchersView,
+  start: z.string(),
+  durationMinutes: z.number(),
+  timeZone: z.string(),
+  rrule: z.nullable(z.string()),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  openNow: z.nullable(z.object({ start: isoTime, end: isoTime })),
+});
+export type MaintenanceWindowView = z.infer<typeof maintenanceWindowViewSchema>;
+export const maintenanceWindowListSchema = z.object({ items: z.array(maintenanceWindowViewSchema) });

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { GeneratedTimestamp, Json, Timestamp } from '../column-types';
+import type { SilencesTables } from './silences.repository';
 
 /** An organization's alert rule. Deleted rules are kept (`deleted_at`) so history and timelines still name them. */
 export interface AlertRuleTable {
@@ -97,7 +98,7 @@ export interface AlertEventTable {
 }
 export type AlertEventRow = Selectable<AlertEventTable>;
 
-export interface AlertsTables {
+export interface AlertsTables extends SilencesTables {
   alert_rules: AlertRuleTable;
   escalation_policies: EscalationPolicyTable;
   alert_conditions: AlertConditionTable;

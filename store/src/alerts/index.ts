@@ -6,3 +6,4 @@ export * from './policies.repository';
 export * from './conditions.repository';
 export * from './episodes.repository';
 export * from './evaluation.reads';
+export * from './silences.repository';

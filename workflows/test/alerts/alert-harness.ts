@@ -26,7 +26,8 @@ export function harness() {
       engine: 'postgresql',
       url: null,
     } as AlertContext,
-    gate: { suppressed: null, until: null } as NotificationGate,
+    /** The gate's answer at a workflow time (a silence or a maintenance window in tests). */
+    gate: ((_at: number): NotificationGate => ({ suppressed: null, until: null })) as (at: number) => NotificationGate,
   };
   const activities = {
     async loadAlertContext(_alert: AlertIdentity): Promise<AlertContext> {
@@ -36,8 +37,8 @@ export function harness() {
       if (episode) episodes.set(episode.id, episode);
       for (const e of evs) if (!events.some((x) => x.id === e.id)) events.push(e);
     },
-    async alertNotificationGate(): Promise<NotificationGate> {
-      return state.gate;
+    async alertNotificationGate(input: { at: string }): Promise<NotificationGate> {
+      return state.gate(Date.parse(input.at));
     },
     async recordNotification(request: NotificationRequest, at: number): Promise<void> {
       const recipient = request.recipient.kind === 'integration' ? `integration:${request.recipient.integrationId}` : `user:${request.recipient.userId}`;
