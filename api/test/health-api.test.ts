@@ -79,7 +79,7 @@ describe('Health Check API (PostgreSQL store, Temporal dev server)', () => {
     const report = await runNow(0);
     const byId = new Map(report.results.map((r) => [r.ruleId, r]));
     expect(byId.get('pg.config.fsync-off')?.findings[0]).toMatchObject({ object: 'fsync', accepted: false, evidence: { value: 'off' } });
-    expect(byId.get('pg.maintenance.sequence-exhaustion')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('issue 14') });
+    expect(byId.get('pg.maintenance.never-vacuumed')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('issue 14') });
     // The recorded lock wait lasted 29 s: found at the default 10 s, not at the organization's 30 s.
     expect(byId.get('pg.performance.blocked-sessions')?.status).toBe('pass');
     expect(report.diff.every((d) => d.state === 'new')).toBe(true);
@@ -135,6 +135,17 @@ describe('Health Check API (PostgreSQL store, Temporal dev server)', () => {
     await handle.delete();
     expect((await a.clients.member.get(`/api/health/targets/${TARGET}/settings`)).body).toMatchObject({ frequency: 'rare', colocated: true, scheduled: true });
   });
+
+  it('runs the host-relative rules once the target is co-located with an agent whose heartbeat gives the RAM', async () => {
+    const before = (await a.clients.member.get(`/api/health/targets/${TARGET}/reports`)).body.items.length as number;
+    // The recorded heartbeat of the agent that collected the target (25 GB of RAM).
+    const heartbeat = { ...(JSON.parse(readFileSync(new URL('./fixtures/heartbeat.jsonl', import.meta.url), 'utf8').trim().split('\n')[0]!) as Record<string, unknown>), id: uuidv7(), collectedAt: new Date().toISOString() };
+    expect((await postPayload(ctx.url, heartbeat, { key: a.agentKey })).status).toBe(202);
+    await waitFor(async () => (await ctx.app.store.db.selectFrom('agents').select('facts').where('organization_id', '=', a.organizationId).executeTakeFirst()) !== undefined, 30_000, 'the heartbeat stored');
+    const report = await runNow(before);
+    // shared_buffers is 128 MB on the recorded server: far below 15 % of 25 GB.
+    expect(report.results.find((r) => r.ruleId === 'pg.config.shared-buffers-ram')).toMatchObject({ status: 'fail' });
+  }, 60_000);
 
   it('downloads a report as HTML and as PDF printed by Chromium', async () => {
     const report = (await a.clients.member.get(`/api/health/targets/${TARGET}/reports`)).body.items[0];
