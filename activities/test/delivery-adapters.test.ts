@@ -149,6 +149,17 @@ describe('truncation at each destination limit', () => {
     expect(text).toContain('<script>alert(1)</script>');
   });
 
+  it('carries the acknowledge link: a Slack button, a Teams action, an e-mail link (escaped), the webhook data', () => {
+    const ack = 'https://logstag.example/ack/abc.def';
+    const r = notification('o', 'i');
+    expect(JSON.stringify(slackMessage(r, ack))).toContain(`"text":{"type":"plain_text","text":"Acknowledge"},"url":"${ack}"`);
+    expect(JSON.stringify(teamsMessage(r, ack))).toContain(`{"type":"Action.OpenUrl","title":"Acknowledge","url":"${ack}"}`);
+    const { html, text } = emailContent(r, `${ack}&x="y"`);
+    expect(html).toContain('href="https://logstag.example/ack/abc.def&amp;x=&quot;y&quot;"');
+    expect(text).toContain('Acknowledge (link valid 12 hours)');
+    expect(JSON.stringify(slackMessage(r))).not.toContain('Acknowledge');
+  });
+
   it('Alertmanager: label names made valid, endsAt resolves a resolve event and lies a day ahead while firing', () => {
     const now = new Date('2026-12-05T12:00:00Z');
     const firing = notification('o', 'i');

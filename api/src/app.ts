@@ -24,8 +24,9 @@ import { payloadsRoutes } from './payloads/payloads.routes';
 import { healthRoutes } from './health/health.routes';
 import type { HealthScheduler } from './health/health.service';
 import { integrationsRoutes } from './integrations/index';
+import { ackRoutes } from './integrations/ack.routes';
 import { alertsRoutes } from './alerts/index';
-import type { SecretBox } from '@logstag/store';
+import type { AckLinks, SecretBox } from '@logstag/store';
 
 export interface AppDeps {
   store: Store;
@@ -48,6 +49,8 @@ export interface AppDeps {
   temporalDown?: () => string | null;
   /** The key integration secrets are sealed with; the integration routes are mounted when it is given. */
   integrationSecrets?: SecretBox;
+  /** Verifies the acknowledge links notifications carry; the /ack/:token routes are mounted when it is given. */
+  ackLinks?: AckLinks;
   /** Puts a target's health-report Schedule (the process shell binds it to Temporal); absent: settings are saved, not scheduled. */
   healthSchedules?: HealthScheduler;
 }
@@ -91,6 +94,8 @@ export function createApp(deps: AppDeps): Express {
       authenticate: deps.authenticateAgent,
     }),
   );
+  // Acknowledge links: outside /api, public (the signed token is the credential), no session or CSRF token.
+  if (deps.ackLinks) app.use(ackRoutes(api, { db: deps.store.db, temporal: deps.temporal, ackLinks: deps.ackLinks }));
   // Body limit, session and CSRF for every /api route: keep this before any /api router.
   app.use(apiSecurity({ db: deps.store.db, security: deps.security }));
   app.use(accountRoutes(api, { db: deps.store.db, security: deps.security }));

@@ -1,4 +1,4 @@
-import { createSecretBox, loadSecretKey } from '@logstag/store';
+import { createAckLinks, createSecretBox, loadSecretKey } from '@logstag/store';
 import { destinationPolicyFromEnv, type DeliveryDeps } from '@logstag/activities';
 
 export type { DeliveryDeps } from '@logstag/activities';
@@ -9,8 +9,12 @@ export type { DeliveryDeps } from '@logstag/activities';
  * are private, e.g. `10.0.0.0/8,127.0.0.1`).
  */
 export function deliveryDepsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): DeliveryDeps {
+  const key = loadSecretKey({ env, dataDir });
+  // Acknowledge links need the address people reach Logstag at (LOGSTAG_PUBLIC_URL); without it messages carry none.
+  const publicUrl = env.LOGSTAG_PUBLIC_URL?.trim();
   return {
-    secrets: createSecretBox(loadSecretKey({ env, dataDir })),
+    secrets: createSecretBox(key),
     destinations: destinationPolicyFromEnv(env.LOGSTAG_OUTBOUND_ALLOW),
+    ackLinks: { links: createAckLinks(key), publicUrl: publicUrl || null },
   };
 }

@@ -101,6 +101,14 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
     }
   }
 
+  /** The acknowledge link of a notification that asks someone to act (not for acknowledgements, resolutions, tests). */
+  function ackUrlOf(request: NotificationRequest, now: Date): string | null {
+    const ack = deps.delivery?.ackLinks;
+    if (!ack?.publicUrl || ['acknowledge', 'resolve', 'test'].includes(request.event)) return null;
+    const token = ack.links.sign({ organizationId: request.organizationId, episodeId: request.episodeId }, now);
+    return `${ack.publicUrl.replace(/\/+$/, '')}/ack/${token}`;
+  }
+
   /** One request through the kind's adapter, heartbeating while it runs; an adapter that throws is a retryable attempt. */
   async function send(deliveryId: string, profile: string, request: NotificationRequest, opened: ReturnType<typeof open>, startedAt: Date): Promise<AttemptResult> {
     const adapter = adapterOf(opened.kind)!;
@@ -118,7 +126,7 @@ export function createDeliveryActivities(deps: Pick<ActivityDeps, 'db' | 'clock'
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         }
         return deliver(
-          { request, config: opened.config, secrets: opened.secrets, now: startedAt, publicUrl: deps.config.publicUrl },
+          { request, config: opened.config, secrets: opened.secrets, now: startedAt, publicUrl: deps.config.publicUrl, ackUrl: ackUrlOf(request, startedAt) },
           { http: (req: Parameters<typeof sendHttp>[0]) => sendHttp(req, { timeoutMs, policy }), timeoutMs, policy },
         );
       });

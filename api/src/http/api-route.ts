@@ -44,7 +44,7 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   /** The success answer in another content type too, chosen by a query parameter (the audit log's format=csv). */
   alsoAnswers?: { text: string; description: string };
   /** Other answers with a body of their own (readiness answers 503 with its checks). */
-  otherResponses?: Partial<Record<number, { description: string; schema: Schema }>>;
+  otherResponses?: Partial<Record<number, { description: string; schema: Schema } | { description: string; text: string }>>;
   /**
    * Error statuses the handler itself can answer (the route's objects missing, conflicts, ...). Those its access and its
    * inputs imply (401, 403, 400, and 413/415 for a JSON body) are added by the registry.

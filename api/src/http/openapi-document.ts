@@ -95,7 +95,8 @@ export function openApiDocument(routes: readonly RouteDoc[]) {
       success[status] = { description: 'OK', content: { 'application/json': { schema: toJson(r.response, 'output') }, ...also } };
     }
     for (const [code, other] of Object.entries(r.otherResponses ?? {})) {
-      if (other) success[code] = { description: other.description, content: { 'application/json': { schema: toJson(other.schema, 'output') } } };
+      if (other && 'text' in other) success[code] = { description: other.description, content: { [other.text]: { schema: { type: 'string' } } } };
+      else if (other) success[code] = { description: other.description, content: { 'application/json': { schema: toJson(other.schema, 'output') } } };
     }
     const errors = Object.fromEntries(
       errorStatusesOf(r)

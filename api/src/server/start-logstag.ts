@@ -153,6 +153,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       authenticateAgent,
       temporalDown: () => devServer?.downReason() ?? null,
       integrationSecrets: delivery.secrets,
+      ...(delivery.ackLinks ? { ackLinks: delivery.ackLinks.links } : {}),
       healthSchedules: async (organizationId, targetId, frequency) => void (await createScheduleService(client).put(healthReportSchedule(organizationId, targetId, frequency))),
       security: config.security,
       payloadStuckAfterMs: config.payloadStuckAfterMs,

@@ -3,3 +3,4 @@ export * from './integrations.tables';
 export * from './secret-box';
 export * from './integrations.repository';
 export * from './deliveries.repository';
+export * from './ack-links';

@@ -14,6 +14,8 @@ export interface AdapterInput<K extends IntegrationKind> {
   now: Date;
   /** Where people open Logstag, for links; null when unknown. */
   publicUrl: string | null;
+  /** A signed, short-lived link that acknowledges the alert from wherever the message arrived; null when none. */
+  ackUrl: string | null;
 }
 
 /** What the adapters may use: the guarded HTTP client and the SMTP sender. */

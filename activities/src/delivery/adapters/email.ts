@@ -11,10 +11,10 @@ import { judgeSmtp, responseExcerpt } from '../verdict';
 
 export const EMAIL_SUBJECT_LIMIT = 200;
 
-export function emailContent(r: NotificationRequest): { subject: string; text: string; html: string } {
+export function emailContent(r: NotificationRequest, ackUrl: string | null = null): { subject: string; text: string; html: string } {
   const subject = truncate(headline(r).replace(/[\r\n]+/g, ' '), EMAIL_SUBJECT_LIMIT);
   const lines = facts(r).map(([k, v]) => `${k}: ${v}`);
-  const text = [headline(r), '', r.alert.summary, '', ...lines, ...(r.alert.url ? ['', r.alert.url] : [])].join('\n');
+  const text = [headline(r), '', r.alert.summary, '', ...lines, ...(r.alert.url ? ['', r.alert.url] : []), ...(ackUrl ? ['', `Acknowledge (link valid 12 hours): ${ackUrl}`] : [])].join('\n');
   const html = [
     `<h2>${escapeHtml(headline(r))}</h2>`,
     `<p>${escapeHtml(r.alert.summary).replace(/\n/g, '<br>')}</p>`,
@@ -22,6 +22,7 @@ export function emailContent(r: NotificationRequest): { subject: string; text: s
       .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
       .join('')}</table>`,
     r.alert.url ? `<p><a href="${escapeHtml(r.alert.url)}">Open in Logstag</a></p>` : '',
+    ackUrl ? `<p><a href="${escapeHtml(ackUrl)}">Acknowledge</a> (link valid 12 hours)</p>` : '',
   ].join('\n');
   return { subject, text, html };
 }
@@ -35,7 +36,7 @@ export const emailAdapter: Adapter<'email'> = {
   kind: 'email',
   rateLimit: () => null,
   secretValues: (s) => [s.password ?? ''].filter(Boolean),
-  async send({ request, config, secrets }, io): Promise<AttemptResult> {
+  async send({ request, config, secrets, ackUrl }, io): Promise<AttemptResult> {
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     const secretList = secrets.password ? [secrets.password] : [];
@@ -56,7 +57,7 @@ export const emailAdapter: Adapter<'email'> = {
         socketTimeout: io.timeoutMs,
         name: 'logstag',
       });
-      const { subject, text, html } = emailContent(request);
+      const { subject, text, html } = emailContent(request, ackUrl);
       const info = await transport.sendMail({
         from: config.from,
         to,

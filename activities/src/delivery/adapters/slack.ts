@@ -10,7 +10,7 @@ export const SLACK_HEADER_LIMIT = 150;
 export const SLACK_FIELDS_LIMIT = 10;
 export const SLACK_FIELD_LIMIT = 2000;
 
-export function slackMessage(r: NotificationRequest): Record<string, unknown> {
+export function slackMessage(r: NotificationRequest, ackUrl: string | null = null): Record<string, unknown> {
   const title = truncate(headline(r), SLACK_HEADER_LIMIT);
   // Escape first, then cut: the limit applies to the text Slack counts, the escaped one (an entity cut in half is dropped).
   const summary = truncate(escapeSlack(r.alert.summary), SLACK_SECTION_LIMIT).replace(/&[a-z]{0,3}(?=… \[truncated\]$)/, '');
@@ -22,7 +22,11 @@ export function slackMessage(r: NotificationRequest): Record<string, unknown> {
     { type: 'section', text: { type: 'mrkdwn', text: summary } },
   ];
   if (fields.length) blocks.push({ type: 'section', fields });
-  if (r.alert.url) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Logstag' }, url: r.alert.url }] });
+  const buttons = [
+    ...(ackUrl ? [{ type: 'button', style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, url: ackUrl }] : []),
+    ...(r.alert.url ? [{ type: 'button', text: { type: 'plain_text', text: 'Open in Logstag' }, url: r.alert.url }] : []),
+  ];
+  if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
   return { text: truncate(`${headline(r)}: ${r.alert.summary}`, SLACK_SECTION_LIMIT), blocks };
 }
 
@@ -31,5 +35,5 @@ export const slackAdapter = httpAdapter({
   secretValues: (s) => [s.webhookUrl, new URL(s.webhookUrl).pathname],
   // 1.05 s: a margin over Slack's one a second for the time between our send and its arrival.
   rateLimit: (_c, s) => ({ key: destinationKey('slack', s.webhookUrl), intervalMs: 1050, burst: 1 }),
-  render: ({ request, secrets }) => ({ url: secrets.webhookUrl, headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(request)) }),
+  render: ({ request, secrets, ackUrl }) => ({ url: secrets.webhookUrl, headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(request, ackUrl)) }),
 });

@@ -16,7 +16,7 @@ export function standardWebhookSignature(secret: string, id: string, timestampSe
 }
 
 /** The body: Standard Webhooks' recommended `{ type, timestamp, data }`. */
-export function webhookBody(r: NotificationRequest, now: Date): string {
+export function webhookBody(r: NotificationRequest, now: Date, ackUrl: string | null = null): string {
   return JSON.stringify({
     type: `alert.${r.event}`,
     timestamp: now.toISOString(),
@@ -27,6 +27,8 @@ export function webhookBody(r: NotificationRequest, now: Date): string {
       episodeId: r.episodeId,
       event: r.event,
       alert: r.alert,
+      /** GET shows a confirmation, POST acknowledges the episode; signed, expires in 12 hours. */
+      ackUrl,
     },
   });
 }
@@ -34,10 +36,10 @@ export function webhookBody(r: NotificationRequest, now: Date): string {
 export const webhookAdapter = httpAdapter({
   kind: 'webhook',
   secretValues: (s) => [s.signingSecret, s.previousSigningSecret ?? ''].filter(Boolean),
-  render({ request, config, secrets, now }) {
+  render({ request, config, secrets, now, ackUrl }) {
     const id = webhookId(request);
     const ts = Math.floor(now.getTime() / 1000);
-    const body = webhookBody(request, now);
+    const body = webhookBody(request, now, ackUrl);
     const signatures = [secrets.signingSecret, secrets.previousSigningSecret]
       .filter((s): s is string => !!s)
       .map((s) => standardWebhookSignature(s, id, ts, body));
