@@ -1,7 +1,7 @@
 // Pure rule evaluation: what one collection (its metric points or activity snapshot) says about each rule's condition.
 // The alerts activities read the store, call these, and keep only the transitions.
 import type { BlockingNode, LockWaitView, SessionView } from '@logstag/schema';
-import { alertFingerprint, renderSummary, thresholdSeverity, type ActivityCondition, type AlertSeverity, type ThresholdCondition } from '@logstag/schema';
+import { alertFingerprint, renderSummary, thresholdSeverity, thresholdValues, type ActivityCondition, type AlertSeverity, type ThresholdCondition } from '@logstag/schema';
 import type { AlertRule, PointAt } from '@logstag/store';
 
 export interface Finding {
@@ -31,34 +31,7 @@ export const metricsOf = (c: ThresholdCondition): string[] => [c.metric, ...(c.r
  * (maxmemory 0: no limit) evaluates nothing.
  */
 export function evaluateThreshold(rule: AlertRule, c: ThresholdCondition, targetId: string, points: readonly PointAt[]): Finding[] {
-  const byMetric = new Map<string, Map<string, number>>();
-  for (const p of points) {
-    const m = byMetric.get(p.metric) ?? new Map<string, number>();
-    m.set(p.labelsKey, p.value);
-    byMetric.set(p.metric, m);
-  }
-  const findings: Finding[] = [];
-  for (const [labelsKey, raw] of byMetric.get(c.metric) ?? []) {
-    let value = raw;
-    if (c.ratioOf && c.ratioOf.length > 0) {
-      let denominator = 0;
-      let seen = false;
-      for (const d of c.ratioOf) {
-        const series = byMetric.get(d);
-        const v = series?.get(labelsKey) ?? series?.get('{}');
-        if (v !== undefined) {
-          denominator += v;
-          seen = true;
-        }
-      }
-      if (!seen || denominator <= 0) continue;
-      value = (100 * raw) / denominator;
-    }
-    const labels = parseLabels(labelsKey);
-    const severity = thresholdSeverity(c, rule.severity, value);
-    findings.push(finding(rule, targetId, labels, severity, value));
-  }
-  return findings;
+  return thresholdValues(c, points).map(({ labelsKey, value }) => finding(rule, targetId, parseLabels(labelsKey), thresholdSeverity(c, rule.severity, value), value));
 }
 
 const isIdleInTransaction = (s: SessionView) => /idle in transaction/i.test(s.state ?? '');

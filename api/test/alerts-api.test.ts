@@ -140,4 +140,46 @@ describe('alerts API (PostgreSQL, Temporal dev server)', () => {
     expect(await audit('maintenance_window.created', window.body.id)).toHaveLength(1);
     expect((await org.clients.admin.delete(`/api/maintenance-windows/${window.body.id}`)).status).toBe(204);
   }, 60_000);
+
+  it('previews a rule over the last 24 hours of stored data with its hysteresis, and simulates a policy minute by minute', async () => {
+    const target = `pg-${randomUUID().slice(0, 8)}`;
+    const start = Date.now() - 20 * 3600_000;
+    // Every 5 minutes: busy for 30 min, quiet 1 h, busy 20 min, a 5-minute dip, busy 15 min, quiet to the end.
+    const values = [...Array(6).fill(90), ...Array(12).fill(10), 90, 90, 90, 90, 10, 90, 90, 90, ...Array(10).fill(10)];
+    const ids: string[] = [];
+    for (const [i, total] of values.entries()) {
+      const p = collectionPayload({ targetId: target, collectedAt: new Date(start + i * 300_000).toISOString(), data: { connections: { total, max_connections: 100 } } });
+      ids.push(p.id);
+      expect((await postPayload(ctx.url, p, { key: org.agentKey })).status).toBe(202);
+    }
+    await waitFor(async () => (await ctx.app.store.db.selectFrom('payloads').select('id').where('id', 'in', ids).where('status', '=', 'stored').execute()).length === ids.length, 30_000, 'stored');
+    const rule = { name: 'Busy', severity: 'warning', condition: { kind: 'threshold', metric: 'connections.used', ratioOf: ['connections.max'], comparator: '>', value: 50, forSeconds: 600, clearForSeconds: 900 }, scope: { targetIds: [target] } };
+    expect((await org.clients.member.post('/api/alert-rule-previews', rule)).status).toBe(403);
+    const preview = await org.clients.admin.post('/api/alert-rule-previews', rule);
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    // Two openings: the first burst, and the second (the dip is inside clear-for); `for` of 10 min delays each.
+    expect(preview.body).toMatchObject({ series: 1, openings: 2 });
+    expect(preview.body.episodes[0]).toMatchObject({ targetId: target, firedAt: new Date(start + 2 * 300_000).toISOString(), peak: 90 });
+    // With no `for` and no clear-for, the dip splits the second burst: three.
+    const strict = await org.clients.admin.post('/api/alert-rule-previews', { ...rule, condition: { ...rule.condition, forSeconds: 0, clearForSeconds: 0 } });
+    expect(strict.body.openings).toBe(3);
+
+    const sim = await org.clients.admin.post('/api/escalation-simulations', {
+      name: 'sim',
+      tiers: [
+        { delaySeconds: 300, recipients: [{ kind: 'integration', integrationId: 'i1' }] },
+        { delaySeconds: 600, recipients: [] },
+        { delaySeconds: 0, recipients: [{ kind: 'user', userId: 'u1', email: 'oncall@example.com' }] },
+      ],
+      repeat: 1,
+      minutes: 60,
+    });
+    expect(sim.status, JSON.stringify(sim.body)).toBe(200);
+    expect(sim.body.steps.map((x: { minute: number; tier: number; event: string; recipients: string[] }) => [x.minute, x.tier, x.event, x.recipients.join()])).toEqual([
+      [0, 1, 'trigger', 'integration:i1'],
+      [5, 3, 'escalate', 'user:u1'],
+      [5, 1, 'escalate', 'integration:i1'],
+      [10, 3, 'escalate', 'user:u1'],
+    ]);
+  }, 60_000);
 });

@@ -10,4 +10,5 @@ export * from './notifications';
 export * from './alerts';
 export * from './alert-workflow';
 export * from './maintenance';
+export * from './alert-preview';
 export * from './integrations';

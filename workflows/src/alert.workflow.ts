@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '@logstag/activities';
 import {
+  escalationSteps,
   recipientKey,
   severityRank,
   type ActorInput,
@@ -27,6 +28,7 @@ import {
   type AlertView,
   type ConditionSignal,
   type DeliveryResult,
+  type EscalationStep,
   type NotificationEvent,
   type NotificationRecipient,
   type NotificationRequest,
@@ -56,11 +58,7 @@ export interface AlertLimits {
 }
 export const DEFAULT_ALERT_LIMITS: AlertLimits = { historyLimit: 4_000, gateRecheckMs: 60_000, deliver: true };
 
-interface Step {
-  offsetMs: number;
-  tier: number;
-  round: number;
-}
+type Step = EscalationStep;
 
 /** One episode, from the condition starting (pending) to its resolution. */
 interface Episode {
@@ -131,20 +129,7 @@ const { loadAlertContext, recordAlertEpisode, alertNotificationGate } = proxyAct
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** The escalation's sends: empty tiers add no wait, the policy runs `repeat` more times after its last tier. */
-export function escalationSteps(policy: AlertContext['policy']): Step[] {
-  if (!policy) return [];
-  const steps: Step[] = [];
-  let offset = 0;
-  for (let round = 0; round <= policy.repeat; round++) {
-    policy.tiers.forEach((tier, i) => {
-      if (tier.recipients.length === 0) return;
-      steps.push({ offsetMs: offset, tier: i, round });
-      offset += tier.delaySeconds * 1000;
-    });
-  }
-  return steps;
-}
+export { escalationSteps };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ACTIVE: readonly AlertStatus[] = ['pending', 'firing', 'acknowledged', 'snoozed'];

@@ -9,6 +9,8 @@ import {
   alertRuleViewSchema,
   escalationPolicyListSchema,
   escalationPolicyViewSchema,
+  escalationSimulationSchema,
+  rulePreviewSchema,
   maintenanceWindowListSchema,
   maintenanceWindowViewSchema,
   silenceListSchema,
@@ -19,6 +21,7 @@ import { principalOf, requirePermission } from '../auth/access';
 import { auditContextOf } from '../audit';
 import type { ApiRegistry } from '../http/api-registry';
 import { createAlertsService, type AlertsDeps } from './alerts.service';
+import { previewRule, simulateEscalation } from './alerts.preview';
 import { episodeView, policyView, ruleView } from './alerts.views';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -190,6 +193,27 @@ export function alertsRoutes(api: ApiRegistry, deps: AlertsDeps): Router {
     response: { noContent: true },
     errors: [404],
     handle: async ({ params }, req) => service.deletePolicy(org(req), params.id, auditContextOf(req)),
+  });
+
+  api.add(router, {
+    method: 'post',
+    path: '/api/alert-rule-previews',
+    tag,
+    summary: 'How often a rule (not saved) would have opened over the last 24 hours of stored data, with its for / clear-for hysteresis',
+    access: manage,
+    body: ruleInputSchema,
+    response: rulePreviewSchema,
+    handle: async ({ body }, req) => previewRule(deps.db, org(req), body),
+  });
+  api.add(router, {
+    method: 'post',
+    path: '/api/escalation-simulations',
+    tag,
+    summary: 'Who a policy (not saved) would notify, minute by minute after firing, if nobody acknowledges',
+    access: manage,
+    body: escalationPolicyInputSchema.extend({ minutes: z.number().int().min(1).max(7 * 24 * 60).default(120) }),
+    response: escalationSimulationSchema,
+    handle: async ({ body }) => simulateEscalation(body, body.minutes),
   });
 
   api.add(router, {

@@ -110,3 +110,22 @@ export const maintenanceWindowViewSchema = z.object({
 });
 export type MaintenanceWindowView = z.infer<typeof maintenanceWindowViewSchema>;
 export const maintenanceWindowListSchema = z.object({ items: z.array(maintenanceWindowViewSchema) });
+
+/** How often a rule would have opened over the last 24 hours of stored data (POST /api/alert-rule-previews). */
+export const rulePreviewSchema = z.object({
+  from: isoTime,
+  to: isoTime,
+  /** Series (target and labels) evaluated. */
+  series: z.number(),
+  openings: z.number(),
+  episodes: z.array(z.object({ targetId: z.string(), labels: z.record(z.string(), z.string()), firedAt: isoTime, resolvedAt: z.nullable(isoTime), peak: z.number() })),
+  /** Why nothing could be previewed (activity and absence rules read data the preview does not replay). */
+  note: z.nullable(z.string()),
+});
+export type RulePreview = z.infer<typeof rulePreviewSchema>;
+
+/** Who an escalation policy notifies, minute by minute, when nobody acknowledges (POST /api/escalation-simulations). */
+export const escalationSimulationSchema = z.object({
+  steps: z.array(z.object({ minute: z.number(), tier: z.number(), round: z.number(), event: z.string(), recipients: z.array(z.string()) })),
+});
+export type EscalationSimulation = z.infer<typeof escalationSimulationSchema>;

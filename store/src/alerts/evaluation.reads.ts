@@ -54,3 +54,20 @@ export async function targetsOf(db: Db, organizationId: string, targetIds?: read
 export async function agentsOf(db: Db, organizationId: string) {
   return db.selectFrom('agents').select(['agent_id', 'hostname', 'last_heartbeat']).where('organization_id', '=', organizationId).execute();
 }
+
+/** Raw metric points of these metrics over a range (a rule's preview), by target and time; at most `limit` rows. */
+export async function metricPointsInRange(db: Db, organizationId: string, metrics: readonly string[], from: Date, to: Date, limit = 500_000) {
+  if (metrics.length === 0) return [];
+  const rows = await db
+    .selectFrom('metric_points')
+    .select(['target_id', 'ts', 'metric', 'labels_key', 'value'])
+    .where('organization_id', '=', organizationId)
+    .where('metric', 'in', metrics)
+    .where('ts', '>=', from)
+    .where('ts', '<', to)
+    .orderBy('target_id')
+    .orderBy('ts')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ targetId: r.target_id, ts: r.ts, metric: r.metric, labelsKey: r.labels_key, value: Number(r.value) }));
+}
