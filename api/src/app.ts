@@ -25,6 +25,7 @@ import { healthRoutes } from './health/health.routes';
 import type { HealthScheduler } from './health/health.service';
 import { integrationsRoutes } from './integrations/index';
 import { ackRoutes } from './integrations/ack.routes';
+import { pagerDutyWebhookRoutes } from './integrations/pagerduty-webhook.routes';
 import { alertsRoutes } from './alerts/index';
 import type { AckLinks, SecretBox } from '@logstag/store';
 
@@ -96,6 +97,8 @@ export function createApp(deps: AppDeps): Express {
   );
   // Acknowledge links: outside /api, public (the signed token is the credential), no session or CSRF token.
   if (deps.ackLinks) app.use(ackRoutes(api, { db: deps.store.db, temporal: deps.temporal, ackLinks: deps.ackLinks }));
+  // PagerDuty v3 webhooks: outside /api as well, verified by signature, not by a session.
+  if (deps.integrationSecrets) app.use(pagerDutyWebhookRoutes(api, { db: deps.store.db, temporal: deps.temporal, secrets: deps.integrationSecrets }));
   // Body limit, session and CSRF for every /api route: keep this before any /api router.
   app.use(apiSecurity({ db: deps.store.db, security: deps.security }));
   app.use(accountRoutes(api, { db: deps.store.db, security: deps.security }));

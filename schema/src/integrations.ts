@@ -61,7 +61,11 @@ export const integrationSecretSchemas = {
     previousSigningSecret: signingSecretSchema.nullable().default(null),
   }),
   slack: z.object({ webhookUrl: httpUrl }),
-  pagerduty: z.object({ routingKey: z.string().min(1).max(64) }),
+  pagerduty: z.object({
+    routingKey: z.string().min(1).max(64),
+    /** The signing secret of a PagerDuty v3 webhook subscription: its acknowledged and resolved events flow back. */
+    webhookSecret: z.string().max(256).nullable().default(null),
+  }),
   teams: z.object({ workflowUrl: httpUrl }),
   email: z.object({ username: z.string().max(255).nullable().default(null), password: z.string().max(1024).nullable().default(null) }),
   alertmanager: z.object({ bearerToken: z.string().max(4096).nullable().default(null) }),

@@ -11,14 +11,14 @@ import { ApiError } from '../http/api-error';
 import type { ApiRegistry } from '../http/api-registry';
 import { createAlertsService, type AlertsDeps } from '../alerts/index';
 
-const params = z.object({ token: z.string().min(1).max(2048) });
+// Any text: a token that is too long or malformed is a link that is not valid (a page), not a validation error.
+const params = z.object({ token: z.string() });
 const ACTOR = 'acknowledge link';
 
 /** Every answer is a page for the person who opened the link, whatever its status. */
 const PAGES = {
-  400: { description: 'the link is not valid (altered, or signed with another key)', text: 'text/html' },
   403: { description: 'a POST from another site', text: 'text/html' },
-  404: { description: 'the alert no longer exists', text: 'text/html' },
+  404: { description: 'the link is not valid (altered, or signed with another key), or its alert no longer exists', text: 'text/html' },
   409: { description: 'the alert is already acknowledged or resolved', text: 'text/html' },
   410: { description: 'the link has expired', text: 'text/html' },
   503: { description: 'Temporal is not connected; try again in a moment', text: 'text/html' },
@@ -50,7 +50,7 @@ export function ackRoutes(api: ApiRegistry, deps: AlertsDeps & { ackLinks: AckLi
   const verified = (token: string, res: Response) => {
     const v = deps.ackLinks.verify(token, new Date());
     if (!v.ok) {
-      page(res, v.reason === 'expired' ? 410 : 400, v.reason === 'expired' ? 'This link has expired' : 'This link is not valid', '<p>Open the alert in Logstag to acknowledge it.</p>');
+      page(res, v.reason === 'expired' ? 410 : 404, v.reason === 'expired' ? 'This link has expired' : 'This link is not valid', '<p>Open the alert in Logstag to acknowledge it.</p>');
       return null;
     }
     return v;

@@ -97,3 +97,8 @@ export async function integrationHealth(db: Db, organizationId: string, now: Dat
     ])
     .execute();
 }
+
+/** An integration by id alone: for inbound webhooks, which verify the request with the integration's own secret. */
+export async function findIntegrationById(db: Db, id: string): Promise<IntegrationRow | undefined> {
+  return db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -37,7 +37,7 @@ export function pagerDutyEvent(r: NotificationRequest, routingKey: string, now: 
 
 export const pagerDutyAdapter = httpAdapter({
   kind: 'pagerduty',
-  secretValues: (s) => [s.routingKey],
+  secretValues: (s) => [s.routingKey, s.webhookSecret ?? ''].filter(Boolean),
   rateLimit: (_c, s) => ({ key: destinationKey('pagerduty', s.routingKey), intervalMs: 500, burst: 10 }),
   render: ({ request, config, secrets, now }) => ({
     url: config.apiUrl,

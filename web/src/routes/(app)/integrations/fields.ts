@@ -36,6 +36,7 @@ export const KIND_FIELDS: Record<string, readonly FieldSpec[]> = {
   pagerduty: [
     { name: 'routingKey', label: 'Integration (routing) key', part: 'secrets', type: 'password', required: true },
     { name: 'apiUrl', label: 'Events API URL', part: 'config', type: 'url', placeholder: 'https://events.pagerduty.com/v2/enqueue' },
+    { name: 'webhookSecret', label: 'v3 webhook signing secret (optional)', part: 'secrets', type: 'password', help: 'Subscribe a PagerDuty v3 webhook to <Logstag URL>/hooks/pagerduty/<this integration’s id> (shown on its page): incidents acknowledged or resolved there acknowledge or resolve the alert here.' },
   ],
   teams: [{ name: 'workflowUrl', label: 'Workflows HTTP trigger URL', part: 'secrets', type: 'url', required: true, help: 'From a Teams Workflows (Power Automate) "When a Teams webhook request is received" flow.' }],
   email: [

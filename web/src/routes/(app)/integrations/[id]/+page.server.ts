@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async (event) => {
   const api = integrationsApi(event.fetch);
   const [integration, deliveries] = await loadOr(event.url, () => Promise.all([api.integration(event.params.id), api.deliveries({ integrationId: event.params.id })]));
-  return { integration, deliveries: deliveries.items };
+  return { integration, deliveries: deliveries.items, origin: event.url.origin };
 }) satisfies PageServerLoad;
 
 export const actions = {
