@@ -2,7 +2,11 @@
 // wall-clock time of their time zone (a 02:00–04:00 window stays 02:00–04:00 across daylight-saving changes), with an
 // optional RFC 5545 recurrence (`FREQ=WEEKLY;BYDAY=SU`) expanded by the rrule package over local time, then each
 // occurrence is placed in UTC with the zone's offset on that day.
-import { RRule } from 'rrule';
+import * as rruleModule from 'rrule';
+
+// rrule ships CommonJS as `main` and ESM as `module` without an `exports` map: Node (tsx, the server) loads the CommonJS
+// build, whose named exports it cannot see, while bundlers load the ESM one. The namespace has RRule either way.
+const { RRule } = ('RRule' in rruleModule ? rruleModule : (rruleModule as unknown as { default: typeof rruleModule }).default) as typeof rruleModule;
 import { z } from 'zod';
 
 
