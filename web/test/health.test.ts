@@ -82,6 +82,12 @@ describe('Health Check', () => {
     await row.getByRole('img', { name: `score trend of ${TARGET}` }).waitFor();
     await screenshot(page, 'health-fleet');
 
+    // The home page's fleet overview shows the score, linked to the report.
+    await page.goto(`${stack.url}/`);
+    const score = page.locator(`tr[data-target="${TARGET}"] td[data-col="health"]`);
+    expect((await score.textContent())?.trim()).toMatch(/^\d+(\.\d)?$/);
+    expect(await score.getByRole('link').getAttribute('href')).toBe(`/health/${TARGET}`);
+
     await page.goto(`${stack.url}/health/rules?engine=mysql`);
     const rules = await page.locator('tbody tr').count();
     expect(rules).toBeGreaterThanOrEqual(55);
