@@ -105,5 +105,20 @@ describe('per-second rates of deltas on PostgreSQL', () => {
     expect(spark.length).toBeGreaterThanOrEqual(10);
     for (const p of spark) expect(Math.abs(p.value! - RATE) / RATE).toBeLessThan(0.05);
   });
+
+  // Points stored before the migration have no interval: the overview still reads a rate (per bucket width), not none.
+  it('the fleet overview reads a rate from points stored without their interval', async () => {
+    const legacy = 'pg-legacy';
+    await store.db.insertInto('targets').values({ organization_id: org, target_id: legacy, engine: 'postgresql', agent_id: 'a', version: '15.18', status: 'ok', last_seen: new Date(now) }).execute();
+    const batch = new MetricBatch();
+    for (let t = now - HOUR; t < now; t += 60_000) batch.add(org, legacy, new Date(t), [{ metric: 'transactions.commits', labels: {}, value: 600, kind: 'delta' }]);
+    await store.db.transaction().execute(async (trx) => {
+      await batch.writePoints(trx);
+      await batch.writeSeries(trx);
+    });
+    const fleet = await fleetOverview(store.db, org, { from: new Date(now - HOUR), to: new Date(now) }, now);
+    const one = fleet.items.find((i) => i.target.targetId === legacy)!;
+    expect(one.throughputPerSecond).toBeGreaterThan(0);
+  });
 });
 

@@ -71,7 +71,8 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
       connectionsUsed: used,
       connectionsMax: max,
       connectionsRatio: used !== null && max ? used / max : null,
-      throughputPerSecond: through.length === 0 ? null : covered > 0 ? through.reduce((s, r) => s + r.sum, 0) / covered : null,
+      // Points stored before deltas kept their interval have no covered seconds: their buckets' rates (per bucket width).
+      throughputPerSecond: through.length === 0 ? null : covered > 0 ? through.reduce((s, r) => s + r.sum, 0) / covered : through.reduce((s, r) => s + bucketRate(r, step), 0) / through.length,
       throughputLabel: label,
       cacheHitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
       blockedSessions: latestOf(t.target_id, METRICS.locksWaiting.name)[0] ?? null,
