@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupMysql, setupPostgres, setupRedis, type MonitoredService } from '@logstag/agent/testing';
+import { setupMysql, setupPostgres, setupRedis, startMongoWireServer, type MongoWireServer, type MonitoredService } from '@logstag/agent/testing';
 import { openStore, putHealthRuleSetting, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { HealthHarness, tag, targetSpec } from './health-harness';
@@ -300,5 +300,36 @@ describe('Redis 7: induced, found, skipped without the privilege, fixed', () => 
     const fixed = await h.report(targetId);
     expect(fixed.findings('redis.security.dangerous-commands')).not.toContain(app);
     expect(fixed.state('redis.security.dangerous-commands', app)).toBe('fixed');
+  }, 60_000);
+});
+
+describe('MongoDB rules on the recorded-replies wire server (replica set primary)', () => {
+  let mongo: MongoWireServer;
+  let h: HealthHarness;
+  beforeAll(async () => {
+    mongo = await startMongoWireServer({ topology: 'replset-primary' });
+    h = new HealthHarness(store, 'org-health-mongo');
+  });
+  afterAll(async () => {
+    await h?.close();
+    await mongo?.close();
+  });
+
+  it('collects through the real MongoDB collector and reports findings, passes and skips from the recorded replies', async () => {
+    const spec = targetSpec({ name: 'mongo-recorded', engine: 'mongodb', host: mongo.host, port: mongo.port });
+    await h.collect(spec, ['runtime', 'operational', 'schema']);
+    const report = await h.report('mongo-recorded');
+    const ran = report.results.filter((r) => r.status !== 'skipped');
+    expect(ran.length).toBeGreaterThanOrEqual(10);
+    // The recorded replica set has a PRIMARY, so no "no primary" finding; recorded indexes give the index rules data.
+    expect(report.result('mongodb.performance.no-primary')?.status).toBe('pass');
+    for (const r of report.results.filter((x) => x.status === 'skipped')) expect(r.reason, r.ruleId).toMatch(/\w{3,}/);
+    expect(report.results.map((r) => r.ruleId)).toContain('mongodb.security.authorization-disabled');
+    // The recorded getCmdLineOpts binds to '*' without TLS; the recorded oplog is 16 MB.
+    expect(report.findings('mongodb.security.bind-all')).toEqual(['net.bindIp']);
+    expect(report.findings('mongodb.security.tls-disabled')).toEqual(['net.tls.mode']);
+    expect(report.findings('mongodb.config.oplog-small')).toEqual(['oplog']);
+    // The recorded server has no usersInfo: the user rules say so instead of passing.
+    expect(report.result('mongodb.security.root-users')).toMatchObject({ status: 'skipped', reason: expect.stringContaining("no such command: 'usersInfo'") });
   }, 60_000);
 });
