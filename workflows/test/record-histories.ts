@@ -1,10 +1,13 @@
 // Real runs of every workflow type on the real dev server, with the real activities on a store, whose histories the
 // replay test keeps in histories/ (`npm run record-histories -w @logstag/workflows`). A new workflow type gets a
 // recorder here; replay.test.ts fails while an exported workflow has no recorder or no recorded history.
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '@logstag/activities';
+import { insertPayloadRows, type PayloadJson } from '@logstag/activities/testing';
 import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
 import { insertAlertRule, payloadBodyFromJson, type Store } from '@logstag/store';
 import { TASK_QUEUE, workflowBundle, workflowIds, workflowTypes } from '@logstag/temporal';
@@ -140,3 +143,17 @@ export async function recordAlert(ctx: RecordContext): Promise<RecordedRun> {
 
 recorders[workflowTypes.alert] = recordAlert;
 recorders[workflowTypes.alertAbsence] = recordAlertAbsence;
+
+/** A run-now health report of a target whose recorded PostgreSQL collections the ingest activity stored first. */
+export async function recordHealthReport(ctx: RecordContext): Promise<RecordedRun> {
+  const org = `org-health-record-${crypto.randomUUID()}`;
+  const target = 'pg-shop';
+  const lines = readFileSync(new URL('../../api/test/fixtures/postgresql.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const now = Date.now();
+  const bodies = lines.map((l, i) => ({ ...(JSON.parse(l) as PayloadJson), id: crypto.randomUUID(), targetId: target, collectedAt: new Date(now - (lines.length - i) * 5_000).toISOString() }));
+  const ids = await insertPayloadRows(ctx.store.db, org, bodies);
+  await new MockActivityEnvironment().run(createActivities({ db: ctx.store.db }).storePayloads, ids);
+  return execute(ctx, workflowTypes.healthReport, `${workflowIds.healthReport(org, target)}:record`, [{ organizationId: org, targetId: target, trigger: 'manual' }]);
+}
+
+recorders[workflowTypes.healthReport] = recordHealthReport;
