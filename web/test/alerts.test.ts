@@ -3,7 +3,7 @@
 // its timeline shows who did it, and it is resolved and then listed in the history. No script from the text runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { insertAlertRule } from '@logstag/store';
+import { insertAlertRule, insertEscalationPolicy } from '@logstag/store';
 import { collectionPayload, postPayload, waitFor } from '../../api/test/context';
 import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
 import { IMG_NAME } from './support/xss-payloads';
@@ -39,7 +39,8 @@ describe('Alerts', () => {
       escalationPolicyId: null,
     });
     expect((await postPayload(stack.url, collectionPayload({ targetId: target, data: { connections: { total: 90, max_connections: 100 } } }), { key: stack.org.agentKey })).status).toBe(202);
-    await waitFor(async () => (await stack.ctx.app.store.db.selectFrom('alert_episodes').select('status').where('target_id', '=', target).executeTakeFirst())?.status === 'firing', 30_000, 'alert firing');
+    // The default pack's connections rule (90 % of the limit, for 60 s) opens on the same collection: pick ours.
+    await waitFor(async () => (await stack.ctx.app.store.db.selectFrom('alert_episodes').select('status').where('target_id', '=', target).where('rule_name', '=', `Busy ${IMG_NAME}`).executeTakeFirst())?.status === 'firing', 30_000, 'alert firing');
 
     const page = await ownerPage();
     await page.getByRole('link', { name: 'Alerts', exact: true }).click();
@@ -77,4 +78,39 @@ describe('Alerts', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
   }, 90_000);
+
+  it('previews a new threshold rule over the last 24 hours before saving it, and simulates a policy minute by minute', async () => {
+    await insertEscalationPolicy(stack.ctx.app.store.db, stack.org.organizationId, {
+      name: 'Night shift',
+      tiers: [
+        { delaySeconds: 600, recipients: [{ kind: 'user', userId: 'u1', email: 'first@example.com' }] },
+        { delaySeconds: 0, recipients: [{ kind: 'user', userId: 'u2', email: 'second@example.com' }] },
+      ],
+      repeat: 0,
+      ackTimeoutSeconds: null,
+      isDefault: false,
+    });
+    const page = await ownerPage();
+    await page.goto(`${stack.url}/alerts/rules`);
+    await hydrated(page);
+    expect(await page.getByRole('table', { name: 'Alert rules' }).textContent()).toContain('Target silent');
+    const editor = page.getByRole('form', { name: 'New threshold rule' });
+    await editor.getByLabel('Name').fill('Busy preview');
+    await editor.getByLabel('Value').fill('50');
+    await editor.getByLabel('For (s)', { exact: true }).fill('0');
+    await editor.getByLabel('Targets', { exact: false }).fill('pg-alerts');
+    await editor.getByRole('button', { name: 'Preview 24 h' }).click();
+    // The collection of the first test (90 connections on pg-alerts) is in the last 24 hours.
+    await page.getByRole('status', { name: 'Preview' }).filter({ hasText: 'Would have opened 1 time' }).waitFor();
+    expect(await editor.getByLabel('Name').inputValue()).toBe('Busy preview');
+    await editor.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rule "Busy preview" saved.' }).waitFor();
+    expect(await page.getByRole('table', { name: 'Alert rules' }).textContent()).toContain('Busy preview');
+
+    await page.getByRole('button', { name: 'Simulate Night shift' }).click();
+    const sim = page.getByRole('status', { name: 'Simulation' });
+    await sim.waitFor();
+    expect(await sim.textContent()).toMatch(/minute 0: tier 1[^]*user:u1[^]*minute 10: tier 2[^]*user:u2/);
+    expect((await seriousA11yViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  }, 60_000);
 });

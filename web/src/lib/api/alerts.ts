@@ -1,9 +1,9 @@
 // The Alerts area's calls (issue 15): active alerts and history, an alert's timeline, acknowledge / resolve / snooze /
 // reopen, rules and escalation policies. Apart from client.ts so the areas' clients grow without touching each other.
-import type { AlertActionResult, AlertDetail, AlertEpisodeView, AlertRuleView, EscalationPolicyView, Session } from '@logstag/schema/api';
+import type { AlertActionResult, AlertDetail, AlertEpisodeView, AlertRuleView, EscalationPolicyView, EscalationSimulation, RulePreview, Session } from '@logstag/schema/api';
 import { requestJson, withQuery, type Fetch } from './request';
 
-export type { AlertDetail, AlertEpisodeView, AlertRuleView, AlertTimelineEvent, EscalationPolicyView } from '@logstag/schema/api';
+export type { AlertDetail, AlertEpisodeView, AlertRuleView, AlertTimelineEvent, EscalationPolicyView, EscalationSimulation, RulePreview } from '@logstag/schema/api';
 
 export interface AlertHistoryFilter {
   ruleId?: string | undefined;
@@ -31,5 +31,8 @@ export function alertsApi(fetch: Fetch) {
     snooze: (id: string, until: string, reason: string | null) => send<AlertActionResult>('POST', `${alert(id)}/snooze`, { until, reason }),
     rules: () => get<{ items: AlertRuleView[] }>('/api/alert-rules'),
     policies: () => get<{ items: EscalationPolicyView[] }>('/api/escalation-policies'),
+    createRule: (rule: unknown) => send<AlertRuleView>('POST', '/api/alert-rules', rule),
+    previewRule: (rule: unknown) => send<RulePreview>('POST', '/api/alert-rule-previews', rule),
+    simulatePolicy: (policy: unknown) => send<EscalationSimulation>('POST', '/api/escalation-simulations', policy),
   };
 }
