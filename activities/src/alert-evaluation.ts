@@ -1,7 +1,7 @@
 // Pure rule evaluation: what one collection (its metric points or activity snapshot) says about each rule's condition.
 // The alerts activities read the store, call these, and keep only the transitions.
 import type { BlockingNode, LockWaitView, SessionView } from '@logstag/schema';
-import { alertFingerprint, renderSummary, thresholdSeverity, thresholdValues, type ActivityCondition, type AlertSeverity, type ThresholdCondition } from '@logstag/schema';
+import { alertFingerprint, compare, renderSummary, thresholdSeverity, thresholdValues, type ActivityCondition, type AlertSeverity, type RateCondition, type ThresholdCondition } from '@logstag/schema';
 import type { AlertRule, PointAt } from '@logstag/store';
 
 export interface Finding {
@@ -32,6 +32,21 @@ export const metricsOf = (c: ThresholdCondition): string[] => [c.metric, ...(c.r
  */
 export function evaluateThreshold(rule: AlertRule, c: ThresholdCondition, targetId: string, points: readonly PointAt[]): Finding[] {
   return thresholdValues(c, points).map(({ labelsKey, value }) => finding(rule, targetId, parseLabels(labelsKey), thresholdSeverity(c, rule.severity, value), value));
+}
+
+/** A rate rule: each series' change per second since its previous stored point. */
+export function evaluateRate(rule: AlertRule, c: RateCondition, targetId: string, ts: Date, points: readonly PointAt[], previous: ReadonlyArray<PointAt & { ts: Date }>): Finding[] {
+  const before = new Map(previous.filter((p) => p.metric === c.metric).map((p) => [p.labelsKey, p]));
+  const out: Finding[] = [];
+  for (const p of points) {
+    const prev = before.get(p.labelsKey);
+    if (p.metric !== c.metric || !prev) continue;
+    const seconds = (ts.getTime() - prev.ts.getTime()) / 1000;
+    if (seconds <= 0) continue;
+    const rate = (p.value - prev.value) / seconds;
+    out.push(finding(rule, targetId, parseLabels(p.labelsKey), compare(rate, c.comparator, c.value) ? rule.severity : null, rate));
+  }
+  return out;
 }
 
 const isIdleInTransaction = (s: SessionView) => /idle in transaction/i.test(s.state ?? '');

@@ -13,6 +13,7 @@ import {
   markPayloadsEvaluated,
   metricPointsAt,
   payloadsToEvaluate,
+  previousPointsBefore,
   policyForRule,
   recordConditionObservations,
   recordEpisode,
@@ -25,7 +26,7 @@ import {
   type EpisodeRecord,
 } from '@logstag/store';
 import { alertSignals, TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
-import { evaluateActivity, evaluateThreshold, finding, metricsOf, type Finding } from './alert-evaluation';
+import { evaluateActivity, evaluateRate, evaluateThreshold, finding, metricsOf, type Finding } from './alert-evaluation';
 import { activityDeps, type ActivityDepsInput } from './deps';
 
 export const TEMPORAL_UNAVAILABLE = 'TemporalUnavailable';
@@ -76,7 +77,7 @@ export function createAlertActivities(input: ActivityDepsInput) {
     async evaluateAlerts(payloadIds: string[]): Promise<{ rulesEvaluated: number; transitions: number }> {
       const payloads = (await payloadsToEvaluate(db, payloadIds)).filter((p) => !p.replayed);
       const orgs = [...new Set(payloads.map((p) => p.organization_id))];
-      const rules = await enabledAlertRules(db, orgs, ['threshold', 'activity']);
+      const rules = await enabledAlertRules(db, orgs, ['threshold', 'rate', 'activity']);
       let rulesEvaluated = 0;
       const observations: ConditionObservation[] = [];
       const findings = new Map<string, Finding>();
@@ -93,11 +94,14 @@ export function createAlertActivities(input: ActivityDepsInput) {
           const mine = rules.filter((r) => r.organizationId === p.organization_id && inScope(r.scope, { targetId, engine: info.engine ?? p.engine, tags: info.tags }));
           const threshold = mine.filter((r) => r.condition.kind === 'threshold');
           const metrics = [...new Set(threshold.flatMap((r) => (r.condition.kind === 'threshold' ? metricsOf(r.condition) : [])))];
-          const points = await metricPointsAt(db, p.organization_id, targetId, p.collected_at, metrics);
+          const rateMetrics = [...new Set(mine.flatMap((r) => (r.condition.kind === 'rate' ? [r.condition.metric] : [])))];
+          const points = await metricPointsAt(db, p.organization_id, targetId, p.collected_at, [...new Set([...metrics, ...rateMetrics])]);
+          const previous = rateMetrics.length ? await previousPointsBefore(db, p.organization_id, targetId, p.collected_at, new Date(p.collected_at.getTime() - 3_600_000), rateMetrics) : [];
           const snapshot = snapshots.get(p.id);
           for (const rule of mine) {
             let found: Finding[] = [];
             if (rule.condition.kind === 'threshold') found = evaluateThreshold(rule, rule.condition, targetId, points);
+            else if (rule.condition.kind === 'rate') found = evaluateRate(rule, rule.condition, targetId, p.collected_at, points, previous);
             else if (rule.condition.kind === 'activity' && snapshot) found = [evaluateActivity(rule, rule.condition, targetId, snapshot)];
             if (found.length === 0) continue;
             rulesEvaluated++;

@@ -57,11 +57,26 @@ export const absenceConditionSchema = z.object({
   clearForSeconds: seconds.default(0),
 });
 
-export const ruleConditionSchema = z.discriminatedUnion('kind', [thresholdConditionSchema, activityConditionSchema, absenceConditionSchema]);
+/**
+ * Rate of change: how fast a metric's series moves, per second, between a collection and the previous stored one of
+ * the same series (at most an hour earlier): `connections.used` rising by more than 5/s, replication lag growing.
+ */
+export const rateConditionSchema = z.object({
+  kind: z.literal('rate'),
+  metric: z.string().min(1).max(200),
+  comparator: z.enum(COMPARATORS),
+  /** Change per second. */
+  value: z.number().finite(),
+  forSeconds: seconds,
+  clearForSeconds: seconds,
+});
+
+export const ruleConditionSchema = z.discriminatedUnion('kind', [thresholdConditionSchema, rateConditionSchema, activityConditionSchema, absenceConditionSchema]);
 export type RuleCondition = z.infer<typeof ruleConditionSchema>;
 export type ThresholdCondition = z.infer<typeof thresholdConditionSchema>;
 export type ActivityCondition = z.infer<typeof activityConditionSchema>;
 export type AbsenceCondition = z.infer<typeof absenceConditionSchema>;
+export type RateCondition = z.infer<typeof rateConditionSchema>;
 
 /** Which targets a rule watches: all of them when empty; engines, target ids and tags (all must match) narrow it. */
 export const ruleScopeSchema = z.object({

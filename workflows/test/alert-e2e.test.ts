@@ -188,4 +188,22 @@ describe('alerts end to end (dev server, PostgreSQL, signed webhooks to loopback
     await new Promise((r) => setTimeout(r, 1_000));
     expect(eventsFor(tier1, other.id)).toEqual([]);
   }, 60_000);
+
+  it('rate of change: opens when a series rises faster than the rule allows between two collections, not on a slow rise', async () => {
+    const { org, target } = await setUp({
+      name: 'Connections surging',
+      condition: { kind: 'rate', metric: 'connections.used', comparator: '>', value: 5, forSeconds: 0, clearForSeconds: 60 },
+      scope: { engines: [], targetIds: [], tags: {} },
+      summaryTemplate: '{{target}}: {{value}} connections/s',
+    });
+    const t0 = Date.now() - 60_000;
+    // +20 in 10 s (2/s): under the rule. Then +60 in 10 s (6/s): over it.
+    await ingest(org, target, 10, { at: new Date(t0) });
+    await ingest(org, target, 30, { at: new Date(t0 + 10_000) });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await episodesOf(org)).toEqual([]);
+    await ingest(org, target, 90, { at: new Date(t0 + 20_000) });
+    const [episode] = await waitFor('a rate alert', () => episodesOf(org), (e) => e.length === 1);
+    expect(episode!.summary).toBe(`${target}: 6 connections/s`);
+  }, 60_000);
 });

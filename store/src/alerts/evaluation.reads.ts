@@ -35,6 +35,25 @@ export async function metricPointsAt(db: Db, organizationId: string, targetId: s
   return rows.map((r) => ({ metric: r.metric, labelsKey: r.labels_key, value: Number(r.value) }));
 }
 
+/** Each series' newest point of these metrics before `ts` (and after `since`): the previous collection's values. */
+export async function previousPointsBefore(db: Db, organizationId: string, targetId: string, ts: Date, since: Date, metrics: readonly string[]): Promise<Array<PointAt & { ts: Date }>> {
+  if (metrics.length === 0) return [];
+  const rows = await db
+    .selectFrom('metric_points')
+    .select(['metric', 'labels_key', 'value', 'ts'])
+    .distinctOn(['metric', 'labels_key'])
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId)
+    .where('metric', 'in', metrics)
+    .where('ts', '<', ts)
+    .where('ts', '>=', since)
+    .orderBy('metric')
+    .orderBy('labels_key')
+    .orderBy('ts', 'desc')
+    .execute();
+  return rows.map((r) => ({ metric: r.metric, labelsKey: r.labels_key, value: Number(r.value), ts: r.ts }));
+}
+
 /** The activity snapshots these payloads stored. */
 export async function activitySnapshotsOf(db: Db, payloadIds: readonly string[]): Promise<ActivitySnapshotRow[]> {
   if (payloadIds.length === 0) return [];
