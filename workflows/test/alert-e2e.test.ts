@@ -206,4 +206,30 @@ describe('alerts end to end (dev server, PostgreSQL, signed webhooks to loopback
     const [episode] = await waitFor('a rate alert', () => episodesOf(org), (e) => e.length === 1);
     expect(episode!.summary).toBe(`${target}: 6 connections/s`);
   }, 60_000);
+
+  it('a worker stopped during the acknowledgement wait and replaced: tier 2 still arrives on time, nothing is sent twice', async () => {
+    const { org, target } = await setUp({}, 6);
+    await ingest(org, target, 95);
+    const [episode] = await waitFor('an episode', () => episodesOf(org), (e) => e.length === 1 && e[0]!.status === 'firing');
+    const ep = episode!.id;
+    await waitFor('tier-1 trigger', () => eventsFor(tier1, ep), (e) => e.length === 1);
+    const triggeredAt = hooks(tier1).find(({ hook }) => hook.data.episodeId === ep)!.q.at;
+    // The worker goes away while the workflow waits out tier 1's 6 s, and a new one (new process state) takes over.
+    worker.shutdown();
+    await running;
+    await new Promise((r) => setTimeout(r, 2_000));
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'logstag',
+      activities: createActivities({ db: store.db, temporal: () => env.client, delivery: loopbackDeliveryDeps }),
+    });
+    running = worker.run();
+    await waitFor('tier-2 escalation', () => eventsFor(tier2, ep), (e) => e.length === 1, 30_000);
+    const escalatedAt = hooks(tier2).find(({ hook }) => hook.data.episodeId === ep)!.q.at;
+    expect(escalatedAt - triggeredAt).toBeGreaterThanOrEqual(6_000 - 50);
+    expect(escalatedAt - triggeredAt).toBeLessThan(6_000 + 5_000);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(eventsFor(tier1, ep)).toEqual(['trigger']);
+    expect(eventsFor(tier2, ep)).toEqual(['escalate']);
+  }, 60_000);
 });
