@@ -11,6 +11,8 @@ export interface Finding {
   severity: AlertSeverity | null;
   value: number | null;
   summary: string;
+  /** What the alert's episode keeps beside its value (a health finding's rule id, object and report id). */
+  values?: Record<string, string | number | null>;
 }
 
 const parseLabels = (key: string): Record<string, string> => {

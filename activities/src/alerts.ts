@@ -4,9 +4,11 @@ import {
   activitySnapshotsOf,
   agentsOf,
   appendAlertEvents,
+  breachingConditions,
   enabledAbsenceRules,
   enabledAlertRules,
   findAlertRule,
+  findHealthReport,
   findTarget,
   listMaintenanceWindows,
   listSilences,
@@ -28,6 +30,7 @@ import {
 import { alertSignals, TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 import { evaluateActivity, evaluateRate, evaluateThreshold, finding, metricsOf, type Finding } from './alert-evaluation';
 import { activityDeps, type ActivityDepsInput } from './deps';
+import { healthFindingObservations, type HoldingHealthAlert, type StoredHealthReport } from './health-finding-alerts';
 
 export const TEMPORAL_UNAVAILABLE = 'TemporalUnavailable';
 
@@ -47,7 +50,7 @@ export function createAlertActivities(input: ActivityDepsInput) {
       const rule = rules.get(o.ruleId);
       const f = findings.get(`${o.organizationId}\u0000${o.fingerprint}`);
       const alert: AlertIdentity = { organizationId: o.organizationId, fingerprint: o.fingerprint, ruleId: o.ruleId, labels: o.labels, ...targetOf(o) };
-      const signal: ConditionSignal = { change, severity: o.severity, value: o.value, summary: f?.summary ?? rule?.name ?? '', observedAt: o.observedAt.toISOString() };
+      const signal: ConditionSignal = { change, severity: o.severity, value: o.value, summary: f?.summary ?? rule?.name ?? '', observedAt: o.observedAt.toISOString(), ...(f?.values ? { values: f.values } : {}) };
       await client.workflow.signalWithStart(workflowTypes.alert, {
         workflowId: workflowIds.alert(o.organizationId, o.fingerprint),
         taskQueue: TASK_QUEUE,
@@ -168,6 +171,31 @@ export function createAlertActivities(input: ActivityDepsInput) {
       );
       if (transitions > 0) logger.info({ transitions, silent }, 'absence pass');
       return { rulesEvaluated: rules.length, silent, transitions };
+    },
+
+    /**
+     * The health report workflow's step after a report is stored: the organization's `health_finding` rules in scope
+     * of the target start the alert of each finding that became critical in the report and clear those whose finding
+     * is fixed or no longer critical (through the condition record, so a repeated call signals nothing twice).
+     */
+    async evaluateHealthFindingAlerts(input: { organizationId: string; targetId: string; reportId: string }): Promise<{ rulesEvaluated: number; transitions: number }> {
+      const { organizationId, targetId } = input;
+      const row = await findHealthReport(db, organizationId, input.reportId);
+      if (!row || row.target_id !== targetId) return { rulesEvaluated: 0, transitions: 0 };
+      const [target] = await targetsOf(db, organizationId, [targetId]);
+      const rules = (await enabledAlertRules(db, [organizationId], ['health_finding'])).filter((r) =>
+        inScope(r.scope, { targetId, engine: target?.engine ?? row.engine, tags: target?.tags ?? {} }),
+      );
+      if (rules.length === 0) return { rulesEvaluated: 0, transitions: 0 };
+      const holding: HoldingHealthAlert[] = [];
+      for (const r of rules) {
+        for (const c of await breachingConditions(db, organizationId, r.id)) if (c.subject_id === targetId && c.rule_version === r.version) holding.push({ ruleId: r.id, labels: c.labels });
+      }
+      const report: StoredHealthReport = { id: row.id, targetId, createdAt: row.created_at, results: row.results as StoredHealthReport['results'], diff: row.diff as StoredHealthReport['diff'] };
+      const { observations, findings } = healthFindingObservations(organizationId, report, rules, holding);
+      const transitions = await record(observations, new Map(rules.map((r) => [r.id, r])), findings, (o) => ({ targetId: o.subjectId, agentId: null }));
+      if (transitions > 0) logger.info({ organizationId, targetId, reportId: row.id, transitions }, 'health finding alerts');
+      return { rulesEvaluated: rules.length, transitions };
     },
 
     /** What an alert workflow needs of its rule, policy and target (read once per episode, and when the rule changes). */

@@ -22,6 +22,8 @@ export interface ConditionSignal {
   value: number | null;
   summary: string;
   observedAt: string;
+  /** Kept on the episode beside `value` (a health finding's healthRuleId, object and reportId); absent for metrics. */
+  values?: Record<string, string | number | null>;
 }
 
 /** Who did it, and why (acknowledge, resolve, snooze, reopen; rule changed or deleted, target removed). */

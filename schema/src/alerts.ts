@@ -2,6 +2,7 @@
 // workflow carries and the API and web show. Import-safe in workflows (zod only).
 import { z } from 'zod';
 import { ENGINES, type Engine } from './domain';
+import { HEALTH_CATEGORIES } from './health/types';
 import { ALERT_SEVERITIES, notificationRecipientSchema, type AlertSeverity } from './notifications';
 
 export const COMPARATORS = ['>', '>=', '<', '<=', '==', '!='] as const;
@@ -71,12 +72,28 @@ export const rateConditionSchema = z.object({
   clearForSeconds: seconds,
 });
 
-export const ruleConditionSchema = z.discriminatedUnion('kind', [thresholdConditionSchema, rateConditionSchema, activityConditionSchema, absenceConditionSchema]);
+/**
+ * A Health Check finding became critical (issue 17): one alert per finding (health rule id + object) of a target in
+ * scope, opened by the report that finds it critical (new, regressed, or raised to critical) and cleared by the first
+ * later report in which that rule ran and the finding is fixed, no longer critical, or accepted as a risk. The alert's
+ * severity follows the finding's (critical). Empty `healthRuleIds` / `categories` mean every rule / category.
+ * Evaluated by the health report workflow after each stored report, never by ingest.
+ */
+export const healthFindingConditionSchema = z.object({
+  kind: z.literal('health_finding'),
+  healthRuleIds: z.array(z.string().min(1).max(200)).max(500).default([]),
+  categories: z.array(z.enum(HEALTH_CATEGORIES)).max(HEALTH_CATEGORIES.length).default([]),
+  forSeconds: seconds.default(0),
+  clearForSeconds: seconds.default(0),
+});
+
+export const ruleConditionSchema = z.discriminatedUnion('kind', [thresholdConditionSchema, rateConditionSchema, activityConditionSchema, absenceConditionSchema, healthFindingConditionSchema]);
 export type RuleCondition = z.infer<typeof ruleConditionSchema>;
 export type ThresholdCondition = z.infer<typeof thresholdConditionSchema>;
 export type ActivityCondition = z.infer<typeof activityConditionSchema>;
 export type AbsenceCondition = z.infer<typeof absenceConditionSchema>;
 export type RateCondition = z.infer<typeof rateConditionSchema>;
+export type HealthFindingCondition = z.infer<typeof healthFindingConditionSchema>;
 
 /** Which targets a rule watches: all of them when empty; engines, target ids and tags (all must match) narrow it. */
 export const ruleScopeSchema = z.object({
@@ -259,5 +276,9 @@ export const DEFAULT_RULE_PACK: readonly PackRule[] = [
   {
     key: 'agent-silent',
     rule: { ...base, name: 'Agent silent', severity: 'critical', condition: { kind: 'absence', subject: 'agent', silentSeconds: 180, forSeconds: 0, clearForSeconds: 0 }, scope: scope([]), summaryTemplate: 'Agent {{target}}: no heartbeat for more than 3 minutes' },
+  },
+  {
+    key: 'health-finding-critical',
+    rule: { ...base, name: 'Health finding became critical', severity: 'critical', condition: { kind: 'health_finding', healthRuleIds: [], categories: [], forSeconds: 0, clearForSeconds: 0 }, scope: scope([]), summaryTemplate: '{{target}}: {{labels.healthRuleId}} on {{labels.object}} became critical' },
   },
 ];

@@ -67,6 +67,8 @@ interface Episode {
   severity: AlertSeverity;
   summary: string;
   value: number | null;
+  /** Beside the value: what the evaluator said about the alert's subject (a health finding's rule id, object, report). */
+  values?: Record<string, string | number | null>;
   startedAt: number;
   /** When the condition last started holding (pending counts `for` from here). */
   holdingSince: number | null;
@@ -240,7 +242,7 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
         status: ep.status,
         severity: ep.severity,
         summary: ep.summary,
-        values: { value: ep.value },
+        values: { value: ep.value, ...ep.values },
         startedAt: iso(ep.startedAt)!,
         firingAt: iso(ep.firingAt),
         acknowledgedAt: iso(ep.acknowledgedAt),
@@ -276,7 +278,7 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
         engine: ctx.engine,
         summary: ep.summary,
         labels: alert.labels,
-        values: { value: ep.value },
+        values: { value: ep.value, ...ep.values },
         startsAt: iso(ep.firingAt ?? ep.startedAt)!,
         endsAt: iso(ep.resolvedAt),
         url: ctx.url,
@@ -378,7 +380,7 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
     s.lastResolveReason = reason;
   }
 
-  function newEpisode(sig: { severity: AlertSeverity | null; summary: string; value: number | null }): Episode {
+  function newEpisode(sig: { severity: AlertSeverity | null; summary: string; value: number | null; values?: Record<string, string | number | null> }): Episode {
     episodesThisRun++;
     return {
       id: uuid4(),
@@ -386,6 +388,7 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
       severity: sig.severity ?? s.context?.severity ?? 'warning',
       summary: sig.summary,
       value: sig.value,
+      ...(sig.values ? { values: sig.values } : {}),
       startedAt: Date.now(),
       holdingSince: Date.now(),
       clearedAt: null,
@@ -417,7 +420,7 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
           s.breaching = false;
           if (isOpen(ep)) {
             ep.clearedAt = Date.now();
-            note('condition_cleared', 'evaluator', null, { value: sig.value, observedAt: sig.observedAt });
+            note('condition_cleared', 'evaluator', null, { value: sig.value, observedAt: sig.observedAt, ...sig.values });
           }
           return;
         }

@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, HealthReportSummary } from '@logstag/activities';
 import { dueFrequencies, type Frequency } from '@logstag/schema/health';
 
@@ -6,6 +6,12 @@ const { runHealthReport } = proxyActivities<Activities>({
   // Reading a target of 5,000 tables and evaluating the catalog takes seconds; the timeout leaves a loaded store room.
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+const { evaluateHealthFindingAlerts } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // Signals alert workflows through the dev server or cluster; a retry records and signals nothing twice.
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
 export interface HealthReportInput {
@@ -26,8 +32,8 @@ export interface HealthReportResult extends HealthReportSummary {
 /**
  * One target's health report: the activity reads the latest stored data, runs the engine's catalog, scores, diffs with
  * the ledger and stores the report. Started by the target's Schedule (`health-report:<org>:<target>`, frequency class)
- * or on demand. The findings that became critical are returned for alert evaluation, which takes them once the alerts
- * feature's health-finding rule exists (issue 15): not wired here yet.
+ * or on demand. Once the report is stored, alert evaluation is told (the `health_finding` rules): each finding that
+ * became critical starts its own alert, a fixed one clears it. Runs recorded before that step replay without it.
  */
 export async function healthReportWorkflow(input: HealthReportInput): Promise<HealthReportResult> {
   // The workflow's clock is its start time (deterministic on replay).
@@ -39,5 +45,8 @@ export async function healthReportWorkflow(input: HealthReportInput): Promise<He
     ...(input.windowHours !== undefined ? { windowHours: input.windowHours } : {}),
     ...(frequencies ? { frequencies } : {}),
   });
+  if (patched('health-report-alerts') && summary.reportId !== null) {
+    await evaluateHealthFindingAlerts({ organizationId: input.organizationId, targetId: input.targetId, reportId: summary.reportId });
+  }
   return { ...summary, workflowId: workflowInfo().workflowId };
 }

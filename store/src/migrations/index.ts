@@ -10,6 +10,7 @@ import * as m20261205T1040 from './20261205T1040_hot_updates';
 import * as m20261205T1200 from './20261205T1200_pending_by_target';
 import * as m20261205T1500 from './20261205T1500_alerts';
 import * as m20261205T1510 from './20261205T1510_alert_silences';
+import * as m20261205T1530 from './20261205T1530_health_finding_alert_rule';
 import * as m20261205T1600 from './20261205T1600_integrations';
 import * as m20261205T1400 from './20261205T1400_metric_intervals';
 import * as m20261205T1410 from './20261205T1410_statement_scans';
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '20261205T1200_pending_by_target': m20261205T1200,
   '20261205T1500_alerts': m20261205T1500,
   '20261205T1510_alert_silences': m20261205T1510,
+  '20261205T1530_health_finding_alert_rule': m20261205T1530,
   '20261205T1600_integrations': m20261205T1600,
   '20261205T1400_metric_intervals': m20261205T1400,
   '20261205T1410_statement_scans': m20261205T1410,
