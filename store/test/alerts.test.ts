@@ -115,6 +115,11 @@ describe.each(backends)('alerts store (%s)', (_name, open) => {
       ['e2', 'firing'],
       ['e1', 'acknowledged'],
     ]);
+    // A filter applies before the limit: the one warning on pg-2 is found though two critical ones sort before it.
+    await recordEpisode(store.db, { ...ep('e3', 'warning', '2026-12-05T10:03:00Z'), targetId: 'pg-2' }, []);
+    await recordEpisode(store.db, { ...ep('e4', 'critical', '2026-12-05T10:03:00Z'), targetId: 'pg-3' }, []);
+    expect((await listActiveEpisodes(store.db, org, 2, { targetId: 'pg-2' })).map((e) => e.id)).toEqual(['e3']);
+    expect((await listActiveEpisodes(store.db, org, 1, { severity: 'warning' })).map((e) => e.id)).toEqual(['e1']);
   });
 });
 

@@ -43,6 +43,17 @@ describe('Alerts', () => {
     await waitFor(async () => (await stack.ctx.app.store.db.selectFrom('alert_episodes').select('status').where('target_id', '=', target).where('rule_name', '=', `Busy ${IMG_NAME}`).executeTakeFirst())?.status === 'firing', 30_000, 'alert firing');
 
     const page = await ownerPage();
+    // The fleet overview counts the target's open alerts, coloured by the worst (ours is critical), linked to them.
+    await page.goto(`${stack.url}/`);
+    await hydrated(page);
+    const openCell = page.locator(`tr[data-target="${target}"] td[data-col="alerts"]`);
+    expect(Number(await openCell.textContent())).toBeGreaterThanOrEqual(1);
+    expect(await openCell.getByRole('link').getAttribute('aria-label')).toMatch(/open alerts? on pg-alerts, worst critical$/);
+    expect(await openCell.getByRole('link').getAttribute('href')).toBe(`/alerts?targetId=${target}`);
+    // The target's own page lists them, the hostile rule name as text.
+    await page.goto(`${stack.url}/databases/${target}`);
+    await hydrated(page);
+    expect(await page.getByRole('region', { name: 'Open alerts' }).textContent()).toContain(`Busy ${IMG_NAME}`);
     await page.getByRole('link', { name: 'Alerts', exact: true }).click();
     await page.waitForURL((u) => u.pathname === '/alerts');
     await hydrated(page);

@@ -62,10 +62,9 @@ export function alertsRoutes(api: ApiRegistry, deps: AlertsDeps): Router {
     handle: async ({ query }, req) => {
       const rows =
         query.state === 'active'
-          ? await listActiveEpisodes(deps.db, org(req), query.limit)
+          ? await listActiveEpisodes(deps.db, org(req), query.limit, { ruleId: query.ruleId, targetId: query.targetId, severity: query.severity })
           : await listEpisodeHistory(deps.db, org(req), { ruleId: query.ruleId, targetId: query.targetId, severity: query.severity, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined }, query.limit);
-      const filtered = query.state === 'active' ? rows.filter((r) => (!query.targetId || r.target_id === query.targetId) && (!query.ruleId || r.rule_id === query.ruleId) && (!query.severity || r.severity === query.severity)) : rows;
-      return { items: filtered.map(episodeView) };
+      return { items: rows.map(episodeView) };
     },
   });
   api.add(router, {

@@ -112,12 +112,13 @@ export interface EpisodeFilter {
 const SEVERITY_ORDER = `case severity when 'critical' then 0 when 'warning' then 1 else 2 end`;
 
 /** Open episodes (not resolved): most severe first, then oldest first. */
-export async function listActiveEpisodes(db: Db, organizationId: string, limit = 500): Promise<AlertEpisodeRow[]> {
-  return db
-    .selectFrom('alert_episodes')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .where('resolved_at', 'is', null)
+/** Open episodes, most severe then oldest first; the filter applies before the limit, so no match is cut off by others. */
+export async function listActiveEpisodes(db: Db, organizationId: string, limit = 500, filter: Pick<EpisodeFilter, 'ruleId' | 'targetId' | 'severity'> = {}): Promise<AlertEpisodeRow[]> {
+  let q = db.selectFrom('alert_episodes').selectAll().where('organization_id', '=', organizationId).where('resolved_at', 'is', null);
+  if (filter.ruleId) q = q.where('rule_id', '=', filter.ruleId);
+  if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
+  if (filter.severity) q = q.where('severity', '=', filter.severity);
+  return q
     .orderBy(sql.raw(SEVERITY_ORDER))
     .orderBy('started_at')
     .orderBy('id')

@@ -60,3 +60,26 @@ export function sparkPaths(points: ReadonlyArray<{ value: number | null }>, widt
 export function reportingLabel(health: string): string {
   return health === 'healthy' ? 'reporting' : health === 'stale' ? 'not reporting' : health;
 }
+
+export interface OpenAlerts {
+  count: number;
+  /** The most severe open alert's severity. */
+  worst: 'critical' | 'warning' | 'info';
+}
+
+const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
+
+/** Open alerts (pending, firing, acknowledged, snoozed) per target: how many, and the worst severity among them. */
+export function openAlertsByTarget(alerts: ReadonlyArray<{ targetId: string | null; severity: OpenAlerts['worst']; status: string }>): Record<string, OpenAlerts> {
+  const out: Record<string, OpenAlerts> = {};
+  for (const a of alerts) {
+    if (!a.targetId || a.status === 'resolved') continue;
+    const seen = out[a.targetId];
+    if (!seen) out[a.targetId] = { count: 1, worst: a.severity };
+    else {
+      seen.count += 1;
+      if (SEVERITY_RANK[a.severity] < SEVERITY_RANK[seen.worst]) seen.worst = a.severity;
+    }
+  }
+  return out;
+}

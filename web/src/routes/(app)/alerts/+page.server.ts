@@ -14,7 +14,7 @@ export const load = (async (event) => {
     from: q.get('from') ? new Date(`${q.get('from')}T00:00:00Z`).toISOString() : undefined,
   };
   const api = alertsApi(event.fetch);
-  const [active, history, rules] = await loadOr(event.url, () => Promise.all([api.active(), api.history(filter), api.rules()]));
+  const [active, history, rules] = await loadOr(event.url, () => Promise.all([api.active(filter.targetId), api.history(filter), api.rules()]));
   return { active: active.items, history: history.items, rules: rules.items, filter, now: Date.now() };
 }) satisfies PageServerLoad;
 

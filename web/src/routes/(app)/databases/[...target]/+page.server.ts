@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { ApiRequestError, type MetricSeries } from '$lib/api';
+import { alertsApi } from '$lib/api/alerts';
 import { apiFor, loadOr } from '$lib/server/api';
 import { findTarget } from '$lib/server/target-choice';
 import { rangeFrom } from '$lib/time-range';
@@ -18,12 +19,14 @@ export const load = (async (event) => {
   return loadOr(event.url, async () => {
     // The target and every metric a chart could show, asked for at once: a metric the engine does not report (or any
     // metric of an unknown target) answers 404.
-    const [target, series] = await Promise.all([
+    // Open alerts are an extra: the page shows without them (null: unknown) if their API fails.
+    const [target, series, openAlerts] = await Promise.all([
       findTarget(api, targetId),
       Promise.all(chartMetrics().map((m) => api.series(targetId, m, range).catch(absentAsNull))),
+      alertsApi(event.fetch).active(targetId).then((a) => a.items, () => null),
     ]);
     if (!target) error(404, { message: `no target ${targetId}`, hint: 'Pick a target from the Database Explorer list.' });
     const fetched = new Map<string, MetricSeries>(series.filter((s): s is MetricSeries => s !== null).map((s) => [s.metric, s]));
-    return { target, range, charts: buildCharts(fetched), dataSince: dataSinceOf(fetched) ?? null, reportsMetrics: target.lastPayloads.runtime !== undefined, now: Date.now() };
+    return { target, range, openAlerts, charts: buildCharts(fetched), dataSince: dataSinceOf(fetched) ?? null, reportsMetrics: target.lastPayloads.runtime !== undefined, now: Date.now() };
   });
 }) satisfies PageServerLoad;
