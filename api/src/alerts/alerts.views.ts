@@ -38,6 +38,7 @@ export function episodeView(e: AlertEpisodeRow): AlertEpisodeView {
     severity: e.severity as AlertSeverity,
     summary: e.summary,
     value: value === undefined ? null : value,
+    values: e.values ?? {},
     startedAt: e.started_at.toISOString(),
     firingAt: iso(e.firing_at),
     acknowledgedAt: iso(e.acknowledged_at),

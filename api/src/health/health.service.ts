@@ -6,6 +6,7 @@ import { catalogMeta, EOL_TABLE, findRule, type Frequency } from '@logstag/schem
 import {
   createAcceptedRisk,
   findHealthReport,
+  healthFindingAlertsOfReport,
   healthFleet,
   healthRuleSettings,
   healthTarget,
@@ -135,7 +136,19 @@ export function createHealthService(deps: HealthDeps) {
     async report(organizationId: string, id: string): Promise<HealthReportView> {
       const r = await findHealthReport(db, organizationId, id);
       if (!r) throw new ApiError(404, 'not_found', 'report not found');
-      return reportView(r);
+      const view = reportView(r);
+      // Each finding carries its alert (the health_finding rules), looked up by the finding's identity.
+      const alerts = new Map((await healthFindingAlertsOfReport(db, organizationId, r.target_id, new Date(r.created_at))).map((a) => [`${a.healthRuleId}\u0000${a.object}`, a]));
+      return {
+        ...view,
+        results: view.results.map((res) => ({
+          ...res,
+          findings: res.findings.map((f) => {
+            const a = alerts.get(`${f.ruleId}\u0000${f.object}`);
+            return { ...f, alert: a ? { id: a.episodeId, status: a.status, severity: a.severity } : null };
+          }),
+        })),
+      };
     },
 
     async runNow(organizationId: string, targetId: string): Promise<{ workflowId: string }> {

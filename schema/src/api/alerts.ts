@@ -51,6 +51,8 @@ export const alertEpisodeViewSchema = z.object({
   severity: z.enum(ALERT_SEVERITIES),
   summary: z.string(),
   value: z.nullable(z.union([z.number(), z.string()])),
+  /** What the episode keeps beside its value: a health finding's healthRuleId, object and the reportId that opened it. */
+  values: z.optional(z.record(z.string(), z.nullable(z.union([z.number(), z.string()])))),
   startedAt: isoTime,
   firingAt: z.nullable(isoTime),
   acknowledgedAt: z.nullable(isoTime),

@@ -30,7 +30,19 @@ export const healthRuleSchema = z.object({
 export type HealthRuleView = z.infer<typeof healthRuleSchema>;
 export const healthRulesSchema = z.object({ rules: z.array(healthRuleSchema), eolAsOf: z.string() });
 
-export const healthFindingSchema = z.object({ ruleId: z.string(), object: z.string(), category, severity, message: z.string(), evidence, accepted: z.boolean() });
+/** A finding's alert (issue 15's health_finding rules): the newest episode opened by this report or an earlier one. */
+export const healthFindingAlertSchema = z.object({ id: z.string(), status: z.string(), severity: z.string() });
+export const healthFindingSchema = z.object({
+  ruleId: z.string(),
+  object: z.string(),
+  category,
+  severity,
+  message: z.string(),
+  evidence,
+  accepted: z.boolean(),
+  /** Its alert, `/api/alerts/{id}`; null when none was opened for it (absent from stored report bodies). */
+  alert: z.optional(z.nullable(healthFindingAlertSchema)),
+});
 export type HealthFindingView = z.infer<typeof healthFindingSchema>;
 
 export const healthRuleResultSchema = z.object({

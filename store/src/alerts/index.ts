@@ -7,3 +7,4 @@ export * from './conditions.repository';
 export * from './episodes.repository';
 export * from './evaluation.reads';
 export * from './silences.repository';
+export * from './health-finding-alerts.reads';
