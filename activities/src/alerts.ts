@@ -175,8 +175,8 @@ export function createAlertActivities(input: ActivityDepsInput) {
 
     /**
      * The health report workflow's step after a report is stored: the organization's `health_finding` rules in scope
-     * of the target start the alert of each finding that became critical in the report and clear those whose finding
-     * is fixed or no longer critical (through the condition record, so a repeated call signals nothing twice).
+     * of the target start the alert of each finding that became critical and clear those whose finding is fixed, no
+     * longer critical or accepted (through the condition record: only transitions signal, a repeated call nothing).
      */
     async evaluateHealthFindingAlerts(input: { organizationId: string; targetId: string; reportId: string }): Promise<{ rulesEvaluated: number; transitions: number }> {
       const { organizationId, targetId } = input;
@@ -191,7 +191,7 @@ export function createAlertActivities(input: ActivityDepsInput) {
       for (const r of rules) {
         for (const c of await breachingConditions(db, organizationId, r.id)) if (c.subject_id === targetId && c.rule_version === r.version) holding.push({ ruleId: r.id, labels: c.labels });
       }
-      const report: StoredHealthReport = { id: row.id, targetId, createdAt: row.created_at, results: row.results as StoredHealthReport['results'], diff: row.diff as StoredHealthReport['diff'] };
+      const report: StoredHealthReport = { id: row.id, targetId, createdAt: row.created_at, results: row.results as StoredHealthReport['results'] };
       const { observations, findings } = healthFindingObservations(organizationId, report, rules, holding);
       const transitions = await record(observations, new Map(rules.map((r) => [r.id, r])), findings, (o) => ({ targetId: o.subjectId, agentId: null }));
       if (transitions > 0) logger.info({ organizationId, targetId, reportId: row.id, transitions }, 'health finding alerts');

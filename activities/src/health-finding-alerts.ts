@@ -1,9 +1,12 @@
 // Pure: what a stored health report says about the organization's `health_finding` alert rules (issue 15 × 17).
-// A finding that became critical in this report (new, regressed, or raised to critical) starts the alert of its
-// identity (rule id + object); an alert whose finding is no longer a critical open finding of a rule that ran in this
-// report (fixed, downgraded, accepted as a risk) clears. Skipped and carried-forward rules neither start nor clear.
+// The alert of a finding (rule id + object) holds while the finding is critical and open (not accepted) in the last
+// report in which its rule ran. Every such finding is observed as holding and every holding alert whose finding is no
+// longer so (fixed, downgraded, accepted) as cleared; the condition record keeps only the transitions, so an alert
+// starts when its finding became critical (new, regressed, raised to critical: the diff's `becameCritical`) or, for a
+// rule created or edited since, at the first report that finds it critical, and never twice. Skipped and
+// carried-forward rules neither start nor clear anything.
 import type { AlertSeverity, HealthFindingCondition } from '@logstag/schema';
-import type { FindingDiff, HealthCategory, Severity } from '@logstag/schema/health';
+import type { HealthCategory, Severity } from '@logstag/schema/health';
 import type { AlertRule, ConditionObservation } from '@logstag/store';
 import { finding, type Finding } from './alert-evaluation';
 
@@ -19,7 +22,6 @@ export interface StoredHealthReport {
     carried?: boolean;
     findings: ReadonlyArray<{ ruleId: string; object: string; severity: Severity; category: HealthCategory; message: string; accepted?: boolean }>;
   }>;
-  diff: readonly FindingDiff[];
 }
 
 /** An alert condition of a health_finding rule that holds now (alert_conditions row). */
@@ -30,9 +32,6 @@ export interface HoldingHealthAlert {
 
 /** The alert's severity follows the finding's: critical is critical, high a warning, the rest info. */
 export const alertSeverityOfFinding = (s: Severity): AlertSeverity => (s === 'critical' ? 'critical' : s === 'high' ? 'warning' : 'info');
-
-export const becameCritical = (d: FindingDiff): boolean =>
-  d.severity === 'critical' && (d.state === 'new' || d.state === 'regressed' || (d.state === 'severity_changed' && d.previousSeverity !== 'critical'));
 
 const key = (ruleId: string, object: string) => `${ruleId}\u0000${object}`;
 
@@ -54,10 +53,10 @@ export function healthFindingObservations(
 ): { observations: ConditionObservation[]; findings: Map<string, Finding> } {
   const ran = new Set(report.results.filter((r) => r.status !== 'skipped' && !r.carried).map((r) => r.ruleId));
   const categoryOf = new Map(report.results.map((r) => [r.ruleId, r.category]));
-  const criticalNow = new Map<string, { message: string }>();
+  const criticalNow = new Map<string, { ruleId: string; object: string }>();
   for (const r of report.results) {
     if (!ran.has(r.ruleId)) continue;
-    for (const f of r.findings) if (!f.accepted && f.severity === 'critical') criticalNow.set(key(f.ruleId, f.object), { message: f.message });
+    for (const f of r.findings) if (!f.accepted && f.severity === 'critical') criticalNow.set(key(f.ruleId, f.object), { ruleId: f.ruleId, object: f.object });
   }
   const observations: ConditionObservation[] = [];
   const findings = new Map<string, Finding>();
@@ -71,12 +70,7 @@ export function healthFindingObservations(
   for (const rule of rules) {
     const c = rule.condition;
     if (c.kind !== 'health_finding') continue;
-    for (const d of report.diff) {
-      // Only findings still open and critical in this report (the diff leaves accepted ones out).
-      if (!ran.has(d.ruleId) || !becameCritical(d) || !criticalNow.has(key(d.ruleId, d.object))) continue;
-      if (!selects(c, d.ruleId, categoryOf.get(d.ruleId))) continue;
-      observe(rule, d.ruleId, d.object, alertSeverityOfFinding(d.severity));
-    }
+    for (const { ruleId, object } of criticalNow.values()) if (selects(c, ruleId, categoryOf.get(ruleId))) observe(rule, ruleId, object, alertSeverityOfFinding('critical'));
     for (const h of holding) {
       if (h.ruleId !== rule.id) continue;
       const healthRuleId = h.labels.healthRuleId;

@@ -24,19 +24,20 @@ const rule = (over: Partial<AlertRule['condition']> = {}, id = 'r1'): AlertRule 
 const f = (ruleId: string, object: string, severity: 'critical' | 'high', accepted = false) => ({ ruleId, object, severity, category: 'configuration' as const, message: 'm', accepted });
 const d = (ruleId: string, object: string, state: FindingDiff['state'], severity: FindingDiff['severity'] = 'critical', previousSeverity: FindingDiff['previousSeverity'] = null): FindingDiff => ({ ruleId, object, state, severity, previousSeverity, timeToFixSeconds: null });
 
-function report(results: StoredHealthReport['results'], diff: FindingDiff[]): StoredHealthReport {
-  return { id: 'rep-2', targetId: 't1', createdAt: new Date('2026-12-05T12:00:00Z'), results, diff };
+function report(results: StoredHealthReport['results'], _diff: FindingDiff[]): StoredHealthReport {
+  return { id: 'rep-2', targetId: 't1', createdAt: new Date('2026-12-05T12:00:00Z'), results };
 }
 
 describe('healthFindingObservations', () => {
-  it('starts one alert per finding that became critical (new, regressed, raised), with the finding\'s identity and report', () => {
+  it('observes every critical open finding as holding, one alert identity per finding, with the finding\'s identity and report', () => {
     const r = report(
       [{ ruleId: 'a', category: 'configuration', status: 'fail', findings: [f('a', 'x', 'critical'), f('a', 'y', 'critical'), f('a', 'z', 'critical'), f('a', 'w', 'critical')] }],
       [d('a', 'x', 'new'), d('a', 'y', 'regressed'), d('a', 'z', 'severity_changed', 'critical', 'high'), d('a', 'w', 'unchanged')],
     );
     const { observations, findings } = healthFindingObservations('o', r, [rule()], []);
-    expect(observations.map((o) => [o.labels.object, o.breaching, o.severity])).toEqual([['x', true, 'critical'], ['y', true, 'critical'], ['z', true, 'critical']]);
-    expect(new Set(observations.map((o) => o.fingerprint)).size).toBe(3);
+    // The condition record turns these into transitions: only a finding not already holding starts its alert.
+    expect(observations.map((o) => [o.labels.object, o.breaching, o.severity])).toEqual([['x', true, 'critical'], ['y', true, 'critical'], ['z', true, 'critical'], ['w', true, 'critical']]);
+    expect(new Set(observations.map((o) => o.fingerprint)).size).toBe(4);
     expect(observations[0]!.fingerprint).toBe('r1:t1:{"healthRuleId":"a","object":"x"}');
     expect(findings.get(`o\u0000${observations[0]!.fingerprint}`)?.values).toEqual({ healthRuleId: 'a', object: 'x', reportId: 'rep-2' });
   });
@@ -54,6 +55,7 @@ describe('healthFindingObservations', () => {
     holding.push({ ruleId: 'r1', labels: { healthRuleId: 'b', object: 'o' } }, { ruleId: 'r1', labels: { healthRuleId: 'c', object: 'o' } });
     const { observations } = healthFindingObservations('o', r, [rule()], holding);
     expect(observations.map((o) => [o.labels.healthRuleId, o.labels.object, o.breaching])).toEqual([
+      ['a', 'still', true],
       ['a', 'fixed', false],
       ['a', 'downgraded', false],
       ['a', 'accepted', false],

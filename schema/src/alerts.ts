@@ -74,10 +74,12 @@ export const rateConditionSchema = z.object({
 
 /**
  * A Health Check finding became critical (issue 17): one alert per finding (health rule id + object) of a target in
- * scope, opened by the report that finds it critical (new, regressed, or raised to critical) and cleared by the first
- * later report in which that rule ran and the finding is fixed, no longer critical, or accepted as a risk. The alert's
- * severity follows the finding's (critical). Empty `healthRuleIds` / `categories` mean every rule / category.
- * Evaluated by the health report workflow after each stored report, never by ingest.
+ * scope, holding while the finding is critical and open in the last report in which its health rule ran. It starts
+ * with the report that finds it critical (new, regressed, raised to critical; for a rule created or edited since, the
+ * first report after) and clears with the first later report in which that rule ran and the finding is fixed, no
+ * longer critical, or accepted as a risk; skipped rules change nothing. The alert's severity follows the finding's
+ * (critical). Empty `healthRuleIds` / `categories` mean every rule / category. Evaluated by the health report
+ * workflow after each stored report, never by ingest.
  */
 export const healthFindingConditionSchema = z.object({
   kind: z.literal('health_finding'),

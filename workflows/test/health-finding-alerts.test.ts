@@ -13,7 +13,7 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '@logstag/activities';
 import { insertPayloadRows, type PayloadJson } from '@logstag/activities/testing';
 import { loopbackDeliveryDeps, newSigningSecret, startReceiver, testIntegration, testOrganization, type Receiver } from '@logstag/activities/delivery-testing';
-import { episodeTimeline, findHealthReport, insertEscalationPolicy, listEpisodeHistory, openStore, seedDefaultAlertRules, type Store } from '@logstag/store';
+import { createAcceptedRisk, episodeTimeline, findHealthReport, insertEscalationPolicy, listEpisodeHistory, openStore, seedDefaultAlertRules, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { createWorker, TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
@@ -161,5 +161,20 @@ describe('health findings open and resolve alerts (dev server, PostgreSQL, loopb
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await healthEpisodes()).length).toBe(before);
     expect((await fsyncEpisodes()).map((e) => e.status)).toEqual(['resolved']);
+  }, 60_000);
+
+  it('a regression opens a new episode of the same alert; accepting the finding\'s risk clears it', async () => {
+    await save([settingsBody(Date.now() - 5_000, (s) => s)]);
+    const regressed = await report();
+    expect(regressed.becameCritical).toContainEqual({ ruleId: FSYNC, object: 'fsync' });
+    const episodes = await waitFor('a second episode', fsyncEpisodes, (e) => e.length === 2 && e.some((x) => x.status === 'firing'));
+    expect(new Set(episodes.map((e) => e.fingerprint)).size).toBe(1);
+    const open = episodes.find((e) => e.status === 'firing')!;
+    expect(open.values).toMatchObject({ reportId: regressed.reportId });
+
+    await createAcceptedRisk(store.db, { organizationId: org, targetId: TARGET, ruleId: FSYNC, object: 'fsync', reason: 'test cluster, fsync off on purpose', expiresAt: new Date(Date.now() + 86_400_000), createdBy: 'admin@test' });
+    await report();
+    await waitFor('the accepted finding\'s alert resolved', fsyncEpisodes, (e) => e.every((x) => x.status === 'resolved'));
+    expect((await fsyncEpisodes()).find((e) => e.id === open.id)?.resolve_reason).toBe('cleared');
   }, 60_000);
 });
