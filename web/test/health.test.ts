@@ -60,6 +60,15 @@ describe('Health Check', () => {
     const fsync = page.locator('article').filter({ hasText: 'fsync off' });
     expect(await fsync.textContent()).toContain('fsync is off');
     await fsync.getByRole('button', { name: 'Copy fix for pg.config.fsync-off on fsync' }).waitFor();
+    // The critical finding's alert (the default pack's health_finding rule), linked from the finding once it opened.
+    const episode = await waitFor(
+      async () => (await stack.ctx.app.store.db.selectFrom('alert_episodes').select(['id', 'labels']).where('target_id', '=', TARGET).execute()).find((e) => (e.labels as Record<string, string>).healthRuleId === 'pg.config.fsync-off'),
+      30_000,
+      'the fsync finding\'s alert',
+    );
+    await page.reload();
+    await hydrated(page);
+    expect(await page.locator('article').filter({ hasText: 'fsync off' }).getByRole('link', { name: /^alert (pending|firing)$/ }).getAttribute('href')).toBe(`/alerts/${episode.id}`);
     const hostile = page.locator('article').filter({ hasText: 'Tables without a primary key' });
     expect(await hostile.textContent()).toContain(IMG_NAME);
     expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
