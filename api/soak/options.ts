@@ -20,6 +20,8 @@ export interface SoakOptions {
   claimTimeoutSeconds: number;
   /** Notifications started per second during the load (signed webhooks to a dedup-aware loopback receiver); 0: none. */
   deliveriesPerSecond: number;
+  /** Alerts opened per second during the load (four in five cleared 3 s later), notified as signed webhooks; 0: none. */
+  alertsPerSecond: number;
   /** Keep the data folder (store, Temporal SQLite file, process logs) after the run. */
   keep: boolean;
   /** Parent folder of the run's data folder. */
@@ -31,7 +33,7 @@ export interface SoakOptions {
 }
 
 export const SOAK_USAGE = `npm run soak -- [--rate 200] [--seconds 600] [--poison 1] [--seed 1] [--kills N] [--targets 200]
-                [--drain-seconds 300] [--claim-timeout 30] [--deliveries 1] [--keep] [--dir /var/tmp]
+                [--drain-seconds 300] [--claim-timeout 30] [--deliveries 1] [--alerts 0.5] [--keep] [--dir /var/tmp]
                 [--server-commit <rev> | --server-root <checkout>]`;
 
 /** 3 kills of each process per 10 minutes of load, at least 1. */
@@ -48,6 +50,7 @@ export function soakOptions(partial: Partial<SoakOptions> = {}): SoakOptions {
     drainSeconds: 300,
     claimTimeoutSeconds: 30,
     deliveriesPerSecond: 1,
+    alertsPerSecond: 0.5,
     keep: false,
     parentDir: '/var/tmp',
     ...partial,
@@ -68,6 +71,7 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
       'drain-seconds': { type: 'string' },
       'claim-timeout': { type: 'string' },
       deliveries: { type: 'string' },
+      alerts: { type: 'string' },
       keep: { type: 'boolean' },
       dir: { type: 'string' },
       'server-root': { type: 'string' },
@@ -90,6 +94,7 @@ export function soakOptionsFromArgv(argv: string[]): SoakOptions {
     drainSeconds: num('drain-seconds', values['drain-seconds'], 1),
     claimTimeoutSeconds: num('claim-timeout', values['claim-timeout'], 1),
     deliveriesPerSecond: num('deliveries', values.deliveries, 0),
+    alertsPerSecond: num('alerts', values.alerts, 0),
     keep: values.keep,
     parentDir: values.dir,
     serverRoot: values['server-root'],

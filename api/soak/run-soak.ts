@@ -12,6 +12,7 @@ import { backlogNow, backlogPeak, sampleBacklog, type BacklogSample } from './ba
 import { planChaos, runChaos, type ChaosRecord } from './chaos';
 import { runningIngestWorkflows, storeFacts, type SoakFacts } from './facts';
 import { deliveryInvariants, startDeliveryLoad, unfinishedDeliveries, type DeliveryLoad } from './deliveries';
+import { alertInvariants, startAlertLoad, unsettledAlerts, type AlertLoad } from './alerts';
 import { checkInvariants, SOAK_INVARIANTS, type CheckResult } from './invariants';
 import { Ledger } from './ledger';
 import { startLoad } from './load';
@@ -70,6 +71,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
   let temporal: Client | null = null;
   let deliveries: DeliveryLoad | null = null;
   let deliveryClient: Client | null = null;
+  let alerts: AlertLoad | null = null;
   try {
     log(`soak: data and logs in ${dir}`);
     let serverRoot = options.serverRoot;
@@ -108,6 +110,18 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
             perSecond: options.deliveriesPerSecond,
             seconds: options.seconds,
             rng: createRng(options.seed + 2),
+            signal,
+          })
+        : null;
+    // Alerts as the evaluator signals them (alerts.ts), notified through deliveryWorkflow, through the same chaos.
+    alerts =
+      options.alertsPerSecond > 0
+        ? await startAlertLoad({
+            db,
+            temporal: async () => (deliveryClient ??= await connectClient({ address: system.temporalAddress, namespace: SOAK_NAMESPACE })),
+            secretKey: system.secretKey,
+            perSecond: options.alertsPerSecond,
+            seconds: options.seconds,
             signal,
           })
         : null;
@@ -154,6 +168,13 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       const soakDb = db;
       while (!signal.aborted && Date.now() < deadline && ((await unfinishedDeliveries(soakDb, deliveries).catch(() => 1)) > 0)) await sleep(1_000);
     }
+    // Every signalled alert settles (episode written, cleared ones resolved, triggers and resolves at the receiver) before the facts are gathered.
+    if (alerts) {
+      await alerts.signalled;
+      const soakDb = db;
+      const load = alerts;
+      while (!signal.aborted && Date.now() < deadline && ((await unsettledAlerts(soakDb, load).catch(() => 1)) > 0)) await sleep(1_000);
+    }
     clearInterval(progress);
     load.abort();
     await withTimeout(finishing, 60_000, 'stopping the agents').catch(() => undefined);
@@ -199,7 +220,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
       report.summary = summary;
       report.rowsByStatus = facts.rowsByStatus;
       report.failedSamples = facts.failedSamples;
-      const invariants = [...SOAK_INVARIANTS, ...(deliveries ? deliveryInvariants(deliveries) : [])];
+      const invariants = [...SOAK_INVARIANTS, ...(deliveries ? deliveryInvariants(deliveries) : []), ...(alerts ? alertInvariants(alerts) : [])];
       report.checks = await checkInvariants({
         facts,
         summary,
@@ -216,6 +237,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void,
     return report;
   } finally {
     await deliveries?.stop().catch(() => undefined);
+    await (alerts as AlertLoad | null)?.stop().catch(() => undefined);
     await (deliveryClient as Client | null)?.connection.close().catch(() => undefined);
     await temporal?.connection.close().catch(() => undefined);
     await db?.destroy().catch(() => undefined);
