@@ -34,6 +34,23 @@ describe.each(backends)('store on %s', (_name, open) => {
     expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations).sort());
   });
 
+  it('applies a migration whose name sorts before ones the store already applied (features merged side by side)', async () => {
+    const tdb = await createTestDatabase();
+    const { Kysely, PostgresDialect } = await import('kysely');
+    const { default: pg } = await import('pg');
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 2 }) }) });
+    try {
+      const names = Object.keys(migrations).sort();
+      const late = names[names.length - 3]!;
+      await migrateToLatest(db, Object.fromEntries(Object.entries(migrations).filter(([name]) => name !== late)));
+      const after = await migrateToLatest(db);
+      expect(after.results?.map((r) => [r.migrationName, r.status])).toEqual([[late, 'Success']]);
+    } finally {
+      await db.destroy();
+      await tdb.drop();
+    }
+  });
+
   it('is idempotent when migrated again', async () => {
     const again = await migrateToLatest(store.db);
     expect(again.results).toEqual([]);
