@@ -60,6 +60,12 @@ export const DEFAULT_ALERT_LIMITS: AlertLimits = { historyLimit: 4_000, gateRech
 
 type Step = EscalationStep;
 
+/** An observation time in epoch ms, or undefined when it does not parse. */
+const observedMs = (iso: string): number | undefined => {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : undefined;
+};
+
 /** One episode, from the condition starting (pending) to its resolution. */
 interface Episode {
   id: string;
@@ -72,6 +78,8 @@ interface Episode {
   startedAt: number;
   /** When the condition last started holding (pending counts `for` from here). */
   holdingSince: number | null;
+  /** When the evaluator observed the condition start holding (epoch ms of the signal's observedAt), if it parsed. */
+  observedSince?: number;
   /** When the condition last cleared (resolution after `clearFor` from here). */
   clearedAt: number | null;
   firingAt: number | null;
@@ -417,6 +425,17 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
         const sig = msg.signal;
         if (sig.change === 'cleared') {
           if (!s.breaching) return;
+          // The evaluator saw the condition hold for `for` (its own observation times) though this workflow had not
+          // fired yet: the start and the clear arrived together (a worker or the dev server down, a backlog caught
+          // up). Fire now, and send the first tier at once, so a real breach is notified once and resolved once.
+          if (isOpen(ep) && ep.status === 'pending' && ep.observedSince !== undefined && patched('alert-fire-on-observed-hold')) {
+            const ctx = await context();
+            if (Date.parse(sig.observedAt) - ep.observedSince >= ctx.forSeconds * 1000) {
+              note('held_for_observed', 'evaluator', null, { from: new Date(ep.observedSince).toISOString(), to: sig.observedAt, forSeconds: ctx.forSeconds });
+              await fire(ep);
+              await runEscalationDue(ep);
+            }
+          }
           s.breaching = false;
           if (isOpen(ep)) {
             ep.clearedAt = Date.now();
@@ -432,7 +451,10 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
           if (isOpen(ep)) {
             // Back within clearFor (flapping): the same episode goes on.
             ep.clearedAt = null;
-            if (ep.status === 'pending') ep.holdingSince = Date.now();
+            if (ep.status === 'pending') {
+              ep.holdingSince = Date.now();
+              ep.observedSince = observedMs(sig.observedAt);
+            }
             note('condition_started', 'evaluator', null, { value: sig.value, observedAt: sig.observedAt });
           } else {
             await flush();
@@ -440,6 +462,7 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertRun
             const ctx = await context();
             if (ctx.ruleDeleted) return;
             s.episode = newEpisode(sig);
+            s.episode.observedSince = observedMs(sig.observedAt);
             note('pending', 'evaluator', null, { value: sig.value, observedAt: sig.observedAt, forSeconds: ctx.forSeconds });
           }
           return;

@@ -124,6 +124,41 @@ describe('alert workflow (time skipping)', () => {
     expect([...h.episodes.values()][0]).toMatchObject({ status: 'resolved', resolveReason: 'cleared' });
   });
 
+  it('a start and a clear arriving together (a backlog caught up after an outage) fire and resolve once when the evaluator saw the condition hold for `for`, and drop it when it held less', async () => {
+    h.state.context.policy = policy([{ delaySeconds: 0, recipients: [integration('a')] }]);
+    // for 5 min, clearFor 10 min (the harness's rule). Both signals are sent back to back, as the evaluator catching up
+    // on a backlog sends them; only their observation times tell how long the condition held.
+    const send = async (fp: string, change: 'started' | 'cleared', observedAt: number) =>
+      env.client.workflow.signalWithStart('alertWorkflow', {
+        workflowId: idOf(fp),
+        taskQueue: TQ,
+        args: [{ alert: alertOf(fp), limits: {} }],
+        signal: 'alertConditionSignal',
+        signalArgs: [{ change, severity: change === 'cleared' ? null : 'warning', value: 91, summary: 'pg-main: connections at 91 %', observedAt: new Date(observedAt).toISOString() }],
+      });
+    const t0 = (await env.currentTimeMs()) - 30 * MIN;
+    const held = `held-${randomUUID()}`;
+    await send(held, 'started', t0);
+    await send(held, 'cleared', t0 + 6 * MIN);
+    await env.sleep(11 * MIN);
+    await handle(held).result();
+    expect(h.sent.map((x) => [x.recipient, x.event])).toEqual([
+      ['integration:a', 'trigger'],
+      ['integration:a', 'resolve'],
+    ]);
+    const [episode] = [...h.episodes.values()];
+    expect(episode).toMatchObject({ status: 'resolved', resolveReason: 'cleared' });
+    expect(episode!.firingAt).not.toBeNull();
+
+    const sentBefore = h.sent.length;
+    const short = `short-${randomUUID()}`;
+    await send(short, 'started', t0);
+    await send(short, 'cleared', t0 + 2 * MIN);
+    await env.sleep(11 * MIN);
+    await handle(short).result();
+    expect(h.sent.length).toBe(sentBefore);
+  });
+
   it('escalates to tier 2 after the tier-1 delay when nobody acknowledges, and not at all once acknowledged', async () => {
     h.state.context.forSeconds = 0;
     h.state.context.policy = policy([{ delaySeconds: 15 * 60, recipients: [integration('t1')] }, { delaySeconds: 0, recipients: [integration('t2')] }]);
