@@ -57,7 +57,16 @@ export default tseslint.config(
     // schemas are the server's and the web's, never the agent's.
     files: ['agent/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@logstag/schema/api', message: 'the REST API contract is not the agent’s: import the payload contract from @logstag/schema' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@logstag/schema/api', message: 'the REST API contract is not the agent’s: import the payload contract from @logstag/schema/core' },
+            { name: '@logstag/schema', message: 'the package root also carries the server’s alert, integration and maintenance modules (zod’s chained API, rrule): import @logstag/schema/core' },
+            { name: '@logstag/schema/health', message: 'the Health Check catalog is the server’s: import @logstag/schema/core' },
+          ],
+        },
+      ],
     },
   },
   {

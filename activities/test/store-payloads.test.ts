@@ -58,7 +58,7 @@ describe.each<Backend>(['pglite', 'postgres'])('storePayloads isolates what the 
     expect((await rowsOf([poison.id]))[0]).toMatchObject({ status: 'failed', attempts: 1 });
 
     // Alert evaluation takes the stored ones and does not stumble on the failed one.
-    await expect(env.run(activities.evaluateAlerts, ids)).resolves.toEqual({ rulesEvaluated: 0 });
+    await expect(env.run(activities.evaluateAlerts, ids)).resolves.toEqual({ rulesEvaluated: 0, transitions: 0 });
     const evaluated = await rowsOf(ids);
     expect(evaluated.filter((r) => r.evaluated_at !== null).map((r) => r.id).sort()).toEqual([...valid].sort());
   });

@@ -16,7 +16,7 @@
  * Exit codes: 0 success, 1 a check or collection failed (or, when sending, a payload was refused or the API key was
  * rejected), 2 the config is invalid (or `run`/sending without a server section).
  */
-import { CATEGORIES, type Category } from '@logstag/schema';
+import { CATEGORIES, type Category } from '@logstag/schema/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { collectorFactories } from './collectors/index';
 import { ConfigError } from './config/config-error';

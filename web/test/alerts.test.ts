@@ -86,7 +86,7 @@ describe('Alerts', () => {
       await page.reload();
       return (await page.getByRole('table', { name: 'Alert history' }).textContent())?.includes('resolved');
     }, 15_000, 'resolved in the history');
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
   }, 90_000);
 

@@ -1,4 +1,4 @@
-import type { Category, CollectorError } from '@logstag/schema';
+import type { Category, CollectorError } from '@logstag/schema/core';
 import { QueryClock } from './query-clock';
 import type { CollectorStep, StepFailure, StepOutput } from './step';
 import type { CollectionResultWithCounters, CollectorLogger, CounterSpec } from './types';

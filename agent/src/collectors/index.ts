@@ -1,4 +1,4 @@
-import type { Engine } from '@logstag/schema';
+import type { Engine } from '@logstag/schema/core';
 import type * as PostgresqlCollector from './postgresql/index';
 import type { CollectorFactory, EngineCollector } from './types';
 

@@ -1,4 +1,4 @@
-import type { Category, CollectorError } from '@logstag/schema';
+import type { Category, CollectorError } from '@logstag/schema/core';
 import type { CounterSpec } from './types';
 
 /**

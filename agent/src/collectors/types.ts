@@ -1,4 +1,4 @@
-import type { Category, CollectorError, Engine } from '@logstag/schema';
+import type { Category, CollectorError, Engine } from '@logstag/schema/core';
 import type { QueryTiming } from './query-clock';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { CATEGORIES, DEFAULT_INTERVAL_SECONDS, type Category, type Engine } from '@logstag/schema';
+import { CATEGORIES, DEFAULT_INTERVAL_SECONDS, type Category, type Engine } from '@logstag/schema/core';
 import { LineCounter, parseDocument } from 'yaml';
 import type { TargetSpec, TlsSpec } from '../collectors/types';
 import { ConfigError } from './config-error';

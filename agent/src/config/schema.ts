@@ -1,4 +1,4 @@
-import { CATEGORIES, ENGINES } from '@logstag/schema';
+import { CATEGORIES, ENGINES } from '@logstag/schema/core';
 import * as z from 'zod/mini';
 
 /**

@@ -1,4 +1,4 @@
-import type { Category } from '@logstag/schema';
+import type { Category } from '@logstag/schema/core';
 import type { TargetSpec } from '../collectors/types';
 
 /** One target ready to run: its resolved spec (secrets included, never logged) and its interval per category. */

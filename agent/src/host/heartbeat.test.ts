@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { heartbeatPayloadSchema } from '@logstag/schema';
+import { heartbeatPayloadSchema } from '@logstag/schema/core';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load';
 import { buildHeartbeat } from './heartbeat';

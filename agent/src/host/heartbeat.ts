@@ -1,4 +1,4 @@
-import type { Payload, SpoolStats } from '@logstag/schema';
+import type { Payload, SpoolStats } from '@logstag/schema/core';
 import type { AgentConfig } from '../config/types';
 import { buildHeartbeatPayload } from '../output/envelope';
 import { collectHostFacts } from './host-facts';

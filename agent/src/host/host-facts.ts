@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
-import type { HostFacts } from '@logstag/schema';
+import type { HostFacts } from '@logstag/schema/core';
 import { agentVersion } from './agent-version';
 
 /**

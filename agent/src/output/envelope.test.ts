@@ -1,4 +1,4 @@
-import { payloadDoorIssues, payloadSchema } from '@logstag/schema';
+import { payloadDoorIssues, payloadSchema } from '@logstag/schema/core';
 import { describe, expect, it } from 'vitest';
 import { buildCollectionPayload, buildHeartbeatPayload, InvalidPayloadError, payloadJson } from './envelope';
 import { parseRetryAfter } from './retry-after';

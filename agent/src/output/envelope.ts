@@ -9,7 +9,7 @@ import {
   type PayloadInput,
   type SpoolStats,
   withStorableText,
-} from '@logstag/schema';
+} from '@logstag/schema/core';
 import { v7 as uuidv7 } from 'uuid';
 
 /** A payload that would not pass the server's validation: sending it could only earn a 400, so it never leaves. */

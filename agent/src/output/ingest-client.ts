@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { INGEST_BATCH_CONTENT_TYPE, type IngestAccepted, type IngestBatchAccepted, type IngestBatchItem } from '@logstag/schema';
+import { INGEST_BATCH_CONTENT_TYPE, type IngestAccepted, type IngestBatchAccepted, type IngestBatchItem } from '@logstag/schema/core';
 import { parseRetryAfter } from './retry-after';
 import { RejectedPayloadError, RetryableSendError, UnauthorizedError } from './send-errors';
 

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_COMPRESSED_PAYLOAD_BYTES, type IngestBatchItem, type Payload, type SpoolStats } from '@logstag/schema';
+import { MAX_COMPRESSED_PAYLOAD_BYTES, type IngestBatchItem, type Payload, type SpoolStats } from '@logstag/schema/core';
 import { gunzipSync } from 'node:zlib';
 import pRetry from 'p-retry';
 import { payloadJson } from './envelope';

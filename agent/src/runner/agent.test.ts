@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
-import { heartbeatPayloadSchema, payloadSchema } from '@logstag/schema';
+import { heartbeatPayloadSchema, payloadSchema } from '@logstag/schema/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startIngestServer } from '../../test/ingest-test-server';
 import { collectorFactories } from '../collectors/index';

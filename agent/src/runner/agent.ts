@@ -1,4 +1,4 @@
-import { CATEGORIES, type Engine } from '@logstag/schema';
+import { CATEGORIES, type Engine } from '@logstag/schema/core';
 import type { AgentConfig } from '../config/types';
 import type { CollectorFactory } from '../collectors/types';
 import { buildHeartbeat } from '../host/heartbeat';

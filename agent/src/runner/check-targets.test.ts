@@ -1,4 +1,4 @@
-import type { Engine } from '@logstag/schema';
+import type { Engine } from '@logstag/schema/core';
 import { describe, expect, it } from 'vitest';
 import type { CollectorFactory, EngineCollector } from '../collectors/types';
 import { parseConfig } from '../config/load';

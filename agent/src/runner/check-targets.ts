@@ -1,4 +1,4 @@
-import type { Engine } from '@logstag/schema';
+import type { Engine } from '@logstag/schema/core';
 import { scrubSecrets } from '../config/redact';
 import type { AgentConfig } from '../config/types';
 import type { CheckResult, CollectorFactory } from '../collectors/types';

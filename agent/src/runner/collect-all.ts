@@ -1,4 +1,4 @@
-import { CATEGORIES, type Category, type Engine, type Payload } from '@logstag/schema';
+import { CATEGORIES, type Category, type Engine, type Payload } from '@logstag/schema/core';
 import type { AgentConfig } from '../config/types';
 import type { CollectorFactory } from '../collectors/types';
 import type { Logger } from '../log/logger';

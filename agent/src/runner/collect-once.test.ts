@@ -1,4 +1,4 @@
-import type { Category } from '@logstag/schema';
+import type { Category } from '@logstag/schema/core';
 import { describe, expect, it } from 'vitest';
 import type { CollectionResultWithCounters, EngineCollector } from '../collectors/types';
 import { parseConfig } from '../config/load';

@@ -1,4 +1,4 @@
-import type { Category, CollectorError, Payload } from '@logstag/schema';
+import type { Category, CollectorError, Payload } from '@logstag/schema/core';
 import type { TargetConfig } from '../config/types';
 import { scrubSecrets } from '../config/redact';
 import type { QueryTiming } from '../collectors/query-clock';

@@ -1,4 +1,4 @@
-import type { Category, Engine } from '@logstag/schema';
+import type { Category, Engine } from '@logstag/schema/core';
 import type { AgentConfig } from '../config/types';
 import type { CollectorFactory } from '../collectors/types';
 import { buildHeartbeat } from '../host/heartbeat';

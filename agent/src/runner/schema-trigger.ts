@@ -1,4 +1,4 @@
-import type { Payload } from '@logstag/schema';
+import type { Payload } from '@logstag/schema/core';
 
 /**
  * Remembers each target's schema fingerprint (the operational collection's `schema_fingerprint` section: relations and

@@ -1,6 +1,6 @@
 import type { AgentConfig, TargetConfig } from '../config/types';
 import type { CollectorFactory, EngineCollector } from '../collectors/types';
-import type { Engine } from '@logstag/schema';
+import type { Engine } from '@logstag/schema/core';
 import { targetLogger, type Logger } from '../log/logger';
 
 export interface RunningTarget {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Category } from '@logstag/schema';
+import type { Category } from '@logstag/schema/core';
 import type { CollectionResultWithCounters, EngineCollector } from '../collectors/types';
 import { DeadlineExceededError, deadlineFor } from './deadline';
 import { initialDelay, jitteredDelay } from './jitter';

@@ -1,4 +1,4 @@
-import type { Category } from '@logstag/schema';
+import type { Category } from '@logstag/schema/core';
 import type { CounterSnapshot } from './diff';
 
 /**

@@ -1,4 +1,4 @@
-import type { EngineData, Section, SectionRow } from '@logstag/schema';
+import type { EngineData, Section, SectionRow } from '@logstag/schema/core';
 
 /** The sections Mongodb's steps write, as @logstag/schema declares them. */
 export type MongodbData = EngineData<'mongodb'>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CATEGORIES } from '@logstag/schema';
+import { CATEGORIES } from '@logstag/schema/core';
 import { diffSince } from '../../state/diff';
 import type { CheckResult, EngineCollector, QueryTextMode, TargetSpec } from '../types';
 import { createMysqlCollector } from './index';

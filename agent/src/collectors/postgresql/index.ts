@@ -1,4 +1,4 @@
-import type { Category } from '@logstag/schema';
+import type { Category } from '@logstag/schema/core';
 import { Collection } from '../collection';
 import type { CheckResult, CollectionResultWithCounters, CollectorFactory, CollectorLogger, EngineCollector, TargetSpec } from '../types';
 import type { QueryTextOptions } from './activity';

@@ -1,4 +1,4 @@
-import type { Category } from '@logstag/schema';
+import type { Category } from '@logstag/schema/core';
 import { Collection } from '../collection';
 import type { CollectionResultWithCounters, CollectorFactory, CollectorLogger, EngineCollector, TargetSpec } from '../types';
 import { checkRedis } from './check';

@@ -1,4 +1,4 @@
-import type { Section } from '@logstag/schema';
+import type { Section } from '@logstag/schema/core';
 import type { RedisData } from './sections';
 import type { CounterSpecs } from '../step';
 import type { Info } from './info';
