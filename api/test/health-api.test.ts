@@ -7,15 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { scheduleIds } from '@logstag/temporal/contracts';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
+import { ingestRecordedPostgres } from './health-fixtures';
 import { postPayload, startTestContext, waitFor, type TestContext } from './context';
 
 const TARGET = 'pg-shop';
-
-function recordedBodies(): Array<Record<string, unknown>> {
-  const lines = readFileSync(new URL('./fixtures/postgresql.jsonl', import.meta.url), 'utf8').trim().split('\n');
-  const now = Date.now();
-  return lines.map((l, i) => ({ ...(JSON.parse(l) as Record<string, unknown>), id: uuidv7(), targetId: TARGET, collectedAt: new Date(now - (lines.length - i) * 3_000).toISOString() }));
-}
 
 interface Report {
   id: string;
@@ -33,11 +28,7 @@ describe('Health Check API (PostgreSQL store, Temporal dev server)', () => {
   beforeAll(async () => {
     ctx = await startTestContext('postgres');
     [a, b] = [await orgWithRoles(ctx, 'Org A'), await orgWithRoles(ctx, 'Org B')];
-    for (const body of recordedBodies()) expect((await postPayload(ctx.url, body, { key: a.agentKey })).status).toBe(202);
-    await waitFor(async () => {
-      const r = await ctx.app.store.db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', a.organizationId).where('status', '=', 'stored').executeTakeFirst();
-      return Number(r?.n) >= 21;
-    }, 30_000, 'the recorded payloads stored');
+    await ingestRecordedPostgres(ctx, a, TARGET);
   }, 90_000);
   afterAll(async () => {
     await ctx?.stop();

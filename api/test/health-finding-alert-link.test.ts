@@ -2,20 +2,13 @@
 // server, dispatcher and worker): recorded PostgreSQL collections (recorded with fsync off) go in through the ingest
 // door, run-now reports, the default pack's "Health finding became critical" rule opens the finding's alert; the
 // report API gives each finding its alert, and the alert API gives the finding's rule id, object and report id.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v7 as uuidv7 } from 'uuid';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
-import { postPayload, startTestContext, waitFor, type TestContext } from './context';
+import { ingestRecordedPostgres } from './health-fixtures';
+import { startTestContext, waitFor, type TestContext } from './context';
 
 const TARGET = 'pg-shop';
 const FSYNC = 'pg.config.fsync-off';
-
-function recordedBodies(): Array<Record<string, unknown>> {
-  const lines = readFileSync(new URL('./fixtures/postgresql.jsonl', import.meta.url), 'utf8').trim().split('\n');
-  const now = Date.now();
-  return lines.map((l, i) => ({ ...(JSON.parse(l) as Record<string, unknown>), id: uuidv7(), targetId: TARGET, collectedAt: new Date(now - (lines.length - i) * 3_000).toISOString() }));
-}
 
 interface Finding { ruleId: string; object: string; severity: string; alert?: { id: string; status: string; severity: string } | null }
 interface Report { id: string; results: Array<{ ruleId: string; findings: Finding[] }> }
@@ -28,11 +21,7 @@ describe('health finding ↔ alert link (API, PostgreSQL store, Temporal dev ser
   beforeAll(async () => {
     ctx = await startTestContext('postgres');
     [a, b] = [await orgWithRoles(ctx, 'Org A'), await orgWithRoles(ctx, 'Org B')];
-    for (const body of recordedBodies()) expect((await postPayload(ctx.url, body, { key: a.agentKey })).status).toBe(202);
-    await waitFor(async () => {
-      const r = await ctx.app.store.db.selectFrom('payloads').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', a.organizationId).where('status', '=', 'stored').executeTakeFirst();
-      return Number(r?.n) >= 21;
-    }, 30_000, 'the recorded payloads stored');
+    await ingestRecordedPostgres(ctx, a, TARGET);
   }, 90_000);
   afterAll(async () => {
     await ctx?.stop();
