@@ -72,9 +72,17 @@ export default tseslint.config(
   {
     files: ['workflows/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({ name, message: 'workflows are deterministic: no Node built-ins (use an activity)' })) },
+        {
+          paths: [
+            ...[...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({ name, message: 'workflows are deterministic: no Node built-ins (use an activity)' })),
+            // Temporal evaluates every module of the bundle again for each workflow it starts: values come from the
+            // zod-free @logstag/schema/workflow; the rest of the package is for `import type` only.
+            ...['@logstag/schema', '@logstag/schema/core', '@logstag/schema/api', '@logstag/schema/health'].map((name) => ({ name, allowTypeImports: true, message: 'run-time values for workflows come from @logstag/schema/workflow (no zod, no catalog)' })),
+          ],
+        },
       ],
     },
   },

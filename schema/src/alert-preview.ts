@@ -1,7 +1,7 @@
 // Pure pieces of alert evaluation shared by the evaluator (activities), the rule preview (API) and the escalation
 // simulator: a threshold's values from one collection's points, the episodes a rule would have opened over stored
 // data, and the escalation steps of a policy. Import-safe in workflows.
-import { thresholdSeverity, type EscalationTier, type ThresholdCondition } from './alerts';
+import { thresholdSeverity, type ThresholdCondition } from './alerts';
 import type { AlertSeverity } from './notifications';
 
 export interface SeriesPoint {
@@ -81,23 +81,4 @@ export function previewSeries(c: ThresholdCondition, severity: AlertSeverity, se
   return episodes;
 }
 
-export interface EscalationStep {
-  offsetMs: number;
-  tier: number;
-  round: number;
-}
-
-/** The escalation's sends: empty tiers add no wait, the policy runs `repeat` more times after its last tier. */
-export function escalationSteps(policy: { tiers: readonly EscalationTier[]; repeat: number } | null): EscalationStep[] {
-  if (!policy) return [];
-  const steps: EscalationStep[] = [];
-  let offset = 0;
-  for (let round = 0; round <= policy.repeat; round++) {
-    policy.tiers.forEach((tier, i) => {
-      if (tier.recipients.length === 0) return;
-      steps.push({ offsetMs: offset, tier: i, round });
-      offset += tier.delaySeconds * 1000;
-    });
-  }
-  return steps;
-}
+export { escalationSteps, type EscalationStep } from './escalation';

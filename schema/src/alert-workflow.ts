@@ -76,3 +76,7 @@ export interface AlertView {
 }
 
 export const recipientKey = (r: NotificationRecipient): string => (r.kind === 'integration' ? `integration:${r.integrationId}` : `user:${r.userId}`);
+
+const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+/** Lower is more severe: sorts critical first. */
+export const severityRank = (s: AlertSeverity): number => SEVERITY_RANK[s];

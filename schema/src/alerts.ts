@@ -149,9 +149,7 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export const RESOLVE_REASONS = ['cleared', 'resolved', 'rule_changed', 'rule_deleted', 'target_removed'] as const;
 export type ResolveReason = (typeof RESOLVE_REASONS)[number];
 
-const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
-/** Lower is more severe: sorts critical first. */
-export const severityRank = (s: AlertSeverity): number => SEVERITY_RANK[s];
+export { severityRank } from './alert-workflow';
 
 export function compare(value: number, comparator: Comparator, threshold: number): boolean {
   switch (comparator) {

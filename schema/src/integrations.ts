@@ -1,6 +1,7 @@
 // Integrations (issue 16): where notifications go. Each kind has settings shown to Admins (`config`) and secrets that
-// are encrypted at rest and never returned (`secrets`). Import-safe in workflows (zod only).
+// are encrypted at rest and never returned (`secrets`). Workflows take the retry schedules from ./retry instead (no zod).
 import { z } from 'zod';
+import type { RetryProfileName } from './retry';
 
 export const INTEGRATION_KINDS = ['webhook', 'slack', 'pagerduty', 'teams', 'email', 'alertmanager', 'opsgenie'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
@@ -86,29 +87,7 @@ export const RETRY_PROFILE_OF: Record<IntegrationKind, RetryProfileName> = {
   alertmanager: 'durable',
 };
 
-export const RETRY_PROFILE_NAMES = ['urgent', 'durable', 'once'] as const;
-export type RetryProfileName = (typeof RETRY_PROFILE_NAMES)[number];
-
-const S = 1_000;
-const M = 60 * S;
-const H = 60 * M;
-
-/**
- * Waits before each attempt after the first, in milliseconds. durable is the Standard Webhooks schedule (immediately,
- * 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h: 75 h 35 min in all); urgent pages give up after about
- * 17 minutes, when a person is better told that the page did not go out; once is a test send.
- */
-export const RETRY_SCHEDULES: Record<RetryProfileName, readonly number[]> = {
-  urgent: [5 * S, 15 * S, 30 * S, 1 * M, 2 * M, 4 * M, 4 * M, 5 * M],
-  durable: [5 * S, 5 * M, 30 * M, 2 * H, 5 * H, 10 * H, 14 * H, 20 * H, 24 * H],
-  once: [],
-};
-
-/** How long one attempt may take before it counts as a timeout (15–30 s, the issue's bounds). */
-export const ATTEMPT_TIMEOUT_MS: Record<RetryProfileName, number> = { urgent: 15 * S, durable: 30 * S, once: 15 * S };
-
-/** The longest Retry-After honoured: a receiver asking for more gets the schedule's next wait or this. */
-export const MAX_RETRY_AFTER_MS = 24 * H;
+export { RETRY_PROFILE_NAMES, RETRY_SCHEDULES, ATTEMPT_TIMEOUT_MS, MAX_RETRY_AFTER_MS, retryDelayMs, type RetryProfileName } from './retry';
 
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'failed', 'suppressed', 'integration_disabled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -126,13 +105,3 @@ export const replayEditSchema = z.object({
 });
 export type ReplayEdit = z.infer<typeof replayEditSchema>;
 
-/**
- * The wait before the next attempt: the schedule's wait with ±20 % jitter (so a receiver that comes back is not hit by
- * every delivery at once), and never less than the receiver's Retry-After (capped at MAX_RETRY_AFTER_MS).
- * `random` in [0, 1): the workflow's deterministic Math.random.
- */
-export function retryDelayMs(scheduledMs: number, retryAfterMs: number | null, random: number): number {
-  const jittered = Math.round(scheduledMs * (0.8 + 0.4 * random));
-  if (retryAfterMs === null) return jittered;
-  return Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
-}

@@ -16,24 +16,22 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '@logstag/activities';
-import {
-  escalationSteps,
-  recipientKey,
-  severityRank,
-  type ActorInput,
-  type AlertContext,
-  type AlertIdentity,
-  type AlertSeverity,
-  type AlertStatus,
-  type AlertView,
-  type ConditionSignal,
-  type DeliveryResult,
-  type EscalationStep,
-  type NotificationEvent,
-  type NotificationRecipient,
-  type NotificationRequest,
-  type ResolveReason,
-  type SnoozeInput,
+import { escalationSteps, recipientKey, severityRank } from '@logstag/schema/workflow';
+import type {
+  ActorInput,
+  AlertContext,
+  AlertIdentity,
+  AlertSeverity,
+  AlertStatus,
+  AlertView,
+  ConditionSignal,
+  DeliveryResult,
+  EscalationStep,
+  NotificationEvent,
+  NotificationRecipient,
+  NotificationRequest,
+  ResolveReason,
+  SnoozeInput,
 } from '@logstag/schema';
 import { alertQueries, alertSignals, alertUpdates, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 

@@ -1,6 +1,7 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '@logstag/activities';
-import { RETRY_SCHEDULES, retryDelayMs, type DeliveryOutcome, type DeliveryResult, type NotificationRequest, type RetryProfileName } from '@logstag/schema';
+import { RETRY_SCHEDULES, retryDelayMs, type RetryProfileName } from '@logstag/schema/workflow';
+import type { DeliveryOutcome, DeliveryResult, NotificationRequest } from '@logstag/schema';
 
 // Store steps: quick, retried while the store is unavailable.
 const { prepareDelivery, reserveDeliverySlot, finishDelivery } = proxyActivities<Activities>({

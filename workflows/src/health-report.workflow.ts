@@ -1,6 +1,7 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, HealthReportSummary } from '@logstag/activities';
-import { dueFrequencies, type Frequency } from '@logstag/schema/health';
+import { dueFrequencies } from '@logstag/schema/workflow';
+import type { Frequency } from '@logstag/schema/health';
 
 const { runHealthReport } = proxyActivities<Activities>({
   // Reading a target of 5,000 tables and evaluating the catalog takes seconds; the timeout leaves a loaded store room.
