@@ -1,4 +1,4 @@
-// npm run bench:alerts [-- --alerts 200 --rate 10 --tier2-delay 5 --storm 1000]
+// npm run bench:alerts [-- --alerts 200 --rate 10 --tier2-delay 5 --storm 1000 --activity-slots 8]
 //
 // Alerts end to end on the real Temporal dev server and PostgreSQL (test-services cluster), with an in-process worker
 // and a loopback receiver of signed webhooks:
@@ -16,12 +16,13 @@ import { insertPayloadRows, validBody } from '@logstag/activities/testing';
 import { loopbackDeliveryDeps, newSigningSecret, startReceiver, testIntegration, testOrganization } from '@logstag/activities/delivery-testing';
 import { insertAlertRule, insertEscalationPolicy, openStore } from '@logstag/store';
 import { createTestDatabase } from '@logstag/store/testing';
+import { sql } from 'kysely';
 import { createWorker, TASK_QUEUE } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
 import { useTestServicesEnv } from './services-env';
 
 useTestServicesEnv();
-const { values: args } = parseArgs({ options: { alerts: { type: 'string', default: '200' }, rate: { type: 'string', default: '10' }, 'tier2-delay': { type: 'string', default: '5' }, storm: { type: 'string', default: '1000' } } });
+const { values: args } = parseArgs({ options: { alerts: { type: 'string', default: '200' }, rate: { type: 'string', default: '10' }, 'tier2-delay': { type: 'string', default: '5' }, storm: { type: 'string', default: '1000' }, 'activity-slots': { type: 'string', default: '8' } } });
 const ALERTS = Number(args.alerts);
 const RATE = Number(args.rate);
 const TIER2_DELAY = Number(args['tier2-delay']);
@@ -36,7 +37,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const [env, tdb] = await Promise.all([startTestTemporal(), createTestDatabase('logstag_bench')]);
 const store = await openStore({ databaseUrl: tdb.url, poolSize: 20 });
-const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'logstag', activities: createActivities({ db: store.db, temporal: () => env.client, delivery: loopbackDeliveryDeps }) });
+// Each activity's duration, to say where the time goes (printed at the end).
+const activityMs = new Map<string, number[]>();
+const timed = <T extends Record<string, unknown>>(acts: T): T =>
+  Object.fromEntries(
+    Object.entries(acts).map(([name, fn]) => [
+      name,
+      typeof fn === 'function'
+        ? async (...a: unknown[]) => {
+            const t0 = performance.now();
+            try {
+              return await (fn as (...x: unknown[]) => unknown)(...a);
+            } finally {
+              let xs = activityMs.get(name);
+              if (!xs) activityMs.set(name, (xs = []));
+              xs.push(performance.now() - t0);
+            }
+          }
+        : fn,
+    ]),
+  ) as T;
+const SLOTS = Number(args['activity-slots']);
+const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'logstag', activities: timed(createActivities({ db: store.db, temporal: () => env.client, delivery: loopbackDeliveryDeps })), maxConcurrentActivityTaskExecutions: SLOTS });
 const running = worker.run();
 const [tier1, tier2] = await Promise.all([startReceiver(), startReceiver()]);
 
@@ -105,8 +127,23 @@ try {
   };
   await waitUntil('every trigger', () => firstOf(tier1, 'trigger').size >= ALERTS, 120_000 + ALERTS * 200);
   const triggers = firstOf(tier1, 'trigger');
-  const latency = [...triggers].map(([t, at]) => at - acceptedAt.get(t)!);
+  const latency = [...acceptedAt].map(([t, sent]) => triggers.get(t)! - sent); // in the order sent
   console.log(`1. breaching collection accepted → trigger received: ${stats(latency)}`);
+  const q = Math.max(1, Math.floor(latency.length / 4));
+  console.log(`   first quarter sent: ${stats(latency.slice(0, q))}; last quarter: ${stats(latency.slice(-q))} (a growing queue means the pipeline is slower than the rate)`);
+  // Where the time goes: medians of each stage, from the store's own timestamps.
+  const stages = await sql<{ stored: number; episode: number; delivery: number; attempt: number }>`
+    select extract(epoch from (p.stored_at - p.received_at)) * 1000 as stored,
+           extract(epoch from (e.started_at - p.stored_at)) * 1000 as episode,
+           extract(epoch from (d.created_at - e.started_at)) * 1000 as delivery,
+           extract(epoch from (a.started_at - d.created_at)) * 1000 as attempt
+      from payloads p
+      join alert_episodes e on e.organization_id = p.organization_id and e.target_id = p.target_id
+      join deliveries d on d.episode_id = e.id and d.event = 'trigger'
+      join delivery_attempts a on a.delivery_id = d.id and a.attempt = 1
+     where p.organization_id = ${org}`.execute(store.db);
+  const med = (k: 'stored' | 'episode' | 'delivery' | 'attempt') => stats(stages.rows.map((r) => Number(r[k])));
+  console.log(`   received → stored: ${med('stored')}\n   stored → episode opened: ${med('episode')}\n   episode → delivery created: ${med('delivery')}\n   delivery created → first attempt: ${med('attempt')}`);
   await waitUntil('every tier-2 escalation', () => firstOf(tier2, 'escalate').size >= ALERTS, 120_000 + TIER2_DELAY * 1000);
   const errors = [...firstOf(tier2, 'escalate')].map(([t, at]) => Math.abs(at - (triggers.get(t)! + TIER2_DELAY * 1000)));
   console.log(`2. tier-2 escalation vs due (tier-1 arrival + ${TIER2_DELAY} s): ${stats(errors)}`);
@@ -124,6 +161,8 @@ try {
   const last = Math.max(...hooks.map((h) => h.at)) - started;
   const distinct = new Set(hooks.map((h) => `${h.hook.data.episodeId}:${h.hook.data.event}`)).size;
   console.log(`3. storm: ${STORM} alerts opened at once: ${new Set(hooks.map((h) => h.hook.data.alert.targetId)).size} notified, last after ${(last / 1000).toFixed(1)} s, ${hooks.length - distinct} duplicates`);
+  console.log('activities (count, duration):');
+  for (const [name, xs] of [...activityMs].sort((a, b) => b[1].reduce((x, y) => x + y, 0) - a[1].reduce((x, y) => x + y, 0))) console.log(`   ${name}: ${xs.length}×, ${stats(xs)}`);
 } finally {
   worker.shutdown();
   await running.catch(() => undefined);
