@@ -30,15 +30,17 @@ export async function generateExplorerData(db: Kysely<Database>, s: DataShape, l
   for (const t of ['metric_points', 'query_stats', 'activity_snapshots']) {
     await sql`select logstag_ensure_partitions(${t}, ${day0}::date, ${s.days + 2})`.execute(db);
   }
-  // Metric 0 is connections.used, 1 connections.max, 2 transactions.commits (delta); the rest are gauges m03…
-  const metricName = sql`case m when 0 then 'connections.used' when 1 then 'connections.max' when 2 then 'transactions.commits' else 'bench.m' || lpad(m::text, 2, '0') end`;
+  // Metrics 0-7 are what the fleet overview reads: connections.used, connections.max, transactions.commits,
+  // cache.hits, cache.misses (deltas), locks.waiting, replication.lag_seconds, statements.slowest_mean_ms; the rest are
+  // gauges m08…
+  const metricName = sql`case m when 0 then 'connections.used' when 1 then 'connections.max' when 2 then 'transactions.commits' when 3 then 'cache.hits' when 4 then 'cache.misses' when 5 then 'locks.waiting' when 6 then 'replication.lag_seconds' when 7 then 'statements.slowest_mean_ms' else 'bench.m' || lpad(m::text, 2, '0') end`;
   const value = sql`case m when 1 then 200 else 50 + 40 * sin(extract(epoch from ts) / 3600 + t + m) end`;
   await sql`insert into targets (organization_id, target_id, engine, agent_id, version, tags, status, last_seen, last_payloads)
     select ${org}, 'target-' || lpad(t::text, 3, '0'), (array['postgresql','mysql','redis','mongodb'])[1 + t % 4], 'agent-' || (t / 10), '16.4',
            jsonb_build_object('env', case when t % 3 = 0 then 'prod' else 'staging' end), 'ok', ${now}, '{}'
       from generate_series(0, ${s.targets - 1}) t`.execute(db);
   await sql`insert into metric_series (organization_id, target_id, metric, labels_key, labels, kind, first_ts, last_ts, last_value)
-    select ${org}, 'target-' || lpad(t::text, 3, '0'), ${metricName}, '{}', '{}', case when m = 2 then 'delta' else 'gauge' end, ${from}, ${now}, 1
+    select ${org}, 'target-' || lpad(t::text, 3, '0'), ${metricName}, '{}', '{}', case when m between 2 and 4 then 'delta' else 'gauge' end, ${from}, ${now}, 1
       from generate_series(0, ${s.targets - 1}) t, generate_series(0, ${s.metrics - 1}) m`.execute(db);
   // The minute rollups are most of the data (30 M rows for 100 targets): one day partition at a time, two at a time.
   // A whole past day is written into a table of its own without its primary key, which is then built in one sorted

@@ -37,6 +37,9 @@ describe('per-second rates of deltas on PostgreSQL', () => {
         { metric: 'connections.max', labels: {}, value: 100, kind: 'gauge' },
         { metric: 'cache.hits', labels: { database: 'app' }, value: 99 * seconds, kind: 'delta', seconds },
         { metric: 'cache.misses', labels: { database: 'app' }, value: seconds, kind: 'delta', seconds },
+        // A slow statement whose mean peaks at 250 ms once an hour (the 17th collection of every 60).
+        { metric: 'statements.slowest_mean_ms', labels: {}, value: i % 60 === 17 ? 250 : 12, kind: 'gauge' },
+        { metric: 'locks.waiting', labels: {}, value: 0, kind: 'gauge' },
       ]);
     }
     // A metric first reported 50 minutes ago: the 7 d chart's bucket starts on the hour before it.
@@ -104,6 +107,17 @@ describe('per-second rates of deltas on PostgreSQL', () => {
     const spark = one.sparkline.filter((p) => p.value !== null);
     expect(spark.length).toBeGreaterThanOrEqual(10);
     for (const p of spark) expect(Math.abs(p.value! - RATE) / RATE).toBeLessThan(0.05);
+    // Every column has its sparkline on the same buckets: gauges at their highest in each bucket, the cache hit ratio
+    // of the bucket's reads; the slowest statement over the range is its worst collection's, not an average of them.
+    expect(one.slowestStatementMeanMs).toBe(250);
+    const { connections, cacheHit, slowestStatement, blocked, lag } = one.sparklines;
+    for (const line of [connections, cacheHit, slowestStatement, blocked, lag]) expect(line).toHaveLength(one.sparkline.length);
+    expect(connections.filter((v) => v !== null).length).toBeGreaterThanOrEqual(10);
+    expect(connections.every((v) => v === null || v === 7)).toBe(true);
+    expect(cacheHit.every((v) => v === null || Math.abs(v - 0.99) < 1e-9)).toBe(true);
+    expect(slowestStatement.filter((v) => v !== null).every((v) => v === 250 || (hours === 1 && v === 12))).toBe(true);
+    expect(blocked.filter((v) => v !== null).every((v) => v === 0)).toBe(true);
+    expect(lag.every((v) => v === null)).toBe(true);
   });
 
   // Points stored before the migration have no interval: the overview still reads a rate (per bucket width), not none.

@@ -10,7 +10,7 @@ import { shownWindow } from '../src/lib/components/charts/points';
 import { accessPerUser, splitByPrincipal } from '../src/routes/(app)/schema/access';
 import { headroomRows, indexColumnsText, lacksPrimaryKey, tableFacts, unusedWindow } from '../src/routes/(app)/schema/tree';
 import { latestValues } from '../src/lib/components/charts/chart-config';
-import { engineLabel } from '../src/lib/engine-label';
+import { engineLabel, shortVersion } from '../src/lib/engine-label';
 import type { SchemaObject } from '../src/lib/api';
 
 const at = (s: number): TimePoint => ({ ts: new Date(Date.UTC(2026, 0, 1, 12, 0, s)), values: { v: s } });
@@ -246,7 +246,9 @@ describe('fleet overview', () => {
     cacheHitRatio: null,
     blockedSessions: null,
     replicationLagSeconds: null,
+    slowestStatementMeanMs: null,
     sparkline: [],
+    sparklines: { connections: [], cacheHit: [], slowestStatement: [], blocked: [], lag: [] },
   });
   const fleet = [t('b', 'healthy', 5, 0.5), t('a', 'stale', null, 0.9), t('c', 'failing', 20, null)];
 
@@ -266,6 +268,15 @@ describe('fleet overview', () => {
   it('draws a sparkline scaled to its largest value, split at gaps', () => {
     expect(sparkPaths([{ value: 0 }, { value: 10 }, { value: null }, { value: 5 }, { value: 10 }], 30, 12)).toEqual(['0.0,11.0 7.5,1.0', '22.5,6.0 30.0,1.0']);
     expect(sparkPaths([], 30, 12)).toEqual([]);
+    // A ratio near 100 %: scaled from its lowest value, so a dip from 99.9 % to 95 % spans the whole height.
+    expect(sparkPaths([{ value: 0.999 }, { value: 0.95 }, { value: 0.999 }], 20, 12, true)).toEqual(['0.0,1.0 10.0,11.0 20.0,1.0']);
+  });
+
+  it('shows a server version as its number', () => {
+    expect(shortVersion('PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on x86_64-pc-linux-gnu')).toBe('15.18');
+    expect(shortVersion('10.11.19-MariaDB-0+deb12u1')).toBe('10.11.19');
+    expect(shortVersion('7.0.15')).toBe('7.0.15');
+    expect(shortVersion(null)).toBe('');
   });
 });
 

@@ -223,6 +223,11 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(await pgRow.locator('td[data-col="connections"]').textContent()).toMatch(/\d+(\.\d+)? %\s*\d+ of \d+/);
     expect(await pgRow.locator('td[data-col="throughput"]').textContent()).toMatch(/[\d.,]+ commits\/s/);
     expect(await pgRow.locator('td[data-col="throughput"] polyline').count()).toBeGreaterThan(0);
+    // Every column has its sparkline; the version reads as a number, not the server's whole banner twice.
+    for (const col of ['connections', 'throughput', 'cache', 'slowest', 'blocked', 'lag']) expect(await pgRow.locator(`td[data-col="${col}"] svg.spark`).count()).toBe(1);
+    expect(await pgRow.locator('td[data-col="connections"] polyline').count()).toBeGreaterThan(0);
+    expect(await pgRow.locator('td').first().textContent()).toMatch(/PostgreSQL 15\.\d+\s*$/);
+    expect(await page.locator('tr[data-target="maria-local"] td').first().textContent()).toMatch(/MariaDB 10\.11\.\d+\s*$/);
     expect(await page.locator('tr[data-target="redis-local"] td[data-col="throughput"]').textContent()).toMatch(/ops\/s/);
     await page.getByRole('button', { name: /^Target/ }).click();
     expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-target')))).toEqual(
@@ -293,7 +298,7 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(text).toMatch(/used: \d+/);
     const charts = page.locator('figure.chart [role="group"]');
     const titles = await page.locator('figure.chart figcaption .title').allTextContents();
-    expect(titles).toEqual(expect.arrayContaining(['Connections', 'Throughput', 'Cache hit ratio', 'Sessions, locks and threads']));
+    expect(titles).toEqual(expect.arrayContaining(['Connections (% of limit)', 'Transactions', 'Shared buffers hit ratio', 'Active sessions and lock waits']));
     // Home puts the crosshair on a chart's first point. The page's charts share one axis that starts at the page's
     // first value, so the earliest chart's first point sits at the plot's left edge; counters (deltas of a slower tier) start
     // a little later. None may be crammed into the last pixels of a one-hour axis (what looked empty before).
@@ -366,14 +371,14 @@ describe('explorers on the real stack, fed by the real agent', () => {
     expect(text).toMatch(/threads connected: [1-9]/);
     // Issue 14: threads running (every minute) read from their own newest point, not "—" from the last 10 s bucket.
     expect(text).toMatch(/threads running: [1-9]/);
-    expect(text).toContain('Throughput');
+    expect(text).toContain('Statements and transactions');
     expect(Number(await page.locator('figure.chart [role="group"]').first().getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
   });
 
   it('a Redis target charts its memory and operations', async () => {
     const text = await open('/databases/redis-local', 'database-target-redis');
     expect(text).toMatch(/Memory.*used: \d[\d.,]* (B|KiB|MiB|GiB)/s);
-    expect(text).toContain('Throughput');
+    expect(text).toContain('Commands');
     // Issue 14: the test server runs without maxmemory (0: no limit), which read "memory limit: 0 B".
     expect(text).not.toContain('memory limit: 0 B');
     // Issue 14: Redis commands return no rows, and the Query Explorer has no Rows column for them.

@@ -10,6 +10,8 @@ const SPARK_BUCKETS = 12;
 export const FLEET_LIMIT = 500;
 
 const BUCKETED = [METRICS.transactionsCommits.name, METRICS.opsTotal.name, METRICS.cacheHits.name, METRICS.cacheMisses.name];
+/** Gauges read as each bucket's highest value, for the sparklines of the columns shown as last collected. */
+const GAUGES = [METRICS.connectionsUsed.name, METRICS.locksWaiting.name, METRICS.replicationLagSeconds.name, METRICS.statementsSlowestMean.name];
 const LATEST = [METRICS.connectionsUsed.name, METRICS.connectionsMax.name, METRICS.locksWaiting.name, METRICS.replicationLagSeconds.name];
 
 /** Commits where the engine counts transactions, otherwise operations (Redis commands, MongoDB opcounters). */
@@ -19,8 +21,8 @@ function throughputMetric(engine: string): { metric: string; label: string } {
 
 /**
  * Per target: reporting state, connections against the limit, throughput and cache hit over the range, blocked
- * sessions and replication lag now, and a throughput sparkline. Two statements for the whole fleet: the buckets of four
- * metrics and the newest value of four others.
+ * sessions and replication lag now, the slowest statement's mean over the range, and a sparkline per column. Two
+ * statements for the whole fleet: the buckets of eight metrics and the newest value of four.
  */
 export async function fleetOverview(db: Kysely<Database>, organizationId: string, range: { from: Date; to: Date }, now = Date.now()): Promise<Fleet> {
   const targets = await listTargets(db, organizationId, {}, FLEET_LIMIT);
@@ -28,7 +30,7 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
   const targetIds = targets.map((t) => t.target_id);
   const [buckets, latest] = await Promise.all([
     // Buckets of at least a minute: minute or hour rollups (their tails from raw points), never raw alone.
-    fleetBuckets(db, { organizationId, targetIds, metrics: BUCKETED, ...range }, chooseResolution(range.from, step, now) === '1h' ? '1h' : '1m', step),
+    fleetBuckets(db, { organizationId, targetIds, metrics: [...BUCKETED, ...GAUGES], ...range }, chooseResolution(range.from, step, now) === '1h' ? '1h' : '1m', step),
     fleetLatest(db, organizationId, LATEST),
   ]);
   // Grouped once (a list per target, appended in place): the week's hourly buckets of a hundred targets are tens of
@@ -61,11 +63,23 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
     const lags = latestOf(t.target_id, METRICS.replicationLagSeconds.name);
     const first = Math.floor(range.from.getTime() / 1000 / step) * step;
     const byBucket = new Map(through.map((x) => [x.bucket.getTime(), x]));
-    const sparkline = Array.from({ length: Math.ceil((range.to.getTime() / 1000 - first) / step) }, (_, i) => {
+    const count = Math.ceil((range.to.getTime() / 1000 - first) / step);
+    const sparkline = Array.from({ length: count }, (_, i) => {
       const ts = new Date((first + i * step) * 1000);
       const r = byBucket.get(ts.getTime());
       return { ts: ts.toISOString(), value: r ? bucketRate(r, step) : null };
     });
+    // Each column's sparkline on the same buckets: a gauge's highest value in the bucket, the cache hit ratio of the
+    // bucket's reads.
+    const bucketsOf = (m: string) => new Map(rows.filter((r) => r.metric === m).map((r) => [r.bucket.getTime(), r]));
+    const spark = (at: (ms: number) => number | null) => Array.from({ length: count }, (_, i) => at((first + i * step) * 1000));
+    const peak = (m: string) => {
+      const b = bucketsOf(m);
+      return spark((ms) => b.get(ms)?.max ?? null);
+    };
+    const hitBuckets = bucketsOf(METRICS.cacheHits.name);
+    const missBuckets = bucketsOf(METRICS.cacheMisses.name);
+    const slowest = rows.filter((r) => r.metric === METRICS.statementsSlowestMean.name);
     return {
       target: targetView(t, now),
       connectionsUsed: used,
@@ -77,7 +91,19 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
       cacheHitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
       blockedSessions: latestOf(t.target_id, METRICS.locksWaiting.name)[0] ?? null,
       replicationLagSeconds: lags.length ? Math.max(...lags) : null,
+      slowestStatementMeanMs: slowest.length ? Math.max(...slowest.map((r) => r.max)) : null,
       sparkline,
+      sparklines: {
+        connections: peak(METRICS.connectionsUsed.name),
+        cacheHit: spark((ms) => {
+          const h = hitBuckets.get(ms)?.sum ?? 0;
+          const m = missBuckets.get(ms)?.sum ?? 0;
+          return h + m > 0 ? h / (h + m) : null;
+        }),
+        slowestStatement: peak(METRICS.statementsSlowestMean.name),
+        blocked: peak(METRICS.locksWaiting.name),
+        lag: peak(METRICS.replicationLagSeconds.name),
+      },
     };
   });
   return { from: range.from.toISOString(), to: range.to.toISOString(), stepSeconds: step, items };

@@ -45,8 +45,18 @@ export const fleetTargetSchema = z.object({
   blockedSessions: z.nullable(z.number()),
   /** The largest replica lag at the newest collection. */
   replicationLagSeconds: z.nullable(z.number()),
+  /** The highest mean time per call (ms) of the application's statements in any collection interval of the range. */
+  slowestStatementMeanMs: z.nullable(z.number()),
   /** Throughput per second in twelve buckets over the range (null: no data in the bucket). */
   sparkline: z.array(z.object({ ts: isoTime, value: z.nullable(z.number()) })),
+  /** The other columns on the same buckets: gauges at their highest in the bucket, the cache hit ratio of its reads. */
+  sparklines: z.object({
+    connections: z.array(z.nullable(z.number())),
+    cacheHit: z.array(z.nullable(z.number())),
+    slowestStatement: z.array(z.nullable(z.number())),
+    blocked: z.array(z.nullable(z.number())),
+    lag: z.array(z.nullable(z.number())),
+  }),
 });
 export type FleetTarget = z.infer<typeof fleetTargetSchema>;
 export const fleetSchema = z.object({ from: isoTime, to: isoTime, stepSeconds: z.number(), items: z.array(fleetTargetSchema) });
@@ -101,6 +111,7 @@ export const sessionViewSchema = z.object({
   blockedBy: z.array(z.string()),
   transactionSeconds: z.optional(z.nullable(z.number())),
   xminAge: z.optional(z.nullable(z.number())),
+  backendType: z.optional(z.nullable(z.string())),
 });
 export const lockWaitViewSchema = z.object({
   id: z.string(),
@@ -170,6 +181,17 @@ export const topQuerySchema = z.object({
   fullScans: z.optional(z.nullable(z.number())),
   fullJoins: z.optional(z.nullable(z.number())),
   tmpDiskTables: z.optional(z.nullable(z.number())),
+  /** PostgreSQL (null elsewhere): temporary-file blocks read and written, time reading and writing blocks (ms). */
+  tempBlksRead: z.optional(z.nullable(z.number())),
+  tempBlksWritten: z.optional(z.nullable(z.number())),
+  blkReadTimeMs: z.optional(z.nullable(z.number())),
+  blkWriteTimeMs: z.optional(z.nullable(z.number())),
+  /** The standard deviation of the execution time over the range (PostgreSQL; null when not collected). */
+  stddevTimeMs: z.optional(z.nullable(z.number())),
+  /** The statement reads only catalogs or is a monitoring command (the agent's own among them). */
+  monitoring: z.optional(z.boolean()),
+  /** Total time (ms) in each of the range's sparkline buckets, oldest first; null: the statement did not run then. */
+  sparkline: z.optional(z.array(z.nullable(z.number()))),
 });
 export type TopQuery = z.infer<typeof topQuerySchema>;
 export const topQueriesSchema = z.object({
@@ -178,6 +200,8 @@ export const topQueriesSchema = z.object({
   orderBy: z.enum(TOP_ORDERS),
   /** The time of all the target's statements in the range: each item's share of it is what to look at first. */
   allTimeMs: z.optional(z.number()),
+  /** The databases of the target's statements in the range, for the database filter, and how many statements are monitoring. */
+  databases: z.optional(z.array(z.object({ name: nullableText, statements: z.number(), monitoring: z.number() }))),
   items: z.array(topQuerySchema),
   nextCursor: nullableText,
 });
@@ -191,7 +215,18 @@ export const queryDetailSchema = z.object({
   firstSeen: isoTime,
   lastSeen: isoTime,
   stepSeconds: z.number(),
-  totals: z.object({ calls: z.number(), totalTimeMs: z.number(), rows: z.number() }),
+  totals: z.object({
+    calls: z.number(),
+    totalTimeMs: z.number(),
+    rows: z.number(),
+    stddevTimeMs: z.optional(z.nullable(z.number())),
+    blocksHit: z.optional(z.number()),
+    blocksRead: z.optional(z.number()),
+    tempBlksWritten: z.optional(z.nullable(z.number())),
+    blkReadTimeMs: z.optional(z.nullable(z.number())),
+    rowsExamined: z.optional(z.nullable(z.number())),
+    noIndexUsed: z.optional(z.nullable(z.number())),
+  }),
   series: z.array(
     z.object({ ts: isoTime, calls: z.number(), totalTimeMs: z.number(), meanTimeMs: z.nullable(z.number()), rows: z.number(), blocksHit: z.number(), blocksRead: z.number() }),
   ),

@@ -1,6 +1,6 @@
 import type { FleetTarget } from '$lib/api';
 
-export type FleetSortKey = 'target' | 'state' | 'connections' | 'throughput' | 'cacheHit' | 'blocked' | 'lag';
+export type FleetSortKey = 'target' | 'state' | 'connections' | 'throughput' | 'cacheHit' | 'slowest' | 'blocked' | 'lag';
 
 /** Not reporting and failing targets first, then the others by name. */
 const STATE_ORDER: Record<string, number> = { failing: 0, stale: 1, unknown: 2, healthy: 3 };
@@ -17,6 +17,8 @@ const value = (t: FleetTarget, key: FleetSortKey): number | string | null => {
       return t.throughputPerSecond;
     case 'cacheHit':
       return t.cacheHitRatio;
+    case 'slowest':
+      return t.slowestStatementMeanMs;
     case 'blocked':
       return t.blockedSessions;
     case 'lag':
@@ -37,11 +39,16 @@ export function sortFleet(items: readonly FleetTarget[], key: FleetSortKey, desc
   });
 }
 
-/** An SVG polyline's points for a sparkline of `width` × `height`; gaps (null) split it into several. */
-export function sparkPaths(points: ReadonlyArray<{ value: number | null }>, width: number, height: number): string[] {
-  const max = Math.max(0, ...points.map((p) => p.value ?? 0));
+/**
+ * An SVG polyline's points for a sparkline of `width` × `height`; gaps (null) split it into several. The scale runs
+ * from zero to the highest value, or with `fromMin` from the lowest (a ratio near 100 % whose dips must show).
+ */
+export function sparkPaths(points: ReadonlyArray<{ value: number | null }>, width: number, height: number, fromMin = false): string[] {
+  const values = points.flatMap((p) => (p.value === null ? [] : [p.value]));
+  const max = Math.max(0, ...values);
+  const min = fromMin && values.length ? Math.min(...values) : 0;
   const x = (i: number) => (points.length <= 1 ? width / 2 : (i / (points.length - 1)) * width);
-  const y = (v: number) => (max === 0 ? height - 1 : height - 1 - (v / max) * (height - 2));
+  const y = (v: number) => (max === min ? height - 1 : height - 1 - ((v - min) / (max - min)) * (height - 2));
   const paths: string[] = [];
   let current: string[] = [];
   points.forEach((p, i) => {
