@@ -83,6 +83,26 @@ describe('adapters against receivers that check each vendor format', () => {
     expect(receiver.requests.slice(-3).map((r) => r.path)).toEqual(['/v2/alerts', '/v2/alerts/ep%2F7/acknowledge?identifierType=alias', '/v2/alerts/ep%2F7/close?identifierType=alias']);
   });
 
+  it('tests (test send, daily end-to-end test) open nothing: PagerDuty gets a Change Event, Opsgenie an alert closed at once', async () => {
+    receiver.check = checkPagerDuty;
+    const base = receiver.url.replace('/hook', '');
+    const test = withSummary('a test', { event: 'test', episodeId: 'test-1' });
+    expect((await send('pagerduty', test, { apiUrl: `${base}/v2/enqueue` }, { routingKey })).verdict).toBe('delivered');
+    const pd = receiver.requests.at(-1)!;
+    expect(pd.path).toBe('/v2/change/enqueue');
+    const change = JSON.parse(pd.body);
+    expect(change).not.toHaveProperty('event_action');
+    expect(change).not.toHaveProperty('dedup_key');
+    expect(change.payload.summary).toMatch(/^Test: /);
+
+    const apiKey = 'og-key-123456';
+    receiver.check = (r) => checkOpsgenie(r, apiKey);
+    const before = receiver.requests.length;
+    expect((await send('opsgenie', test, { apiUrl: base }, { apiKey })).verdict).toBe('delivered');
+    expect(receiver.requests.slice(before).map((r) => r.path)).toEqual(['/v2/alerts', '/v2/alerts/test-1/close?identifierType=alias']);
+    expect(JSON.parse(receiver.requests[before]!.body)).toMatchObject({ priority: 'P5', alias: 'test-1' });
+  });
+
   it('a refusal from the receiver (400) is a failure with its reason, the secrets removed from the excerpt', async () => {
     receiver.check = () => `bad routing key ${routingKey}`;
     const result = await send('pagerduty', withSummary('x'), { apiUrl: receiver.url }, { routingKey });

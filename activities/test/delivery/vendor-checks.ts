@@ -1,7 +1,7 @@
 // What each vendor documents its receiving end to accept, as checks a loopback receiver runs on every request
 // (null: accepted; a string: the 400 answer's reason). Sources: Slack Block Kit reference (section text ≤ 3,000,
 // header ≤ 150, ≤ 10 fields ≤ 2,000 each, ≤ 50 blocks), PagerDuty Events API v2 (routing_key, event_action,
-// dedup_key ≤ 255, payload.summary ≤ 1,024, source, severity, event ≤ 512 KB), Teams Workflows (message with an
+// dedup_key ≤ 255, payload.summary ≤ 1,024, source, severity, event ≤ 512 KB; Change Events at /v2/change/enqueue), Teams Workflows (message with an
 // Adaptive Card attachment, ≤ 28 KB), Opsgenie Alert API (message ≤ 130, alias ≤ 512, GenieKey authorization).
 import type { ReceivedRequest } from './receiver';
 
@@ -35,6 +35,13 @@ export function checkPagerDuty(r: ReceivedRequest): string | null {
   const e = json(r);
   if (typeof e === 'string') return e;
   if (typeof e.routing_key !== 'string' || e.routing_key.length !== 32) return 'routing_key must be 32 characters';
+  if (r.path.endsWith('/v2/change/enqueue')) {
+    // A Change Event: routing_key and payload.summary (≤ 1,024) required; no event_action, no incident.
+    if ('event_action' in e || 'dedup_key' in e) return 'a change event has no event_action or dedup_key';
+    const p = e.payload;
+    if (!p || typeof p.summary !== 'string' || p.summary.length > 1024 || !p.summary) return 'payload.summary must be 1-1024 characters';
+    return null;
+  }
   if (!['trigger', 'acknowledge', 'resolve'].includes(e.event_action)) return 'invalid event_action';
   if (typeof e.dedup_key !== 'string' || e.dedup_key.length > 255) return 'dedup_key must be at most 255 characters';
   if (e.event_action === 'trigger') {

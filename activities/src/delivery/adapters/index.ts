@@ -25,7 +25,7 @@ export function adapterOf<K extends IntegrationKind>(kind: K): Adapter<K> | unde
 
 export { webhookAdapter, webhookId, standardWebhookSignature, webhookBody } from './webhook';
 export { slackMessage, SLACK_SECTION_LIMIT, SLACK_HEADER_LIMIT } from './slack';
-export { pagerDutyEvent, PAGERDUTY_SUMMARY_LIMIT, PAGERDUTY_DEDUP_LIMIT, PAGERDUTY_EVENT_BYTES } from './pagerduty';
+export { pagerDutyEvent, pagerDutyChangeEvent, pagerDutyChangeUrl, PAGERDUTY_SUMMARY_LIMIT, PAGERDUTY_DEDUP_LIMIT, PAGERDUTY_EVENT_BYTES } from './pagerduty';
 export { teamsMessage, TEAMS_CARD_BYTES } from './teams';
 export { emailContent, EMAIL_SUBJECT_LIMIT } from './email';
 export { alertmanagerAlerts } from './alertmanager';

@@ -1,7 +1,7 @@
 // Opsgenie (legacy: Atlassian ends Opsgenie support on 2027-04-05): create, acknowledge and close by alias (the
-// episode, ≤ 512 characters); message ≤ 130 characters, description ≤ 15,000.
+// episode, ≤ 512 characters); message ≤ 130 characters, description ≤ 15,000. A test is created and closed at once.
 import type { NotificationRequest } from '@logstag/schema';
-import { headline, httpAdapter, truncate } from './adapter';
+import { headline, httpAdapter, truncate, type Adapter } from './adapter';
 import { isTriggerLike } from './text';
 
 export const OPSGENIE_MESSAGE_LIMIT = 130;
@@ -23,7 +23,8 @@ export function opsgenieRequest(r: NotificationRequest, apiUrl: string): { url: 
       message: truncate(headline(r), OPSGENIE_MESSAGE_LIMIT),
       alias,
       description: truncate(r.alert.summary, OPSGENIE_DESCRIPTION_LIMIT),
-      priority: PRIORITY[r.alert.severity],
+      // A test is the lowest priority whatever its severity says: it must not wake anyone.
+      priority: r.event === 'test' ? 'P5' : PRIORITY[r.alert.severity],
       source: 'Logstag',
       entity: r.alert.targetName ?? undefined,
       tags: ['logstag', r.alert.severity],
@@ -32,7 +33,7 @@ export function opsgenieRequest(r: NotificationRequest, apiUrl: string): { url: 
   };
 }
 
-export const opsgenieAdapter = httpAdapter({
+const opsgenieHttp = httpAdapter({
   kind: 'opsgenie',
   secretValues: (s) => [s.apiKey],
   render: ({ request, config, secrets }) => {
@@ -40,3 +41,18 @@ export const opsgenieAdapter = httpAdapter({
     return { url, headers: { 'content-type': 'application/json', authorization: `GenieKey ${secrets.apiKey}` }, body: JSON.stringify(body) };
   },
 });
+
+/**
+ * A test (test send, daily end-to-end test) creates a P5 alert and closes it at once by its alias: it proves the key
+ * and the path and leaves nothing open. A close that fails is the attempt's verdict (a retry creates the same alias
+ * again, which Opsgenie de-duplicates, and closes it).
+ */
+export const opsgenieAdapter: Adapter<'opsgenie'> = {
+  ...opsgenieHttp,
+  async send(input, io) {
+    const created = await opsgenieHttp.send(input, io);
+    if (input.request.event !== 'test' || created.verdict !== 'delivered') return created;
+    const closed = await opsgenieHttp.send({ ...input, request: { ...input.request, event: 'resolve' } }, io);
+    return { ...closed, latencyMs: created.latencyMs + closed.latencyMs };
+  },
+};

@@ -1,5 +1,6 @@
 // PagerDuty Events API v2: trigger, acknowledge and resolve with dedup_key = the alert episode (≤ 255 characters);
-// summary ≤ 1,024 characters; the whole event ≤ 512 KB; about 120 events a minute per integration key.
+// summary ≤ 1,024 characters; the whole event ≤ 512 KB; about 120 events a minute per integration key. Tests go as
+// Change Events, which open no incident.
 import type { NotificationRequest } from '@logstag/schema';
 import { destinationKey, headline, httpAdapter, truncate, utf8Bytes } from './adapter';
 import { isTriggerLike } from './text';
@@ -35,13 +36,37 @@ export function pagerDutyEvent(r: NotificationRequest, routingKey: string, now: 
   return event;
 }
 
+/**
+ * A test (test send, daily end-to-end test) as a Change Event: the same routing key and Events API, accepted with a
+ * 202, but it opens no incident and pages nobody (https://developer.pagerduty.com/docs/events-api-v2/send-change-events/,
+ * PagerDuty/developer-docs docs/events-api-v2/03-Change-Events.md: "The same Integration Key can be used for both
+ * alert and change events").
+ */
+export function pagerDutyChangeEvent(r: NotificationRequest, routingKey: string, now: Date): Record<string, unknown> {
+  return {
+    routing_key: routingKey,
+    payload: {
+      summary: truncate(`${headline(r)}: ${r.alert.summary}`, PAGERDUTY_SUMMARY_LIMIT),
+      source: 'logstag',
+      timestamp: now.toISOString(),
+      custom_details: { test: true, notificationId: r.notificationId, labels: r.alert.labels },
+    },
+  };
+}
+
+/** Change events go to `/v2/change/enqueue` beside the configured `/v2/enqueue`. */
+export function pagerDutyChangeUrl(apiUrl: string): string {
+  const u = new URL(apiUrl);
+  u.pathname = /\/v2\/enqueue\/?$/.test(u.pathname) ? u.pathname.replace(/\/v2\/enqueue\/?$/, '/v2/change/enqueue') : '/v2/change/enqueue';
+  return u.toString();
+}
+
 export const pagerDutyAdapter = httpAdapter({
   kind: 'pagerduty',
   secretValues: (s) => [s.routingKey, s.webhookSecret ?? ''].filter(Boolean),
   rateLimit: (_c, s) => ({ key: destinationKey('pagerduty', s.routingKey), intervalMs: 500, burst: 10 }),
-  render: ({ request, config, secrets, now }) => ({
-    url: config.apiUrl,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(pagerDutyEvent(request, secrets.routingKey, now)),
-  }),
+  render: ({ request, config, secrets, now }) =>
+    request.event === 'test'
+      ? { url: pagerDutyChangeUrl(config.apiUrl), headers: { 'content-type': 'application/json' }, body: JSON.stringify(pagerDutyChangeEvent(request, secrets.routingKey, now)) }
+      : { url: config.apiUrl, headers: { 'content-type': 'application/json' }, body: JSON.stringify(pagerDutyEvent(request, secrets.routingKey, now)) },
 });
