@@ -114,3 +114,26 @@ export function openWindowAt(w: Pick<MaintenanceWindowInput, 'start' | 'duration
   }
   return null;
 }
+
+/**
+ * The occurrence of a window that is open at `atMs`, else the next one to open, as UTC [start, end); null when none
+ * is left (a one-off in the past, a recurrence past its COUNT or UNTIL). What the maintenance windows page lists.
+ */
+export function nextWindowOccurrence(w: Pick<MaintenanceWindowInput, 'start' | 'durationMinutes' | 'timeZone' | 'rrule'>, atMs: number): { start: number; end: number } | null {
+  const duration = w.durationMinutes * 60_000;
+  const place = (wall: number) => ({ start: zonedToUtc(wall, w.timeZone), end: zonedToUtc(wall + duration, w.timeZone) });
+  if (!w.rrule) {
+    const once = place(wallOf(w.start));
+    return once.end > atMs ? once : null;
+  }
+  const rule = new RRule({ ...RRule.parseString(w.rrule.replace(/^RRULE:/i, '')), dtstart: new Date(wallOf(w.start)), tzid: null });
+  // Around the wall clock of `at` (a duration and a day of offset margin before, a day after), the first occurrence not
+  // yet over; past that, the first one after.
+  const atWall = atMs + offsetAt(w.timeZone, atMs);
+  for (const d of rule.between(new Date(atWall - duration - 86_400_000), new Date(atWall + 86_400_000), true)) {
+    const o = place(d.getTime());
+    if (o.end > atMs) return o;
+  }
+  const later = rule.after(new Date(atWall + 86_400_000), false);
+  return later ? place(later.getTime()) : null;
+}

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ALERT_SEVERITIES, escalationPolicyInputSchema, maintenanceWindowInputSchema, openWindowAt, ruleInputSchema, silenceInputSchema } from '@logstag/schema';
+import { ALERT_SEVERITIES, escalationPolicyInputSchema, maintenanceWindowInputSchema, nextWindowOccurrence, openWindowAt, ruleInputSchema, silenceInputSchema } from '@logstag/schema';
 import {
   alertActionResultSchema,
   alertDetailSchema,
@@ -16,7 +16,7 @@ import {
   silenceListSchema,
   silenceViewSchema,
 } from '@logstag/schema/api';
-import { listActiveEpisodes, listAlertRules, listEpisodeHistory, listEscalationPolicies, listMaintenanceWindows, listSilences, type AlertSilence, type MaintenanceWindow } from '@logstag/store';
+import { listActiveEpisodes, listAlertRules, listEpisodeHistory, listEscalationPolicies, listEndedSilences, listMaintenanceWindows, listSilences, type AlertSilence, type MaintenanceWindow } from '@logstag/store';
 import { principalOf, requirePermission } from '../auth/access';
 import { auditContextOf } from '../audit';
 import type { ApiRegistry } from '../http/api-registry';
@@ -36,6 +36,7 @@ const listQuery = z.object({
   to: z.iso.datetime().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+const silencesQuery = z.object({ state: z.enum(['active', 'ended']).default('active'), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /**
  * Alerts (everyone reads; Members acknowledge, resolve, snooze and reopen: `alerts:acknowledge`), alert rules and
@@ -219,10 +220,13 @@ export function alertsRoutes(api: ApiRegistry, deps: AlertsDeps): Router {
     method: 'get',
     path: '/api/silences',
     tag,
-    summary: 'Silences not yet ended: each holds back the notifications of the alerts it matches (rule, target, tags) until it ends',
+    summary: 'Silences not yet ended (each holds back the notifications of the alerts it matches: rule, target, tags) or, with state=ended, those that ran out or were ended early, most recent first',
     access: read,
+    query: silencesQuery,
     response: silenceListSchema,
-    handle: async (_i, req) => ({ items: (await listSilences(deps.db, org(req), new Date())).map(silenceView) }),
+    handle: async ({ query }, req) => ({
+      items: (query.state === 'active' ? await listSilences(deps.db, org(req), new Date()) : await listEndedSilences(deps.db, org(req), new Date(), query.limit)).map(silenceView),
+    }),
   });
   api.add(router, {
     method: 'post',
@@ -283,11 +287,13 @@ export function alertsRoutes(api: ApiRegistry, deps: AlertsDeps): Router {
 }
 
 function silenceView(s: AlertSilence) {
-  return { id: s.id, matchers: s.matchers, reason: s.reason, createdBy: s.createdBy, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), createdAt: s.createdAt.toISOString() };
+  return { id: s.id, matchers: s.matchers, reason: s.reason, createdBy: s.createdBy, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), createdAt: s.createdAt.toISOString(), expiredAt: s.expiredAt ? s.expiredAt.toISOString() : null };
 }
 
 function windowView(w: MaintenanceWindow) {
-  const open = openWindowAt(w, Date.now());
+  const now = Date.now();
+  const open = openWindowAt(w, now);
+  const next = nextWindowOccurrence(w, now);
   return {
     id: w.id,
     name: w.name,
@@ -299,5 +305,6 @@ function windowView(w: MaintenanceWindow) {
     createdBy: w.createdBy,
     createdAt: w.createdAt.toISOString(),
     openNow: open ? { start: new Date(open.start).toISOString(), end: new Date(open.end).toISOString() } : null,
+    next: next ? { start: new Date(next.start).toISOString(), end: new Date(next.end).toISOString() } : null,
   };
 }

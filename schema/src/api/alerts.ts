@@ -93,6 +93,8 @@ export const silenceViewSchema = z.object({
   startsAt: isoTime,
   endsAt: isoTime,
   createdAt: isoTime,
+  /** When someone ended it before `endsAt` (null: it runs, or ran, to its end). */
+  expiredAt: z.nullable(isoTime),
 });
 export type SilenceView = z.infer<typeof silenceViewSchema>;
 export const silenceListSchema = z.object({ items: z.array(silenceViewSchema) });
@@ -109,6 +111,8 @@ export const maintenanceWindowViewSchema = z.object({
   createdBy: z.string(),
   createdAt: isoTime,
   openNow: z.nullable(z.object({ start: isoTime, end: isoTime })),
+  /** The occurrence open now, else the next one; null when none is left (a one-off past, a recurrence ended). */
+  next: z.nullable(z.object({ start: isoTime, end: isoTime })),
 });
 export type MaintenanceWindowView = z.infer<typeof maintenanceWindowViewSchema>;
 export const maintenanceWindowListSchema = z.object({ items: z.array(maintenanceWindowViewSchema) });

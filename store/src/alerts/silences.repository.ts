@@ -43,6 +43,8 @@ export interface AlertSilence {
   startsAt: Date;
   endsAt: Date;
   createdAt: Date;
+  /** When it was ended early (DELETE /api/silences/:id); null when it runs, or ran, to `endsAt`. */
+  expiredAt: Date | null;
 }
 
 export interface MaintenanceWindow extends MaintenanceWindowInput {
@@ -59,6 +61,7 @@ const silenceOf = (r: Selectable<AlertSilenceTable>): AlertSilence => ({
   startsAt: r.starts_at,
   endsAt: r.ends_at,
   createdAt: r.created_at,
+  expiredAt: r.deleted_at,
 });
 
 const windowOf = (r: Selectable<MaintenanceWindowTable>): MaintenanceWindow => {
@@ -78,6 +81,19 @@ export async function insertSilence(db: Db, organizationId: string, s: { matcher
 /** Silences not expired nor removed (those starting later included), soonest end first. */
 export async function listSilences(db: Db, organizationId: string, at: Date): Promise<AlertSilence[]> {
   const rows = await db.selectFrom('alert_silences').selectAll().where('organization_id', '=', organizationId).where('deleted_at', 'is', null).where('ends_at', '>', at).orderBy('ends_at').execute();
+  return rows.map(silenceOf);
+}
+
+/** Silences that have ended by `at` (ran out, or ended early), most recently ended first: the record of them. */
+export async function listEndedSilences(db: Db, organizationId: string, at: Date, limit: number): Promise<AlertSilence[]> {
+  const rows = await db
+    .selectFrom('alert_silences')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where((eb) => eb.or([eb('deleted_at', 'is not', null), eb('ends_at', '<=', at)]))
+    .orderBy(sql`coalesce(deleted_at, ends_at)`, 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(silenceOf);
 }
 
