@@ -1,6 +1,7 @@
 import { createAlertActivities } from './alerts';
 import { activityDeps, type ActivityDepsInput } from './deps';
 import { createDeliveryActivities } from './delivery/delivery.activities';
+import { createE2eTestActivities } from './delivery/e2e-test.activities';
 import { createHealthActivities } from './health';
 import { createIngestActivities } from './ingest';
 import { createRetentionActivities } from './retention';
@@ -24,6 +25,7 @@ export function createActivities(input: ActivityDepsInput) {
     ...createAlertActivities(deps),
     ...createRetentionActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createE2eTestActivities(deps),
     ...createHealthActivities(deps),
   };
 }

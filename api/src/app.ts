@@ -23,7 +23,7 @@ import { countFailedByReason, countStuckByStatus } from '@logstag/store';
 import { payloadsRoutes } from './payloads/payloads.routes';
 import { healthRoutes } from './health/health.routes';
 import type { HealthScheduler } from './health/health.service';
-import { integrationsRoutes } from './integrations/index';
+import { integrationsRoutes, type IntegrationE2eScheduler } from './integrations/index';
 import { ackRoutes } from './integrations/ack.routes';
 import { pagerDutyWebhookRoutes } from './integrations/pagerduty-webhook.routes';
 import { alertsRoutes } from './alerts/index';
@@ -54,6 +54,8 @@ export interface AppDeps {
   ackLinks?: AckLinks;
   /** Puts a target's health-report Schedule (the process shell binds it to Temporal); absent: settings are saved, not scheduled. */
   healthSchedules?: HealthScheduler;
+  /** Puts or removes an organization's daily end-to-end test Schedule (bound to Temporal by the process shell). */
+  integrationE2eSchedules?: IntegrationE2eScheduler;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -106,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
   const stuck = { olderThanMs: deps.payloadStuckAfterMs ?? 10 * 60_000 };
   app.use(payloadsRoutes(api, { db: deps.store.db, stuck }));
   app.use(healthRoutes(api, { db: deps.store.db, temporal: deps.temporal, putSchedule: deps.healthSchedules }));
-  if (deps.integrationSecrets) app.use(integrationsRoutes(api, { db: deps.store.db, secrets: deps.integrationSecrets, temporal: deps.temporal }));
+  if (deps.integrationSecrets) app.use(integrationsRoutes(api, { db: deps.store.db, secrets: deps.integrationSecrets, temporal: deps.temporal, e2eSchedules: deps.integrationE2eSchedules }));
   app.use(alertsRoutes(api, { db: deps.store.db, temporal: deps.temporal }));
   app.use(openApiRoutes(api));
   registerPayloadGauges(deps.metrics, { failedByReason: () => countFailedByReason(deps.store.db), stuckByStatus: () => countStuckByStatus(deps.store.db, stuck) });

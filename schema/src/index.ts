@@ -5,3 +5,4 @@ export * from './alert-workflow';
 export * from './maintenance';
 export * from './alert-preview';
 export * from './integrations';
+export * from './integration-e2e';

@@ -21,6 +21,8 @@ export const workflowTypes = {
   delivery: 'deliveryWorkflow',
   /** One target's health report. */
   healthReport: 'healthReportWorkflow',
+  /** An organization's daily end-to-end test: a test notification through each enabled integration (its Schedule). */
+  integrationE2eTest: 'integrationE2eTestWorkflow',
 } as const;
 
 /**
@@ -43,6 +45,8 @@ export const workflowIds = {
   delivery: (notificationId: string) => `delivery:${notificationId}`,
   /** A target's health report (Temporal appends the scheduled time when a Schedule starts it). */
   healthReport: (organizationId: string, targetId: string) => `health-report:${organizationId}:${targetId}`,
+  /** An organization's daily end-to-end test of its integrations (Temporal appends the scheduled time). */
+  integrationE2eTest: (organizationId: string) => `integration-e2e-test:${organizationId}`,
 } as const;
 
 /**
@@ -54,6 +58,8 @@ export const scheduleIds = {
   retention: 'retention',
   /** A target's health report, on its frequency class. */
   healthReport: (organizationId: string, targetId: string) => `health-report:${organizationId}:${targetId}`,
+  /** An organization's daily end-to-end test of its integrations, at the hour its Admins chose. */
+  integrationE2eTest: (organizationId: string) => `integration-e2e-test:${organizationId}`,
 } as const;
 
 /**

@@ -15,3 +15,4 @@ export * from './schedules/schedule-service';
 export * from './schedules/retention-schedule';
 export * from './delivery-settings';
 export * from './schedules/health-report-schedule';
+export * from './schedules/integration-e2e-schedule';

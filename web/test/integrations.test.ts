@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { newSigningSecret, notification, ok, startReceiver, type Receiver } from '@logstag/activities/delivery-testing';
-import { TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
+import { scheduleIds, TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 import type { DeliveryResult } from '@logstag/schema';
 import { waitFor } from '../../api/test/context';
 import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
@@ -94,6 +94,45 @@ describe('Integrations', () => {
       'the replay to be delivered',
     );
     expect(replay.idempotency_key).toBe(request.idempotencyKey);
+    await page.close();
+  });
+
+  it('turns the daily end-to-end test on and shows, beside each integration’s health, when its last test worked; a 410 Gone is told at the top', async () => {
+    const page = await ownerPage();
+    await page.goto(`${stack.url}/integrations`);
+    await hydrated(page);
+    // Opsgenie is marked legacy where it is chosen.
+    await page.getByRole('form', { name: 'Add an integration' }).getByLabel('Kind').selectOption('opsgenie');
+    await page.getByText('Opsgenie is legacy: Atlassian ends Opsgenie support on 2027-04-05.').waitFor();
+
+    const form = page.getByRole('form', { name: 'Daily end-to-end test' });
+    await form.getByLabel('Send a daily end-to-end test').check();
+    await form.getByLabel('Hour').fill('5');
+    await form.getByLabel('Time zone').fill('Europe/Paris');
+    await form.getByRole('button', { name: 'Save test schedule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Daily end-to-end test on: every day at 05:00 Europe/Paris.' }).waitFor();
+
+    // The Schedule fires now rather than at 05:00.
+    await stack.ctx.temporal.client.schedule.getHandle(scheduleIds.integrationE2eTest(stack.org.organizationId)).trigger();
+    await waitFor(
+      async () => stack.ctx.app.store.db.selectFrom('integration_e2e_results').selectAll().where('organization_id', '=', stack.org.organizationId).executeTakeFirst(),
+      30_000,
+      'the end-to-end result',
+    );
+    await page.reload();
+    await hydrated(page);
+    const row = page.locator('tbody tr', { hasText: 'Ops hook' });
+    expect(((await row.textContent()) ?? '').replace(/\s+/g, ' ')).toMatch(/Last end-to-end test: [^:]+ ok\b/);
+
+    // A receiver answering 410 Gone turns its integration off, and the page tells the Admins at the top.
+    const integration = await stack.ctx.app.store.db.selectFrom('integrations').select('id').where('name', '=', 'Ops hook').executeTakeFirstOrThrow();
+    receiver.script({ kind: 'status', status: 410, body: 'gone' });
+    const request = notification(stack.org.organizationId, integration.id);
+    const result = (await stack.ctx.temporal.client.workflow.execute(workflowTypes.delivery, { workflowId: workflowIds.delivery(request.notificationId), taskQueue: TASK_QUEUE, args: [request] })) as DeliveryResult;
+    expect(result.outcome).toBe('integration_disabled');
+    await page.reload();
+    await hydrated(page);
+    expect(await page.getByRole('alert').filter({ hasText: '410 Gone' }).textContent()).toContain('Ops hook');
     await page.close();
   });
 });

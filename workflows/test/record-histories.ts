@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '@logstag/activities';
 import { insertPayloadRows, type PayloadJson } from '@logstag/activities/testing';
 import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
-import { insertAlertRule, payloadBodyFromJson, type Store } from '@logstag/store';
+import { insertAlertRule, payloadBodyFromJson, saveE2eTestSettings, type Store } from '@logstag/store';
 import { TASK_QUEUE, workflowBundle, workflowIds, workflowTypes } from '@logstag/temporal';
 import { alertQueries, alertSignals, alertUpdates } from '@logstag/temporal/contracts';
 import { loopbackDeliveryDeps, newSigningSecret, notification, startReceiver, testIntegration, testOrganization } from '@logstag/activities/delivery-testing';
@@ -157,3 +157,24 @@ export async function recordHealthReport(ctx: RecordContext): Promise<RecordedRu
 }
 
 recorders[workflowTypes.healthReport] = recordHealthReport;
+
+/**
+ * A daily end-to-end test of an organization with two webhook integrations, one whose receiver answers 200 and one
+ * 400: two delivery children (recorded with the run as child workflow events) and both results recorded.
+ */
+export async function recordIntegrationE2eTest(ctx: RecordContext): Promise<RecordedRun> {
+  const receiver = await startReceiver();
+  try {
+    receiver.check = (r) => (r.path === '/broken' ? 'no such hook' : null);
+    const org = await testOrganization(ctx.store.db);
+    await saveE2eTestSettings(ctx.store.db, org, { enabled: true, hour: 6, timeZone: 'UTC' });
+    const signing = { signingSecret: newSigningSecret(), previousSigningSecret: null };
+    await testIntegration(ctx.store.db, org, 'webhook', { url: receiver.url }, signing);
+    await testIntegration(ctx.store.db, org, 'webhook', { url: `http://127.0.0.1:${receiver.port}/broken` }, signing);
+    return await execute(ctx, workflowTypes.integrationE2eTest, `${workflowIds.integrationE2eTest(org)}:record`, [{ organizationId: org }], { delivery: loopbackDeliveryDeps });
+  } finally {
+    await receiver.close();
+  }
+}
+
+recorders[workflowTypes.integrationE2eTest] = recordIntegrationE2eTest;

@@ -7,7 +7,7 @@ import {
   type NotificationEvent,
 } from '@logstag/schema';
 import type { DeliveryView, IntegrationView } from '@logstag/schema/api';
-import type { DeliveryAttemptRow, DeliveryRow, IntegrationHealth, IntegrationRow } from '@logstag/store';
+import type { DeliveryAttemptRow, DeliveryRow, IntegrationE2eResultRow, IntegrationHealth, IntegrationRow } from '@logstag/store';
 
 /** A secret as the API shows it: never its value; at most its last 4 characters (URLs: their origin too). */
 export function maskSecret(value: unknown): string | null {
@@ -23,7 +23,20 @@ export function maskSecret(value: unknown): string | null {
   return `••••${tail}`;
 }
 
-export function integrationView(row: IntegrationRow, secrets: Record<string, unknown>, health: IntegrationHealth | undefined): IntegrationView {
+/** The daily end-to-end test's last run through an integration, as the API shows it. */
+export function e2eTestView(r: IntegrationE2eResultRow | undefined): IntegrationView['e2eTest'] {
+  if (!r) return null;
+  return {
+    lastRunAt: r.last_run_at.toISOString(),
+    lastResult: r.last_result === 'ok' ? 'ok' : 'failed',
+    lastSuccessAt: r.last_success_at?.toISOString() ?? null,
+    lastFailureAt: r.last_failure_at?.toISOString() ?? null,
+    lastError: r.last_error,
+    deliveryId: r.last_delivery_id,
+  };
+}
+
+export function integrationView(row: IntegrationRow, secrets: Record<string, unknown>, health: IntegrationHealth | undefined, e2e?: IntegrationE2eResultRow): IntegrationView {
   const kind = row.kind as IntegrationKind;
   const delivered = health?.delivered_7d ?? 0;
   const failed = health?.failed_7d ?? 0;
@@ -46,6 +59,7 @@ export function integrationView(row: IntegrationRow, secrets: Record<string, unk
       delivered7d: delivered,
       failed7d: failed,
     },
+    e2eTest: e2eTestView(e2e),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

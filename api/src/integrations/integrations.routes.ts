@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { DELIVERY_STATUSES, INTEGRATION_KINDS, replayEditSchema } from '@logstag/schema';
-import { deliveryViewSchema, integrationListSchema, integrationViewSchema, pageOf, replayResultSchema, testSendResultSchema } from '@logstag/schema/api';
+import { DELIVERY_STATUSES, e2eTestSettingsSchema, INTEGRATION_KINDS, replayEditSchema } from '@logstag/schema';
+import { deliveryViewSchema, e2eTestSettingsViewSchema, integrationListSchema, integrationViewSchema, pageOf, replayResultSchema, testSendResultSchema } from '@logstag/schema/api';
 import { principalOf, requirePermission } from '../auth/access';
 import { auditContextOf } from '../audit';
 import { ApiError } from '../http/api-error';
@@ -125,6 +125,27 @@ export function integrationsRoutes(api: ApiRegistry, deps: IntegrationsDeps): Ro
     response: testSendResultSchema,
     errors: [404, 503],
     handle: async ({ params }, req) => ({ delivery: await service.testSend(org(req), params.id, auditContextOf(req)) }),
+  });
+
+  api.add(router, {
+    method: 'get',
+    path: '/api/integration-e2e-test',
+    tag,
+    summary: 'The daily end-to-end test setting: on or off, and the hour (in a time zone) a test notification goes through every enabled integration',
+    access: manage,
+    response: e2eTestSettingsViewSchema,
+    handle: async (_input, req) => service.e2eTestSettings(org(req)),
+  });
+  api.add(router, {
+    method: 'put',
+    path: '/api/integration-e2e-test',
+    tag,
+    summary: 'Turn the daily end-to-end test on or off and choose its hour and time zone; puts or removes its Temporal Schedule (audit-logged)',
+    access: manage,
+    body: e2eTestSettingsSchema,
+    response: e2eTestSettingsViewSchema,
+    errors: [503],
+    handle: async ({ body }, req) => service.saveE2eTestSettings(org(req), body, auditContextOf(req)),
   });
 
   api.add(router, {

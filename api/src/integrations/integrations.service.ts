@@ -3,30 +3,36 @@
 // and replay is audit-logged; secret values never reach a log, an audit summary or an answer.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Client } from '@temporalio/client';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { type z } from 'zod';
 import {
+  DEFAULT_E2E_TEST_SETTINGS,
   integrationConfigSchemas,
   integrationSecretSchemas,
   notificationRequestSchema,
   type DeliveryResult,
+  type E2eTestSettings,
   type IntegrationKind,
   type NotificationRequest,
   type ReplayEdit,
 } from '@logstag/schema';
-import type { DeliveryView, IntegrationView, ReplayResult } from '@logstag/schema/api';
+import type { DeliveryView, E2eTestSettingsView, IntegrationView, ReplayResult } from '@logstag/schema/api';
 import {
   deleteIntegration,
+  findE2eTestSettings,
   findIntegration,
   findOrganizationDelivery,
   insertIntegration,
   integrationHealth,
   listDeliveries,
   listDeliveryAttempts,
+  listE2eTestResults,
   listIntegrations,
+  saveE2eTestSettings,
   updateIntegration,
   type Database,
   type DeliveryFilter,
+  type IntegrationE2eSettingsRow,
   type IntegrationRow,
   type SecretBox,
 } from '@logstag/store';
@@ -35,10 +41,15 @@ import { recordAuditEvent, type AuditContext } from '../audit';
 import { ApiError } from '../http/api-error';
 import { deliveryView, integrationView } from './integration-view';
 
+/** Puts (or, when off, removes) an organization's daily end-to-end test Schedule (temporal/src/schedules/integration-e2e-schedule.ts). */
+export type IntegrationE2eScheduler = (organizationId: string, settings: E2eTestSettings) => Promise<void>;
+
 export interface IntegrationsDeps {
   db: Kysely<Database>;
   secrets: SecretBox;
   temporal: () => Client | null;
+  /** Injected by the process shell (api/src/server); absent in tests without Temporal: the setting is saved, not scheduled. */
+  e2eSchedules?: IntegrationE2eScheduler | undefined;
 }
 
 export interface IntegrationInput {
@@ -69,10 +80,18 @@ function validated<S extends z.ZodType>(schema: S, value: unknown, field: string
   return parsed.data;
 }
 
+/** Temporal refused the request itself (gRPC INVALID_ARGUMENT), e.g. a time zone its server does not know. */
+function invalidArgument(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && e.code === 3) return true;
+  }
+  return false;
+}
+
 /** What an audit summary may say about an integration: never its secrets, only which secret fields are set. */
 const summary = (row: IntegrationRow, secretFields: string[]) => ({ kind: row.kind, name: row.name, enabled: row.enabled, config: row.config, sealedFieldsSet: secretFields });
 
-export function createIntegrationsService({ db, secrets: box, temporal }: IntegrationsDeps) {
+export function createIntegrationsService({ db, secrets: box, temporal, e2eSchedules }: IntegrationsDeps) {
   const openSecrets = (row: IntegrationRow): Record<string, unknown> => {
     try {
       return box.open<Record<string, unknown>>(row.secrets_sealed);
@@ -84,9 +103,17 @@ export function createIntegrationsService({ db, secrets: box, temporal }: Integr
   const setFields = (s: Record<string, unknown>) => Object.keys(s).filter((k) => s[k] !== null && s[k] !== undefined && s[k] !== '');
 
   async function view(organizationId: string, row: IntegrationRow): Promise<IntegrationView> {
-    const health = (await integrationHealth(db, organizationId, new Date())).find((h) => h.integration_id === row.id);
-    return integrationView(row, openSecrets(row), health);
+    const [health, e2e] = await Promise.all([integrationHealth(db, organizationId, new Date()), listE2eTestResults(db, organizationId)]);
+    return integrationView(
+      row,
+      openSecrets(row),
+      health.find((h) => h.integration_id === row.id),
+      e2e.find((r) => r.integration_id === row.id),
+    );
   }
+
+  const settingsView = (row: IntegrationE2eSettingsRow | undefined): E2eTestSettingsView =>
+    row ? { enabled: row.enabled, hour: row.hour, timeZone: row.time_zone, updatedAt: row.updated_at.toISOString() } : { ...DEFAULT_E2E_TEST_SETTINGS, updatedAt: null };
 
   async function mustFind(organizationId: string, id: string): Promise<IntegrationRow> {
     const row = await findIntegration(db, organizationId, id);
@@ -115,12 +142,13 @@ export function createIntegrationsService({ db, secrets: box, temporal }: Integr
 
   return {
     async list(organizationId: string): Promise<IntegrationView[]> {
-      const [rows, health] = await Promise.all([listIntegrations(db, organizationId), integrationHealth(db, organizationId, new Date())]);
+      const [rows, health, e2e] = await Promise.all([listIntegrations(db, organizationId), integrationHealth(db, organizationId, new Date()), listE2eTestResults(db, organizationId)]);
       return rows.map((r) =>
         integrationView(
           r,
           openSecrets(r),
           health.find((h) => h.integration_id === r.id),
+          e2e.find((x) => x.integration_id === r.id),
         ),
       );
     },
@@ -211,6 +239,35 @@ export function createIntegrationsService({ db, secrets: box, temporal }: Integr
       const d = await findOrganizationDelivery(db, organizationId, notificationId);
       if (!d) throw new ApiError(503, 'unavailable', 'the test delivery has not started yet; look for it in the delivery log');
       return (await deliveriesWithAttempts([d]))[0]!;
+    },
+
+    async e2eTestSettings(organizationId: string): Promise<E2eTestSettingsView> {
+      return settingsView(await findE2eTestSettings(db, organizationId));
+    },
+
+    /**
+     * Turns the daily end-to-end test on or off and sets its hour: saved, its Temporal Schedule put (or removed when
+     * off), and audit-logged, in one transaction, so a Schedule that cannot be put leaves the setting as it was.
+     */
+    async saveE2eTestSettings(organizationId: string, settings: E2eTestSettings, audit: AuditContext): Promise<E2eTestSettingsView> {
+      return db.transaction().execute(async (trx) => {
+        const before = settingsView(await findE2eTestSettings(trx, organizationId));
+        const after = settingsView(await saveE2eTestSettings(trx, organizationId, settings));
+        try {
+          await e2eSchedules?.(organizationId, settings);
+        } catch (err) {
+          if (invalidArgument(err)) throw new ApiError(400, 'validation_failed', `Temporal refused the schedule: ${(err as Error).message}`);
+          throw err;
+        }
+        await recordAuditEvent(trx, {
+          ...audit,
+          action: 'integration_e2e_test.updated',
+          object: { type: 'organization', id: organizationId },
+          before: { enabled: before.enabled, hour: before.hour, timeZone: before.timeZone },
+          after: { enabled: after.enabled, hour: after.hour, timeZone: after.timeZone },
+        });
+        return after;
+      });
     },
 
     async listDeliveries(filter: DeliveryFilter, after: { at: Date; id: string } | undefined, limit: number): Promise<DeliveryView[]> {

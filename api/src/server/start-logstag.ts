@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
 import { ACTIVITY_CONCURRENCY, openStore, poolSizeFor, type Store } from '@logstag/store';
 import {
+  applyIntegrationE2eTestSchedule,
   connectClient,
   createScheduleService,
   ensureSchedules,
@@ -155,6 +156,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
       integrationSecrets: delivery.secrets,
       ...(delivery.ackLinks ? { ackLinks: delivery.ackLinks.links } : {}),
       healthSchedules: async (organizationId, targetId, frequency) => void (await createScheduleService(client).put(healthReportSchedule(organizationId, targetId, frequency))),
+      integrationE2eSchedules: async (organizationId, settings) => void (await applyIntegrationE2eTestSchedule(createScheduleService(client), organizationId, settings)),
       security: config.security,
       payloadStuckAfterMs: config.payloadStuckAfterMs,
       ingestDoor: config.ingestDoor,

@@ -23,6 +23,20 @@ export const integrationViewSchema = z.object({
     delivered7d: z.number(),
     failed7d: z.number(),
   }),
+  /** The daily end-to-end test's last run through this integration; null when it never ran. */
+  e2eTest: z.nullable(
+    z.object({
+      lastRunAt: isoTime,
+      /** How the last test delivery ended: `ok` delivered, `failed` not (failed, or the integration disabled). */
+      lastResult: z.enum(['ok', 'failed']),
+      lastSuccessAt: z.nullable(isoTime),
+      lastFailureAt: z.nullable(isoTime),
+      /** Why the last one failed (scrubbed of secrets by the delivery); null when it worked. */
+      lastError: z.nullable(z.string()),
+      /** The last test delivery, in the delivery log. */
+      deliveryId: z.nullable(z.string()),
+    }),
+  ),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -72,3 +86,14 @@ export type TestSendResult = z.infer<typeof testSendResultSchema>;
 
 /** GET /api/integrations. */
 export const integrationListSchema = z.object({ items: z.array(integrationViewSchema) });
+
+/** GET and PUT /api/integration-e2e-test: the organization's daily end-to-end test setting. */
+export const e2eTestSettingsViewSchema = z.object({
+  enabled: z.boolean(),
+  /** Hour of the day (0–23) in `timeZone` at which the test runs. */
+  hour: z.number(),
+  timeZone: z.string(),
+  /** Null until an Admin first saves the setting. */
+  updatedAt: z.nullable(isoTime),
+});
+export type E2eTestSettingsView = z.infer<typeof e2eTestSettingsViewSchema>;

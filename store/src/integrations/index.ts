@@ -4,3 +4,4 @@ export * from './secret-box';
 export * from './integrations.repository';
 export * from './deliveries.repository';
 export * from './ack-links';
+export * from './e2e-tests.repository';

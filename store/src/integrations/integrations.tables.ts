@@ -59,7 +59,33 @@ export interface DeliveryRateSlotTable {
   tat: Timestamp;
 }
 
+/** An organization's daily end-to-end test setting (absent: off). */
+export interface IntegrationE2eSettingsTable {
+  organization_id: string;
+  enabled: boolean;
+  hour: number;
+  time_zone: string;
+  updated_at: GeneratedTimestamp;
+}
+export type IntegrationE2eSettingsRow = Selectable<IntegrationE2eSettingsTable>;
+
+/** The last daily end-to-end test through one integration. */
+export interface IntegrationE2eResultTable {
+  integration_id: string;
+  organization_id: string;
+  last_run_at: Timestamp;
+  /** 'ok' | 'failed'. */
+  last_result: string;
+  last_success_at: Timestamp | null;
+  last_failure_at: Timestamp | null;
+  last_error: string | null;
+  last_delivery_id: string | null;
+}
+export type IntegrationE2eResultRow = Selectable<IntegrationE2eResultTable>;
+
 export interface IntegrationsTables {
+  integration_e2e_settings: IntegrationE2eSettingsTable;
+  integration_e2e_results: IntegrationE2eResultTable;
   integrations: IntegrationTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;

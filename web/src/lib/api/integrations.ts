@@ -1,10 +1,10 @@
 // The Integrations area's calls (issue 16): integrations, test sends, the delivery log and replays. Apart from
 // client.ts so the areas' clients grow without touching each other; same request helper, same CSRF handling.
-import type { DeliveryView, IntegrationView, Page, ReplayResult, Session, TestSendResult } from '@logstag/schema/api';
+import type { DeliveryView, E2eTestSettingsView, IntegrationView, Page, ReplayResult, Session, TestSendResult } from '@logstag/schema/api';
 import { ApiRequestError } from './errors';
 import { requestJson, withQuery, type Fetch } from './request';
 
-export type { DeliveryView, IntegrationView, ReplayResult } from '@logstag/schema/api';
+export type { DeliveryView, E2eTestSettingsView, IntegrationView, ReplayResult } from '@logstag/schema/api';
 
 /** What a replay may override (the API's replayEditSchema). */
 export interface ReplayEdit {
@@ -67,6 +67,8 @@ export function integrationsApi(fetch: Fetch) {
     deleteIntegration: (id: string) => send<void>('DELETE', one(id)),
     testIntegration: (id: string) => send<TestSendResult>('POST', `${one(id)}/test`),
     deliveries: (filter: DeliveryFilter, cursor?: string) => get<Page<DeliveryView>>(withQuery('/api/deliveries', { limit: 50, ...filter, cursor })),
+    e2eTestSettings: () => get<E2eTestSettingsView>('/api/integration-e2e-test'),
+    saveE2eTestSettings: (settings: { enabled: boolean; hour: number; timeZone: string }) => send<E2eTestSettingsView>('PUT', '/api/integration-e2e-test', settings),
     replay: (selection: { ids?: string[]; filter?: DeliveryFilter }, edit: ReplayEdit) => send<ReplayResult>('POST', '/api/deliveries/replay', { ...selection, edit }),
   };
 }

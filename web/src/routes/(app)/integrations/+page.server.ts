@@ -5,8 +5,9 @@ import { partsFromForm } from './fields';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
-  const list = await loadOr(event.url, () => integrationsApi(event.fetch).integrations());
-  return { integrations: list.items };
+  const api = integrationsApi(event.fetch);
+  const [list, e2eTest] = await Promise.all([loadOr(event.url, () => api.integrations()), loadOr(event.url, () => api.e2eTestSettings())]);
+  return { integrations: list.items, e2eTest };
 }) satisfies PageServerLoad;
 
 export const actions = {
@@ -30,6 +31,17 @@ export const actions = {
       return { tested: { id: field(data, 'id'), delivery } };
     } catch (err) {
       return formFailure(err);
+    }
+  },
+  e2eTest: async (event) => {
+    const data = await event.request.formData();
+    const values = { enabled: field(data, 'enabled'), hour: field(data, 'hour'), timeZone: field(data, 'timeZone') };
+    try {
+      const saved = await integrationsApi(event.fetch).saveE2eTestSettings({ enabled: values.enabled === 'on', hour: Number(values.hour), timeZone: values.timeZone.trim() || 'UTC' });
+      const hh = String(saved.hour).padStart(2, '0');
+      return { done: saved.enabled ? `Daily end-to-end test on: every day at ${hh}:00 ${saved.timeZone}.` : 'Daily end-to-end test off.' };
+    } catch (err) {
+      return formFailure(err, values);
     }
   },
   toggle: async (event) => {
