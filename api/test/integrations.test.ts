@@ -81,6 +81,13 @@ describe('integrations and deliveries API (PostgreSQL, Temporal dev server)', ()
     expect(one.body.health.lastSuccessAt).toBeTruthy();
   });
 
+  it('marks Opsgenie legacy (Atlassian ends its support on 2027-04-05), and no other kind', async () => {
+    const og = await org.clients.admin.post('/api/integrations', { kind: 'opsgenie', name: 'OG', config: {}, secrets: { apiKey: 'og-key-123456' } });
+    expect(og.status, JSON.stringify(og.body)).toBe(201);
+    expect(og.body.legacy).toEqual({ endOfSupport: '2027-04-05', note: expect.stringContaining('Atlassian ends Opsgenie support on 2027-04-05') });
+    expect((await org.clients.admin.get(`/api/integrations/${(await createWebhook()).id}`)).body.legacy).toBeNull();
+  });
+
   it('rotates the signing secret by PATCH, keeping fields left out, and signs with both', async () => {
     const { id } = await createWebhook();
     const next = newSigningSecret();
@@ -104,6 +111,13 @@ describe('integrations and deliveries API (PostgreSQL, Temporal dev server)', ()
     expect(failed.body.items.map((d: { id: string }) => d.id)).toEqual([request.notificationId]);
     expect(failed.body.items[0].attempts[0]).toMatchObject({ status: 400, verdict: 'failed', responseExcerpt: 'unknown event type' });
     expect((await org.clients.admin.get(`/api/deliveries?status=failed&integrationId=${id}&statusCode=500`)).body.items).toEqual([]);
+    // By time: from is inclusive, to exclusive, on when the delivery was asked for.
+    const createdAt = Date.parse(failed.body.items[0].createdAt);
+    const inWindow = (from: number, to: number) =>
+      org.clients.admin.get(`/api/deliveries?status=failed&integrationId=${id}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
+    expect((await inWindow(createdAt, createdAt + 1)).body.items.map((d: { id: string }) => d.id)).toEqual([request.notificationId]);
+    expect((await inWindow(createdAt + 1, createdAt + 60_000)).body.items).toEqual([]);
+    expect((await inWindow(createdAt - 60_000, createdAt)).body.items).toEqual([]);
     expect((await other.clients.owner.get(`/api/deliveries?status=failed&integrationId=${id}`)).body.items).toEqual([]);
 
     receiver.fallback = ok();
