@@ -110,13 +110,19 @@ async function main(): Promise<void> {
       times.push(ms(t0));
       if (r === 0) console.log(`  report: score ${summary.score}, ${summary.counts.findings} findings, ${summary.counts.skipped} skipped`);
     }
-    t0 = performance.now();
-    const input = (await loadHealthInput(s.db, ORG, 'pg-big', new Date(), 24))!;
-    const readMs = ms(t0);
-    t0 = performance.now();
-    evaluateCatalog(input, HEALTH_RULES);
-    const evalMs = ms(t0);
-    console.log(`  runHealthReport activity: ${times.join(' / ')} ms (median ${median(times)} ms; goal < 2000 ms); of which reading the store ${readMs} ms, the catalog ${evalMs} ms (${input.schema?.items.length} schema items, ${input.series.length} series)`);
+    // The activity's parts, each timed --runs times on its own: reading the store (loadHealthInput), running the catalog.
+    const reads: number[] = [];
+    const evals: number[] = [];
+    let input: Awaited<ReturnType<typeof loadHealthInput>> = null;
+    for (let r = 0; r < Number(args.runs); r++) {
+      t0 = performance.now();
+      input = (await loadHealthInput(s.db, ORG, 'pg-big', new Date(), 24))!;
+      reads.push(ms(t0));
+      t0 = performance.now();
+      evaluateCatalog(input, HEALTH_RULES);
+      evals.push(ms(t0));
+    }
+    console.log(`  runHealthReport activity: ${times.join(' / ')} ms (median ${median(times)} ms; goal < 2000 ms); of which reading the store ${reads.join(' / ')} ms (median ${median(reads)}), the catalog ${evals.join(' / ')} ms (median ${median(evals)}) (${input?.schema?.items.length} schema items, ${input?.series.length} series loaded)`);
 
     const engines = ['postgresql', 'mysql', 'redis', 'mongodb'];
     const fleet = Array.from({ length: FLEET }, (_, i) => `${engines[i % 4]}-fleet-${i}`);

@@ -1,4 +1,5 @@
 import type { HealthInput, HealthItem, HealthSeries } from './input';
+import { HEALTH_NEEDS, seriesNeeded, seriesPrefixNeeded } from './needs';
 import { SkipRule, type Need, type RuleContext, type RuleDef, type VersionInfo } from './rule';
 import type { Finding, Frequency, RuleResult } from './types';
 
@@ -77,6 +78,7 @@ function unmetNeed(need: Need, input: HealthInput, minStatsDays: number, now: Da
     }
     default: {
       const prefix = need.slice('series:'.length);
+      if (!seriesPrefixNeeded(input.engine, prefix)) return `reads ${prefix || 'any'} series, which reports do not load (not declared in HEALTH_NEEDS.${input.engine})`;
       return input.series.some((s) => s.metric.startsWith(prefix)) ? null : `no ${prefix.replace(/\.$/, '')} series stored for this target`;
     }
   }
@@ -88,7 +90,7 @@ class Indexed {
   private readonly settingsByName = new Map<string, HealthItem>();
   private readonly seriesByMetric = new Map<string, HealthSeries[]>();
 
-  constructor(input: HealthInput) {
+  constructor(private readonly input: HealthInput) {
     for (const kind of ['settings', 'access', 'schema'] as const) {
       const byType = new Map<string, HealthItem[]>();
       for (const item of input[kind]?.items ?? []) {
@@ -107,12 +109,14 @@ class Indexed {
   }
 
   items(kind: string, type: string): HealthItem[] {
+    if (kind === 'schema' && !HEALTH_NEEDS[this.input.engine].schemaTypes.includes(type)) throw new SkipRule(`reads schema items of type ${type}, which reports do not load (not declared in HEALTH_NEEDS.${this.input.engine})`);
     return this.byKind.get(kind)?.get(type) ?? [];
   }
   setting(name: string): HealthItem | undefined {
     return this.settingsByName.get(name);
   }
   series(metric: string): HealthSeries[] {
+    if (!seriesNeeded(this.input.engine, metric)) throw new SkipRule(`reads the series ${metric}, which reports do not load (not declared in HEALTH_NEEDS.${this.input.engine})`);
     return this.seriesByMetric.get(metric) ?? [];
   }
 }

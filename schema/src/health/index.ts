@@ -4,6 +4,7 @@ export * from './types';
 export * from './input';
 export * from './rule';
 export * from './evaluate';
+export * from './needs';
 export * from './catalog';
 export * from './score';
 export * from './diff';
