@@ -4,3 +4,7 @@
  */
 export { startMongoWireServer, type MongoWireServer } from './mongo-wire/server';
 export { setupMysql, setupPostgres, setupRedis, type MonitoredService } from './monitoring-setup';
+export { ensureFerretdb } from './mongodb/ferretdb-binary';
+export { ensureRedis6 } from './redis6-binary';
+export { unusedPort } from './ports';
+export { redisSetupCommands } from './setup-files';

@@ -9,7 +9,8 @@ import { GB, MB, num, pct, settingFinding, windowSum } from './helpers';
 
 /** The parsed command-line options, or skipped when getCmdLineOpts was not collected (never a silent pass). */
 function opts(ctx: RuleContext): (name: string) => string | null {
-  if (ctx.items('settings', 'setting').length === 0) return ctx.skip('getCmdLineOpts was not collected for this target (no command-line options stored)');
+  // Collected but empty: a server that does not expose its configuration (FerretDB answers `parsed: {}`).
+  if (ctx.items('settings', 'setting').length === 0) return ctx.skip('getCmdLineOpts reported no parsed command-line options for this target (the server does not expose its configuration)');
   return (name) => ctx.setting(name);
 }
 function gauge(ctx: RuleContext, metric: string): number {
@@ -238,9 +239,16 @@ export const MONGODB_RULES = engineRules('mongodb', [
   // ---------- schema ----------
   {
     id: 'mongodb.schema.unused-index', title: 'Unused indexes', category: 'schema', severity: 'low', needs: ['schema', 'history'], dataClass: 'history', thresholds: { minStatsDays: 14 },
+    // $indexStats failing (FerretDB: not implemented; a managed service blocking it) is the agent's indexStats error.
+    collectors: ['indexStats'],
     evidence: '$indexStats accesses.ops since the server started; statistics age', explanation: 'An unused index costs every write and cache space.',
     fix: 'db.<collection>.hideIndex("<index>") to test, then db.<collection>.dropIndex("<index>")', anchor: 'PMM advisor mongodb_unused_index; issue 17 example',
-    check: (ctx) => ctx.items('schema', 'index').filter((i) => i.stats?.unused === true && !i.name.endsWith('._id_')).map((i) => ({ object: i.name, message: `index ${i.name} never used`, evidence: { key: indexKeyFields(i).join(',') } })),
+    check: (ctx) => {
+      const indexes = ctx.items('schema', 'index').filter((i) => !i.name.endsWith('._id_'));
+      // No usage counted for any index: $indexStats did not answer, and "no usage data" is not "no usage".
+      if (indexes.length > 0 && indexes.every((i) => typeof i.stats?.scans !== 'number')) return ctx.skip('index usage ($indexStats) was not reported for any index of this target');
+      return indexes.filter((i) => i.stats?.unused === true).map((i) => ({ object: i.name, message: `index ${i.name} never used`, evidence: { key: indexKeyFields(i).join(',') } }));
+    },
   },
   {
     id: 'mongodb.schema.redundant-index', title: 'Redundant indexes', category: 'schema', severity: 'low', needs: ['schema'],
