@@ -31,13 +31,15 @@ GRANT SELECT ON mysql.roles_mapping TO 'logstag_monitor'@'%';
 -- Accounts (plugin, locked, password expiry/lifetime, global privileges), never the password hash.
 -- [MariaDB] mysql.global_priv keeps everything, hash included, in one JSON column, so a column grant cannot hide the
 -- hash. A definer view extracts the non-secret keys; the monitoring user may read the view and nothing under it.
+-- has_password says only whether the account has a password (the hash itself never leaves the view).
 CREATE DATABASE IF NOT EXISTS logstag;
 CREATE OR REPLACE SQL SECURITY DEFINER VIEW logstag.mariadb_accounts AS SELECT User AS user, Host AS host,
   JSON_VALUE(Priv, '$.plugin') AS plugin, JSON_VALUE(Priv, '$.access') AS access,
   JSON_VALUE(Priv, '$.account_locked') AS account_locked, JSON_VALUE(Priv, '$.password_last_changed') AS password_last_changed,
   JSON_VALUE(Priv, '$.password_lifetime') AS password_lifetime, JSON_VALUE(Priv, '$.is_role') AS is_role,
   JSON_VALUE(Priv, '$.default_role') AS default_role, JSON_VALUE(Priv, '$.max_user_connections') AS max_user_connections,
-  JSON_VALUE(Priv, '$.max_statement_time') AS max_statement_time FROM mysql.global_priv;
+  JSON_VALUE(Priv, '$.max_statement_time') AS max_statement_time,
+  IFNULL(JSON_VALUE(Priv, '$.authentication_string'), '') <> '' AS has_password FROM mysql.global_priv;
 GRANT SELECT ON logstag.mariadb_accounts TO 'logstag_monitor'@'%';
 -- [MySQL 8] the same from mysql.user, column by column (authentication_string is not among them).
 -- GRANT SELECT (User, Host, plugin, account_locked, password_expired, password_last_changed, password_lifetime,

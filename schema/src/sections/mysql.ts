@@ -93,6 +93,9 @@ export const mysqlAccount = row({
   maxUserConnections: num,
   globalPrivileges: texts,
   defaultRole: text,
+  /** Whether the account has a password; null when not readable (MySQL 8, or a MariaDB view from an older setup file). */
+  hasPassword: flag,
+  grantOption: flag,
 });
 
 export const mysqlGrant = row({

@@ -62,6 +62,9 @@ function operational(data: Data<'operational'>, out: Extracted): void {
   out.snapshots.settings = Object.entries(objectIn(data.config)).map(([name, value]) => ({ type: 'setting', name, def: { setting: value } }));
   const access: SnapshotItem[] = rowsIn(data.acl_users).map((u) => ({ type: 'user', name: str(u.user) ?? '', def: omitFields(u, ['user']) }));
   access.push({ type: 'setting', name: 'requirepass', def: { set: data.password_set === true } });
+  // Without ACL LIST (refused to the monitoring user, or the acl_users collector disabled) the users are not known:
+  // said in the snapshot, so the accounts view shows "not readable" instead of a server without users (issue 14).
+  if (!Array.isArray(data.acl_users)) access.push({ type: 'unreadable', name: 'ACL users', def: { reason: 'ACL LIST was not collected: refused to the monitoring user (NOPERM) or the acl_users collector is disabled' } });
   out.snapshots.access = access;
 }
 

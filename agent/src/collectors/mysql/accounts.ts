@@ -11,9 +11,9 @@ import { num, str } from './text';
  */
 export const MARIADB_ACCOUNTS_VIEW = 'logstag.mariadb_accounts';
 
-export const mariadbAccountsSql = `SELECT user, host, plugin, access, account_locked, password_last_changed,
-    password_lifetime, is_role, default_role, max_user_connections, max_statement_time
-  FROM ${MARIADB_ACCOUNTS_VIEW} ORDER BY user, host`;
+// Every column of the view: has_password was added to it later (issue 14), and a view made by an older setup file
+// lacks it; the account's password is then "not readable" (null) rather than the whole collection failing.
+export const mariadbAccountsSql = `SELECT * FROM ${MARIADB_ACCOUNTS_VIEW} ORDER BY user, host`;
 
 export const mysql8AccountsSql = `SELECT User AS user, Host AS host, plugin, account_locked, password_expired,
     UNIX_TIMESTAMP(password_last_changed) AS password_last_changed, password_lifetime, max_user_connections,
@@ -74,12 +74,23 @@ export interface AccountRow {
   maxUserConnections: number | null;
   globalPrivileges: string[];
   defaultRole?: string | null;
+  /**
+   * Whether the account has a password (issue 14's account facts). MariaDB: from the view's has_password; null when the
+   * view predates it. MySQL 8: null, not readable: it is in authentication_string, which the monitoring user is not
+   * granted (the column holds the hash).
+   */
+  hasPassword: boolean | null;
+  /** Global WITH GRANT OPTION (database- and table-level grant options are in the grants, as GRANT). */
+  grantOption: boolean;
 }
 
 function epochToIso(v: unknown): string | null {
   const n = num(v);
   return n ? new Date(n * 1000).toISOString() : null;
 }
+
+/** MariaDB's ALL PRIVILEGES (every bit, decoded as one) includes GRANT OPTION. */
+const grantOptionOf = (privileges: readonly string[]) => privileges.includes('GRANT OPTION') || privileges.includes('ALL PRIVILEGES');
 
 function yes(v: unknown): boolean {
   return v === true || v === 1 || v === 'Y' || v === 'true' || v === '1';
@@ -106,6 +117,8 @@ async function collectMariadbAccounts(conn: MysqlConn): Promise<AccountRow[]> {
       maxUserConnections: num(r['max_user_connections']),
       globalPrivileges: decodeMariadbAccess(r['access']),
       defaultRole: str(r['default_role']),
+      hasPassword: 'has_password' in r && r['has_password'] !== null ? yes(r['has_password']) : null,
+      grantOption: grantOptionOf(decodeMariadbAccess(r['access'])),
     };
   });
 }
@@ -125,6 +138,8 @@ async function collectMysql8Accounts(conn: MysqlConn): Promise<AccountRow[]> {
     globalPrivileges: Object.entries(MYSQL8_PRIV_COLUMNS)
       .filter(([col]) => yes(r[col]))
       .map(([, priv]) => priv),
+    hasPassword: null,
+    grantOption: yes(r['Grant_priv']),
   }));
 }
 

@@ -37,7 +37,8 @@ export function mariadbAccountsViewSql(who: string): string {
     "  JSON_VALUE(Priv, '$.account_locked') AS account_locked, JSON_VALUE(Priv, '$.password_last_changed') AS password_last_changed,",
     "  JSON_VALUE(Priv, '$.password_lifetime') AS password_lifetime, JSON_VALUE(Priv, '$.is_role') AS is_role,",
     "  JSON_VALUE(Priv, '$.default_role') AS default_role, JSON_VALUE(Priv, '$.max_user_connections') AS max_user_connections,",
-    "  JSON_VALUE(Priv, '$.max_statement_time') AS max_statement_time FROM mysql.global_priv;",
+    "  JSON_VALUE(Priv, '$.max_statement_time') AS max_statement_time,",
+    "  IFNULL(JSON_VALUE(Priv, '$.authentication_string'), '') <> '' AS has_password FROM mysql.global_priv;",
     `GRANT SELECT ON ${MARIADB_ACCOUNTS_VIEW} TO ${who};`,
   ].join('\n');
 }

@@ -2,10 +2,12 @@ import type { PgConn } from './pool';
 import type { PgRow, PgSection } from './sections';
 
 // https://www.postgresql.org/docs/current/view-pg-roles.html
-// pg_roles, never pg_authid: the agent must not be able to read password hashes even by mistake. The price is that
-// pg_roles shows '********' for every role, so whether a password is set is not knowable here (password_set: null).
-export const rolesSql = `
-SELECT r.oid,
+// pg_roles shows '********' for every role, so whether a password is set, and how it is hashed, is only in pg_authid,
+// which only a superuser may read. The least-privilege monitoring user (pg_monitor) cannot: then password_set and
+// password_encryption are null and password_readable is false ("not readable"). When the user can (a superuser as
+// monitoring user), the facts are derived in SQL from the hash's prefix; the hash itself never leaves the server.
+// https://www.postgresql.org/docs/current/catalog-pg-authid.html
+const roleColumns = `r.oid,
        r.rolname,
        r.rolsuper,
        r.rolinherit,
@@ -16,10 +18,29 @@ SELECT r.oid,
        r.rolbypassrls,
        r.rolconnlimit,
        r.rolvaliduntil,
+       (r.rolname ~ '^pg_') AS builtin`;
+
+export const rolesSql = `
+SELECT ${roleColumns},
        NULL::boolean AS password_set,
-       (r.rolname ~ '^pg_') AS builtin
+       NULL::text AS password_encryption,
+       false AS password_readable
   FROM pg_roles r
  ORDER BY r.rolname`;
+
+export const rolesWithPasswordFactsSql = `
+SELECT ${roleColumns},
+       (a.rolpassword IS NOT NULL) AS password_set,
+       CASE WHEN a.rolpassword IS NULL THEN NULL
+            WHEN a.rolpassword LIKE 'SCRAM-SHA-256$%' THEN 'scram-sha-256'
+            WHEN a.rolpassword ~ '^md5[0-9a-f]{32}$' THEN 'md5'
+            ELSE 'plain' END AS password_encryption,
+       true AS password_readable
+  FROM pg_roles r
+  JOIN pg_authid a ON a.oid = r.oid
+ ORDER BY r.rolname`;
+
+export const authidReadableSql = `SELECT has_table_privilege('pg_catalog.pg_authid', 'SELECT') AS readable`;
 
 // https://www.postgresql.org/docs/current/catalog-pg-auth-members.html
 // inherit_option/set_option exist from 16; before it inheritance was a property of the member role.
@@ -44,7 +65,8 @@ SELECT current_setting('password_encryption') AS password_encryption,
 
 export async function collectRoles(conn: PgConn): Promise<PgRow<'roles'>[]> {
   // rolvaliduntil arrives as an ISO timestamp, or the string 'infinity' (see the timestamptz parser in pool.ts).
-  return conn.rows<PgRow<'roles'>>(rolesSql);
+  const [check] = await conn.rows<{ readable: boolean }>(authidReadableSql);
+  return conn.rows<PgRow<'roles'>>(check?.readable === true ? rolesWithPasswordFactsSql : rolesSql);
 }
 
 export async function collectMemberships(conn: PgConn): Promise<PgRow<'memberships'>[]> {

@@ -36,6 +36,8 @@ function indexesByTable(ctx: RuleContext): Map<string, HealthItem[]> {
 
 const accounts = (ctx: RuleContext) => ctx.items('access', 'user');
 const privsOf = (a: HealthItem): string[] => (Array.isArray(a.def.globalPrivileges) ? (a.def.globalPrivileges as string[]) : []);
+/** Plugins that authenticate with a password: an account on one of them without a password is open (unix_socket, gssapi, pam are not). */
+const PASSWORD_PLUGINS = new Set(['', 'mysql_native_password', 'mysql_old_password', 'ed25519', 'caching_sha2_password', 'sha256_password']);
 const isAdminName = (name: string) => /^(root|mariadb\.sys|mysql\.(sys|session|infoschema))@|^mysql@localhost$/.test(name);
 
 export const MYSQL_RULES = engineRules('mysql', [
@@ -388,15 +390,38 @@ export const MYSQL_RULES = engineRules('mysql', [
   },
   {
     id: 'mysql.security.grant-option', title: 'Application accounts that can grant', category: 'security', severity: 'low', needs: ['access'],
-    evidence: 'access snapshot: GRANT OPTION', explanation: 'An account with GRANT OPTION can hand its privileges to others.',
-    fix: 'REVOKE GRANT OPTION ON *.* FROM \'<user>\'@\'<host>\';', anchor: 'CIS MySQL 4.x',
-    check: (ctx) => accounts(ctx).filter((a) => !isAdminName(a.name) && privsOf(a).includes('GRANT OPTION')).map((a) => ({ object: a.name, message: `${a.name} has GRANT OPTION`, evidence: {} })),
+    evidence: 'access snapshot: WITH GRANT OPTION on *.* (grantOption, or GRANT OPTION / ALL PRIVILEGES among the global privileges) and GRANT in database and table grants',
+    explanation: 'An account with GRANT OPTION can hand its privileges to others.',
+    fix: 'REVOKE GRANT OPTION ON *.* FROM \'<user>\'@\'<host>\'; (or ON <db>.* for a database-level grant option)', anchor: 'CIS MySQL 4.x',
+    check: (ctx) => {
+      const where = new Map<string, string[]>();
+      for (const a of accounts(ctx)) if (a.def.grantOption === true || privsOf(a).includes('GRANT OPTION') || privsOf(a).includes('ALL PRIVILEGES')) where.set(a.name, ['*.*']);
+      for (const g of ctx.items('access', 'privilege')) {
+        const at = g.name.indexOf(' on ');
+        const who = at > 0 ? g.name.slice(0, at) : '';
+        const privileges = Array.isArray(g.def.privileges) ? (g.def.privileges as string[]) : [];
+        if (who && (privileges.includes('GRANT') || privileges.includes('GRANT OPTION'))) where.set(who, [...(where.get(who) ?? []), g.name.slice(at + 4)]);
+      }
+      return [...where].filter(([name]) => !isAdminName(name) && accounts(ctx).some((a) => a.name === name))
+        .map(([name, on]) => ({ object: name, message: `${name} has WITH GRANT OPTION on ${on.join(', ')}`, evidence: { on: on.join(', ') } }));
+    },
   },
   {
     id: 'mysql.security.empty-password', title: 'Accounts without a password', category: 'security', severity: 'critical', needs: ['access'], dataClass: 'privilege',
-    evidence: 'authentication_string of each account', explanation: 'An account without a password is open to anyone who can reach it.',
+    evidence: 'access snapshot: hasPassword of each account (MariaDB: the monitoring view\'s has_password, derived from authentication_string without reading it); plugin; locked',
+    versions: 'MariaDB 10.4+ through logstag.mariadb_accounts; MySQL 8: not readable (authentication_string, the hash, is not granted)',
+    explanation: 'An account without a password is open to anyone who can reach it. Accounts on unix_socket, gssapi or pam authenticate otherwise and are not flagged; locked accounts cannot log in.',
     fix: 'ALTER USER \'<user>\'@\'<host>\' IDENTIFIED BY \'<strong password>\';', anchor: 'MySQLTuner "Users without password"',
-    check: (ctx) => ctx.skip('needs a privilege the monitoring user deliberately lacks: reading password hashes (mysql.user.authentication_string)'),
+    check: (ctx) => {
+      const users = accounts(ctx);
+      if (!users.some((a) => typeof a.def.hasPassword === 'boolean')) {
+        return ctx.skip(ctx.version?.flavor === 'mysql'
+          ? 'not readable: on MySQL 8 whether an account has a password is in mysql.user.authentication_string (the hash), which the least-privilege monitoring user is deliberately not granted'
+          : 'not readable: the monitoring view logstag.mariadb_accounts predates has_password; re-run agent/setup/mysql.sql');
+      }
+      return users.filter((a) => a.def.hasPassword === false && a.def.accountLocked !== true && PASSWORD_PLUGINS.has(String(a.def.plugin ?? '')))
+        .map((a) => ({ object: a.name, message: `${a.name} has no password`, evidence: { plugin: String(a.def.plugin ?? '') } }));
+    },
   },
   {
     id: 'mysql.security.legacy-auth-plugin', title: 'Accounts on a weak authentication plugin', category: 'security', severity: 'low', needs: ['access'],

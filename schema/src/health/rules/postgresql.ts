@@ -526,6 +526,20 @@ export const POSTGRESQL_RULES = engineRules('postgresql', [
       .map((r) => ({ object: r.name, message: `${r.name} is a superuser that can log in`, evidence: { role: r.name } })),
   },
   {
+    id: 'pg.security.role-password-hash', title: 'Role passwords stored as MD5 or in clear', category: 'security', severity: 'medium', needs: ['access'], dataClass: 'privilege',
+    evidence: 'access snapshot: password_encryption per role (derived from pg_authid.rolpassword\'s prefix by the agent, never the hash), readable only when the monitoring user may read pg_authid (superuser)',
+    explanation: 'A role whose stored password is an MD5 hash keeps it after password_encryption changed to scram-sha-256: MD5 hashes can be replayed and brute-forced, and MD5 support is deprecated (PostgreSQL 18). Until the password is set again it stays MD5.',
+    fix: 'SET password_encryption = \'scram-sha-256\'; ALTER ROLE <role> PASSWORD \'<new password>\'; (\\password <role> in psql)', anchor: 'PMM advisor postgresql_password_encryption (per role); PostgreSQL docs 21.5 password authentication',
+    check: (ctx) => {
+      const roles = ctx.items('access', 'role');
+      if (!roles.some((r) => r.def.password_readable === true)) {
+        return ctx.skip('not readable: how passwords are stored is in pg_authid, which only a superuser may read; the least-privilege monitoring user (pg_monitor) cannot');
+      }
+      return roles.filter((r) => r.def.password_encryption === 'md5' || r.def.password_encryption === 'plain')
+        .map((r) => ({ object: r.name, ...(r.def.password_encryption === 'plain' ? { severity: 'high' as const } : {}), message: `${r.name}'s password is stored as ${String(r.def.password_encryption)}`, evidence: { role: r.name, passwordEncryption: String(r.def.password_encryption) } }));
+    },
+  },
+  {
     id: 'pg.security.public-schema-create', title: 'PUBLIC may create in schema public', category: 'security', severity: 'high', needs: ['access'],
     evidence: 'access snapshot: privileges of PUBLIC on schema public', versions: 'default before PostgreSQL 15',
     explanation: 'Any role can create objects in schema public and plant functions that other roles resolve first (CVE-2018-1058).',

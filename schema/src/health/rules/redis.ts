@@ -167,6 +167,14 @@ export const REDIS_RULES = engineRules('redis', [
     check: (ctx) => (defaultUserOpen(ctx) ? [{ object: 'default', message: 'the default user is enabled with nopass', evidence: { user: 'default' } }] : []),
   },
   {
+    id: 'redis.security.users-nopass', title: 'ACL users without a password', category: 'security', severity: 'high', needs: ['access'],
+    evidence: 'ACL LIST: enabled users other than default with nopass (skipped with the error when ACL LIST is refused to the monitoring user)',
+    explanation: 'A user with nopass accepts any password: anyone who can reach the port can authenticate as it (AUTH <user> <anything>) and get its permissions.',
+    fix: 'ACL SETUSER <user> resetpass >strong-password; ACL SAVE (or CONFIG REWRITE)', anchor: 'Redis ACL docs (nopass); issue 14 account facts',
+    check: (ctx) => aclUsers(ctx).filter((u) => u.name !== 'default' && u.def.enabled === true && u.def.noPassword === true)
+      .map((u) => ({ object: u.name, message: `${u.name} is enabled with nopass`, evidence: { user: u.name, rules: commandsOf(u).slice(0, 20).join(' ') } })),
+  },
+  {
     id: 'redis.security.dangerous-commands', title: 'Dangerous commands allowed to application users', category: 'security', severity: 'medium', needs: ['access'],
     evidence: 'ACL LIST: each enabled user\'s command rules', explanation: 'FLUSHALL, CONFIG, DEBUG, KEYS, SHUTDOWN and the like in an application\'s hands can wipe or stall the instance.',
     fix: 'ACL SETUSER <user> -@dangerous; (or grant only the command categories the application uses: +@read +@write)', anchor: 'Redis ACL docs (@dangerous); RedisInsight; issue 17 example',

@@ -73,6 +73,19 @@ function grantsByGrantee(items: readonly SchemaObject[], names: ReadonlySet<stri
   return out;
 }
 
+/** How a role's password is stored, when the agent could read pg_authid (a superuser monitoring user only). */
+function pgPasswordNote(def: Record<string, unknown>): string[] {
+  // Snapshots from agents before issue 14's account facts carry no password_readable: nothing said then.
+  if (def.password_readable === undefined) return [];
+  if (def.password_readable !== true) return ['password encryption: not readable (pg_authid needs superuser)'];
+  return [def.password_set === true ? `password: ${typeof def.password_encryption === 'string' ? def.password_encryption : 'set'}` : 'no password'];
+}
+
+/** What the snapshot says it could not read (Redis: ACL LIST refused), with the reason, for the view to say so. */
+export function unreadableAccess(items: readonly SchemaObject[]): Array<{ name: string; reason: string }> {
+  return items.filter((i) => i.type === 'unreadable').map((i) => ({ name: i.name, reason: typeof i.definition?.reason === 'string' ? i.definition.reason : 'not readable' }));
+}
+
 /** PostgreSQL: users are roles that can log in; privileges come directly, through inherited roles, and to PUBLIC. */
 function postgresql(items: readonly SchemaObject[]): UserAccess[] {
   const roles = items.filter((i) => i.type === 'role');
@@ -101,6 +114,7 @@ function postgresql(items: readonly SchemaObject[]): UserAccess[] {
         ...(def.rolcreaterole === true ? ['may create roles'] : []),
         ...(def.rolcreatedb === true ? ['may create databases'] : []),
         ...(def.rolreplication === true ? ['replication'] : []),
+        ...pgPasswordNote(def),
       ];
       return { name: r.name, roles: held.map((h) => h.label), notes, grants: out.sort(byObject) };
     });
@@ -138,7 +152,14 @@ function mysql(items: readonly SchemaObject[]): UserAccess[] {
         ...held.flatMap((h) => own(h.role).map((g) => ({ object: g.object, privileges: g.privileges, via: h.label }))),
       ];
       const def = a.definition ?? {};
-      const notes = [...(def.accountLocked === true ? ['account locked'] : []), ...(def.passwordExpired === true ? ['password expired'] : [])];
+      const grantable = def.grantOption === true || out.some((g) => g.via === null && g.privileges.some((p) => p === 'GRANT' || p === 'GRANT OPTION' || p === 'ALL PRIVILEGES'));
+      const notes = [
+        ...(def.accountLocked === true ? ['account locked'] : []),
+        ...(def.passwordExpired === true ? ['password expired'] : []),
+        // Snapshots from agents before issue 14's account facts carry no hasPassword (undefined): nothing said then.
+        ...(def.hasPassword === false ? ['no password'] : def.hasPassword === true ? ['has a password'] : def.hasPassword === null ? ['password: not readable'] : []),
+        ...(grantable ? ['WITH GRANT OPTION'] : []),
+      ];
       return { name: a.name, roles: held.map((h) => h.label), notes, grants: out.sort(byObject) };
     });
 }
