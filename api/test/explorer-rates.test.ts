@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePartitions, MetricBatch, openStore, rollupRange, utcDay, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { metricSeries } from '../src/explorer/databases.service';
-import { fleetOverview } from '../src/explorer/fleet.service';
+import { FleetBucketCache, fleetOverview } from '../src/explorer/fleet.service';
 
 const HOUR = 3_600_000;
 const RATE = 20;
@@ -118,6 +118,20 @@ describe('per-second rates of deltas on PostgreSQL', () => {
     expect(slowestStatement.filter((v) => v !== null).every((v) => v === 250 || (hours === 1 && v === 12))).toBe(true);
     expect(blocked.filter((v) => v !== null).every((v) => v === 0)).toBe(true);
     expect(lag.every((v) => v === null)).toBe(true);
+  });
+
+  // The overview keeps its completed buckets a few minutes: a refresh reads only the range's first (partial) bucket and
+  // the newest ones, and answers exactly what reading everything again would.
+  it.each([
+    ['1 h', 1],
+    ['7 d', 7 * 24],
+  ])('the fleet overview reads the same through its bucket cache at %s, a minute and two hours later', async (_label, hours) => {
+    const cache = new FleetBucketCache();
+    for (const later of [0, 60_000, 2 * HOUR]) {
+      const at = now + later;
+      const range = { from: new Date(at - hours * HOUR), to: new Date(at) };
+      expect(await fleetOverview(store.db, org, range, at, cache)).toEqual(await fleetOverview(store.db, org, range, at, null));
+    }
   });
 
   // Points stored before the migration have no interval: the overview still reads a rate (per bucket width), not none.
