@@ -153,7 +153,7 @@ export function evaluateCatalog(input: HealthInput, rules: readonly RuleDef[], o
         continue;
       }
     }
-    const collectors = collectorsOf(input.engine, r.needs, r.collectors);
+    const collectors = r.onlyCollectors ? new Set(r.onlyCollectors) : collectorsOf(input.engine, r.needs, r.collectors);
     const failed = input.errors.find((e) => collectors.has(e.collector));
     if (failed) {
       results.push(skipped(`collector ${failed.collector} failed on this target: ${failed.message}`));

@@ -58,6 +58,11 @@ export interface RuleDef extends Omit<RuleMeta, 'thresholds'> {
   needs: readonly Need[];
   /** Agent collectors whose reported failure (privilege missing, command blocked) makes this rule skipped. */
   collectors?: readonly string[];
+  /**
+   * Instead of every collector of its needs, only these make the rule skipped when they fail: a rule reading one part
+   * of the runtime snapshot (replica set members) should not be skipped because another part (currentOp) was refused.
+   */
+  onlyCollectors?: readonly string[];
   /** Whether it applies to this server at all (a MariaDB-only variable, a PostgreSQL ≥ 13 view). */
   applies?: (v: VersionInfo) => boolean;
   /** Findings, or none for a pass. May call ctx.skip(reason). */

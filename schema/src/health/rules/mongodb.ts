@@ -18,6 +18,8 @@ function gauge(ctx: RuleContext, metric: string): number {
   if (v === null) return ctx.skip(`${metric} not stored for this target`);
   return v;
 }
+/** The replica set rules read the members only: a refused currentOp (FerretDB, some managed services) does not skip them. */
+const REPLICA_SET_COLLECTORS = ['runtime', 'replicaSetStatus'] as const;
 const latestMembers = (ctx: RuleContext) => ctx.activity.at(-1)?.replication ?? [];
 const rolesOf = (u: { def: Record<string, unknown> }): string[] =>
   Array.isArray(u.def.roles) ? (u.def.roles as unknown[]).map((r) => (typeof r === 'string' ? r : typeof r === 'object' && r !== null ? String((r as { role?: unknown }).role ?? '') : '')) : [];
@@ -98,7 +100,7 @@ export const MONGODB_RULES = engineRules('mongodb', [
   },
   // ---------- performance / availability ----------
   {
-    id: 'mongodb.performance.no-primary', title: 'Replica set without a primary', category: 'performance', severity: 'critical', frequency: 'frequent', needs: ['activity'],
+    id: 'mongodb.performance.no-primary', onlyCollectors: REPLICA_SET_COLLECTORS, title: 'Replica set without a primary', category: 'performance', severity: 'critical', frequency: 'frequent', needs: ['activity'],
     evidence: 'replSetGetStatus members in the latest runtime snapshot', explanation: 'Without a primary no write is accepted.',
     fix: 'Check member health and elections: rs.status(); bring a majority of voting members back.', anchor: 'PMM advisor mongodb_replica_set_primary; issue 17 example',
     check: (ctx) => {
@@ -108,7 +110,7 @@ export const MONGODB_RULES = engineRules('mongodb', [
     },
   },
   {
-    id: 'mongodb.performance.unhealthy-members', title: 'Unhealthy replica set members', category: 'performance', severity: 'high', frequency: 'frequent', needs: ['activity'],
+    id: 'mongodb.performance.unhealthy-members', onlyCollectors: REPLICA_SET_COLLECTORS, title: 'Unhealthy replica set members', category: 'performance', severity: 'high', frequency: 'frequent', needs: ['activity'],
     evidence: 'replSetGetStatus member states', explanation: 'Members in RECOVERING, DOWN, STARTUP2, ROLLBACK or UNKNOWN do not serve and reduce the set\'s fault tolerance.',
     fix: 'rs.status() for the member\'s lastHeartbeatMessage; resync it if it fell off the oplog.', anchor: 'PMM advisor mongodb_replica_set_members; issue 17 example',
     check: (ctx) => {
@@ -118,17 +120,18 @@ export const MONGODB_RULES = engineRules('mongodb', [
     },
   },
   {
-    id: 'mongodb.performance.replica-lag', title: 'Secondary lag', category: 'performance', severity: 'high', frequency: 'frequent', needs: ['activity'], thresholds: { seconds: 10 },
+    id: 'mongodb.performance.replica-lag', onlyCollectors: REPLICA_SET_COLLECTORS, title: 'Secondary lag', category: 'performance', severity: 'high', frequency: 'frequent', needs: ['activity'], thresholds: { seconds: 10 },
     evidence: 'replSetGetStatus optime lag per secondary in the runtime snapshots', explanation: 'Lagging secondaries serve stale reads and may fall off the oplog.',
     fix: 'Check the secondary\'s disk and the primary\'s write load; consider flow control settings.', anchor: 'PMM advisor mongodb_replication_lag; awesome-prometheus-alerts MongodbReplicationLag (10 s)',
     check: (ctx) => {
+      if (!ctx.activity.some((a) => a.replication.length > 0)) return ctx.skip('not a replica set member (no members reported)');
       const worst = new Map<string, number>();
       for (const a of ctx.activity) for (const r of a.replication) if ((r.lagSeconds ?? 0) >= ctx.t('seconds')) worst.set(r.name, Math.max(worst.get(r.name) ?? 0, r.lagSeconds ?? 0));
       return [...worst].map(([name, lag]) => ({ object: name, message: `${lag} s behind the primary`, evidence: { lagSeconds: lag } }));
     },
   },
   {
-    id: 'mongodb.performance.few-members', title: 'Replica set with fewer than three data-bearing members', category: 'performance', severity: 'medium', needs: ['activity'],
+    id: 'mongodb.performance.few-members', onlyCollectors: REPLICA_SET_COLLECTORS, title: 'Replica set with fewer than three data-bearing members', category: 'performance', severity: 'medium', needs: ['activity'],
     evidence: 'replSetGetStatus members', explanation: 'With two members losing one leaves no majority; with an arbiter, writes with majority concern stall.',
     fix: 'rs.add("<third host>:27017")', anchor: 'PMM advisor mongodb_replica_set_topology',
     check: (ctx) => {
