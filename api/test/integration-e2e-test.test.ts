@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { newSigningSecret, startReceiver, type Receiver } from '@logstag/activities/delivery-testing';
+import { createScheduleService, restoreIntegrationE2eTestSchedules } from '@logstag/temporal';
 import { scheduleIds } from '@logstag/temporal/contracts';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
 import { startTestContext, waitFor, type TestContext } from './context';
@@ -127,6 +128,13 @@ describe('daily end-to-end test of integrations (PostgreSQL, Temporal dev server
     );
     expect(fixed.lastFailureAt).toBe(failed.lastFailureAt);
     expect(fixed.lastSuccessAt).toBe(fixed.lastRunAt);
+  });
+
+  it('puts the Schedule back at start-up when Temporal lost it (the start-up step, run here on the same store)', async () => {
+    await schedule().delete();
+    await expect(schedule().describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    expect(await restoreIntegrationE2eTestSchedules(createScheduleService(ctx.temporal.client), ctx.app.store.db)).toBe(1);
+    expect((await schedule().describe()).spec.timezone).toBe('Europe/Paris');
   });
 
   it('turning it off removes the Schedule (audit-logged)', async () => {

@@ -14,6 +14,7 @@ import {
   ensureSchedules,
   healthReportSchedule,
   portInUse,
+  restoreIntegrationE2eTestSchedules,
   runWorker,
   startEmbeddedTemporal,
   TemporalSetupError,
@@ -109,6 +110,7 @@ export async function startLogstag(options: LogstagOptions): Promise<RunningLogs
     const client = await connectClient(endpoint, { grpcRetries: false });
     cleanups.push(() => client.connection.close());
     await ensureSchedules(createScheduleService(client));
+    await restoreIntegrationE2eTestSchedules(createScheduleService(client), store.db);
 
     if (options.runWorker ?? true) {
       const worker = await runWorker(endpoint, { db: store.db, temporal: () => client, delivery }, logger, {

@@ -68,3 +68,8 @@ export async function recordE2eTestOutcome(db: Db, o: E2eTestOutcome): Promise<v
 export async function listE2eTestResults(db: Db, organizationId: string): Promise<IntegrationE2eResultRow[]> {
   return db.selectFrom('integration_e2e_results').selectAll().where('organization_id', '=', organizationId).execute();
 }
+
+/** Every organization that has the daily end-to-end test on: their Schedules are put again at start-up. */
+export async function listEnabledE2eTestSettings(db: Db): Promise<IntegrationE2eSettingsRow[]> {
+  return db.selectFrom('integration_e2e_settings').selectAll().where('enabled', '=', true).orderBy('organization_id').execute();
+}

@@ -1,5 +1,6 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { E2eTestSettings } from '@logstag/schema';
+import { listEnabledE2eTestSettings, type Db } from '@logstag/store';
 import type { integrationE2eTestWorkflow } from '@logstag/workflows';
 import { scheduleIds, workflowIds, workflowTypes } from '../contracts';
 import type { ScheduleDefinition, ScheduleService } from './schedule-service';
@@ -28,4 +29,14 @@ export async function applyIntegrationE2eTestSchedule(schedules: ScheduleService
   }
   await schedules.put(integrationE2eTestSchedule(organizationId, settings));
   return 'scheduled';
+}
+
+/**
+ * Puts the Schedule of every organization whose setting is on, at start-up: a Temporal namespace that lost them (a
+ * new cluster, the embedded server's file removed) gets them back; an existing one keeps its paused state.
+ */
+export async function restoreIntegrationE2eTestSchedules(schedules: ScheduleService, db: Db): Promise<number> {
+  const enabled = await listEnabledE2eTestSettings(db);
+  for (const s of enabled) await schedules.put(integrationE2eTestSchedule(s.organization_id, { hour: s.hour, timeZone: s.time_zone }));
+  return enabled.length;
 }
