@@ -22,6 +22,17 @@ describe('payload envelopes', () => {
     expect(() => buildCollectionPayload({ ...base, targetId: 'x'.repeat(129), data: {} })).toThrow(/targetId: Too big: expected string to have <=128 characters/);
   });
 
+  it('checks the sections as the server does: what zod accepts is built as zod parses it, what it refuses in its words', () => {
+    const sessions = [{ pid: 7, datname: 'shop', state: 'active', query: 'select ?', newer_field: { kept: true } }];
+    const p = buildCollectionPayload({ ...base, data: { sessions, connections: { total: 3, by_state: { idle: 2, active: 1 } } } });
+    expect(p).toEqual(payloadSchema.parse(p));
+    expect(p.kind === 'collection' && p.data.sessions).toBe(sessions);
+    const wrong = { ...base, data: { sessions: [{ pid: 'seven' }], connections: { total: Number.NaN } } };
+    const issues = payloadSchema.safeParse({ ...wrong, id: '01a2139f-0696-7290-9f5c-8dcded6d84a1', kind: 'collection', collectedAt: base.collectedAt.toISOString(), schemaVersion: 2 }).error!.issues;
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['data.sessions.0.pid', 'data.connections.total']);
+    expect(() => buildCollectionPayload(wrong)).toThrow(`payload does not match the schema: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  });
+
   it('replaces NUL and lone surrogates with U+FFFD in every string and key, so the server does not refuse the payload', () => {
     // What a Redis key or a MySQL text column can hold, and a collector error carrying the server's message.
     const data = { keyspace: { sample: ['user:\u0000:1', 'half \ud83d', 'pair \ud83d\ude00'], 'key\udc00': { n: 1 } }, note: 'a literal \\u0000 stays' };
