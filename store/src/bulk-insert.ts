@@ -4,8 +4,8 @@ import type { Database } from './database';
 /** A column of a bulk insert: its name, its PostgreSQL type, and how a row gives its value. */
 export interface BulkColumn<R> {
   name: string;
-  type: 'text' | 'float8' | 'timestamptz' | 'jsonb' | 'uuid';
-  value: (row: R) => string | number | null;
+  type: 'text' | 'float8' | 'timestamptz' | 'jsonb' | 'uuid' | 'bool';
+  value: (row: R) => string | number | boolean | null;
 }
 
 /** Rows per statement: bounds the size of one statement's arrays, not its parameters (one per column). */

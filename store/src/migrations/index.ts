@@ -16,6 +16,7 @@ import * as m20261205T1400 from './20261205T1400_metric_intervals';
 import * as m20261205T1410 from './20261205T1410_statement_scans';
 import * as m20261205T1700 from './20261205T1700_health';
 import * as m20261205T1800 from './20261205T1800_integration_e2e_tests';
+import * as m20261205T1830 from './20261205T1830_query_explorer';
 
 /**
  * Every migration, in order. Listed statically rather than read from the folder so the set is the same whichever
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T1410_statement_scans': m20261205T1410,
   '20261205T1700_health': m20261205T1700,
   '20261205T1800_integration_e2e_tests': m20261205T1800,
+  '20261205T1830_query_explorer': m20261205T1830,
 };

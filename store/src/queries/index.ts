@@ -1,3 +1,4 @@
 export * from './queries.tables';
 export * from './queries.reads';
 export * from './queries.writes';
+export * from './monitoring-statements';

@@ -17,30 +17,99 @@ export interface TopQueryRow {
   full_scans: number | null;
   full_joins: number | null;
   tmp_disk_tables: number | null;
-  /** The time of every statement of the target in the range, for each statement's share of it. */
+  temp_blks_read: number | null;
+  temp_blks_written: number | null;
+  blk_read_time_ms: number | null;
+  blk_write_time_ms: number | null;
+  /** Squared execution times summed, and the calls and time of the rows that carry them (the standard deviation's inputs). */
+  exec_time_sq: number | null;
+  sq_calls: number | null;
+  sq_time_ms: number | null;
+  /** Total time per sparkline bucket (bucket index → ms); buckets without a run are absent. */
+  spark: Record<string, number>;
+  /** The time of every statement of the target in the range: each statement's share of it (filters do not change it). */
   all_time_ms: number;
   query_text: string | null;
   database_name: string | null;
+  monitoring: boolean;
 }
 
-/** Statements ranked over a range; the ORDER BY column comes from a fixed map, never from the request. */
-export async function topQueries(db: Db, w: { organizationId: string; targetId: string; from: Date; to: Date }, order: TopOrder, limit: number, offset: number): Promise<TopQueryRow[]> {
+export interface TopQueryFilter {
+  /** Words of the statement text (case-insensitive substring). */
+  search?: string | undefined;
+  database?: string | undefined;
+  /** Include statements that only read catalogs (the agent's own among them); hidden by default. */
+  includeMonitoring?: boolean | undefined;
+}
+
+/** Buckets of a statement's sparkline over the range. */
+export const SPARK_BUCKETS = 12;
+
+/** `%text%` for ILIKE with the pattern characters of the text taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Statements ranked over a range, each with its total time per sparkline bucket, in one pass over the range's stats;
+ * the ORDER BY column comes from a fixed map, never from the request. Filters apply to the statements, not to the
+ * total time each one's share is taken of.
+ */
+export async function topQueries(
+  db: Db,
+  w: { organizationId: string; targetId: string; from: Date; to: Date },
+  order: TopOrder,
+  limit: number,
+  offset: number,
+  filter: TopQueryFilter = {},
+): Promise<TopQueryRow[]> {
   const column = sql.ref(TOP_ORDER[order]);
+  const step = Math.max(1, Math.ceil((w.to.getTime() - w.from.getTime()) / 1000 / SPARK_BUCKETS));
+  const conditions = [
+    ...(filter.includeMonitoring ? [] : [sql`not q.monitoring`]),
+    ...(filter.database !== undefined ? [sql`q.database_name = ${filter.database}`] : []),
+    ...(filter.search ? [sql`q.query_text ilike ${containing(filter.search)}`] : []),
+  ];
+  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const { rows } = await sql<TopQueryRow>`
-    with agg as (
+    with buckets as (
+      select fingerprint, floor(extract(epoch from ts - ${w.from}::timestamptz) / ${step}::int)::int as bucket,
+             sum(calls) as calls, sum(total_time_ms) as total_time_ms, sum(rows) as rows,
+             sum(blocks_hit) as blocks_hit, sum(blocks_read) as blocks_read, sum(rows_examined) as rows_examined,
+             sum(no_index_used) as no_index_used, sum(full_scans) as full_scans, sum(full_joins) as full_joins, sum(tmp_disk_tables) as tmp_disk_tables,
+             sum(temp_blks_read) as temp_blks_read, sum(temp_blks_written) as temp_blks_written,
+             sum(blk_read_time_ms) as blk_read_time_ms, sum(blk_write_time_ms) as blk_write_time_ms, sum(exec_time_sq) as exec_time_sq,
+             sum(calls) filter (where exec_time_sq is not null) as sq_calls, sum(total_time_ms) filter (where exec_time_sq is not null) as sq_time_ms
+        from query_stats
+       where organization_id = ${w.organizationId} and target_id = ${w.targetId} and ts >= ${w.from} and ts < ${w.to}
+       group by 1, 2
+    ), agg as (
       select fingerprint, sum(calls) as calls, sum(total_time_ms) as total_time_ms,
              sum(total_time_ms) / nullif(sum(calls), 0) as mean_time_ms, sum(rows) as rows,
              sum(blocks_hit) as blocks_hit, sum(blocks_read) as blocks_read, sum(rows_examined) as rows_examined,
              sum(no_index_used) as no_index_used, sum(full_scans) as full_scans, sum(full_joins) as full_joins, sum(tmp_disk_tables) as tmp_disk_tables,
+             sum(temp_blks_read) as temp_blks_read, sum(temp_blks_written) as temp_blks_written,
+             sum(blk_read_time_ms) as blk_read_time_ms, sum(blk_write_time_ms) as blk_write_time_ms, sum(exec_time_sq) as exec_time_sq,
+             sum(sq_calls) as sq_calls, sum(sq_time_ms) as sq_time_ms,
+             jsonb_object_agg(bucket, total_time_ms) as spark,
              sum(sum(total_time_ms)) over () as all_time_ms
-        from query_stats
-       where organization_id = ${w.organizationId} and target_id = ${w.targetId} and ts >= ${w.from} and ts < ${w.to}
+        from buckets
        group by fingerprint
     )
-    select agg.*, q.query_text, q.database_name
+    select agg.*, q.query_text, q.database_name, q.monitoring
       from agg join queries q on q.organization_id = ${w.organizationId} and q.target_id = ${w.targetId} and q.fingerprint = agg.fingerprint
+     ${where}
      order by ${column} desc nulls last, agg.fingerprint
      limit ${limit} offset ${offset}`.execute(db);
+  return rows;
+}
+
+/** The databases of a target's statements seen in a range, and how many of them are monitoring statements. */
+export async function queryDatabases(db: Db, w: { organizationId: string; targetId: string; from: Date; to: Date }): Promise<Array<{ database_name: string | null; statements: number; monitoring: number }>> {
+  const { rows } = await sql<{ database_name: string | null; statements: number; monitoring: number }>`
+    select database_name, count(*)::int as statements, (count(*) filter (where monitoring))::int as monitoring
+      from queries
+     where organization_id = ${w.organizationId} and target_id = ${w.targetId} and last_seen >= ${w.from} and first_seen < ${w.to}
+     group by database_name
+     order by database_name nulls last`.execute(db);
   return rows;
 }
 
@@ -54,10 +123,39 @@ export async function findQuery(db: Db, organizationId: string, targetId: string
     .executeTakeFirst();
 }
 
-export async function queryBuckets(db: Db, w: { organizationId: string; targetId: string; fingerprint: string; from: Date; to: Date }, stepSeconds: number) {
-  const { rows } = await sql<{ bucket: Date; calls: number; total_time_ms: number; rows: number; blocks_hit: number; blocks_read: number }>`
+/**
+ * The population standard deviation of execution times from the sum of their squares, the calls and the total time
+ * of the same rows (pg_stat_statements' stddev and mean turned into a counter by the agent); null without them.
+ */
+export function stddevMs(sumSquares: number | null | undefined, calls: number | null | undefined, totalMs: number | null | undefined): number | null {
+  if (sumSquares === null || sumSquares === undefined || !calls || totalMs === null || totalMs === undefined) return null;
+  const mean = totalMs / calls;
+  return Math.sqrt(Math.max(0, sumSquares / calls - mean * mean));
+}
+
+export interface QueryBucketRow {
+  bucket: Date;
+  calls: number;
+  total_time_ms: number;
+  rows: number;
+  blocks_hit: number;
+  blocks_read: number;
+  temp_blks_written: number | null;
+  blk_read_time_ms: number | null;
+  rows_examined: number | null;
+  no_index_used: number | null;
+  exec_time_sq: number | null;
+  sq_calls: number | null;
+  sq_time_ms: number | null;
+}
+
+export async function queryBuckets(db: Db, w: { organizationId: string; targetId: string; fingerprint: string; from: Date; to: Date }, stepSeconds: number): Promise<QueryBucketRow[]> {
+  const { rows } = await sql<QueryBucketRow>`
     select to_timestamp(floor(extract(epoch from ts) / ${stepSeconds}) * ${stepSeconds}) as bucket,
-           sum(calls) as calls, sum(total_time_ms) as total_time_ms, sum(rows) as rows, sum(blocks_hit) as blocks_hit, sum(blocks_read) as blocks_read
+           sum(calls) as calls, sum(total_time_ms) as total_time_ms, sum(rows) as rows, sum(blocks_hit) as blocks_hit, sum(blocks_read) as blocks_read,
+           sum(temp_blks_written) as temp_blks_written, sum(blk_read_time_ms) as blk_read_time_ms, sum(rows_examined) as rows_examined,
+           sum(no_index_used) as no_index_used, sum(exec_time_sq) as exec_time_sq,
+           sum(calls) filter (where exec_time_sq is not null) as sq_calls, sum(total_time_ms) filter (where exec_time_sq is not null) as sq_time_ms
       from query_stats
      where organization_id = ${w.organizationId} and target_id = ${w.targetId} and fingerprint = ${w.fingerprint} and ts >= ${w.from} and ts < ${w.to}
      group by 1 order by 1`.execute(db);

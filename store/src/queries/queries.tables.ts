@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Timestamp } from '../column-types';
 
 export interface QueryTable {
@@ -8,6 +8,8 @@ export interface QueryTable {
   engine: string;
   database_name: string | null;
   query_text: string | null;
+  /** Reads only catalogs or is a monitoring command (monitoring-statements.ts): hidden by default. */
+  monitoring: Generated<boolean>;
   first_seen: Timestamp;
   last_seen: Timestamp;
 }
@@ -29,6 +31,12 @@ export interface QueryStatTable {
   full_scans?: number | null;
   full_joins?: number | null;
   tmp_disk_tables?: number | null;
+  /** PostgreSQL only (NULL elsewhere): temporary-file blocks, block read/write time, and the sum of squared execution times (ms²). */
+  temp_blks_read?: number | null;
+  temp_blks_written?: number | null;
+  blk_read_time_ms?: number | null;
+  blk_write_time_ms?: number | null;
+  exec_time_sq?: number | null;
 }
 export type NewQueryStatRow = Insertable<QueryStatTable>;
 

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import { bulkInsert, type BulkColumn } from '../bulk-insert';
 import type { Database } from '../database';
 import { rowKey, valuesByKey } from '../lock-order';
+import { isMonitoringStatement } from './monitoring-statements';
 
 /** One statement's counters over the collection interval (deltas), with its normalized text. */
 export interface QueryStat {
@@ -15,6 +16,18 @@ export interface QueryStat {
   blocksRead: number;
   /** Full-scan counters of engines that have them (MySQL/MariaDB digests). */
   scans?: StatementScans;
+  /** Temporary-file and I/O-time counters and squared execution times of engines that have them (PostgreSQL). */
+  io?: StatementIo;
+}
+
+/** What pg_stat_statements says about a statement's I/O and the spread of its execution times, over the interval. */
+export interface StatementIo {
+  tempBlksRead: number | null;
+  tempBlksWritten: number | null;
+  blkReadTimeMs: number | null;
+  blkWriteTimeMs: number | null;
+  /** The sum of squared execution times (ms²): with calls and total time, the standard deviation over any range. */
+  execTimeSq: number | null;
 }
 
 /** What a statement digest says about scanning: MySQL/MariaDB's SUM_ROWS_EXAMINED, SUM_NO_INDEX_USED, … */
@@ -33,6 +46,7 @@ interface QueryRow {
   engine: string;
   database_name: string | null;
   query_text: string | null;
+  monitoring: boolean;
   first_seen: Date;
   last_seen: Date;
 }
@@ -49,6 +63,7 @@ interface StatRow {
   blocks_hit: number;
   blocks_read: number;
   scans: StatementScans | null;
+  io: StatementIo | null;
 }
 
 const QUERY_COLUMNS: Array<BulkColumn<QueryRow>> = [
@@ -58,6 +73,7 @@ const QUERY_COLUMNS: Array<BulkColumn<QueryRow>> = [
   { name: 'engine', type: 'text', value: (q) => q.engine },
   { name: 'database_name', type: 'text', value: (q) => q.database_name },
   { name: 'query_text', type: 'text', value: (q) => q.query_text },
+  { name: 'monitoring', type: 'bool', value: (q) => q.monitoring },
   { name: 'first_seen', type: 'timestamptz', value: (q) => q.first_seen.toISOString() },
   { name: 'last_seen', type: 'timestamptz', value: (q) => q.last_seen.toISOString() },
 ];
@@ -77,6 +93,11 @@ const STAT_COLUMNS: Array<BulkColumn<StatRow>> = [
   { name: 'full_scans', type: 'float8', value: (s) => s.scans?.fullScans ?? null },
   { name: 'full_joins', type: 'float8', value: (s) => s.scans?.fullJoins ?? null },
   { name: 'tmp_disk_tables', type: 'float8', value: (s) => s.scans?.tmpDiskTables ?? null },
+  { name: 'temp_blks_read', type: 'float8', value: (s) => s.io?.tempBlksRead ?? null },
+  { name: 'temp_blks_written', type: 'float8', value: (s) => s.io?.tempBlksWritten ?? null },
+  { name: 'blk_read_time_ms', type: 'float8', value: (s) => s.io?.blkReadTimeMs ?? null },
+  { name: 'blk_write_time_ms', type: 'float8', value: (s) => s.io?.blkWriteTimeMs ?? null },
+  { name: 'exec_time_sq', type: 'float8', value: (s) => s.io?.execTimeSq ?? null },
 ];
 
 /**
@@ -107,6 +128,7 @@ export class QueryBatch {
         blocks_hit: s.blocksHit,
         blocks_read: s.blocksRead,
         scans: s.scans ?? null,
+        io: s.io ?? null,
       });
       const q = this.queries.get(key);
       if (!q) {
@@ -117,12 +139,16 @@ export class QueryBatch {
           engine,
           database_name: s.database,
           query_text: s.text,
+          monitoring: isMonitoringStatement(engine, s.text),
           first_seen: ts,
           last_seen: ts,
         });
         continue;
       }
-      q.query_text ??= s.text;
+      if (q.query_text === null && s.text !== null) {
+        q.query_text = s.text;
+        q.monitoring = isMonitoringStatement(engine, s.text);
+      }
       if (ts < q.first_seen) q.first_seen = ts;
       if (ts > q.last_seen) q.last_seen = ts;
     }
@@ -138,7 +164,8 @@ export class QueryBatch {
         calls = excluded.calls, total_time_ms = excluded.total_time_ms, rows = excluded.rows,
         blocks_hit = excluded.blocks_hit, blocks_read = excluded.blocks_read, rows_examined = excluded.rows_examined,
         no_index_used = excluded.no_index_used, full_scans = excluded.full_scans, full_joins = excluded.full_joins,
-        tmp_disk_tables = excluded.tmp_disk_tables`,
+        tmp_disk_tables = excluded.tmp_disk_tables, temp_blks_read = excluded.temp_blks_read, temp_blks_written = excluded.temp_blks_written,
+        blk_read_time_ms = excluded.blk_read_time_ms, blk_write_time_ms = excluded.blk_write_time_ms, exec_time_sq = excluded.exec_time_sq`,
     );
   }
 
@@ -150,6 +177,7 @@ export class QueryBatch {
       valuesByKey(this.queries),
       sql`on conflict (organization_id, target_id, fingerprint) do update set
         query_text = coalesce(queries.query_text, excluded.query_text),
+        monitoring = case when excluded.query_text is not null then excluded.monitoring else queries.monitoring end,
         first_seen = least(queries.first_seen, excluded.first_seen),
         last_seen = greatest(queries.last_seen, excluded.last_seen)`,
     );
