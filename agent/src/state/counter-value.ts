@@ -19,15 +19,23 @@ export function subtractCounter(current: unknown, previous: unknown): number | s
   return x - y;
 }
 
-/** True when the counter went backwards: the server restarted or its statistics were reset. */
+/**
+ * True when the counter went backwards: the server restarted or its statistics were reset. A fractional counter
+ * derived by the server from rounded values (pg_stat_statements' sum of squared times, calls × (stddev² + mean²)) may
+ * step back by a rounding error while nothing was reset: a step within a billionth of its value is not a reset, or the
+ * statement's every counter would be sent whole again.
+ */
 export function counterDecreased(current: unknown, previous: unknown): boolean {
   const a = asBigInt(current);
   const b = asBigInt(previous);
   if (a !== undefined && b !== undefined) return a < b;
   const x = asNumber(current);
   const y = asNumber(previous);
-  return x !== undefined && y !== undefined && x < y;
+  return x !== undefined && y !== undefined && x < y - Math.abs(y) * ROUNDING;
 }
+
+/** The relative step a fractional counter may go back by through rounding alone. */
+const ROUNDING = 1e-9;
 
 /** A counter's own value as a delta (after a reset, everything counted since the restart). */
 export function counterAsDelta(current: unknown): number | string | null {

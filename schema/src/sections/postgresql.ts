@@ -186,6 +186,8 @@ export const pgStatements = counterRows({
   jit_inlining_time: num,
   jit_optimization_time: num,
   jit_emission_time: num,
+  /** calls × (stddev² + mean²) of the execution time: the sum of squared execution times, a counter (ms²). */
+  exec_time_sq: num,
   query: text,
 });
 

@@ -39,6 +39,16 @@ const COUNTER_SOURCES: ReadonlyArray<readonly [output: string, sources: readonly
   ['jit_emission_time', ['jit_emission_time']],
 ];
 
+/**
+ * The view keeps each statement's mean and (population) standard deviation of execution time, which are no counters;
+ * calls × (stddev² + mean²) is the sum of squared execution times, which is one: its deltas give the standard deviation
+ * over any interval (the server's Query Explorer shows it). Newest column names first, as above.
+ */
+const SQUARES_SOURCES: ReadonlyArray<readonly [stddev: string, mean: string]> = [
+  ['stddev_exec_time', 'mean_exec_time'],
+  ['stddev_time', 'mean_time'],
+];
+
 /** Before 14 a statement had one row; from 14 top-level and nested executions are separate rows of the same queryid. */
 export const STATEMENTS_KEY = ['queryid', 'dbid', 'userid', 'toplevel'] as const;
 
@@ -56,8 +66,11 @@ SELECT a.attname AS name
  * Statistics come from pg_stat_statements(false), which skips reading the query-text file; texts are fetched only
  * for entries the agent has not seen yet. Keeps the per-minute cost on the server flat however long the texts are.
  */
-export function statementsStatsSql(schema: string, counters: ReadonlyArray<readonly [string, string]>, hasToplevel: boolean): string {
-  const columns = counters.map(([output, source]) => `s.${quoteIdent(source)} AS ${output}`).join(',\n       ');
+export function statementsStatsSql(schema: string, counters: ReadonlyArray<readonly [string, string]>, hasToplevel: boolean, squares?: readonly [string, string]): string {
+  const columns = [
+    ...counters.map(([output, source]) => `s.${quoteIdent(source)} AS ${output}`),
+    ...(squares ? [`(s.calls * (power(s.${quoteIdent(squares[0])}, 2) + power(s.${quoteIdent(squares[1])}, 2)))::float8 AS exec_time_sq`] : []),
+  ].join(',\n       ');
   return `
 SELECT s.queryid::text AS queryid, s.dbid, s.userid, ${hasToplevel ? 's.toplevel' : 'true'} AS toplevel,
        d.datname, r.rolname AS usename,
@@ -106,9 +119,10 @@ export class StatementsCollector {
       const source = sources.find((s) => columns.has(s));
       return source ? [[output, source] as const] : [];
     });
+    const squares = SQUARES_SOURCES.find(([stddev, mean]) => columns.has(stddev) && columns.has(mean));
     let rows: StatementRow[];
     try {
-      rows = await conn.rows<StatementRow>(statementsStatsSql(extension.schema, counters, columns.has('toplevel')));
+      rows = await conn.rows<StatementRow>(statementsStatsSql(extension.schema, counters, columns.has('toplevel'), squares));
     } catch (error) {
       // 55000: the extension exists in this database but the library was not preloaded at server start.
       if (hasSqlState(error) && error.code === '55000') {
@@ -125,7 +139,7 @@ export class StatementsCollector {
     const texts = text.mode === 'off' ? new Map<string, string | null>() : await this.#textsFor(conn, extension.schema, included, text);
     return {
       rows: included.map((row) => ({ ...row, query: texts.get(textKey(row)) ?? null })),
-      counters: { key: STATEMENTS_KEY, counters: counters.map(([output]) => output) },
+      counters: { key: STATEMENTS_KEY, counters: [...counters.map(([output]) => output), ...(squares ? ['exec_time_sq'] : [])] },
       hidden: rows.length - visible.length,
     };
   }
