@@ -21,6 +21,11 @@ export interface SessionView {
   transactionSeconds?: number | null;
   /** Transactions since the snapshot this session holds (backend_xmin age): how far it holds vacuum back. */
   xminAge?: number | null;
+  /**
+   * PostgreSQL's backend_type ('client backend', 'autovacuum worker', 'checkpointer', …); absent for engines without
+   * one and in snapshots stored before it was kept. Anything but a client backend is the server's own work.
+   */
+  backendType?: string | null;
 }
 
 export interface LockWaitView {

@@ -20,12 +20,11 @@ const TRANSACTION_START = 'the transaction\'s age is stored (xact_duration_secon
 const PENDING_FULL_SCANS = 'pending issue 14 (full-scan counters: statements that scan, join without an index or sort)';
 const PENDING_STATEMENT_DETAIL = 'pending issue 14 (statement detail: local, temporary and WAL I/O, JIT and planning of a statement)';
 const PENDING_VARIABLES = 'pending issue 14 (variables snapshot: the key variables health rules read first, and which were withheld)';
-const PENDING_MAINTENANCE = 'pending issue 14 (maintenance times: when each table was last vacuumed and analyzed)';
 const PENDING_CONNECTIONS = 'pending issue 14 (connection headroom and who holds the connections)';
 const PENDING_BUILD = 'pending issue 14 (server build and host facts on the Assets view)';
 const PENDING_REPLICA_SET = 'pending issue 14 (replica set state and configuration)';
 const PENDING_PROFILER = 'pending issue 14 (profiled operations\' detail: plan, keys examined, yields, the user and application)';
-const PENDING_SESSIONS = 'pending issue 14 (session detail: backend type, start times, client port, the statement\'s query id)';
+const PENDING_SESSIONS = 'pending issue 14 (session detail: start times, client port, the statement\'s query id)';
 const PENDING_CLIENTS = 'pending issue 14 (client list summary: clients by flag, command, user, name and database, buffers)';
 const PENDING_SLOWLOG = 'pending issue 14 (slow log entries)';
 const PENDING_LOCK_DETAIL = 'pending issue 14 (lock wait detail: the waiter\'s user and database, page, tuple, virtual transaction)';
@@ -37,7 +36,6 @@ export const DROPPED_FIELDS: DroppedFields = {
     server: { version_num: 'the version as a number, for the agent\'s queries; the version text is stored', in_recovery: 'also in the recovery section, whose replay delay is stored' },
     sessions: {
       backend_start: PENDING_SESSIONS,
-      backend_type: PENDING_SESSIONS,
       client_port: 'the client\'s ephemeral port: only adds cardinality; the client address is stored',
       leader_pid: PENDING_SESSIONS,
       query_id: PENDING_SESSIONS,
@@ -77,10 +75,6 @@ export const DROPPED_FIELDS: DroppedFields = {
       local_blks_read: PENDING_STATEMENT_DETAIL,
       local_blks_dirtied: PENDING_STATEMENT_DETAIL,
       local_blks_written: PENDING_STATEMENT_DETAIL,
-      temp_blks_read: PENDING_STATEMENT_DETAIL,
-      temp_blks_written: PENDING_STATEMENT_DETAIL,
-      blk_read_time: PENDING_STATEMENT_DETAIL,
-      blk_write_time: PENDING_STATEMENT_DETAIL,
       temp_blk_read_time: PENDING_STATEMENT_DETAIL,
       temp_blk_write_time: PENDING_STATEMENT_DETAIL,
       wal_records: PENDING_STATEMENT_DETAIL,
@@ -116,10 +110,6 @@ export const DROPPED_FIELDS: DroppedFields = {
     table_privileges: { grantor: 'who granted a privilege does not change what it allows', default_acl: 'the privileges are stored whether default or explicit', relkind: 'the table\'s kind is stored with the table (schema snapshot)' },
     extensions: { '*': PENDING_EXTENSIONS },
     table_maintenance: {
-      last_vacuum: PENDING_MAINTENANCE,
-      last_autovacuum: PENDING_MAINTENANCE,
-      last_analyze: PENDING_MAINTENANCE,
-      last_autoanalyze: PENDING_MAINTENANCE,
       reloptions: 'stored with the table (schema snapshot)',
     },
     schemas: { extension_owned: 'pending issue 14 (schemas created by an extension)' },

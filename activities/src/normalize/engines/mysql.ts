@@ -12,9 +12,13 @@ type Data<C extends 'runtime' | 'workload' | 'operational' | 'schema'> = Collect
 function runtime(data: Data<'runtime'>, out: Extracted): void {
   const waits = rowsIn(data.lock_waits);
   const blockedBy = new Map<string, string[]>();
+  // What a waiting thread waits on: the processlist only says "Updating" or "Sending data" during an InnoDB row-lock
+  // wait, so the wait chart read "no wait data" while an UPDATE waited for minutes (issue 14).
+  const lockOf = new Map<string, string>();
   for (const w of waits) {
     const id = str(w.waitingThreadId) ?? '';
     blockedBy.set(id, [...(blockedBy.get(id) ?? []), str(w.blockingThreadId) ?? '']);
+    lockOf.set(id, /^TABLE$/i.test(str(w.lockType) ?? '') ? 'table lock' : 'row lock');
   }
   const c = objectIn(data.connections);
   const sessions = rowsIn(data.sessions).map((s) => ({
@@ -24,8 +28,8 @@ function runtime(data: Data<'runtime'>, out: Extracted): void {
     application: null,
     client: str(s.host),
     state: str(s.command),
-    waitType: s.state ? 'state' : null,
-    wait: str(s.state),
+    waitType: lockOf.has(str(s.id) ?? '') ? 'Lock' : s.state ? 'state' : null,
+    wait: lockOf.get(str(s.id) ?? '') ?? str(s.state),
     query: str(s.query),
     durationSeconds: numDividedBy(s.timeMs, 1000) ?? num(s.timeSeconds),
     blockedBy: blockedBy.get(str(s.id) ?? '') ?? [],

@@ -26,6 +26,7 @@ function sessionOf(r: PgRow<'sessions'>, blockedBy: Map<string, string[]>): Sess
     blockedBy: blockedBy.get(id) ?? [],
     transactionSeconds: num(r.xact_duration_seconds),
     xminAge: num(r.backend_xmin_age) ?? num(r.backend_xid_age),
+    backendType: str(r.backend_type),
   };
 }
 
@@ -74,6 +75,12 @@ function runtime(data: Data<'runtime'>, out: Extracted): void {
   if (recovery.in_recovery === true) point(out.metrics, METRICS.replicationLagSeconds, recovery.replay_delay_seconds, { replica: 'self' });
 }
 
+/** A statement counter summed over its rows; null when no row has it (an older server or agent does not send it). */
+function sumOrNull(rows: ReadonlyArray<PgRow<'statements'>>, field: 'temp_blks_read' | 'temp_blks_written' | 'blk_read_time' | 'blk_write_time' | 'exec_time_sq'): number | null {
+  const values = rows.map((r) => num(r[field]));
+  return values.some((v) => v !== null) ? values.reduce<number>((a, v) => a + (v ?? 0), 0) : null;
+}
+
 function workload(data: Data<'workload'>, out: Extracted): void {
   for (const d of rowsIn(data.database_stats)) {
     const database = str(d.datname) ?? '';
@@ -102,9 +109,18 @@ function workload(data: Data<'workload'>, out: Extracted): void {
       rows: sum('rows'),
       blocksHit: sum('shared_blks_hit'),
       blocksRead: sum('shared_blks_read'),
+      io: {
+        tempBlksRead: sumOrNull(rows, 'temp_blks_read'),
+        tempBlksWritten: sumOrNull(rows, 'temp_blks_written'),
+        blkReadTimeMs: sumOrNull(rows, 'blk_read_time'),
+        blkWriteTimeMs: sumOrNull(rows, 'blk_write_time'),
+        execTimeSq: sumOrNull(rows, 'exec_time_sq'),
+      },
     });
   }
 }
+
+const MAINTENANCE_TIMES = ['last_vacuum', 'last_autovacuum', 'last_analyze', 'last_autoanalyze'] as const;
 
 function operational(data: Data<'operational'>, out: Extracted): void {
   out.snapshots.settings = rowsIn(data.settings).map((s) => ({
@@ -129,6 +145,15 @@ function operational(data: Data<'operational'>, out: Extracted): void {
   for (const [database, reset] of resets) {
     const at = typeof reset === 'string' ? Date.parse(reset) : NaN;
     point(out.metrics, METRICS.statsResetAt, Number.isFinite(at) ? at / 1000 : 0, { database });
+  }
+  // When each table was last vacuumed and analyzed, by hand or by autovacuum (issue 14): epoch seconds, 0 for never.
+  // Gauges of the table_maintenance family's labels, so the Schema Explorer reads them with the table's other numbers.
+  for (const t of rowsIn(data.table_maintenance)) {
+    const labels = { datname: str(t.datname) ?? '', schema: str(t.schema) ?? '', table: str(t.table) ?? '' };
+    for (const field of MAINTENANCE_TIMES) {
+      const at = typeof t[field] === 'string' ? Date.parse(t[field]) : NaN;
+      out.metrics.push({ metric: `table_maintenance.${field}`, labels, value: Number.isFinite(at) ? at / 1000 : 0, kind: 'gauge' });
+    }
   }
 }
 
