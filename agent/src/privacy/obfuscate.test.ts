@@ -28,6 +28,21 @@ describe('obfuscateQueryText modes', () => {
     expect(out).not.toContain('alice');
   });
 
+  it('answers a text seen before from its memo the same, per dialect and within each call\'s length', () => {
+    const text = `SELECT "a", 'secret' FROM t WHERE id IN (1, 2, 3) /* ${'x'.repeat(20)} */`;
+    for (let round = 0; round < 2; round++) {
+      expect(obfuscateQueryText(text, 'obfuscated', 1000, 'postgresql')).toBe('SELECT "a", ? FROM t WHERE id IN (?)');
+      // In MySQL a double-quoted text is a string literal.
+      expect(obfuscateQueryText(text, 'obfuscated', 1000, 'mysql')).toBe('SELECT ?, ? FROM t WHERE id IN (?)');
+      expect(obfuscateQueryText(text, 'obfuscated', 12, 'postgresql')).toBe('SELECT "a",…');
+      expect(obfuscateQueryText(text, 'full', 1000, 'postgresql')).toBe(text);
+    }
+    // Past the memo's two generations of 2,000 texts each, an early text is obfuscated again, the same.
+    for (let i = 0; i < 4100; i++) obfuscateQueryText(`SELECT ${i}, 'v${i}' FROM t${i}`, 'obfuscated', 1000, 'postgresql');
+    expect(obfuscateQueryText(text, 'obfuscated', 1000, 'postgresql')).toBe('SELECT "a", ? FROM t WHERE id IN (?)');
+    expect(obfuscateQueryText('SELECT 7, \'v7\' FROM t7', 'obfuscated', 1000, 'postgresql')).toBe('SELECT ?, ? FROM t7');
+  });
+
   it('never splits a surrogate pair when truncating', () => {
     const out = obfuscateQueryText('SELECT 😀😀😀', 'full', 9, 'postgresql');
     expect(out).toBe('SELECT …');

@@ -18,7 +18,36 @@ export function obfuscateQueryText(
 ): string | null {
   if (text === null || text === undefined || mode === 'off') return null;
   if (mode === 'full') return truncateText(text, maxLength);
-  return truncateText(obfuscateSql(text, dialect), maxLength);
+  return truncateText(obfuscatedOnce(text, dialect), maxLength);
+}
+
+/**
+ * The texts obfuscated lately, by dialect: a server reports the same statements collection after collection (MySQL's
+ * digest table, 300 and more texts every minute on each target of the benchmark's shared server; the processlist and
+ * pg_stat_activity of idle sessions), and lexing them again each time was a tenth of what the agent allocated.
+ * Two generations of at most MEMO_SIZE texts each: a text used in the current or the previous generation is found;
+ * when the current one is full it becomes the previous, so the memo holds at most twice MEMO_SIZE of them.
+ */
+const MEMO_SIZE = 2000;
+/** Texts longer than this are obfuscated every time rather than held (a bulk INSERT's text can be megabytes). */
+const MEMO_MAX_TEXT = 8192;
+const memos: Record<SqlDialect, { current: Map<string, string>; previous: Map<string, string> }> = {
+  postgresql: { current: new Map(), previous: new Map() },
+  mysql: { current: new Map(), previous: new Map() },
+};
+
+function obfuscatedOnce(text: string, dialect: SqlDialect): string {
+  if (text.length > MEMO_MAX_TEXT) return obfuscateSql(text, dialect);
+  const memo = memos[dialect];
+  let out = memo.current.get(text);
+  if (out !== undefined) return out;
+  out = memo.previous.get(text) ?? obfuscateSql(text, dialect);
+  if (memo.current.size >= MEMO_SIZE) {
+    memo.previous = memo.current;
+    memo.current = new Map();
+  }
+  memo.current.set(text, out);
+  return out;
 }
 
 /** What obfuscation emits: significant tokens only, each remembering whether whitespace or a comment preceded it. */
