@@ -196,7 +196,8 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
 
   // Issue 14: MariaDB's full-scan counters are stored under their own names (rows examined was shown as blocks read).
   it('returns MariaDB statements with rows examined and executions without an index', async () => {
-    const res = await a.get(`/api/explorer/queries/maria-shop/top?${range}&orderBy=calls&limit=200`);
+    // Every digest, the agent's own included (the recording's statements are mostly the agent's: hidden by default).
+    const res = await a.get(`/api/explorer/queries/maria-shop/top?${range}&orderBy=calls&limit=200&monitoring=true`);
     expect(res.status).toBe(200);
     const digests = of('mysql', 'workload').flatMap((p) => p.data.statementDigests ?? []).filter((d: any) => d.calls > 0);
     const byFingerprint = new Map<string, { examined: number; noIndex: number }>();
@@ -216,7 +217,8 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
   });
 
   it('ranks statements and returns one statement with its series', async () => {
-    const top = await a.get(`/api/explorer/queries/pg-shop/top?${range}&orderBy=calls&limit=5`);
+    // Every statement of the recorded payloads, the agent's own included (issue 14 hides those by default).
+    const top = await a.get(`/api/explorer/queries/pg-shop/top?${range}&orderBy=calls&limit=5&monitoring=true`);
     expect(top.status).toBe(200);
     const calls = new Map<string, number>();
     for (const p of of('postgresql', 'workload')) {
@@ -255,7 +257,13 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
       seqTuplesRead: maintenance.seq_tup_read,
       indexScans: 3,
       at: FRESH_SCANS_AT,
+      // When it was last vacuumed and analyzed, by hand and by autovacuum (null: never).
+      lastVacuum: maintenance.last_vacuum ?? null,
+      lastAutovacuum: maintenance.last_autovacuum ?? null,
+      lastAnalyze: maintenance.last_analyze ?? null,
+      lastAutoanalyze: maintenance.last_autoanalyze ?? null,
     });
+    expect(maintenance.last_analyze).toMatch(/^2026-/);
     const unused = await a.get('/api/explorer/schema/pg-shop/objects?type=index&flag=unused');
     expect(unused.body.items.map((i: any) => i.name)).not.toContain('logstag_fixture_shop.public.orders_placed_at_idx');
     // Issue 14: settings come from the settings snapshot (the access snapshot has none).
@@ -331,7 +339,7 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(routes).toEqual(expect.arrayContaining(['/api/explorer/databases', '/api/explorer/databases/{targetId}/series', '/api/explorer/activity/{targetId}/blocking', '/api/explorer/queries/{targetId}/top', '/api/explorer/schema/{targetId}/changes', '/api/explorer/schema/{targetId}/settings', '/api/explorer/fleet', '/api/explorer/assets/agents']));
     // The explorers' 17 routes (the document describes every other route too: openapi.test.ts).
     expect(routes.filter((p: string) => p.startsWith('/api/explorer/'))).toHaveLength(17);
-    expect(doc.paths['/api/explorer/queries/{targetId}/top'].get.parameters.map((p: any) => p.name)).toEqual(['targetId', 'from', 'to', 'orderBy', 'limit', 'cursor']);
+    expect(doc.paths['/api/explorer/queries/{targetId}/top'].get.parameters.map((p: any) => p.name)).toEqual(['targetId', 'from', 'to', 'orderBy', 'search', 'database', 'monitoring', 'limit', 'cursor']);
   });
 
   it('retention drops expired partitions and nothing else', async () => {

@@ -4,7 +4,7 @@ import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { defaultStep, requireTarget } from './databases.service';
 import { decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, paginationQuery, resolveRange, stepField, targetParams, withRange } from './inputs';
-import { findQuery, queryBuckets, TOP_ORDER, topQueries, type TopOrder } from '@logstag/store';
+import { findQuery, queryBuckets, queryDatabases, SPARK_BUCKETS, stddevMs, TOP_ORDER, topQueries, type TopOrder } from '@logstag/store';
 import type { ExplorerRegistry } from './registry';
 import { queryDetailSchema, TOP_ORDERS, topQueriesSchema } from '@logstag/schema/api';
 
@@ -14,6 +14,9 @@ void orderColumns;
 
 const MAX_OFFSET = 10_000;
 
+/** A sum over rows that may lack the column (other engines, rows stored before it was kept): null when none has it. */
+const sumOrNull = (values: Array<number | null>): number | null => (values.some((v) => v !== null) ? values.reduce<number>((a, v) => a + (v ?? 0), 0) : null);
+
 export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
   r.get({
     path: '/api/explorer/queries/:targetId/top',
@@ -22,6 +25,12 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     params: targetParams,
     query: withRange({
       orderBy: z.enum(TOP_ORDERS).default('totalTime'),
+      search: z.string().max(200).optional().describe('only statements whose text contains this (case-insensitive)'),
+      database: z.string().max(200).optional().describe("only the statements of this database (MySQL/MariaDB: the digest's default schema)"),
+      monitoring: z
+        .enum(['true', 'false'])
+        .default('false')
+        .describe("include statements that only read the server's catalogs or are monitoring commands (the agent's own among them); hidden by default"),
       ...paginationQuery.shape,
     }),
     response: topQueriesSchema,
@@ -30,7 +39,9 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       const range = resolveRange(query);
       const offset = decodeJsonCursor(query.cursor, isNonNegativeInt) ?? 0;
       if (offset > MAX_OFFSET) throw new ApiError(400, 'validation_failed', `paging stops after ${MAX_OFFSET} statements; narrow the range`);
-      const rows = await topQueries(db, { organizationId, targetId: params.targetId, ...range }, query.orderBy, query.limit + 1, offset);
+      const where = { organizationId, targetId: params.targetId, ...range };
+      const filter = { search: query.search || undefined, database: query.database, includeMonitoring: query.monitoring === 'true' };
+      const [rows, databases] = await Promise.all([topQueries(db, where, query.orderBy, query.limit + 1, offset, filter), queryDatabases(db, where)]);
       const items = rows.slice(0, query.limit).map((q) => ({
         fingerprint: q.fingerprint,
         database: q.database_name,
@@ -46,9 +57,25 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         fullScans: q.full_scans,
         fullJoins: q.full_joins,
         tmpDiskTables: q.tmp_disk_tables,
+        tempBlksRead: q.temp_blks_read,
+        tempBlksWritten: q.temp_blks_written,
+        blkReadTimeMs: q.blk_read_time_ms,
+        blkWriteTimeMs: q.blk_write_time_ms,
+        stddevTimeMs: stddevMs(q.exec_time_sq, q.sq_calls, q.sq_time_ms),
+        monitoring: q.monitoring,
+        sparkline: Array.from({ length: SPARK_BUCKETS }, (_, i) => q.spark[String(i)] ?? null),
       }));
       const next = rows.length > query.limit ? encodeJsonCursor(offset + query.limit) : null;
-      return { from: range.from.toISOString(), to: range.to.toISOString(), orderBy: query.orderBy, allTimeMs: rows[0]?.all_time_ms ?? 0, items, nextCursor: next };
+      return {
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        orderBy: query.orderBy,
+        // The share's base is every statement's time, whatever the filters show.
+        allTimeMs: rows[0]?.all_time_ms ?? 0,
+        databases: databases.map((d) => ({ name: d.database_name, statements: d.statements, monitoring: d.monitoring })),
+        items,
+        nextCursor: next,
+      };
     },
   });
 
@@ -78,6 +105,13 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
           calls: buckets.reduce((a, b) => a + b.calls, 0),
           totalTimeMs: buckets.reduce((a, b) => a + b.total_time_ms, 0),
           rows: buckets.reduce((a, b) => a + b.rows, 0),
+          stddevTimeMs: stddevMs(sumOrNull(buckets.map((b) => b.exec_time_sq)), sumOrNull(buckets.map((b) => b.sq_calls)), sumOrNull(buckets.map((b) => b.sq_time_ms))),
+          blocksHit: buckets.reduce((a, b) => a + b.blocks_hit, 0),
+          blocksRead: buckets.reduce((a, b) => a + b.blocks_read, 0),
+          tempBlksWritten: sumOrNull(buckets.map((b) => b.temp_blks_written)),
+          blkReadTimeMs: sumOrNull(buckets.map((b) => b.blk_read_time_ms)),
+          rowsExamined: sumOrNull(buckets.map((b) => b.rows_examined)),
+          noIndexUsed: sumOrNull(buckets.map((b) => b.no_index_used)),
         },
         series: buckets.map((b) => ({
           ts: b.bucket.toISOString(),

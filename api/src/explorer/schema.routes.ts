@@ -49,19 +49,28 @@ function withFreshScans(item: StoredItem, snapshotTs: Date | undefined, fresh: R
 
 /** The table_maintenance series (every 10 minutes) the Schema Explorer shows with each PostgreSQL table. */
 const TABLE_ACTIVITY = { n_live_tup: 'liveTuples', n_dead_tup: 'deadTuples', seq_scan: 'seqScans', seq_tup_read: 'seqTuplesRead', idx_scan: 'indexScans' } as const;
+/** When the table was last vacuumed and analyzed (epoch seconds, 0 for never), served as ISO times or null. */
+const TABLE_MAINTENANCE_TIMES = { last_vacuum: 'lastVacuum', last_autovacuum: 'lastAutovacuum', last_analyze: 'lastAnalyze', last_autoanalyze: 'lastAutoanalyze' } as const;
 
 /**
  * Each PostgreSQL table's newest activity, by `database.schema.table`: live and dead tuples, sequential scans and the
  * rows they read, index scans (cumulative since the statistics reset), and when they were read.
  */
-async function freshTableActivity(db: Kysely<Database>, organizationId: string, targetId: string): Promise<Map<string, Record<string, number | string>>> {
-  const rows = await latestSeriesValues(db, organizationId, targetId, Object.keys(TABLE_ACTIVITY).map((f) => `table_maintenance.${f}`));
-  const out = new Map<string, Record<string, number | string>>();
+async function freshTableActivity(db: Kysely<Database>, organizationId: string, targetId: string): Promise<Map<string, Record<string, number | string | null>>> {
+  const fields = [...Object.keys(TABLE_ACTIVITY), ...Object.keys(TABLE_MAINTENANCE_TIMES)];
+  const rows = await latestSeriesValues(db, organizationId, targetId, fields.map((f) => `table_maintenance.${f}`));
+  const out = new Map<string, Record<string, number | string | null>>();
   for (const r of rows) {
     const l = r.labels;
     const key = `${l.datname}.${l.schema}.${l.table}`;
     const entry = out.get(key) ?? {};
-    entry[TABLE_ACTIVITY[r.metric.slice('table_maintenance.'.length) as keyof typeof TABLE_ACTIVITY]] = r.last_value;
+    const field = r.metric.slice('table_maintenance.'.length);
+    if (field in TABLE_MAINTENANCE_TIMES) {
+      entry[TABLE_MAINTENANCE_TIMES[field as keyof typeof TABLE_MAINTENANCE_TIMES]] = r.last_value > 0 ? new Date(Math.round(r.last_value * 1000)).toISOString() : null;
+      out.set(key, entry);
+      continue;
+    }
+    entry[TABLE_ACTIVITY[field as keyof typeof TABLE_ACTIVITY]] = r.last_value;
     if (typeof entry.at !== 'string' || entry.at < r.last_ts.toISOString()) entry.at = r.last_ts.toISOString();
     out.set(key, entry);
   }
@@ -135,7 +144,15 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     tag: 'Schema Explorer',
     summary: 'Databases, schemas, tables, columns, indexes (with unused/duplicate/invalid flags), collections, key patterns',
     params: targetParams,
-    query: paginationQuery.extend({ type: z.enum(OBJECT_TYPES).optional(), flag: z.enum(['unused', 'duplicate', 'invalid']).optional() }),
+    query: paginationQuery.extend({
+      type: z.enum(OBJECT_TYPES).optional(),
+      flag: z.enum(['unused', 'duplicate', 'invalid']).optional(),
+      names: z
+        .string()
+        .max(2000)
+        .optional()
+        .describe('comma-separated names (`table`, `schema.table`): only objects whose name is one of them or ends with `.` and one of them, case-insensitively (the tables a statement names)'),
+    }),
     response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
@@ -143,7 +160,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       const [snap, fresh, activity] = await Promise.all([
         latestSnapshot(db, organizationId, params.targetId, 'schema'),
         wants('index') ? freshIndexScans(db, organizationId, params.targetId) : new Map<string, FreshScans>(),
-        wants('table') ? freshTableActivity(db, organizationId, params.targetId) : new Map<string, Record<string, number | string>>(),
+        wants('table') ? freshTableActivity(db, organizationId, params.targetId) : new Map<string, Record<string, number | string | null>>(),
       ]);
       let items = Object.values(snap?.items ?? {}).map((i) => {
         const a = i.type === 'table' ? activity.get(i.name) : undefined;
@@ -151,6 +168,10 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       });
       if (query.type) items = items.filter((i) => i.type === query.type);
       if (query.flag) items = items.filter((i) => i.type === 'index' && indexFlags(i)[query.flag as 'unused']);
+      if (query.names) {
+        const names = query.names.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+        items = items.filter((i) => names.some((n) => i.name.toLowerCase() === n || i.name.toLowerCase().endsWith(`.${n}`)));
+      }
       return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor, snap?.ts) };
     },
   });
