@@ -15,18 +15,25 @@ export interface IngestClientOptions {
   requestTimeoutMs?: number;
 }
 
-/** A request or spool body: JSON text, gzip'd. */
-export async function gzipJson(json: string): Promise<Buffer> {
-  return gzip(Buffer.from(json, 'utf8'));
+/** A request or spool body: JSON text (or its UTF-8 bytes), gzip'd. */
+export async function gzipJson(json: string | Buffer): Promise<Buffer> {
+  return gzip(typeof json === 'string' ? Buffer.from(json, 'utf8') : json);
 }
 
 export async function gzipPayload(payload: unknown): Promise<Buffer> {
   return gzipJson(JSON.stringify(payload));
 }
 
-/** A batch body: the payloads' JSON, one per line, gzip'd as a whole (one gzip stream for all of them). */
-export async function gzipBatch(lines: readonly string[]): Promise<Buffer> {
-  return gzipJson(lines.join('\n'));
+const NEWLINE = Buffer.from('\n');
+
+/** A batch body: the payloads' JSON (text or UTF-8 bytes), one per line, gzip'd as a whole (one gzip stream for all). */
+export async function gzipBatch(lines: ReadonlyArray<string | Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const line of lines) {
+    if (parts.length > 0) parts.push(NEWLINE);
+    parts.push(typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
+  }
+  return gzipJson(Buffer.concat(parts));
 }
 
 interface RawResponse {
