@@ -225,6 +225,10 @@ export const pgRole = row({
   rolvaliduntil: text,
   password_set: flag,
   builtin: flag,
+  /** How the role's password is stored (scram-sha-256, md5, plain; null: none), when pg_authid is readable (issue 14). */
+  password_encryption: text,
+  /** Whether the monitoring user could read pg_authid (superuser only): otherwise password_set/encryption are unknown. */
+  password_readable: flag,
 });
 
 export const pgMembership = row({
