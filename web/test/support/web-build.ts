@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RequestHandler } from 'express';
 import { importWebHandler } from '../../../api/src/server';
@@ -28,8 +29,22 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error(`building the web app failed (exit ${r.status}); run npm run build -w @logstag/web to see why`);
 }
 
+/**
+ * A copy of web/build for this test process, taken under the build lock. Pages load their server chunks lazily: when
+ * another test file (or engineer) rebuilt web/build meanwhile, the running handler asked for chunks that were gone and
+ * answered 500. Kept under .svelte-kit (ignored by git) so the copy resolves its packages from web's node_modules;
+ * removed when the process exits, and copies older than an hour (of a process that did not) at the next copy.
+ */
+function privateBuildCopy(): string {
+  const dir = join(WEB_DIR, '.svelte-kit', 'test-builds', `${process.pid}-${randomUUID().slice(0, 8)}`);
+  const r = spawnSync('flock', ['/tmp/logstag-web-build.lock', 'sh', '-c', `mkdir -p "$(dirname "${dir}")" && find "$(dirname "${dir}")" -mindepth 1 -maxdepth 1 -mmin +60 -exec rm -rf {} + && cp -r build "${dir}"`], { cwd: WEB_DIR, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`copying web/build failed (exit ${r.status})`);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** The built SvelteKit handler, imported the way api/src/main.ts does it (api/src/server/web-handler.ts). */
 export async function loadWebHandler(): Promise<RequestHandler> {
   ensureWebBuild();
-  return importWebHandler(HANDLER);
+  return importWebHandler(join(privateBuildCopy(), 'handler.js'));
 }
