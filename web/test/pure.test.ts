@@ -79,8 +79,10 @@ describe('inventory view', () => {
 describe('wait-event series', () => {
   const at = (ms: number) => new Date(ms).toISOString();
 
-  it('asks for twelve buckets of whole seconds, never under the API minimum of 10 s', () => {
-    expect(waitStep(new Date(0), new Date(3_600_000))).toBe(300);
+  // Issue 14: 12 buckets (5 min at 1 h) drew a lock wait as a ramp; 120 show it as a step.
+  it('asks for 120 buckets of whole seconds, never under the API minimum of 10 s', () => {
+    expect(waitStep(new Date(0), new Date(3_600_000))).toBe(30);
+    expect(waitStep(new Date(0), new Date(7 * 86_400_000))).toBe(5040);
     expect(waitStep(new Date(0), new Date(60_000))).toBe(10);
   });
 
