@@ -111,6 +111,9 @@ describe('integrations and deliveries API (PostgreSQL, Temporal dev server)', ()
     expect(failed.body.items.map((d: { id: string }) => d.id)).toEqual([request.notificationId]);
     expect(failed.body.items[0].attempts[0]).toMatchObject({ status: 400, verdict: 'failed', responseExcerpt: 'unknown event type' });
     expect((await org.clients.admin.get(`/api/deliveries?status=failed&integrationId=${id}&statusCode=500`)).body.items).toEqual([]);
+    // By alert episode (the alert's page lists its episode's deliveries).
+    expect((await org.clients.admin.get(`/api/deliveries?episodeId=${request.episodeId}`)).body.items.map((d: { id: string }) => d.id)).toEqual([request.notificationId]);
+    expect((await org.clients.admin.get(`/api/deliveries?episodeId=ep-${randomUUID()}`)).body.items).toEqual([]);
     // By time: from is inclusive, to exclusive, on when the delivery was asked for.
     const createdAt = Date.parse(failed.body.items[0].createdAt);
     const inWindow = (from: number, to: number) =>

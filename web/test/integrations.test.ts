@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { newSigningSecret, notification, ok, startReceiver, type Receiver } from '@logstag/activities/delivery-testing';
 import { scheduleIds, TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 import type { DeliveryResult } from '@logstag/schema';
+import { listAlertRules, recordEpisode } from '@logstag/store';
 import { waitFor } from '../../api/test/context';
 import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
 import { IMG_NAME, SCRIPT_QUERY } from './support/xss-payloads';
@@ -133,6 +134,24 @@ describe('Integrations', () => {
     await page.reload();
     await hydrated(page);
     expect(await page.getByRole('alert').filter({ hasText: '410 Gone' }).textContent()).toContain('Ops hook');
+
+    // The alert's page lists its episode's deliveries with every attempt (here the episode is stored as the alert
+    // workflow would have stored it).
+    const db = stack.ctx.app.store.db;
+    const rule = (await listAlertRules(db, stack.org.organizationId))[0]!;
+    const t = new Date().toISOString();
+    await recordEpisode(
+      db,
+      { id: request.episodeId, organizationId: stack.org.organizationId, fingerprint: `${rule.id}:pg-e2e`, workflowId: `alert:${stack.org.organizationId}:${rule.id}:pg-e2e`, ruleId: rule.id, ruleName: rule.name, targetId: 'pg-e2e', agentId: null, labels: {}, status: 'resolved', severity: 'critical', summary: 'gone', values: {}, startedAt: t, firingAt: t, acknowledgedAt: null, acknowledgedBy: null, snoozedUntil: null, resolvedAt: t, resolveReason: 'resolved', updatedAt: t },
+      [],
+    );
+    await page.goto(`${stack.url}/alerts/${encodeURIComponent(request.episodeId)}`);
+    await hydrated(page);
+    const deliveries = page.locator('table.deliveries');
+    await deliveries.locator('summary').first().click();
+    const text = (await deliveries.textContent()) ?? '';
+    expect(text).toContain(request.notificationId);
+    expect(text).toMatch(/gone · 410/);
     await page.close();
   });
 });

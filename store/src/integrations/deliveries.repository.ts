@@ -114,6 +114,8 @@ export interface DeliveryFilter {
   status?: string | undefined;
   integrationId?: string | undefined;
   alertId?: string | undefined;
+  /** One alert episode (the alert's page lists its deliveries with their attempts). */
+  episodeId?: string | undefined;
   /** The last HTTP status or SMTP code. */
   lastStatus?: number | undefined;
   from?: Date | undefined;
@@ -127,6 +129,7 @@ export async function listDeliveries(db: Db, f: DeliveryFilter, after: { at: Dat
   if (f.status) q = q.where('status', '=', f.status);
   if (f.integrationId) q = q.where('integration_id', '=', f.integrationId);
   if (f.alertId) q = q.where('alert_id', '=', f.alertId);
+  if (f.episodeId) q = q.where('episode_id', '=', f.episodeId);
   if (f.lastStatus !== undefined) q = q.where('last_status', '=', f.lastStatus);
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<', f.to);

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 // Frozen in time: never import application types here.
 // The optional daily end-to-end test of integrations (issue 16): each organization's setting (on or off, the hour in
 // a time zone), and per integration the last test's result, so the Integrations page shows when each last worked.
+// And an index for an alert episode's deliveries.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('integration_e2e_settings')
@@ -30,9 +31,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('integration_e2e_results_result_check', sql`last_result in ('ok', 'failed')`)
     .execute();
   await db.schema.createIndex('integration_e2e_results_organization_idx').on('integration_e2e_results').column('organization_id').execute();
+  // An alert episode's deliveries, listed with their attempts on the alert's page.
+  await db.schema.createIndex('deliveries_episode_idx').on('deliveries').columns(['organization_id', 'episode_id', 'created_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('deliveries_episode_idx').execute();
   await db.schema.dropTable('integration_e2e_results').execute();
   await db.schema.dropTable('integration_e2e_settings').execute();
 }

@@ -17,6 +17,7 @@ export interface DeliveryFilter {
   status?: string | undefined;
   integrationId?: string | undefined;
   alertId?: string | undefined;
+  episodeId?: string | undefined;
   statusCode?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;

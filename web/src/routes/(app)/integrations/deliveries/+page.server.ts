@@ -3,7 +3,7 @@ import { loadOr } from '$lib/server/api';
 import { field, formFailure } from '$lib/server/form-failure';
 import type { Actions, PageServerLoad } from './$types';
 
-const FILTER_KEYS = ['status', 'integrationId', 'alertId', 'statusCode'] as const;
+const FILTER_KEYS = ['status', 'integrationId', 'alertId', 'episodeId', 'statusCode'] as const;
 
 function filterOf(params: URLSearchParams | FormData): DeliveryFilter {
   const f: DeliveryFilter = {};
