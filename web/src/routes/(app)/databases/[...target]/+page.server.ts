@@ -4,7 +4,7 @@ import { alertsApi } from '$lib/api/alerts';
 import { apiFor, loadOr } from '$lib/server/api';
 import { findTarget } from '$lib/server/target-choice';
 import { rangeFrom } from '$lib/time-range';
-import { buildCharts, chartMetrics, dataSinceOf } from './charts';
+import { buildCharts, chartMetrics, databaseRows, dataSinceOf } from './charts';
 import type { PageServerLoad } from './$types';
 
 function absentAsNull(err: unknown): null {
@@ -17,16 +17,22 @@ export const load = (async (event) => {
   const range = rangeFrom(event.url);
   const api = apiFor(event);
   return loadOr(event.url, async () => {
-    // The target and every metric a chart could show, asked for at once: a metric the engine does not report (or any
-    // metric of an unknown target) answers 404.
-    // Open alerts are an extra: the page shows without them (null: unknown) if their API fails.
-    const [target, series, openAlerts] = await Promise.all([
-      findTarget(api, targetId),
-      Promise.all(chartMetrics().map((m) => api.series(targetId, m, range).catch(absentAsNull))),
-      alertsApi(event.fetch).active(targetId).then((a) => a.items, () => null),
-    ]);
+    // The target first: its engine says which series its charts read. Open alerts are an extra: the page shows
+    // without them (null: unknown) if their API fails.
+    const [target, openAlerts] = await Promise.all([findTarget(api, targetId), alertsApi(event.fetch).active(targetId).then((a) => a.items, () => null)]);
     if (!target) error(404, { message: `no target ${targetId}`, hint: 'Pick a target from the Database Explorer list.' });
+    // Every series its charts could show, asked for at once: one the target does not report answers 404.
+    const series = await Promise.all(chartMetrics(target.engine).map((m) => api.series(targetId, m, range).catch(absentAsNull)));
     const fetched = new Map<string, MetricSeries>(series.filter((s): s is MetricSeries => s !== null).map((s) => [s.metric, s]));
-    return { target, range, openAlerts, charts: buildCharts(fetched), dataSince: dataSinceOf(fetched) ?? null, reportsMetrics: target.lastPayloads.runtime !== undefined, now: Date.now() };
+    return {
+      target,
+      range,
+      openAlerts,
+      charts: buildCharts(target.engine, fetched),
+      databases: target.engine === 'postgresql' ? databaseRows(fetched) : [],
+      dataSince: dataSinceOf(fetched) ?? null,
+      reportsMetrics: target.lastPayloads.runtime !== undefined,
+      now: Date.now(),
+    };
   });
 }) satisfies PageServerLoad;
