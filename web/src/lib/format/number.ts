@@ -37,3 +37,8 @@ export function formatSeconds(v: number | null | undefined): string {
 export function formatPercent(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : `${plain.format(v * 100)} %`;
 }
+
+/** "1 agent", "3 agents": a count with its noun, singular for one. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}

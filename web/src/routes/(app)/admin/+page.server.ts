@@ -1,6 +1,7 @@
 import { apiFor, loadOr } from '$lib/server/api';
 import { apiAction, field, formFailure } from '$lib/server/form-failure';
 import type { Role } from '$lib/api';
+import { organizationApi } from '$lib/api/organization';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
@@ -27,4 +28,14 @@ export const actions = {
   revoke: apiAction((api, data) => api.revokeInvitation(field(data, 'id')), 'Invitation revoked.'),
   role: apiAction((api, data) => api.changeRole(field(data, 'id'), asRole(field(data, 'role'))), 'Role changed.'),
   remove: apiAction((api, data) => api.removeUser(field(data, 'id')), 'User removed.'),
+  rename: async (event) => {
+    const data = await event.request.formData();
+    const values = { name: field(data, 'name').trim() };
+    try {
+      const renamed = await organizationApi(event.fetch).rename(values.name);
+      return { done: `Organization renamed to ${renamed.name}.` };
+    } catch (err) {
+      return formFailure(err, values);
+    }
+  },
 } satisfies Actions;

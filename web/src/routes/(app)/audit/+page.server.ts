@@ -1,5 +1,6 @@
 import { withQuery, type AuditFilter } from '$lib/api';
 import { apiFor, loadOr } from '$lib/server/api';
+import { namesById } from './names';
 import type { PageServerLoad } from './$types';
 
 const FILTERS = ['actor', 'action', 'objectType', 'from', 'to'] as const;
@@ -9,8 +10,17 @@ export const load = (async (event) => {
   const filter: AuditFilter = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || undefined]));
   // Dates from <input type="date"> are whole days; `to` includes the day it names.
   const apiFilter: AuditFilter = { ...filter, ...(filter.to ? { to: `${filter.to}T23:59:59.999Z` } : {}), cursor: params.get('cursor') || undefined };
-  const page = await loadOr(event.url, () => apiFor(event).auditEvents(apiFilter));
+  const api = apiFor(event);
+  const { session } = await event.parent();
+  // The lists that name the events' objects and actors; the log shows without them (ids shortened) if one fails.
+  const [page, users, agentKeys, invitations] = await Promise.all([
+    loadOr(event.url, () => api.auditEvents(apiFilter)),
+    api.users().then((p) => p.items, () => []),
+    api.agentKeys().then((p) => p.items, () => []),
+    api.invitations().then((p) => p.items, () => []),
+  ]);
   return {
+    names: namesById({ users, agentKeys, invitations, organization: session.organization }),
     events: page.items,
     nextCursor: page.nextCursor,
     filter,
