@@ -112,6 +112,26 @@ describe('adapters against receivers that check each vendor format', () => {
   });
 });
 
+describe('rate limits per destination', () => {
+  const limit = (kind: IntegrationKind, config: object, secrets: object) => (ADAPTERS[kind] as { rateLimit(c: unknown, s: unknown): { key: string; intervalMs: number; burst: number } | null }).rateLimit(config, secrets);
+
+  it('Slack about 1 a second per channel, Teams 4 a second per URL, PagerDuty 120 a minute per key, keyed by a hash of the destination', () => {
+    const slackUrl = 'https://hooks.slack.com/services/T1/B1/s3cr3tT0ken';
+    const slack = limit('slack', { channel: '#db' }, { webhookUrl: slackUrl })!;
+    expect(slack.burst).toBe(1);
+    expect(slack.intervalMs).toBeGreaterThanOrEqual(1000);
+    const teams = limit('teams', {}, { workflowUrl: 'https://prod.example/workflows/abc?sig=s3cr3t' })!;
+    // GCRA: one every intervalMs sustained, `burst` at once after a quiet spell.
+    expect(1000 / teams.intervalMs).toBeLessThanOrEqual(4);
+    expect(teams.burst).toBeLessThanOrEqual(4);
+    const pd = limit('pagerduty', {}, { routingKey })!;
+    expect(60_000 / pd.intervalMs).toBeLessThanOrEqual(120);
+    // Another channel is another bucket; no key holds the secret.
+    expect(limit('slack', { channel: '#db' }, { webhookUrl: `${slackUrl}2` })!.key).not.toBe(slack.key);
+    for (const l of [slack, teams, pd]) expect(l.key).not.toMatch(/s3cr3t|R0UT1NGKEY/);
+  });
+});
+
 describe('truncation at each destination limit', () => {
   it('Slack: section text of 3,000 characters kept whole, 3,001 cut to 3,000 with the marker; header ≤ 150', () => {
     const at = slackMessage(withSummary(huge(3000))) as { blocks: Array<{ text: { text: string } }> };
