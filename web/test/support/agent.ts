@@ -9,6 +9,8 @@ export interface AgentTarget {
   name: string;
   url: string;
   engine: 'postgresql' | 'mysql' | 'redis';
+  /** Only these databases (MySQL/MariaDB: schemas): the shared test servers hold every suite's, too many to collect every few seconds on a loaded machine. */
+  databases?: string[];
 }
 
 function targetYaml(t: AgentTarget): string {
@@ -22,6 +24,7 @@ function targetYaml(t: AgentTarget): string {
     ...(u.password ? [`    password: "${decodeURIComponent(u.password)}"`] : []),
     ...(t.engine === 'postgresql' ? [`    database: ${u.pathname.slice(1) || 'postgres'}`, '    query_text: full'] : []),
     ...(t.engine === 'mysql' ? ['    tls:', '      enabled: false'] : []),
+    ...(t.databases ? ['    databases:', `      include: [${t.databases.map((d) => JSON.stringify(d)).join(', ')}]`] : []),
     '    tags:',
     '      env: test',
     '    intervals:',

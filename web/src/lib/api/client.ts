@@ -47,13 +47,16 @@ export function createApiClient(fetch: Fetch) {
     waits: (targetId: string, range: Range, stepSeconds: number) => get<WaitBuckets>(withQuery(`${activity(targetId)}/waits`, { ...iso(range), step: stepSeconds })),
     blocking: (targetId: string) => get<BlockingView>(`${activity(targetId)}/blocking`),
     connections: (targetId: string, range: Range) => get<ConnectionsView>(withQuery(`${activity(targetId)}/connections`, iso(range))),
-    topQueries: (targetId: string, range: Range, orderBy: TopOrder) =>
-      get<TopQueries>(withQuery(`${queries(targetId)}/top`, { orderBy, limit: 100, ...iso(range) })),
+    topQueries: (targetId: string, range: Range, orderBy: TopOrder, filter: { search?: string; database?: string; monitoring?: boolean } = {}) =>
+      get<TopQueries>(withQuery(`${queries(targetId)}/top`, { orderBy, limit: 100, ...iso(range), search: filter.search, database: filter.database, monitoring: filter.monitoring ? 'true' : undefined })),
     query: (targetId: string, fingerprint: string, range: Range) =>
       get<QueryDetail>(withQuery(`${queries(targetId)}/query`, { fingerprint, ...iso(range) })),
 
     schemaObjects: (targetId: string, type: string, cursor?: string) =>
       get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type, limit: 200, cursor })),
+    /** The tables of the latest schema snapshot named (or ending in) one of `names`: those a statement touches. */
+    tablesNamed: (targetId: string, names: string[]) =>
+      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type: 'table', names: names.join(','), limit: 50 })),
     permissions: (targetId: string, cursor?: string) =>
       get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/permissions`, { limit: 200, cursor })),
     settings: (targetId: string) => get<SettingsView>(`${schema(targetId)}/settings`),

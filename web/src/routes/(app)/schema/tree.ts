@@ -169,6 +169,11 @@ export interface TableActivity {
   seqTuplesRead: number | null;
   indexScans: number | null;
   at: string | null;
+  /** When last vacuumed and analyzed, by hand or by autovacuum: ISO time, null for never, undefined when not collected. */
+  lastVacuum?: string | null;
+  lastAutovacuum?: string | null;
+  lastAnalyze?: string | null;
+  lastAutoanalyze?: string | null;
 }
 
 /** A PostgreSQL table's newest statistics (the API's `stats.activity`), undefined when the target sends none. */
@@ -183,5 +188,52 @@ export function tableActivity(o: SchemaObject): TableActivity | undefined {
     seqTuplesRead: numberOr(r.seqTuplesRead),
     indexScans: numberOr(r.indexScans),
     at: typeof r.at === 'string' ? r.at : null,
+    lastVacuum: maintenanceTime(r.lastVacuum),
+    lastAutovacuum: maintenanceTime(r.lastAutovacuum),
+    lastAnalyze: maintenanceTime(r.lastAnalyze),
+    lastAutoanalyze: maintenanceTime(r.lastAutoanalyze),
+  };
+}
+
+/** An ISO time, null for never, undefined when the API sent none (collected before, or another engine). */
+const maintenanceTime = (v: unknown): string | null | undefined => (typeof v === 'string' || v === null ? v : undefined);
+
+/** The later of two maintenance times (manual and automatic), null when neither ran, undefined when not collected. */
+export function latestOf(a: string | null | undefined, b: string | null | undefined): string | null | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+/**
+ * A PostgreSQL table's own autovacuum settings (reloptions autovacuum_* and toast.autovacuum_*), which override the
+ * server's; empty when it follows them. `autovacuum_enabled=false` is the classic cause of bloat.
+ */
+export function autovacuumSettings(o: SchemaObject): { settings: string[]; disabled: boolean } {
+  const options = Array.isArray(o.definition?.reloptions) ? (o.definition.reloptions as unknown[]).map(String) : [];
+  const settings = options.filter((x) => /^(toast\.)?autovacuum_/i.test(x));
+  return { settings, disabled: settings.some((x) => /^(toast\.)?autovacuum_enabled=(false|off|0|no)$/i.test(x)) };
+}
+
+export type FindingKind = 'noPk' | 'unused' | 'duplicate' | 'invalid';
+
+/**
+ * The objects behind each schema finding, each with the table to open in the explorer: a table without a primary key
+ * is itself; an index opens its table (PostgreSQL names an index `db.schema.index` and its table in definition.table,
+ * MySQL/MariaDB `schema.table.index`).
+ */
+export function findingObjects(objects: readonly SchemaObject[]): Record<FindingKind, Array<{ name: string; table: string }>> {
+  const tableOf = (index: SchemaObject): string => {
+    const prefix = index.name.slice(0, index.name.lastIndexOf('.'));
+    const table = typeof index.definition?.table === 'string' ? index.definition.table : '';
+    return !table || prefix === table || prefix.endsWith(`.${table}`) ? prefix : `${prefix}.${table}`;
+  };
+  const indexes = (flag: 'unused' | 'duplicate' | 'invalid') => objects.filter((o) => o.type === 'index' && o.flags?.[flag]).map((o) => ({ name: o.name, table: tableOf(o) }));
+  return {
+    noPk: objects.filter(lacksPrimaryKey).map((o) => ({ name: o.name, table: o.name })),
+    unused: indexes('unused'),
+    duplicate: indexes('duplicate'),
+    invalid: indexes('invalid'),
   };
 }
