@@ -130,9 +130,10 @@ beforeAll(async () => {
   await db.query('create table t (id serial primary key, note text)');
   agentStart = Date.now();
   agent = await startTestAgent(stack.url, stack.org.agentKey, [
-    { name: 'pg-local', url: PG_URL, engine: 'postgresql' },
+    // Only the test's own databases: the shared servers hold every suite's, too many to collect every few seconds.
+    { name: 'pg-local', url: PG_URL, engine: 'postgresql', databases: [DATABASE] },
     { name: 'redis-local', url: REDIS_URL, engine: 'redis' },
-    { name: 'maria-local', url: `mysql://${maria.user}:${encodeURIComponent(maria.password)}@${maria.host}:${maria.port}/`, engine: 'mysql' },
+    { name: 'maria-local', url: `mysql://${maria.user}:${encodeURIComponent(maria.password)}@${maria.host}:${maria.port}/`, engine: 'mysql', databases: maria.schemas },
   ]);
   api = await apiSignIn(stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
   const key = `dbpage:${RUN}`;

@@ -69,7 +69,7 @@ beforeAll(async () => {
   // A table with a long name and a wide row: what makes tables wider than a phone.
   await db.query(`create table orders_with_a_rather_long_descriptive_name_${RUN} (id serial primary key, customer_reference_code text, total numeric)`);
   await db.end();
-  agent = await startTestAgent(stack.url, stack.org.agentKey, [{ name: 'pg-local', url: PG_URL, engine: 'postgresql' }], 'small-screens-agent');
+  agent = await startTestAgent(stack.url, stack.org.agentKey, [{ name: 'pg-local', url: PG_URL, engine: 'postgresql', databases: [DATABASE] }], 'small-screens-agent');
   owner = await apiSignIn(stack.url, stack.org.ownerEmail, stack.org.ownerPassword);
   // A second user (a member), so the Admin page has a role to offer and one to withhold.
   const email = `member-${RUN}@example.com`;
