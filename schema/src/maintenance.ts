@@ -26,7 +26,17 @@ export const silenceInputSchema = z.object({
 });
 export type SilenceInput = z.infer<typeof silenceInputSchema>;
 
-const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'a local date and time, e.g. 2026-12-06T02:00');
+const localDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'a local date and time, e.g. 2026-12-06T02:00')
+  // A day of the calendar from 1970 on: "0000-00-00T00:00" matches the pattern and made the server fail (500).
+  .refine(isCalendarDateTime, 'a local date and time that exists, from 1970, e.g. 2026-12-06T02:00');
+
+function isCalendarDateTime(text: string): boolean {
+  const [y = NaN, mo = NaN, d = NaN, h = NaN, mi = NaN, sec = 0] = text.split(/[-T:]/).map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return y >= 1970 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
+}
 
 export const maintenanceWindowInputSchema = z.object({
   name: z.string().trim().min(1).max(200),

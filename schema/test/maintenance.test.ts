@@ -36,6 +36,16 @@ describe('maintenance windows', () => {
     expect(r.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['rrule', 'timeZone']);
   });
 
+  // schemathesis sent "0000-00-00T00:00", which the pattern let through and the server answered with 500.
+  it('refuses a start that is no day of the calendar, naming the field', () => {
+    for (const start of ['0000-00-00T00:00', '2026-02-30T02:00', '2026-12-06T24:00', '2026-13-01T00:00', '1969-12-31T23:59']) {
+      const r = maintenanceWindowInputSchema.safeParse({ name: 'w', matchers: {}, start, durationMinutes: 60, timeZone: 'UTC', rrule: null });
+      expect(r.success, start).toBe(false);
+      expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual(['start']);
+    }
+    for (const start of ['2028-02-29T02:00', '2026-12-06T23:59:59']) expect(maintenanceWindowInputSchema.safeParse({ name: 'w', matchers: {}, start, durationMinutes: 60, timeZone: 'UTC', rrule: null }).success, start).toBe(true);
+  });
+
   it('matches silences by rule, target and tags, all of them', () => {
     const alert = { ruleId: 'r1', targetId: 'pg-1', tags: { env: 'prod', team: 'db' } };
     expect(matches({ ruleIds: [], targetIds: [], tags: {} }, alert)).toBe(true);
