@@ -1,11 +1,12 @@
-import { currentSectionNames, type Category, type CollectionData, type Engine } from '@logstag/schema';
+import { currentSectionNames, METRICS, type Category, type CollectionData, type Engine } from '@logstag/schema';
+import { isMonitoringStatement } from '@logstag/store';
 import type { EngineExtractor } from './engine-extractor';
 import { mongodbExtractor } from './engines/mongodb';
 import { mysqlExtractor } from './engines/mysql';
 import { postgresqlExtractor } from './engines/postgresql';
 import { redisExtractor } from './engines/redis';
 import { genericMetrics } from './generic-metrics';
-import { emptyExtracted, type Extracted } from './types';
+import { emptyExtracted, type Extracted, type QueryStat } from './types';
 
 const BY_ENGINE: { readonly [E in Engine]: EngineExtractor<E> } = {
   postgresql: postgresqlExtractor,
@@ -35,6 +36,8 @@ export function extractCollection(engine: string, category: string, data: Record
   // collection. It is no evidence about them: it contributes no snapshot.
   if (!Object.keys(data).some((k) => k !== 'server' && k !== '_delta')) out.snapshots = {};
   out.metrics.push(...genericMetrics(engine, sections));
+  const slowest = slowestStatementMean(engine, out.queries);
+  if (slowest !== null) out.metrics.push({ metric: METRICS.statementsSlowestMean.name, labels: {}, value: slowest, kind: 'gauge' });
   const seconds = deltaSeconds(data);
   if (seconds !== undefined) for (const m of out.metrics) if (m.kind === 'delta') m.seconds = seconds;
   return out;
@@ -49,4 +52,20 @@ export function deltaSeconds(data: Readonly<Record<string, unknown>>): number | 
   if (d === null || typeof d !== 'object') return undefined;
   const s = (d as Record<string, unknown>).seconds;
   return typeof s === 'number' && Number.isFinite(s) && s > 0 ? s : undefined;
+}
+
+/**
+ * The highest mean time per call (ms) among the application's statements that ran in this collection's interval, or
+ * null when none ran: the fleet overview's "slowest statement" column and sparkline, stored as a gauge so that it
+ * is rolled up with the other series instead of being computed from every target's statistics at read time. The
+ * agent's own and other monitoring statements are left out (isMonitoringStatement), as the Query Explorer hides them.
+ */
+export function slowestStatementMean(engine: string, queries: readonly QueryStat[]): number | null {
+  let slowest: number | null = null;
+  for (const q of queries) {
+    if (!(q.calls > 0) || !Number.isFinite(q.totalTimeMs) || isMonitoringStatement(engine, q.text)) continue;
+    const mean = q.totalTimeMs / q.calls;
+    if (slowest === null || mean > slowest) slowest = mean;
+  }
+  return slowest;
 }
