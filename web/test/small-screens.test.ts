@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningAgent } from '@logstag/agent';
 import { waitFor } from '../../api/test/context';
 import { startTestAgent } from './support/agent';
-import { hydrated, launchBrowser, screenshot, signIn } from './support/browser';
+import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
 import { chartGeometry, expectReadableChart } from './support/chart-geometry';
 import { apiCall, apiSignIn, type ApiSession } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
@@ -122,6 +122,11 @@ describe('phone and tablet', () => {
       expect(o.tablesPastEdge, `${path}: tables past the screen's edge`).toEqual([]);
       expect(await p.getByRole('navigation', { name: 'Product areas' }).isVisible(), `${path}: navigation folded`).toBe(false);
       expect(await p.getByRole('button', { name: 'Menu' }).isVisible(), `${path}: menu button`).toBe(true);
+      // The pages this work changed most: no serious accessibility problem at phone width either.
+      if (['database-target', 'admin', 'audit', 'assets'].includes(name)) {
+        const violations = await seriousA11yViolations(p);
+        expect(violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${path}`).toEqual([]);
+      }
     }
     await p.close();
   });
