@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { newSigningSecret, notification, ok, startReceiver, type Receiver } from '@logstag/activities/delivery-testing';
 import { TASK_QUEUE, workflowIds, workflowTypes } from '@logstag/temporal/contracts';
 import type { DeliveryResult, NotificationRequest } from '@logstag/schema';
+import { listAlertRules, recordEpisode } from '@logstag/store';
 import { orgWithRoles, type OrgWithRoles } from './accounts-fixtures';
 import { startTestContext, waitFor, type TestContext } from './context';
 
@@ -167,6 +168,20 @@ describe('integrations and deliveries API (PostgreSQL, Temporal dev server)', ()
     expect((await org.clients.member.post('/api/deliveries/replay', { ids: [request.notificationId] })).status).toBe(403);
     expect((await org.clients.member.get('/api/integrations')).status).toBe(403);
     expect((await org.clients.member.post('/api/integrations', { kind: 'webhook', name: 'x', config: {}, secrets: {} })).status).toBe(403);
+    // The alert's own deliveries and their attempts are the Member's to read (did the page go out?), not another
+    // organization's. The episode is stored as the alert workflow would have stored it.
+    const db = ctx.app.store.db;
+    const rule = (await listAlertRules(db, org.organizationId))[0]!;
+    const t = new Date().toISOString();
+    await recordEpisode(
+      db,
+      { id: request.episodeId, organizationId: org.organizationId, fingerprint: `${rule.id}:pg-1`, workflowId: `alert:${org.organizationId}:${rule.id}:pg-1`, ruleId: rule.id, ruleName: rule.name, targetId: 'pg-1', agentId: null, labels: {}, status: 'firing', severity: 'critical', summary: 'busy', values: {}, startedAt: t, firingAt: t, acknowledgedAt: null, acknowledgedBy: null, snoozedUntil: null, resolvedAt: null, resolveReason: null, updatedAt: t },
+      [],
+    );
+    const mine = await org.clients.member.get(`/api/alerts/${encodeURIComponent(request.episodeId)}/deliveries`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((d: { id: string; attempts: unknown[] }) => [d.id, d.attempts.length])).toEqual([[request.notificationId, 1]]);
+    expect((await other.clients.owner.get(`/api/alerts/${encodeURIComponent(request.episodeId)}/deliveries`)).status).toBe(404);
     // Another organization's Owner sees none of it.
     expect((await other.clients.owner.get(`/api/integrations/${id}`)).status).toBe(404);
     expect((await other.clients.owner.post('/api/deliveries/replay', { ids: [request.notificationId] })).status).toBe(404);

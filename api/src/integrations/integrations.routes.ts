@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { findEpisode } from '@logstag/store';
 import { DELIVERY_STATUSES, e2eTestSettingsSchema, INTEGRATION_KINDS, replayEditSchema } from '@logstag/schema';
 import { deliveryViewSchema, e2eTestSettingsViewSchema, integrationListSchema, integrationViewSchema, pageOf, replayResultSchema, testSendResultSchema } from '@logstag/schema/api';
 import { principalOf, requirePermission } from '../auth/access';
@@ -163,6 +164,22 @@ export function integrationsRoutes(api: ApiRegistry, deps: IntegrationsDeps): Ro
       const items = rows.slice(0, query.limit);
       const last = items.at(-1);
       return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(`${last.createdAt}|${last.id}`) : null };
+    },
+  });
+  // Issue 16: "the alert timeline shows them" for whoever reads the alert, Members included (an on-call Member asks
+  // whether the page went out). The same views as the delivery log (response excerpts without secrets), one episode's.
+  api.add(router, {
+    method: 'get',
+    path: '/api/alerts/:id/deliveries',
+    tag,
+    summary: "One alert episode's notifications and every attempt to deliver each (time, verdict, status, latency, excerpt)",
+    access: requirePermission('explorers:read'),
+    params: z.object({ id: z.string().min(1).max(255) }),
+    response: z.object({ items: z.array(deliveryViewSchema) }),
+    errors: [404],
+    handle: async ({ params }, req) => {
+      if (!(await findEpisode(deps.db, org(req), params.id))) throw new ApiError(404, 'not_found', 'alert not found');
+      return { items: await service.listDeliveries({ organizationId: org(req), episodeId: params.id }, undefined, 500) };
     },
   });
   api.add(router, {

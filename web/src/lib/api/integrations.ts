@@ -68,6 +68,8 @@ export function integrationsApi(fetch: Fetch) {
     deleteIntegration: (id: string) => send<void>('DELETE', one(id)),
     testIntegration: (id: string) => send<TestSendResult>('POST', `${one(id)}/test`),
     deliveries: (filter: DeliveryFilter, cursor?: string) => get<Page<DeliveryView>>(withQuery('/api/deliveries', { limit: 50, ...filter, cursor })),
+    /** One alert episode's deliveries with their attempts: for whoever reads the alert. */
+    alertDeliveries: (episodeId: string) => get<{ items: DeliveryView[] }>(`/api/alerts/${encodeURIComponent(episodeId)}/deliveries`),
     e2eTestSettings: () => get<E2eTestSettingsView>('/api/integration-e2e-test'),
     saveE2eTestSettings: (settings: { enabled: boolean; hour: number; timeZone: string }) => send<E2eTestSettingsView>('PUT', '/api/integration-e2e-test', settings),
     replay: (selection: { ids?: string[]; filter?: DeliveryFilter }, edit: ReplayEdit) => send<ReplayResult>('POST', '/api/deliveries/replay', { ...selection, edit }),

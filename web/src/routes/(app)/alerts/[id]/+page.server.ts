@@ -5,12 +5,9 @@ import { alertActions } from '../actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
-  const [detail, { session }] = await Promise.all([loadOr(event.url, () => alertsApi(event.fetch).detail(event.params.id)), event.parent()]);
-  // The episode's deliveries with every attempt, for those who manage integrations (the delivery log is theirs).
-  let deliveries: DeliveryView[] | null = null;
-  if (session.permissions.includes('integrations:manage')) {
-    deliveries = (await loadOr(event.url, () => integrationsApi(event.fetch).deliveries({ episodeId: detail.episode.id }))).items;
-  }
+  const detail = await loadOr(event.url, () => alertsApi(event.fetch).detail(event.params.id));
+  // The episode's deliveries with every attempt, for whoever reads the alert (did the page go out?).
+  const deliveries: DeliveryView[] = (await loadOr(event.url, () => integrationsApi(event.fetch).alertDeliveries(detail.episode.id))).items;
   return { ...detail, deliveries };
 }) satisfies PageServerLoad;
 
