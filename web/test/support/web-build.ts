@@ -33,14 +33,23 @@ export function ensureWebBuild(): void {
  * A copy of web/build for this test process, taken under the build lock. Pages load their server chunks lazily: when
  * another test file (or engineer) rebuilt web/build meanwhile, the running handler asked for chunks that were gone and
  * answered 500. Kept under .svelte-kit (ignored by git) so the copy resolves its packages from web's node_modules;
- * removed when the process exits, and copies older than an hour (of a process that did not) at the next copy.
+ * removed when the stack stops (removeBuildCopies) or the process exits, and copies older than 30 minutes (of a process
+ * killed first) at the next copy.
  */
 function privateBuildCopy(): string {
   const dir = join(WEB_DIR, '.svelte-kit', 'test-builds', `${process.pid}-${randomUUID().slice(0, 8)}`);
-  const r = spawnSync('flock', ['/tmp/logstag-web-build.lock', 'sh', '-c', `mkdir -p "$(dirname "${dir}")" && find "$(dirname "${dir}")" -mindepth 1 -maxdepth 1 -mmin +60 -exec rm -rf {} + && cp -r build "${dir}"`], { cwd: WEB_DIR, stdio: 'inherit' });
+  const r = spawnSync('flock', ['/tmp/logstag-web-build.lock', 'sh', '-c', `mkdir -p "$(dirname "${dir}")" && find "$(dirname "${dir}")" -mindepth 1 -maxdepth 1 -mmin +30 -exec rm -rf {} + && cp -r build "${dir}"`], { cwd: WEB_DIR, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`copying web/build failed (exit ${r.status})`);
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  copies.push(dir);
+  process.once('exit', removeBuildCopies);
   return dir;
+}
+
+const copies: string[] = [];
+
+/** Removes this process's copies of web/build (their handlers must no longer serve). */
+export function removeBuildCopies(): void {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The built SvelteKit handler, imported the way api/src/main.ts does it (api/src/server/web-handler.ts). */
