@@ -115,7 +115,11 @@ describe('per-second rates of deltas on PostgreSQL', () => {
     expect(connections.filter((v) => v !== null).length).toBeGreaterThanOrEqual(10);
     expect(connections.every((v) => v === null || v === 7)).toBe(true);
     expect(cacheHit.every((v) => v === null || Math.abs(v - 0.99) < 1e-9)).toBe(true);
-    expect(slowestStatement.filter((v) => v !== null).every((v) => v === 250 || (hours === 1 && v === 12))).toBe(true);
+    // Each bucket at its worst collection: 250 wherever the hourly peak fell in it (all but a partial first or last
+    // bucket from 24 h on), 12 elsewhere.
+    const slow = slowestStatement.filter((v) => v !== null);
+    expect(slow.every((v) => v === 250 || v === 12)).toBe(true);
+    if (hours >= 24) expect(slow.filter((v) => v === 250).length).toBeGreaterThanOrEqual(slow.length - 2);
     expect(blocked.filter((v) => v !== null).every((v) => v === 0)).toBe(true);
     expect(lag.every((v) => v === null)).toBe(true);
   });

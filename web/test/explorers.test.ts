@@ -38,6 +38,9 @@ const db = new pg.Client(PG_URL);
 const holder = new pg.Client(PG_URL);
 const waiter = new pg.Client(PG_URL);
 let blockedPid = 0;
+// Idle client sessions, so the sessions list is longer than its box (background processes are hidden by default) and
+// the keep-the-scroll check has something to scroll.
+const idlers = Array.from({ length: 20 }, () => new pg.Client(PG_URL));
 let blockedUpdate: Promise<unknown> = Promise.resolve();
 // MariaDB with the monitoring user of agent/setup/mysql.sql, a schema of the test and the objects below.
 let maria: MonitoredService & { schemas: string[] };
@@ -109,6 +112,7 @@ beforeAll(async () => {
   } finally {
     await my.end();
   }
+  await Promise.all(idlers.map((c) => c.connect()));
   // A session blocked by another, for the blocking tree.
   await holder.query('begin');
   await holder.query(`update ${TABLE} set note = 'held' where id = 1`);
@@ -116,7 +120,9 @@ beforeAll(async () => {
   blockedUpdate = waiter.query(`update ${TABLE} set note = 'waiting' where id = 1`).catch(() => undefined);
 
   agent = await startTestAgent(stack.url, stack.org.agentKey, [
-    { name: 'pg-local', url: PG_URL, engine: 'postgresql' },
+    // The test's database only: the shared server holds every suite's, and collecting them all every 5 s missed the
+    // operational collection's deadline in a full suite run (the Schema Explorer's table scans never came).
+    { name: 'pg-local', url: PG_URL, engine: 'postgresql', databases: [DATABASE] },
     { name: 'redis-local', url: REDIS_URL, engine: 'redis' },
     { name: 'maria-local', url: `mysql://${maria.user}:${encodeURIComponent(maria.password)}@${maria.host}:${maria.port}/`, engine: 'mysql' },
   ]);
@@ -169,7 +175,7 @@ afterAll(async () => {
   await agent?.stop();
   await holder.query('rollback').catch(() => undefined);
   await blockedUpdate;
-  await Promise.all([db.end(), holder.end(), waiter.end()].map((p) => p.catch(() => undefined)));
+  await Promise.all([db.end(), holder.end(), waiter.end(), ...idlers.map((c) => c.end())].map((p) => p.catch(() => undefined)));
   await admin.query(`drop database if exists ${DATABASE} with (force)`).catch(() => undefined);
   for (const role of [PG_USER, PG_READERS]) await admin.query(`drop role if exists ${role}`).catch(() => undefined);
   await admin.end().catch(() => undefined);
@@ -252,12 +258,15 @@ describe('explorers on the real stack, fed by the real agent', () => {
     })();
     const commits = async () => Number((await admin.query<{ n: string }>('select xact_commit::text as n from pg_stat_database where datname = $1', [DATABASE])).rows[0]?.n);
     try {
-      // Started well before the window, so a delta that begins before it (a slow collection's longer one) covers load too.
-      await new Promise((r) => setTimeout(r, 10_000));
-      const t0 = Date.now();
+      // Started well before the window, so a delta that begins before it (a slow collection's longer one) covers load
+      // too. The window is one whole minute: the minute and hourly tiers read whole minutes, so a window that began or
+      // ended inside one would mix in the quiet seconds before the load or after it (7 % off at step 300).
+      const MIN = 60_000;
+      const t0 = Math.ceil((Date.now() + 10_000) / MIN) * MIN;
+      await new Promise((r) => setTimeout(r, t0 - Date.now()));
       const c0 = await commits();
-      await new Promise((r) => setTimeout(r, 30_000));
-      const t1 = Date.now();
+      const t1 = t0 + MIN;
+      await new Promise((r) => setTimeout(r, t1 - Date.now()));
       const c1 = await commits();
       // The agent's workload collection every 3 s covers the window once the next one after t1 is stored.
       await new Promise((r) => setTimeout(r, 10_000));
@@ -288,7 +297,7 @@ describe('explorers on the real stack, fed by the real agent', () => {
       await load;
       await loader.end();
     }
-  }, 120_000);
+  }, 200_000);
 
   it('target page charts real values: every PostgreSQL chart has points spread across its time axis', async () => {
     // Counters are deltas between two collections: wait for a few buckets of the slowest (workload) tier.
@@ -462,7 +471,7 @@ describe('explorers on the real stack, fed by the real agent', () => {
     await waitFor(async () => {
       const t = (await get<{ items?: Array<{ name: string; stats?: { activity?: { seqScans?: number } } }> }>(`/api/explorer/schema/pg-local/objects?type=table&limit=200`)).items?.find((x) => x.name === name);
       return (t?.stats?.activity?.seqScans ?? 0) > 0;
-    }, 30_000, 'the test table\'s scans');
+    }, 60_000, 'the test table\'s scans');
     await open(`/schema?target=pg-local&object=${encodeURIComponent(name)}`, 'schema');
     expect(await page.getByTestId('table-activity').textContent()).toMatch(/[1-9][\d,]* sequential scans \([\d,]+ rows read\)/);
     // Issue 14: the page says when the next full schema collection is due.
