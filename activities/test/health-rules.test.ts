@@ -55,7 +55,10 @@ describe('PostgreSQL rules on a recorded PostgreSQL 15', () => {
   it('never passes a rule it cannot run: host facts, young statistics and data not stored yet say why', () => {
     expect(results.get('pg.config.shared-buffers-ram')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('host facts') });
     expect(results.get('pg.performance.unused-index')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('statistics too young') });
-    expect(results.get('pg.maintenance.never-vacuumed')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('pending issue 14') });
+    expect(results.get('pg.maintenance.autovacuum-workers')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('pending issue 14') });
+    // Issue 14 stores the maintenance times the recorded collections carry: the rule runs (the recorded tables were
+    // vacuumed and analyzed, or are under a thousand rows).
+    expect(results.get('pg.maintenance.never-vacuumed')).toMatchObject({ status: 'pass' });
     expect(results.get('pg.maintenance.inactive-slot')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('replication_slots') });
   });
 

@@ -70,7 +70,7 @@ describe('Health Check API (PostgreSQL store, Temporal dev server)', () => {
     const report = await runNow(0);
     const byId = new Map(report.results.map((r) => [r.ruleId, r]));
     expect(byId.get('pg.config.fsync-off')?.findings[0]).toMatchObject({ object: 'fsync', accepted: false, evidence: { value: 'off' } });
-    expect(byId.get('pg.maintenance.never-vacuumed')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('issue 14') });
+    expect(byId.get('pg.maintenance.autovacuum-workers')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('issue 14') });
     // The recorded lock wait lasted 29 s: found at the default 10 s, not at the organization's 30 s.
     expect(byId.get('pg.performance.blocked-sessions')?.status).toBe('pass');
     expect(report.diff.every((d) => d.state === 'new')).toBe(true);

@@ -125,6 +125,8 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
     expect(first.findings('pg.maintenance.autovacuum-disabled-table')).toEqual([q('hot')]);
     expect(first.results.find((r) => r.ruleId === 'pg.maintenance.autovacuum-disabled-table')?.findings[0]?.severity).toBe('high');
     expect(first.findings('pg.maintenance.dead-tuples')).toEqual([q('hot')]);
+    // Issue 14's stored maintenance times: 'hot' (15,000 rows written, autovacuum off) was never vacuumed nor analyzed.
+    expect(first.findings('pg.maintenance.never-vacuumed')).toEqual([q('hot')]);
     expect(first.findings('pg.security.public-schema-create')).toEqual([`schema ${bad}.public`]);
     expect(first.findings('pg.security.login-superusers')).toContain(superuser);
     expect(first.findings('pg.performance.idle-in-transaction').length).toBeGreaterThanOrEqual(1);
@@ -153,7 +155,7 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
       'DROP INDEX dupvals_v',
       'ALTER TABLE dupvals ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
       'ALTER TABLE hot RESET (autovacuum_enabled)',
-      'VACUUM hot',
+      'VACUUM (ANALYZE) hot',
       'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
       'ALTER SEQUENCE seq_near MAXVALUE 1000000',
       // The identity columns added above made new sequences: the monitoring role reads them too.
@@ -173,6 +175,7 @@ describe('PostgreSQL 15: induced, found, fixed', () => {
       ['pg.maintenance.invalid-index', q('dupvals_v')],
       ['pg.maintenance.autovacuum-disabled-table', q('hot')],
       ['pg.maintenance.dead-tuples', q('hot')],
+      ['pg.maintenance.never-vacuumed', q('hot')],
       ['pg.security.public-schema-create', `schema ${bad}.public`],
       ['pg.security.login-superusers', superuser],
       ['pg.maintenance.sequence-exhaustion', q('seq_near')],

@@ -183,10 +183,21 @@ export const POSTGRESQL_RULES = engineRules('postgresql', [
   },
   {
     id: 'pg.maintenance.never-vacuumed', title: 'Tables never vacuumed or analyzed', category: 'maintenance', severity: 'low',
-    needs: ['schema'], evidence: 'table_maintenance last_vacuum/last_autovacuum/last_analyze',
-    explanation: 'A table with writes that has never been vacuumed or analyzed has no visibility map and no planner statistics.',
+    needs: ['series:table_maintenance.last_vacuum'], thresholds: { minRows: 1_000 },
+    evidence: 'table_maintenance last_vacuum, last_autovacuum, last_analyze, last_autoanalyze (0: never), n_live_tup and n_dead_tup per table',
+    explanation: 'A table with writes that has never been vacuumed or analyzed has no visibility map and no planner statistics. Tables under a thousand rows are left out: autovacuum rightly waits for 50 rows plus a fifth of the table.',
     fix: 'VACUUM (ANALYZE) <table>;', anchor: 'PgHero tables never vacuumed / analyzed',
-    check: (ctx) => ctx.skip('the data it reads is not stored yet: maintenance times (last_vacuum, last_analyze) are pending issue 14'),
+    check: (ctx) =>
+      rowsByLabels(ctx, ['table_maintenance.last_vacuum', 'table_maintenance.last_autovacuum', 'table_maintenance.last_analyze', 'table_maintenance.last_autoanalyze', 'table_maintenance.n_live_tup', 'table_maintenance.n_dead_tup'])
+        .filter((r) => r.values.last_vacuum !== undefined && (r.values.n_live_tup ?? 0) + (r.values.n_dead_tup ?? 0) >= ctx.t('minRows'))
+        .flatMap((r) => {
+          const vacuumed = (r.values.last_vacuum ?? 0) > 0 || (r.values.last_autovacuum ?? 0) > 0;
+          const analyzed = (r.values.last_analyze ?? 0) > 0 || (r.values.last_autoanalyze ?? 0) > 0;
+          if (vacuumed && analyzed) return [];
+          const never = [vacuumed ? null : 'vacuumed', analyzed ? null : 'analyzed'].filter(Boolean).join(' or ');
+          const rows = (r.values.n_live_tup ?? 0) + (r.values.n_dead_tup ?? 0);
+          return [{ object: tableName(r.labels), message: `${tableName(r.labels)} has never been ${never} (${rows} rows, live and dead)`, evidence: { neverVacuumed: !vacuumed, neverAnalyzed: !analyzed, liveTuples: r.values.n_live_tup ?? 0, deadTuples: r.values.n_dead_tup ?? 0 } }];
+        }),
   },
   {
     id: 'pg.maintenance.autovacuum-off', title: 'Autovacuum disabled', category: 'maintenance', severity: 'critical', needs: ['settings'],
