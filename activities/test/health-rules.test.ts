@@ -55,7 +55,6 @@ describe('PostgreSQL rules on a recorded PostgreSQL 15', () => {
   it('never passes a rule it cannot run: host facts, young statistics and data not stored yet say why', () => {
     expect(results.get('pg.config.shared-buffers-ram')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('host facts') });
     expect(results.get('pg.performance.unused-index')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('statistics too young') });
-    expect(results.get('pg.maintenance.autovacuum-workers')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('pending issue 14') });
     // Issue 14 stores the maintenance times the recorded collections carry: the rule runs (the recorded tables were
     // vacuumed and analyzed, or are under a thousand rows).
     expect(results.get('pg.maintenance.never-vacuumed')).toMatchObject({ status: 'pass' });
@@ -132,6 +131,30 @@ describe('MongoDB rules on recorded MongoDB replies', () => {
 
   it('does not apply the journal rule to 7.0 and says so', () => {
     expect(results.get('mongodb.config.journal-disabled')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('does not apply') });
+  });
+});
+
+// Issue 14 stores the sessions' backend_type: autovacuum saturation is read from the window's runtime snapshots.
+describe('autovacuum workers all busy', () => {
+  const worker = (id: string, backendType?: string) => ({ id, user: null, database: 'shop', client: null, state: 'active', waitType: null, wait: null, query: 'autovacuum: VACUUM public.orders', durationSeconds: 60, blockedBy: [], ...(backendType ? { backendType } : {}) });
+  const run = (samples: Array<Array<ReturnType<typeof worker>>>) => {
+    const input = inputFromRecorded('postgresql');
+    const max = Number(input.settings!.items.find((i) => i.name === 'autovacuum_max_workers')?.def.setting ?? 3);
+    const activity = samples.map((sessions, i) => ({ ts: new Date(Date.UTC(2026, 11, 5, 12, 0, i * 10)).toISOString(), sessions, lockWaits: [], connections: null, replication: [] }));
+    return { max, result: byId(evaluateCatalog({ ...input, activity }, HEALTH_RULES)).get('pg.maintenance.autovacuum-workers')! };
+  };
+  const busy = (n: number, type?: string) => Array.from({ length: n }, (_, i) => worker(`w${i}`, type ?? 'autovacuum worker'));
+
+  it('fails when every worker is busy in at least half the snapshots, passes otherwise', () => {
+    const { max, result } = run([busy(3), busy(3), busy(3), busy(1)]);
+    expect(max).toBe(3); // the recorded server's autovacuum_max_workers
+    expect(result).toMatchObject({ status: 'fail', findings: [{ object: 'autovacuum', evidence: { maxWorkers: 3, saturatedSnapshots: 3, snapshots: 4 } }] });
+    expect(run([busy(1), busy(2), [], busy(3)]).result.status).toBe('pass');
+  });
+
+  it('skips, saying why, when the snapshots carry no backend type (an agent from before issue 14)', () => {
+    const old = [worker('a'), worker('b')].map(({ backendType: _drop, ...rest }: { backendType?: string } & ReturnType<typeof worker>) => rest);
+    expect(run([old as never, old as never]).result).toMatchObject({ status: 'skipped', reason: expect.stringContaining('no backend type') });
   });
 });
 

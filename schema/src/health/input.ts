@@ -44,6 +44,8 @@ export interface HealthActivitySample {
     /** PostgreSQL: how long the session's transaction has been open, and the age of the xmin it holds (issue 14). */
     transactionSeconds?: number | null;
     xminAge?: number | null;
+    /** PostgreSQL's backend_type ('client backend', 'autovacuum worker', …); absent from agents before issue 14. */
+    backendType?: string | null;
   }>;
   lockWaits: Array<{ id: string; blockedBy: string[]; object: string | null; waitSeconds: number | null }>;
   connections: { used: number; max: number | null } | null;

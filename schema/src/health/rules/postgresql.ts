@@ -218,8 +218,23 @@ export const POSTGRESQL_RULES = engineRules('postgresql', [
     evidence: 'autovacuum worker sessions in the runtime snapshots; setting autovacuum_max_workers',
     explanation: 'When every autovacuum worker is busy in most snapshots, tables wait their turn and bloat.',
     fix: 'ALTER SYSTEM SET autovacuum_max_workers = 6; (restart) and raise autovacuum_vacuum_cost_limit.',
-    anchor: 'pganalyze Check-Up "VACUUM: worker saturation"',
-    check: (ctx) => ctx.skip('the data it reads is not stored yet: the sessions\' backend_type is pending issue 14'),
+    anchor: 'pganalyze Check-Up "VACUUM: worker saturation"', thresholds: { share: 50 },
+    check: (ctx) => {
+      if (ctx.activity.length === 0) return ctx.skip('no runtime snapshot in the report window');
+      const withSessions = ctx.activity.filter((a) => a.sessions.length > 0);
+      if (withSessions.length > 0 && !withSessions.some((a) => a.sessions.some((x) => x.backendType !== undefined))) {
+        return ctx.skip('the runtime snapshots carry no backend type (stored from issue 14 on; older agents send none)');
+      }
+      const max = Number(ctx.setting('autovacuum_max_workers') ?? 3);
+      // Workers busy for the store's minimum session length (5 s) or longer are in the snapshots; short passes are not
+      // saturation anyway.
+      const busy = ctx.activity.map((a) => a.sessions.filter((x) => x.backendType === 'autovacuum worker').length);
+      const saturated = busy.filter((n) => n >= max).length;
+      const share = Math.round((saturated / busy.length) * 100);
+      return share >= ctx.t('share')
+        ? [{ object: 'autovacuum', message: `all ${max} autovacuum workers were busy in ${saturated} of ${busy.length} runtime snapshots (${share} %)`, evidence: { maxWorkers: max, saturatedSnapshots: saturated, snapshots: busy.length } }]
+        : [];
+    },
   },
   // ---------- performance ----------
   {
