@@ -80,7 +80,7 @@ describe('Health Check', () => {
     expect(await page.locator('article').count()).toBeGreaterThan(0);
     await page.getByRole('link', { name: /^Skipped/ }).click();
     await page.waitForURL((u) => u.searchParams.get('show') === 'skipped');
-    expect(await page.locator('table').first().textContent()).toContain('pending issue 14');
+    expect(await page.locator('table').first().textContent()).toContain('host facts');
     await page.getByRole('link', { name: /^Changes since last report/ }).click();
     await page.waitForURL((u) => u.searchParams.get('show') === 'diff');
     expect(await page.locator('table').first().textContent()).toContain('new');
