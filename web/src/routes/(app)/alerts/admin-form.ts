@@ -30,6 +30,13 @@ export function tagsOf(text: string, path: string): { tags: Record<string, strin
   return { tags, issues };
 }
 
+/** What a silence or maintenance window applies to: its targets and `key=value` tags; a bad tag goes to `issues`. */
+export function targetsAndTagsOf(targetIds: string, tags: string, issues: FieldIssue[]): { targetIds: string[]; tags: Record<string, string> } {
+  const parsed = tagsOf(tags, 'matchers.tags');
+  issues.push(...parsed.issues);
+  return { targetIds: listOf(targetIds), tags: parsed.tags };
+}
+
 /** A failure found before asking the API (a field the form reads itself). */
 export function fieldsFailure(issues: FieldIssue[], values: Record<string, string>) {
   return fail(400, { error: 'Some values need correcting.', hint: 'Correct the highlighted values and submit again.', issues, values });

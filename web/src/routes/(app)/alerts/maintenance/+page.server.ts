@@ -1,7 +1,7 @@
 import { alertAdminApi } from '$lib/api/alert-admin';
 import { apiFor, loadOr } from '$lib/server/api';
 import { field } from '$lib/server/form-failure';
-import { adminFailure, fieldsFailure, listOf, tagsOf, valuesOf, type FieldIssue } from '../admin-form';
+import { adminFailure, fieldsFailure, targetsAndTagsOf, valuesOf, type FieldIssue } from '../admin-form';
 import { DAY_CODES } from './schedule';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -42,10 +42,8 @@ export const actions = {
     const data = await event.request.formData();
     const values = valuesOf(data);
     const issues: FieldIssue[] = [];
-    const { tags, issues: tagIssues } = tagsOf(field(data, 'tags'), 'matchers.tags');
-    issues.push(...tagIssues);
-    const matchers = { targetIds: listOf(field(data, 'targetIds')), tags };
-    if (matchers.targetIds.length === 0 && Object.keys(tags).length === 0 && field(data, 'everything') !== 'on') {
+    const matchers = targetsAndTagsOf(field(data, 'targetIds'), field(data, 'tags'), issues);
+    if (matchers.targetIds.length === 0 && Object.keys(matchers.tags).length === 0 && field(data, 'everything') !== 'on') {
       issues.push({ path: 'matchers', message: 'name targets or tags, or tick "every target" for a window over everything' });
     }
     const rrule = rruleOf(data, issues);

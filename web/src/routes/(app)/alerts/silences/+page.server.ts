@@ -2,7 +2,7 @@ import { alertAdminApi } from '$lib/api/alert-admin';
 import { alertsApi } from '$lib/api/alerts';
 import { apiFor, loadOr } from '$lib/server/api';
 import { field } from '$lib/server/form-failure';
-import { adminFailure, fieldsFailure, listOf, tagsOf, valuesOf, type FieldIssue } from '../admin-form';
+import { adminFailure, fieldsFailure, targetsAndTagsOf, valuesOf, type FieldIssue } from '../admin-form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The "ends in" choices, in minutes. */
@@ -27,10 +27,9 @@ export const actions = {
     const data = await event.request.formData();
     const values = valuesOf(data);
     const issues: FieldIssue[] = [];
-    const { tags, issues: tagIssues } = tagsOf(field(data, 'tags'), 'matchers.tags');
-    issues.push(...tagIssues);
+    const { targetIds, tags } = targetsAndTagsOf(field(data, 'targetIds'), field(data, 'tags'), issues);
     const ruleId = field(data, 'ruleId');
-    const matchers = { ruleIds: ruleId ? [ruleId] : [], targetIds: listOf(field(data, 'targetIds')), tags };
+    const matchers = { ruleIds: ruleId ? [ruleId] : [], targetIds, tags };
     // A silence without matchers holds back every notification of the organization: only when asked for in so many words.
     if (!ruleId && matchers.targetIds.length === 0 && Object.keys(tags).length === 0 && field(data, 'everything') !== 'on') {
       issues.push({ path: 'matchers', message: 'pick a rule, targets or tags, or tick "every alert" to silence everything' });
