@@ -38,9 +38,11 @@ export async function fleetBuckets(
   const org = where.organizationId;
   const series = sql`select target_id, metric, labels_key from metric_series
      where organization_id = ${org} and target_id in (${targets}) and metric in (${metrics}) and last_ts >= ${where.from}`;
-  const raw = (since: RawBuilder<unknown>) => sql`select p.ts, p.value, p.seconds from metric_points p
+  // Raw points serve each series' tail after its last built rollup interval and its head before the first: a range
+  // that starts inside an interval has that interval's points after \`from\` in range, and no rollup row holds them.
+  const raw = (since: RawBuilder<unknown>, until: RawBuilder<unknown>) => sql`select p.ts, p.value, p.seconds from metric_points p
      where p.organization_id = ${org} and p.target_id = s.target_id and p.metric = s.metric and p.labels_key = s.labels_key
-       and p.ts >= ${since} and p.ts < ${where.to}`;
+       and p.ts >= ${since} and p.ts < ${until}`;
   // Minute or hour rollups: an overview's buckets are at least a minute wide.
   const query = sql<FleetBucketRow>`with series as (${series}), rolled as (
             select s.target_id, s.metric, s.labels_key, r.ts, r.sum, r.count, r.max, r.seconds
@@ -49,15 +51,18 @@ export async function fleetBuckets(
                  where r.organization_id = ${org} and r.target_id = s.target_id and r.metric = s.metric and r.labels_key = s.labels_key
                    and r.ts >= ${where.from} and r.ts < ${where.to}) r on true
           ), built as (
-            select target_id, metric, labels_key, max(ts) as until from rolled group by 1, 2, 3
+            select target_id, metric, labels_key, min(ts) as first, max(ts) as until from rolled group by 1, 2, 3
           ), starts as materialized (
-            select s.target_id, s.metric, s.labels_key, coalesce(b.until, ${where.from}) as since
+            select s.target_id, s.metric, s.labels_key, coalesce(b.until, ${where.from}) as since, b.first as head_until
               from series s left join built b using (target_id, metric, labels_key)
           ), merged as (
             select r.target_id, r.metric, r.ts, r.sum, r.count, r.max, r.seconds from rolled r join built b using (target_id, metric, labels_key) where r.ts < b.until
             union all
             select s.target_id, s.metric, p.ts, p.value, 1, p.value, p.seconds
-              from starts s join lateral (${raw(sql`s.since`)}) p on true
+              from starts s join lateral (${raw(sql`s.since`, sql`${where.to}`)}) p on true
+            union all
+            select s.target_id, s.metric, p.ts, p.value, 1, p.value, p.seconds
+              from starts s join lateral (${raw(sql`${where.from}`, sql`s.head_until`)}) p on true where s.head_until is not null
           )
           select target_id, metric, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, max(max) as max, sum(seconds) as seconds
             from merged group by 1, 2, 3 order by 1, 2, 3`;

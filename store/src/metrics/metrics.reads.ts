@@ -71,7 +71,9 @@ export interface BucketRow {
  * Rollups are rebuilt every few minutes by the retention schedule, so they end a little before now (and do not exist
  * yet for a target seen for the first time minutes ago). Per label set, the rollup serves the range up to its last
  * built interval and the raw points serve that interval and everything after it: the newest data is never missing
- * from a long range, and the last interval (possibly built while it was still filling) is not counted twice.
+ * from a long range, and the last interval (possibly built while it was still filling) is not counted twice. A range
+ * that starts inside an interval reads that interval's part from the raw points too: the first rollup row at or after
+ * `from` starts on the next boundary, and the points before it are in range.
  */
 export async function metricBuckets(
   db: Db,
@@ -90,12 +92,15 @@ export async function metricBuckets(
       : sql<BucketRow>`with rolled as (
             select labels_key, ts, sum, count, min, max, seconds from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} where ${scope}
           ), built as (
-            select labels_key, max(ts) as until from rolled group by labels_key
+            select labels_key, min(ts) as first, max(ts) as until from rolled group by labels_key
           ), merged as (
             select r.labels_key, r.ts, r.sum, r.count, r.min, r.max, r.seconds from rolled r join built b using (labels_key) where r.ts < b.until
             union all
             select p.labels_key, p.ts, p.value, 1, p.value, p.value, p.seconds from metric_points p left join built b using (labels_key)
              where ${scope} and p.ts >= coalesce(b.until, ${where.from})
+            union all
+            select p.labels_key, p.ts, p.value, 1, p.value, p.value, p.seconds from metric_points p join built b using (labels_key)
+             where ${scope} and p.ts < b.first
           )
           select labels_key, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, min(min) as min, max(max) as max, sum(seconds) as seconds
             from merged group by 1, 2 order by 1, 2`;
