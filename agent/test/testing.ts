@@ -8,3 +8,4 @@ export { ensureFerretdb } from './mongodb/ferretdb-binary';
 export { ensureRedis6 } from './redis6-binary';
 export { unusedPort } from './ports';
 export { redisSetupCommands } from './setup-files';
+export { startOwnRedis, type OwnRedis } from './own-redis';

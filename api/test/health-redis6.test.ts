@@ -116,7 +116,9 @@ describe('Redis 6.2: the rules whose evidence differs from Redis 7', () => {
     // What 6.2 does not have is skipped with the reason, never passed.
     expect(first.result('redis.security.debug-command')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('before 7.0') });
     expect(first.result('redis.security.module-command')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('before 7.0') });
-    expect(first.result('redis.maintenance.aof-failed')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('before 7.0') });
+    // 6.2 has no aof_rewrites_consecutive_failures, but its INFO has the AOF status texts (stored from issue 14 on):
+    // the rule evaluates them instead of skipping.
+    expect(first.result('redis.maintenance.aof-failed')?.status).toBe('pass');
 
     // Fixed: passwords, users dropped, the latency monitor on.
     await admin.call('ACL', 'SETUSER', 'default', `>${password}`);

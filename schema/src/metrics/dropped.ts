@@ -167,11 +167,6 @@ export const DROPPED_FIELDS: DroppedFields = {
       used_memory_peak_perc: 'a percentage as text: derived from used_memory and used_memory_peak, both stored',
       used_memory_dataset_perc: 'a percentage as text: derived from used_memory_dataset and used_memory, both stored',
     },
-    persistence: {
-      rdb_last_bgsave_status: 'pending issue 14 (the outcome of the last RDB save and AOF rewrite and write)',
-      aof_last_bgrewrite_status: 'pending issue 14 (the outcome of the last RDB save and AOF rewrite and write)',
-      aof_last_write_status: 'pending issue 14 (the outcome of the last RDB save and AOF rewrite and write)',
-    },
     replication: {
       role: PENDING_REPLICA_SET,
       connected_slaves: 'the replicas are stored one by one',

@@ -11,6 +11,21 @@ type Data<C extends 'runtime' | 'workload' | 'operational' | 'schema'> = Collect
 
 const replicaName = (r: Row): string => `${str(r['ip']) ?? ''}:${str(r['port']) ?? ''}`;
 
+/**
+ * INFO persistence's outcome texts, each stored as the gauge `persistence.<field without _status>_ok`: 1 for `ok`, 0 for
+ * `err`. Redis writes nothing else there (rdbSaveInfo: `lastbgsave_status == C_OK ? "ok" : "err"`), so the number
+ * keeps all the text says, and as a series it also keeps when a save failed. Any other text is not stored.
+ */
+const STATUS_FIELDS = ['rdb_last_bgsave_status', 'aof_last_bgrewrite_status', 'aof_last_write_status'] as const;
+
+function persistenceStatus(persistence: Row, out: Extracted): void {
+  for (const field of STATUS_FIELDS) {
+    const text = str(persistence[field]);
+    const value = text === 'ok' ? 1 : text === 'err' ? 0 : null;
+    if (value !== null) out.metrics.push({ metric: `persistence.${field.replace(/_status$/, '_ok')}`, labels: {}, value, kind: 'gauge' });
+  }
+}
+
 function runtime(data: Data<'runtime'>, out: Extracted): void {
   const clients = objectIn(data.clients);
   const memory = objectIn(data.memory);
@@ -38,6 +53,7 @@ function runtime(data: Data<'runtime'>, out: Extracted): void {
   point(out.metrics, METRICS.memoryMaxBytes, memory['maxmemory']);
   point(out.metrics, METRICS.memoryRssBytes, memory['used_memory_rss']);
   for (const r of replicas) point(out.metrics, METRICS.replicationLagSeconds, r['lag'], { replica: replicaName(r) });
+  persistenceStatus(objectIn(data.persistence), out);
 }
 
 function workload(data: Data<'workload'>, out: Extracted): void {

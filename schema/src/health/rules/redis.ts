@@ -108,7 +108,20 @@ export const REDIS_RULES = engineRules('redis', [
     id: 'redis.maintenance.rdb-failed', title: 'Last RDB save failed', category: 'maintenance', severity: 'critical', frequency: 'frequent', needs: ['series:persistence.'],
     evidence: 'INFO persistence rdb_last_bgsave_status', explanation: 'A failed BGSAVE (fork failure, disk full) also makes Redis refuse writes when stop-writes-on-bgsave-error is yes.',
     fix: 'Read the Redis log; free disk or memory (vm.overcommit_memory = 1); BGSAVE.', anchor: 'Redis LATENCY/MEMORY DOCTOR; awesome-prometheus-alerts RedisMissingBackup; issue 17',
-    check: (ctx) => ctx.skip('the data it reads is not stored yet: rdb_last_bgsave_status is pending issue 14'),
+    check: (ctx) => {
+      // rdb_last_bgsave_status, stored as 1 (ok) or 0 (err): Redis keeps it until the next save, so a failure stays
+      // reported until a save succeeds (a BGSAVE, or the save schedule's next one).
+      const ok = ctx.value('persistence.rdb_last_bgsave_ok');
+      if (ok === null) return ctx.skip('rdb_last_bgsave_status not stored for this target (stored from issue 14 on: the server stored none before)');
+      if (ok !== 0) return [];
+      const lastSave = ctx.value('persistence.rdb_last_save_time');
+      const seconds = ctx.value('persistence.rdb_last_bgsave_time_sec');
+      return [{
+        object: 'rdb',
+        message: `the last RDB background save failed${lastSave ? `; the last successful save was ${new Date(lastSave * 1000).toISOString()}` : ''}`,
+        evidence: { rdbLastBgsaveStatus: 'err', ...(lastSave ? { lastSuccessfulSave: new Date(lastSave * 1000).toISOString() } : {}), ...(seconds !== null ? { lastBgsaveSeconds: seconds } : {}) },
+      }];
+    },
   },
   {
     id: 'redis.maintenance.aof-failed', title: 'AOF rewrite or write failing', category: 'maintenance', severity: 'critical', frequency: 'frequent', needs: ['series:persistence.'],
@@ -116,9 +129,24 @@ export const REDIS_RULES = engineRules('redis', [
     explanation: 'Failing AOF rewrites let the file grow without bound; failing writes lose durability.',
     fix: 'Read the Redis log; free disk; BGREWRITEAOF.', anchor: 'Redis persistence docs',
     check: (ctx) => {
+      // The status texts (aof_last_bgrewrite_status, aof_last_write_status: 1 ok, 0 err) are in every version's INFO;
+      // the count of consecutive rewrite failures only from 7.0.
       const failures = ctx.value('persistence.aof_rewrites_consecutive_failures');
-      if (failures === null) return ctx.skip('aof_rewrites_consecutive_failures not reported (Redis before 7.0); the status texts are pending issue 14');
-      return failures > 0 ? [{ object: 'aof', message: `${failures} consecutive AOF rewrite failures`, evidence: { consecutiveFailures: failures } }] : [];
+      const rewriteOk = ctx.value('persistence.aof_last_bgrewrite_ok');
+      const writeOk = ctx.value('persistence.aof_last_write_ok');
+      if (failures === null && rewriteOk === null && writeOk === null) {
+        return ctx.skip('neither aof_rewrites_consecutive_failures (Redis 7.0+) nor the AOF status texts (stored from issue 14 on) are stored for this target');
+      }
+      const problems = [
+        ...(rewriteOk === 0 || (failures ?? 0) > 0 ? [failures ? `${failures} consecutive AOF rewrite failures` : 'the last AOF rewrite failed'] : []),
+        ...(writeOk === 0 ? ['the last AOF write failed'] : []),
+      ];
+      const evidence = {
+        ...(failures !== null ? { consecutiveFailures: failures } : {}),
+        ...(rewriteOk !== null ? { aofLastBgrewriteStatus: rewriteOk ? 'ok' : 'err' } : {}),
+        ...(writeOk !== null ? { aofLastWriteStatus: writeOk ? 'ok' : 'err' } : {}),
+      };
+      return problems.length ? [{ object: 'aof', message: problems.join('; '), evidence }] : [];
     },
   },
   {

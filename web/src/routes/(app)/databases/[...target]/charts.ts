@@ -276,6 +276,23 @@ const MYSQL: readonly ChartDef[] = [
   replication,
 ];
 
+/** INFO persistence's outcome texts, stored as 1 (ok) and 0 (err) by the server (issue 14). */
+const PERSISTENCE_STATUS = [
+  { metric: 'persistence.rdb_last_bgsave_ok', what: 'last RDB save', aof: false },
+  { metric: 'persistence.aof_last_bgrewrite_ok', what: 'last AOF rewrite', aof: true },
+  { metric: 'persistence.aof_last_write_ok', what: 'last AOF write', aof: true },
+] as const;
+
+/**
+ * A status in words from its newest bucket's average: 1 ok, 0 failed, between the two it failed during that bucket
+ * (and may be ok again). AOF statuses with AOF off and ok say nothing worth a word.
+ */
+export function persistenceStatus(what: string, avg: number | null, aofOff: boolean): string | null {
+  if (avg === null) return null;
+  if (avg >= 1) return aofOff ? null : `${what} ok`;
+  return avg <= 0 ? `${what} FAILED` : `${what} failed during the latest period`;
+}
+
 const REDIS: readonly ChartDef[] = [
   { ...connections, title: 'Clients (% of maxclients)' },
   lines('throughput', 'Commands', 'rate', [l('commands', METRICS.opsTotal.name, 'commands', 'rate')]),
@@ -304,13 +321,17 @@ const REDIS: readonly ChartDef[] = [
     id: 'persistence',
     title: 'Changes since the last RDB save',
     unit: 'count',
-    metrics: ['persistence.rdb_changes_since_last_save', 'persistence.rdb_last_save_time', 'persistence.aof_enabled'],
+    metrics: ['persistence.rdb_changes_since_last_save', 'persistence.rdb_last_save_time', 'persistence.aof_enabled', ...PERSISTENCE_STATUS.map((p) => p.metric)],
     build: (f): BuiltLines => {
       const changes = summed(f.get('persistence.rdb_changes_since_last_save'), 'max');
       if (changes.length === 0) return { series: {}, labels: {} };
       const savedAt = latest(summed(f.get('persistence.rdb_last_save_time'), 'max'));
       const aof = latest(summed(f.get('persistence.aof_enabled'), 'max'));
-      const parts = [savedAt ? `last save ${new Date(savedAt * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC` : null, aof === null ? null : aof ? 'AOF on' : 'AOF off'];
+      const parts = [
+        savedAt ? `last save ${new Date(savedAt * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC` : null,
+        ...PERSISTENCE_STATUS.map((p) => persistenceStatus(p.what, latest(summed(f.get(p.metric), 'avg')), p.aof && aof === 0)),
+        aof === null ? null : aof ? 'AOF on' : 'AOF off',
+      ];
       return { series: { changes }, labels: { changes: 'unsaved changes' }, description: parts.filter(Boolean).join(' · ') };
     },
   },
