@@ -179,6 +179,11 @@ describe('phone and tablet', () => {
       expect(await p.getByRole('navigation', { name: 'Product areas' }).isVisible(), path).toBe(true);
       expect(await p.getByRole('button', { name: 'Menu' }).isVisible(), path).toBe(false);
     }
+    // The home page's every column is in view at 1440 px: the open alerts and the health score were past the card's
+    // right edge, behind a sideways scroll an operator does not think of.
+    await visit(p, '/');
+    const fleet = (await p.evaluate(`(() => { const box = document.querySelector('table.fleet').parentElement; return { sw: box.scrollWidth, cw: box.clientWidth }; })()`)) as { sw: number; cw: number };
+    expect(fleet.sw, 'the fleet table scrolls inside its card at 1440 px').toBeLessThanOrEqual(fleet.cw);
     const signedOut = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signedOut.goto(`${stack.url}/login`);
     await screenshot(signedOut, 'phone-login');
