@@ -11,6 +11,27 @@ export interface BulkColumn<R> {
 /** Rows per statement: bounds the size of one statement's arrays, not its parameters (one per column). */
 const CHUNK = 5_000;
 
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
+/**
+ * A column's values as a PostgreSQL array literal, the text pg would send for the JS array, without its per-element
+ * type checks and two regular-expression replacements per string (about 5 % of the worker's time in a drain): numbers
+ * and booleans bare, strings quoted, and escaped only when they hold a quote or a backslash.
+ */
+export function arrayLiteral(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'number') out += String(v);
+    else if (typeof v === 'boolean') out += v ? 't' : 'f';
+    else out += NEEDS_ESCAPE.test(v) ? `"${v.replace(ESCAPED, '\\$&')}"` : `"${v}"`;
+  }
+  return `${out}}`;
+}
+
 /**
  * INSERT … SELECT FROM unnest($1::text[], $2::float8[], …) ON CONFLICT …: one parameter per column, whatever the number
  * of rows. A VALUES list takes a parameter per cell: for a batch's ten thousand points and series that is kysely
@@ -22,7 +43,7 @@ export async function bulkInsert<R>(trx: Transaction<Database>, table: keyof Dat
   const names = sql.join(columns.map((c) => sql.ref(c.name)));
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    const arrays = columns.map((c) => sql`${chunk.map(c.value)}::${sql.raw(c.type)}[]`);
+    const arrays = columns.map((c) => sql`${arrayLiteral(chunk.map(c.value))}::${sql.raw(c.type)}[]`);
     await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${sql.join(arrays)}) as u(${names}) ${onConflict}`.execute(trx);
   }
 }
