@@ -337,9 +337,10 @@ describe.each<StoreBackend>(['pglite', 'postgres'])('explorer APIs over ingested
     expect(doc.openapi).toMatch(/^3\./);
     const routes = ctx.app.store && Object.keys(doc.paths);
     expect(routes).toEqual(expect.arrayContaining(['/api/explorer/databases', '/api/explorer/databases/{targetId}/series', '/api/explorer/activity/{targetId}/blocking', '/api/explorer/queries/{targetId}/top', '/api/explorer/schema/{targetId}/changes', '/api/explorer/schema/{targetId}/settings', '/api/explorer/fleet', '/api/explorer/assets/agents']));
-    // The explorers' 17 routes (the document describes every other route too: openapi.test.ts).
-    expect(routes.filter((p: string) => p.startsWith('/api/explorer/'))).toHaveLength(17);
-    expect(doc.paths['/api/explorer/queries/{targetId}/top'].get.parameters.map((p: any) => p.name)).toEqual(['targetId', 'from', 'to', 'orderBy', 'search', 'database', 'monitoring', 'limit', 'cursor']);
+    // The explorers' 18 routes (the document describes every other route too: openapi.test.ts).
+    expect(routes.filter((p: string) => p.startsWith('/api/explorer/'))).toHaveLength(18);
+    expect(routes).toContain('/api/explorer/queries/{targetId}/applications');
+    expect(doc.paths['/api/explorer/queries/{targetId}/top'].get.parameters.map((p: any) => p.name)).toEqual(['targetId', 'from', 'to', 'orderBy', 'search', 'database', 'monitoring', 'user', 'application', 'limit', 'cursor']);
   });
 
   it('retention drops expired partitions and nothing else', async () => {

@@ -26,6 +26,11 @@ export interface SessionView {
    * one and in snapshots stored before it was kept. Anything but a client backend is the server's own work.
    */
   backendType?: string | null;
+  /**
+   * PostgreSQL 14+ pg_stat_activity.query_id (with compute_query_id on): the statement running, or when not active
+   * the last one the session ran, as pg_stat_statements' queryid identifies it. Absent elsewhere and before issue 14.
+   */
+  queryId?: string | null;
 }
 
 export interface LockWaitView {

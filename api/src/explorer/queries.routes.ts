@@ -4,9 +4,9 @@ import type { Database } from '@logstag/store';
 import { ApiError } from '../http/api-error';
 import { defaultStep, requireTarget } from './databases.service';
 import { decodeJsonCursor, encodeJsonCursor, isNonNegativeInt, paginationQuery, resolveRange, stepField, targetParams, withRange } from './inputs';
-import { findQuery, queryBuckets, queryDatabases, SPARK_BUCKETS, stddevMs, TOP_ORDER, topQueries, type TopOrder } from '@logstag/store';
+import { findQuery, queryBuckets, queryDatabases, queryUsers, queryUserTotals, SPARK_BUCKETS, statementApplications, stddevMs, TOP_ORDER, topQueries, type TopOrder } from '@logstag/store';
 import type { ExplorerRegistry } from './registry';
-import { queryDetailSchema, TOP_ORDERS, topQueriesSchema } from '@logstag/schema/api';
+import { queryApplicationsSchema, queryDetailSchema, TOP_ORDERS, topQueriesSchema } from '@logstag/schema/api';
 
 // The documented orders are exactly the columns the repository sorts by.
 const orderColumns: Record<(typeof TOP_ORDERS)[number], string> & Record<TopOrder, string> = TOP_ORDER;
@@ -31,6 +31,16 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         .enum(['true', 'false'])
         .default('false')
         .describe("include statements that only read the server's catalogs or are monitoring commands (the agent's own among them); hidden by default"),
+      user: z
+        .string()
+        .max(200)
+        .optional()
+        .describe("only this user's runs, each statement's counters for that user alone (PostgreSQL roles; MySQL/MariaDB digests have no user, so nothing matches)"),
+      application: z
+        .string()
+        .max(200)
+        .optional()
+        .describe('only the statements sessions of this application were seen running in sampled activity over the range (PostgreSQL 14+, query_id): a sample, not every run'),
       ...paginationQuery.shape,
     }),
     response: topQueriesSchema,
@@ -40,8 +50,10 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       const offset = decodeJsonCursor(query.cursor, isNonNegativeInt) ?? 0;
       if (offset > MAX_OFFSET) throw new ApiError(400, 'validation_failed', `paging stops after ${MAX_OFFSET} statements; narrow the range`);
       const where = { organizationId, targetId: params.targetId, ...range };
-      const filter = { search: query.search || undefined, database: query.database, includeMonitoring: query.monitoring === 'true' };
-      const [rows, databases] = await Promise.all([topQueries(db, where, query.orderBy, query.limit + 1, offset, filter), queryDatabases(db, where)]);
+      // An application filter is the statements its sessions were seen with: read from the activity snapshots first.
+      const fingerprints = query.application ? [...new Set((await statementApplications(db, where, { application: query.application })).map((a) => a.fingerprint))] : undefined;
+      const filter = { search: query.search || undefined, database: query.database, includeMonitoring: query.monitoring === 'true', user: query.user || undefined, fingerprints };
+      const [rows, databases, users] = await Promise.all([topQueries(db, where, query.orderBy, query.limit + 1, offset, filter), queryDatabases(db, where), queryUsers(db, where)]);
       const items = rows.slice(0, query.limit).map((q) => ({
         fingerprint: q.fingerprint,
         database: q.database_name,
@@ -73,8 +85,36 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         // The share's base is every statement's time, whatever the filters show.
         allTimeMs: rows[0]?.all_time_ms ?? 0,
         databases: databases.map((d) => ({ name: d.database_name, statements: d.statements, monitoring: d.monitoring })),
+        users: users.map((u) => ({ name: u.user_name, statements: u.statements })),
         items,
         nextCursor: next,
+      };
+    },
+  });
+
+  r.get({
+    path: '/api/explorer/queries/:targetId/applications',
+    tag: 'Query Explorer',
+    summary: 'Applications seen running the target\'s statements in sampled activity over a range (PostgreSQL 14+), for the application filter',
+    params: targetParams,
+    query: withRange({}),
+    response: queryApplicationsSchema,
+    handle: async ({ organizationId, params, query }) => {
+      await requireTarget(db, organizationId, params.targetId);
+      const range = resolveRange(query);
+      const seen = await statementApplications(db, { organizationId, targetId: params.targetId, ...range });
+      const byApp = new Map<string, { statements: Set<string>; samples: number }>();
+      for (const s of seen) {
+        const a = byApp.get(s.application) ?? { statements: new Set<string>(), samples: 0 };
+        a.statements.add(s.fingerprint);
+        a.samples += s.samples;
+        byApp.set(s.application, a);
+      }
+      return {
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        basis: 'sampled activity' as const,
+        items: [...byApp].map(([application, a]) => ({ application, statements: a.statements.size, samples: a.samples })),
       };
     },
   });
@@ -92,7 +132,13 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       if (!q) throw new ApiError(404, 'not_found', `no statement ${query.fingerprint} on ${params.targetId}`);
       const range = resolveRange(query);
       const step = query.step ?? defaultStep(range.from, range.to);
-      const buckets = await queryBuckets(db, { organizationId, targetId: params.targetId, fingerprint: query.fingerprint, ...range }, step);
+      const one = { organizationId, targetId: params.targetId, fingerprint: query.fingerprint, ...range };
+      const postgres = q.engine === 'postgresql';
+      const [buckets, users, applications] = await Promise.all([
+        queryBuckets(db, one, step),
+        postgres ? queryUserTotals(db, one) : Promise.resolve([]),
+        postgres ? statementApplications(db, { organizationId, targetId: params.targetId, ...range }, { fingerprint: q.fingerprint }) : Promise.resolve([]),
+      ]);
       return {
         fingerprint: q.fingerprint,
         engine: q.engine,
@@ -122,6 +168,12 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
           blocksHit: b.blocks_hit,
           blocksRead: b.blocks_read,
         })),
+        ...(postgres
+          ? {
+              users: users.map((u) => ({ name: u.user_name, calls: u.calls, totalTimeMs: u.total_time_ms, rows: u.rows })),
+              applications: applications.map((a) => ({ application: a.application, samples: a.samples })),
+            }
+          : {}),
       };
     },
   });

@@ -112,6 +112,7 @@ export const sessionViewSchema = z.object({
   transactionSeconds: z.optional(z.nullable(z.number())),
   xminAge: z.optional(z.nullable(z.number())),
   backendType: z.optional(z.nullable(z.string())),
+  queryId: z.optional(z.nullable(z.string())),
 });
 export const lockWaitViewSchema = z.object({
   id: z.string(),
@@ -202,10 +203,25 @@ export const topQueriesSchema = z.object({
   allTimeMs: z.optional(z.number()),
   /** The databases of the target's statements in the range, for the database filter, and how many statements are monitoring. */
   databases: z.optional(z.array(z.object({ name: nullableText, statements: z.number(), monitoring: z.number() }))),
+  /**
+   * The users seen running the target's statements in the range (PostgreSQL roles), for the user filter. Empty for
+   * engines whose statistics have no user (MySQL/MariaDB digests are per schema and digest) and before users were stored.
+   */
+  users: z.optional(z.array(z.object({ name: z.string(), statements: z.number() }))),
   items: z.array(topQuerySchema),
   nextCursor: nullableText,
 });
 export type TopQueries = z.infer<typeof topQueriesSchema>;
+
+/** Applications seen with the target's statements in sampled activity (PostgreSQL 14+ query_id), for the application filter. */
+export const queryApplicationsSchema = z.object({
+  from: isoTime,
+  to: isoTime,
+  /** Always 'sampled activity': pg_stat_statements has no application; sessions show which statement they run or last ran. */
+  basis: z.literal('sampled activity'),
+  items: z.array(z.object({ application: z.string(), statements: z.number(), samples: z.number() })),
+});
+export type QueryApplications = z.infer<typeof queryApplicationsSchema>;
 
 export const queryDetailSchema = z.object({
   fingerprint: z.string(),
@@ -230,6 +246,10 @@ export const queryDetailSchema = z.object({
   series: z.array(
     z.object({ ts: isoTime, calls: z.number(), totalTimeMs: z.number(), meanTimeMs: z.nullable(z.number()), rows: z.number(), blocksHit: z.number(), blocksRead: z.number() }),
   ),
+  /** PostgreSQL: the statement's calls, time and rows per user over the range. */
+  users: z.optional(z.array(z.object({ name: z.string(), calls: z.number(), totalTimeMs: z.number(), rows: z.number() }))),
+  /** PostgreSQL 14+: the applications seen running it in sampled activity over the range (not every run is sampled). */
+  applications: z.optional(z.array(z.object({ application: z.string(), samples: z.number() }))),
 });
 export type QueryDetail = z.infer<typeof queryDetailSchema>;
 

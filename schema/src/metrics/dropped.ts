@@ -38,7 +38,6 @@ export const DROPPED_FIELDS: DroppedFields = {
       backend_start: PENDING_SESSIONS,
       client_port: 'the client\'s ephemeral port: only adds cardinality; the client address is stored',
       leader_pid: PENDING_SESSIONS,
-      query_id: PENDING_SESSIONS,
       query_start: PENDING_SESSIONS,
       state_change: 'the duration in the state is stored (state_duration_seconds)',
       xact_start: TRANSACTION_START,
@@ -64,8 +63,7 @@ export const DROPPED_FIELDS: DroppedFields = {
     database_stats: { stats_reset: STATS_RESET, newRow: NEW_ROW },
     statements: {
       dbid: 'the database is stored by name (datname)',
-      userid: 'statements are stored per database and query, summed over users',
-      usename: 'statements are stored per database and query, summed over users',
+      userid: 'the role is stored by name (usename), per statement (query_stats.by_user)',
       toplevel: 'top-level and nested executions are summed into one statement',
       newRow: NEW_ROW,
       plans: PENDING_STATEMENT_DETAIL,

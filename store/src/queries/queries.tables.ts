@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Timestamp } from '../column-types';
 
 export interface QueryTable {
@@ -10,6 +10,8 @@ export interface QueryTable {
   query_text: string | null;
   /** Reads only catalogs or is a monitoring command (monitoring-statements.ts): hidden by default. */
   monitoring: Generated<boolean>;
+  /** The users seen running it (PostgreSQL roles), sorted; NULL for engines without users and statements stored before. */
+  users: ColumnType<string[] | null, string | null | undefined, string | null>;
   first_seen: Timestamp;
   last_seen: Timestamp;
 }
@@ -37,6 +39,8 @@ export interface QueryStatTable {
   blk_read_time_ms?: number | null;
   blk_write_time_ms?: number | null;
   exec_time_sq?: number | null;
+  /** PostgreSQL only: per user, its share of the counters above, as an array in USER_STAT_COLUMNS order. */
+  by_user?: ColumnType<Record<string, Array<number | null>> | null, string | null | undefined, string | null>;
 }
 export type NewQueryStatRow = Insertable<QueryStatTable>;
 

@@ -18,6 +18,34 @@ export interface QueryStat {
   scans?: StatementScans;
   /** Temporary-file and I/O-time counters and squared execution times of engines that have them (PostgreSQL). */
   io?: StatementIo;
+  /** The same counters per user (PostgreSQL: pg_stat_statements is per role); absent where the engine has none. */
+  byUser?: Readonly<Record<string, UserStatementStats>>;
+}
+
+/** One user's share of a statement's counters over the interval. */
+export interface UserStatementStats extends StatementIo {
+  calls: number;
+  totalTimeMs: number;
+  rows: number;
+  blocksHit: number;
+  blocksRead: number;
+}
+
+/**
+ * The query_stats columns a user's share has, in the order of the array stored per user in query_stats.by_user
+ * (`{"<user>": [calls, total_time_ms, …]}`: an array, not an object, as it is stored for every statement every minute).
+ */
+export const USER_STAT_COLUMNS = ['calls', 'total_time_ms', 'rows', 'blocks_hit', 'blocks_read', 'temp_blks_read', 'temp_blks_written', 'blk_read_time_ms', 'blk_write_time_ms', 'exec_time_sq'] as const;
+export type UserStatColumn = (typeof USER_STAT_COLUMNS)[number];
+
+function userStatsArray(u: UserStatementStats): Array<number | null> {
+  return [u.calls, u.totalTimeMs, u.rows, u.blocksHit, u.blocksRead, u.tempBlksRead, u.tempBlksWritten, u.blkReadTimeMs, u.blkWriteTimeMs, u.execTimeSq];
+}
+
+function byUserJson(byUser: Readonly<Record<string, UserStatementStats>> | undefined): string | null {
+  if (!byUser) return null;
+  const entries = Object.entries(byUser);
+  return entries.length ? JSON.stringify(Object.fromEntries(entries.map(([user, u]) => [user, userStatsArray(u)]))) : null;
 }
 
 /** What pg_stat_statements says about a statement's I/O and the spread of its execution times, over the interval. */
@@ -47,6 +75,8 @@ interface QueryRow {
   database_name: string | null;
   query_text: string | null;
   monitoring: boolean;
+  /** The users seen running it (sorted), or null for engines without users. */
+  users: string[] | null;
   first_seen: Date;
   last_seen: Date;
 }
@@ -64,6 +94,8 @@ interface StatRow {
   blocks_read: number;
   scans: StatementScans | null;
   io: StatementIo | null;
+  /** query_stats.by_user as JSON text. */
+  by_user: string | null;
 }
 
 const QUERY_COLUMNS: Array<BulkColumn<QueryRow>> = [
@@ -74,6 +106,7 @@ const QUERY_COLUMNS: Array<BulkColumn<QueryRow>> = [
   { name: 'database_name', type: 'text', value: (q) => q.database_name },
   { name: 'query_text', type: 'text', value: (q) => q.query_text },
   { name: 'monitoring', type: 'bool', value: (q) => q.monitoring },
+  { name: 'users', type: 'jsonb', value: (q) => (q.users ? JSON.stringify(q.users) : null) },
   { name: 'first_seen', type: 'timestamptz', value: (q) => q.first_seen.toISOString() },
   { name: 'last_seen', type: 'timestamptz', value: (q) => q.last_seen.toISOString() },
 ];
@@ -98,7 +131,10 @@ const STAT_COLUMNS: Array<BulkColumn<StatRow>> = [
   { name: 'blk_read_time_ms', type: 'float8', value: (s) => s.io?.blkReadTimeMs ?? null },
   { name: 'blk_write_time_ms', type: 'float8', value: (s) => s.io?.blkWriteTimeMs ?? null },
   { name: 'exec_time_sq', type: 'float8', value: (s) => s.io?.execTimeSq ?? null },
+  { name: 'by_user', type: 'jsonb', value: (s) => s.by_user },
 ];
+
+const mergedUsers = (a: string[] | null, b: string[] | null): string[] | null => (a || b ? [...new Set([...(a ?? []), ...(b ?? [])])].sort() : null);
 
 /**
  * Statement text is stored once per (organization, target, fingerprint); each collection adds one stats row. Collects a
@@ -129,7 +165,9 @@ export class QueryBatch {
         blocks_read: s.blocksRead,
         scans: s.scans ?? null,
         io: s.io ?? null,
+        by_user: byUserJson(s.byUser),
       });
+      const users = s.byUser ? Object.keys(s.byUser).sort() : null;
       const q = this.queries.get(key);
       if (!q) {
         this.queries.set(key, {
@@ -140,6 +178,7 @@ export class QueryBatch {
           database_name: s.database,
           query_text: s.text,
           monitoring: isMonitoringStatement(engine, s.text),
+          users,
           first_seen: ts,
           last_seen: ts,
         });
@@ -149,6 +188,7 @@ export class QueryBatch {
         q.query_text = s.text;
         q.monitoring = isMonitoringStatement(engine, s.text);
       }
+      q.users = mergedUsers(q.users, users);
       if (ts < q.first_seen) q.first_seen = ts;
       if (ts > q.last_seen) q.last_seen = ts;
     }
@@ -165,7 +205,8 @@ export class QueryBatch {
         blocks_hit = excluded.blocks_hit, blocks_read = excluded.blocks_read, rows_examined = excluded.rows_examined,
         no_index_used = excluded.no_index_used, full_scans = excluded.full_scans, full_joins = excluded.full_joins,
         tmp_disk_tables = excluded.tmp_disk_tables, temp_blks_read = excluded.temp_blks_read, temp_blks_written = excluded.temp_blks_written,
-        blk_read_time_ms = excluded.blk_read_time_ms, blk_write_time_ms = excluded.blk_write_time_ms, exec_time_sq = excluded.exec_time_sq`,
+        blk_read_time_ms = excluded.blk_read_time_ms, blk_write_time_ms = excluded.blk_write_time_ms, exec_time_sq = excluded.exec_time_sq,
+        by_user = excluded.by_user`,
     );
   }
 
@@ -178,6 +219,8 @@ export class QueryBatch {
       sql`on conflict (organization_id, target_id, fingerprint) do update set
         query_text = coalesce(queries.query_text, excluded.query_text),
         monitoring = case when excluded.query_text is not null then excluded.monitoring else queries.monitoring end,
+        users = case when queries.users is null then excluded.users when excluded.users is null or queries.users @> excluded.users then queries.users
+                     else (select jsonb_agg(distinct u collate "C" order by u collate "C") from jsonb_array_elements_text(queries.users || excluded.users) u) end,
         first_seen = least(queries.first_seen, excluded.first_seen),
         last_seen = greatest(queries.last_seen, excluded.last_seen)`,
     );

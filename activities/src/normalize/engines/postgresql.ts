@@ -1,6 +1,7 @@
 // PostgreSQL sections (agent/src/collectors/postgresql): runtime → activity + connection/replication series,
 // workload → database/statement counters (deltas), operational → settings and access snapshots, schema → schema snapshot.
 import { METRICS, type CollectionData, type EngineData, type SectionRow } from '@logstag/schema';
+import { postgresStatementFingerprint, type StatementIo, type UserStatementStats } from '@logstag/store';
 import type { EngineExtractor } from '../engine-extractor';
 import { point } from '../generic-metrics';
 import { objectIn, omitFields, pickFields, rowsIn } from '../section-readers';
@@ -27,6 +28,7 @@ function sessionOf(r: PgRow<'sessions'>, blockedBy: Map<string, string[]>): Sess
     transactionSeconds: num(r.xact_duration_seconds),
     xminAge: num(r.backend_xmin_age) ?? num(r.backend_xid_age),
     backendType: str(r.backend_type),
+    queryId: str(r.query_id),
   };
 }
 
@@ -94,7 +96,7 @@ function workload(data: Data<'workload'>, out: Extracted): void {
   const byFingerprint = new Map<string, Array<PgRow<'statements'>>>();
   for (const s of rowsIn(data.statements)) {
     if (!(num(s.calls) ?? 0)) continue;
-    const fp = `${str(s.datname) ?? ''}/${str(s.queryid) ?? ''}`;
+    const fp = postgresStatementFingerprint(str(s.datname), str(s.queryid));
     byFingerprint.set(fp, [...(byFingerprint.get(fp) ?? []), s]);
   }
   for (const [fingerprint, rows] of byFingerprint) {
@@ -109,15 +111,42 @@ function workload(data: Data<'workload'>, out: Extracted): void {
       rows: sum('rows'),
       blocksHit: sum('shared_blks_hit'),
       blocksRead: sum('shared_blks_read'),
-      io: {
-        tempBlksRead: sumOrNull(rows, 'temp_blks_read'),
-        tempBlksWritten: sumOrNull(rows, 'temp_blks_written'),
-        blkReadTimeMs: sumOrNull(rows, 'blk_read_time'),
-        blkWriteTimeMs: sumOrNull(rows, 'blk_write_time'),
-        execTimeSq: sumOrNull(rows, 'exec_time_sq'),
-      },
+      io: ioOf(rows),
+      byUser: byUserOf(rows),
     });
   }
+}
+
+function ioOf(rows: ReadonlyArray<PgRow<'statements'>>): StatementIo {
+  return {
+    tempBlksRead: sumOrNull(rows, 'temp_blks_read'),
+    tempBlksWritten: sumOrNull(rows, 'temp_blks_written'),
+    blkReadTimeMs: sumOrNull(rows, 'blk_read_time'),
+    blkWriteTimeMs: sumOrNull(rows, 'blk_write_time'),
+    execTimeSq: sumOrNull(rows, 'exec_time_sq'),
+  };
+}
+
+/** The role of a pg_stat_statements row whose role was dropped since (pg_roles has no name for its userid). */
+export const DROPPED_ROLE = '(dropped role)';
+
+/**
+ * The statement's counters per role (pg_stat_statements' userid, named through pg_roles by the agent): the Query
+ * Explorer's user filter reads them. Top-level and nested rows of a role are summed, as for the statement.
+ */
+function byUserOf(rows: ReadonlyArray<PgRow<'statements'>>): Record<string, UserStatementStats> {
+  const groups = new Map<string, Array<PgRow<'statements'>>>();
+  for (const r of rows) {
+    const user = str(r.usename) ?? DROPPED_ROLE;
+    groups.set(user, [...(groups.get(user) ?? []), r]);
+  }
+  // Role names are the monitored server's text: built with fromEntries, a role named __proto__ is a key like any other.
+  return Object.fromEntries(
+    [...groups].map(([user, own]): [string, UserStatementStats] => {
+      const sum = (f: 'calls' | 'total_exec_time' | 'total_plan_time' | 'rows' | 'shared_blks_hit' | 'shared_blks_read') => own.reduce((a, r) => a + (num(r[f]) ?? 0), 0);
+      return [user, { calls: sum('calls'), totalTimeMs: sum('total_exec_time') + sum('total_plan_time'), rows: sum('rows'), blocksHit: sum('shared_blks_hit'), blocksRead: sum('shared_blks_read'), ...ioOf(own) }];
+    }),
+  );
 }
 
 const MAINTENANCE_TIMES = ['last_vacuum', 'last_autovacuum', 'last_analyze', 'last_autoanalyze'] as const;
