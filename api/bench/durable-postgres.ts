@@ -36,7 +36,7 @@ export interface DurableCluster {
  * initdb of a fresh cluster in a folder of its own under `parent` (the postgres user must reach it), configured with
  * connection settings only: everything that concerns durability keeps PostgreSQL's default (on).
  */
-export async function initDurableCluster(parent = tmpdir(), prefix = 'logstag-bench-pg-'): Promise<DurableCluster> {
+export async function initDurableCluster(parent = tmpdir(), prefix = 'logstag-bench-pg-', settings: readonly string[] = []): Promise<DurableCluster> {
   const asPostgres = process.getuid?.() === 0;
   const dir = mkdtempSync(join(parent, prefix));
   const data = join(dir, 'pg');
@@ -48,15 +48,18 @@ export async function initDurableCluster(parent = tmpdir(), prefix = 'logstag-be
   }
   run(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], asPostgres);
   const port = await freePort();
-  const conf = [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${data}'`, `max_connections = 200`].join('\n');
+  const conf = [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${data}'`, `max_connections = 200`, ...settings].join('\n');
   writeFileSync(join(data, 'postgresql.auto.conf'), `${conf}\n`);
   if (owner) chownSync(join(data, 'postgresql.auto.conf'), owner.uid, owner.gid);
   return { dir, data, port, owner };
 }
 
-/** A fresh cluster in a folder of its own under the system temp folder, started with pg_ctl. */
-export async function startDurablePostgres(): Promise<DurablePostgres> {
-  const { dir, data, port, owner } = await initDurableCluster();
+/**
+ * A fresh cluster in a folder of its own under the system temp folder, started with pg_ctl. `settings` are extra
+ * postgresql.conf lines (bench:ingest --pg-statements loads pg_stat_statements with them).
+ */
+export async function startDurablePostgres(settings: readonly string[] = []): Promise<DurablePostgres> {
+  const { dir, data, port, owner } = await initDurableCluster(undefined, undefined, settings);
   const asPostgres = owner !== null;
   run(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', join(data, 'server.log'), '-w', '-t', '60', 'start'], asPostgres);
   const pid = Number(run('head', ['-1', join(data, 'postmaster.pid')], false).trim());

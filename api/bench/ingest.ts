@@ -1,6 +1,7 @@
 // npm run bench:ingest -- [--store pglite|postgres] [--pg durable|services] [--split] [--workers 1] [--backlog]
 //                          [--accept-only] [--seconds 20] [--concurrency 64] [--rate 0] [--targets 200]
 //                          [--worker-concurrency N] [--max-batch N] [--max-in-flight N] [--drain-timeout 600] [--pregenerate]
+//                          [--pg-statements]
 //
 // Starts the whole server (API + worker in one process, the real Temporal dev server from .tools/bin) on a fresh
 // store, then many concurrent simulated agents (a process of their own) post recorded real agent payloads, gzip'd,
@@ -18,6 +19,12 @@
 //
 // --pg durable (the default for --store postgres) runs a PostgreSQL cluster of the bench's own with fsync and
 // synchronous_commit on, as in production; --pg services uses the test-services cluster, which turns them off.
+// --pg-statements loads pg_stat_statements into the durable cluster too (counted from when the agents start).
+//
+// Cost per payload, the figure that does not depend on how busy the machine is: `cpuMsPerStoredPayload` divides each
+// process's CPU from the first payload sent to the end of the drain by the payloads stored meanwhile, and
+// `postgresCpuCores` splits PostgreSQL's CPU by backend (the API's and the worker's connections by application_name,
+// autovacuum, WAL writer, checkpointer…).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +45,7 @@ import { recordedPayloads } from './recorded-payloads';
 import { machineBusySeconds, sampleLoadAverage, treeCpuSeconds } from './process-cpu';
 import { backlogOf, databaseCounters, storedBetween, topStatements, type DatabaseCounters } from './pg-counters';
 import { capacityFigures, drainFigures, type BacklogSample } from './throughput';
+import { pgCpuByGroup, pgCpuSnapshot, type PgCpuSnapshot } from './pg-process-cpu';
 import { createAgentKeysService } from '../src/agent-keys/agent-keys.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
 import { useTestServicesEnv } from './services-env';
@@ -72,6 +80,8 @@ const { values: args } = parseArgs({
     'accept-only': { type: 'boolean', default: false },
     // Gzip every body before the run (needs --rate; rate × seconds bodies in memory) instead of just before sending.
     pregenerate: { type: 'boolean', default: false },
+    // Durable cluster: load pg_stat_statements (reset when the agents start) and report the top statements.
+    'pg-statements': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -155,13 +165,18 @@ async function main() {
     sqlitePragmas: args['no-wal'] ? [] : DEFAULT_SQLITE_PRAGMAS,
   });
   cleanups.push(() => dev.stop());
-  const durable = args.store === 'postgres' && args.pg === 'durable' ? await startDurablePostgres() : null;
+  const durable =
+    args.store === 'postgres' && args.pg === 'durable'
+      ? await startDurablePostgres(args['pg-statements'] ? [`shared_preload_libraries = 'pg_stat_statements'`, `pg_stat_statements.track = top`] : [])
+      : null;
   const tdb = durable ? { url: durable.url, drop: async () => durable.stop() } : args.store === 'postgres' ? await createTestDatabase('logstag_bench') : null;
   if (tdb) cleanups.push(() => tdb.drop());
+  // Each process's connections name themselves, so PostgreSQL's CPU can be split between the API and the worker.
+  const named = (url: string, name: string) => `${url}${url.includes('?') ? '&' : '?'}application_name=${name}`;
   const config = serverConfigFromEnv({
     PORT: String(await freePort()),
     LOGSTAG_DATA_DIR: dir,
-    ...(tdb ? { DATABASE_URL: tdb.url } : {}),
+    ...(tdb ? { DATABASE_URL: named(tdb.url, 'bench-api') } : {}),
     ...(workerConcurrency ? { LOGSTAG_WORKER_CONCURRENCY: workerConcurrency } : {}),
     ...(args['max-batch'] ? { LOGSTAG_INGEST_MAX_BATCH: args['max-batch'] } : {}),
     ...(args['max-in-flight'] ? { LOGSTAG_INGEST_MAX_IN_FLIGHT: args['max-in-flight'] } : {}),
@@ -178,7 +193,7 @@ async function main() {
     ...process.env,
     LOGSTAG_ROLE: 'worker',
     TEMPORAL_ADDRESS: dev.address,
-    DATABASE_URL: tdb?.url,
+    DATABASE_URL: tdb ? named(tdb.url, 'bench-worker') : undefined,
     LOG_LEVEL: 'error',
     ...(workerConcurrency ? { LOGSTAG_WORKER_CONCURRENCY: workerConcurrency } : {}),
   };
@@ -221,6 +236,7 @@ async function main() {
   const input: LoadInput = { url: app.url, keys, bodies, concurrency, seconds, rate, pregenerate: args.pregenerate };
   let started = 0;
   let cpuStart: ReturnType<typeof cpuAt> | undefined;
+  let pgCpuStart: Promise<PgCpuSnapshot | null> = Promise.resolve(null);
   let stopLoadSampling = () => ({ mean: NaN, max: NaN });
   let lockTimer: NodeJS.Timeout | undefined;
   const backlog: BacklogSample[] = [];
@@ -241,6 +257,8 @@ async function main() {
   const startClocks = () => {
     started = Date.now();
     cpuStart = cpuAt();
+    if (durable) pgCpuStart = pgCpuSnapshot(app.store.db, durable.pid);
+    if (args['pg-statements']) void sql`select pg_stat_statements_reset()`.execute(app.store.db).catch(() => undefined);
     stopLoadSampling = sampleLoadAverage();
     backlogSampler = sampleBacklog();
     // Sessions waiting on a lock, sampled 4 times a second: which statements of the ingest path wait, on what, and when.
@@ -268,6 +286,7 @@ async function main() {
   });
   const loadEnd = Date.now();
   const cpuEnd = cpuAt();
+  const pgCpuLoadEnd = durable ? await pgCpuSnapshot(app.store.db, durable.pid) : null;
   const cpu0 = cpuStart ?? cpuEnd;
   const loadAverage = stopLoadSampling();
   const { latencies, accepted, failed, statusCounts } = load;
@@ -290,6 +309,7 @@ async function main() {
   const drainEnd = Date.now();
   left = await backlogOf(app.store.db);
   const cpuDrain1 = cpuAt();
+  const pgCpuDrainEnd = durable ? await pgCpuSnapshot(app.store.db, durable.pid) : null;
   clearInterval(lockTimer);
   sampling = false;
   await backlogSampler;
@@ -315,6 +335,11 @@ async function main() {
     counters: { before: countersBefore, after: countersAfter },
     lockWaits: { samples: lockSamples, waiting: lockWaits, per5s: lockWaitsPer5s },
     cpu: { sending: [cpu0, cpuEnd, sendSeconds], draining: [cpuDrain0, cpuDrain1, (drainEnd - drainStart) / 1000] },
+    wholeRun: { cpu: [cpu0, cpuDrain1], stored: await storedBetween(app.store.db, started, drainEnd + 1), loadCpuSeconds: load.cpuSeconds },
+    pgCpu: {
+      sending: pgCpuByGroup(await pgCpuStart, pgCpuLoadEnd, sendSeconds),
+      draining: pgCpuByGroup(pgCpuLoadEnd, pgCpuDrainEnd, (drainEnd - drainStart) / 1000),
+    },
     loadAverage,
   });
   console.log(JSON.stringify(report, null, 2));
@@ -337,6 +362,20 @@ function coresOf([a, b, windowSeconds]: [Cpu, Cpu, number], split: boolean): Rec
   );
 }
 
+function msPerPayload({ cpu: [a, b], stored, loadCpuSeconds }: { cpu: [Cpu, Cpu]; stored: number | null; loadCpuSeconds: number }, split: boolean): Record<string, number> | null {
+  if (!stored) return null;
+  const ms = (seconds: number) => Number(((seconds * 1000) / stored).toFixed(3));
+  const parts: Array<[string, number]> = [
+    [`server (api + dispatcher${split ? ')' : ' + worker)'}`, b.server - a.server],
+    ['worker process(es)', b.worker - a.worker],
+    ['temporal dev server', b.temporal - a.temporal],
+    ['postgresql (own cluster)', b.postgres - a.postgres],
+    ['load generator', loadCpuSeconds],
+  ];
+  const known = parts.filter(([, v]) => Number.isFinite(v));
+  return Object.fromEntries([...known.map(([k, v]) => [k, ms(v)] as const), ['total of these', ms(known.reduce((sum, [, v]) => sum + v, 0))], ['whole machine', ms(b.machine - a.machine)]]);
+}
+
 const fixed = (n: number | null | undefined, digits = 0) => (n === null || n === undefined || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
 
 async function reportOf(r: {
@@ -355,6 +394,8 @@ async function reportOf(r: {
   counters: { before: DatabaseCounters | null; after: DatabaseCounters | null };
   lockWaits: { samples: number; waiting: Map<string, number>; per5s: number[] };
   cpu: { sending: [Cpu, Cpu, number]; draining: [Cpu, Cpu, number] };
+  wholeRun: { cpu: [Cpu, Cpu]; stored: number | null; loadCpuSeconds: number };
+  pgCpu: { sending: Record<string, number> | null; draining: Record<string, number> | null };
   loadAverage: { mean: number; max: number };
 }) {
   const db = r.app.store.db;
@@ -479,9 +520,14 @@ async function reportOf(r: {
     // CPU seconds per second (1.0 = one core busy), by process, while sending and while draining; load average meanwhile.
     cpuCoresWhileSending: { ...coresOf(r.cpu.sending, split), 'load generator': (r.loadCpuSeconds / r.sendSeconds).toFixed(2) },
     cpuCoresWhileDraining: coresOf(r.cpu.draining, split),
+    // CPU milliseconds per payload stored, from the first payload sent to the end of the drain (the load generator's
+    // over the sending time alone): what each process costs a payload, whatever else the machine runs.
+    cpuMsPerStoredPayload: msPerPayload(r.wholeRun, split),
+    // PostgreSQL's CPU (cores) by backend: client connections by application_name, and the cluster's own processes.
+    postgresCpuCores: r.pgCpu,
     loadAverage1m: { mean: r.loadAverage.mean.toFixed(2), max: r.loadAverage.max.toFixed(2) },
     // Where PostgreSQL's time went, by statement (only where pg_stat_statements is loaded: --pg services).
-    topStatements: r.args.store === 'postgres' ? await topStatements(db) : null,
+    topStatements: r.args.store === 'postgres' ? await topStatements(db, 16) : null,
   };
 }
 

@@ -48,15 +48,18 @@ export async function storedBetween(db: Kysely<Database>, from: number, to: numb
  * The statements that took the most of PostgreSQL's time in this database, from pg_stat_statements (the test-services
  * cluster preloads it: run with --pg services). Null when the extension is not loaded.
  */
-export async function topStatements(db: Kysely<Database>, limit = 12): Promise<Array<{ query: string; calls: number; totalMs: number; meanMs: number; rows: number }> | null> {
+export async function topStatements(
+  db: Kysely<Database>,
+  limit = 12,
+): Promise<Array<{ query: string; calls: number; totalMs: number; meanMs: number; rows: number; walKB: number }> | null> {
   try {
     await sql`create extension if not exists pg_stat_statements`.execute(db);
-    const r = await sql<{ query: string; calls: number; total_ms: number; mean_ms: number; rows: number }>`
+    const r = await sql<{ query: string; calls: number; total_ms: number; mean_ms: number; rows: number; wal_kb: number }>`
       select left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 90) as query, calls, round(total_exec_time)::int as total_ms,
-             round(mean_exec_time::numeric, 2)::float8 as mean_ms, rows
+             round(mean_exec_time::numeric, 2)::float8 as mean_ms, rows, (wal_bytes / 1024)::int8 as wal_kb
         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
        order by total_exec_time desc limit ${limit}`.execute(db);
-    return r.rows.map((x) => ({ query: x.query, calls: Number(x.calls), totalMs: Number(x.total_ms), meanMs: Number(x.mean_ms), rows: Number(x.rows) }));
+    return r.rows.map((x) => ({ query: x.query, calls: Number(x.calls), totalMs: Number(x.total_ms), meanMs: Number(x.mean_ms), rows: Number(x.rows), walKB: Number(x.wal_kb) }));
   } catch {
     return null;
   }
