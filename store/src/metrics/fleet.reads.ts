@@ -16,14 +16,18 @@ export interface FleetBucketRow {
 /**
  * A few metrics of every target of an organization, in buckets of `stepSeconds` (all label sets together): the fleet
  * overview's throughput, cache hits and sparklines in one statement. Same tiers as metricBuckets: a rollup serves
- * the range up to its last built interval, raw points the rest.
+ * the range up to its last built interval, raw points the rest (and the range's head before its first interval).
  *
  * The series are enumerated first (metric_series) and each is read with its own index range (organization, target,
  * metric, labels, ts): a scan by target and metric alone reads every point of the day's partition for those series
- * (no skip scan before PostgreSQL 18), which for a hundred targets was most of the overview's 200 ms. Where each
- * series' raw tail starts is fixed in a materialized step before its points are read: joined in the same step, the
- * planner (which expects a handful of rolled series) read every raw point of the range for each of 700 series and
- * matched them against the rollups' ends in a nested loop, 176 million comparisons and 40 s for a one-hour overview.
+ * (no skip scan before PostgreSQL 18), which for a hundred targets was most of the overview's 200 ms. Each series'
+ * first and last rollup interval in range are two index probes in a materialized step, before any row is read: the
+ * planner expects a handful of rows from a lateral over series and joined the rollup rows to their series' bounds in
+ * a nested loop (first the raw points: 176 million comparisons and 40 s for a one-hour overview; then the rollup rows:
+ * 979,300 comparisons, about 100 ms of CPU, for the five minutes a cached overview reads). Rollup rows are summed into
+ * buckets per series inside their lateral, and buckets are cut with date_bin: the epoch arithmetic on numeric
+ * (extract(epoch) is numeric since PostgreSQL 14) for every row and sorting them all were most of the rest
+ * (bench:explorer's week: 478 -> 150 ms of the server's CPU).
  */
 export async function fleetBuckets(
   db: Db,
@@ -32,41 +36,48 @@ export async function fleetBuckets(
   stepSeconds: number,
 ): Promise<FleetBucketRow[]> {
   if (where.metrics.length === 0 || where.targetIds.length === 0) return [];
-  const bucket = sql<Date>`to_timestamp(floor(extract(epoch from ts) / ${stepSeconds}) * ${stepSeconds})`;
+  // The same buckets as to_timestamp(floor(epoch / step) * step) for every time after 1970, in integer arithmetic.
+  const bucket = (ts: RawBuilder<unknown>) => sql<Date>`date_bin(make_interval(secs => ${stepSeconds}), ${ts}, timestamptz '1970-01-01 00:00:00+00')`;
   const metrics = sql.join(where.metrics.map((m) => sql`${m}`));
   const targets = sql.join(where.targetIds.map((t) => sql`${t}`));
   const org = where.organizationId;
-  const series = sql`select target_id, metric, labels_key from metric_series
+  const rollup = sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h');
+  const series = sql`select organization_id, target_id, metric, labels_key from metric_series
      where organization_id = ${org} and target_id in (${targets}) and metric in (${metrics}) and last_ts >= ${where.from}`;
+  const ofSeries = (t: string) => sql.raw(`${t}.organization_id = s.organization_id and ${t}.target_id = s.target_id and ${t}.metric = s.metric and ${t}.labels_key = s.labels_key`);
+  const inRange = sql`r.ts >= ${where.from} and r.ts < ${where.to}`;
   // Raw points serve each series' tail after its last built rollup interval and its head before the first: a range
   // that starts inside an interval has that interval's points after \`from\` in range, and no rollup row holds them.
-  const raw = (since: RawBuilder<unknown>, until: RawBuilder<unknown>) => sql`select p.ts, p.value, p.seconds from metric_points p
-     where p.organization_id = ${org} and p.target_id = s.target_id and p.metric = s.metric and p.labels_key = s.labels_key
-       and p.ts >= ${since} and p.ts < ${until}`;
+  const raw = (since: RawBuilder<unknown>, until: RawBuilder<unknown>) => sql`select ${bucket(sql`p.ts`)} as bucket, p.value, p.seconds from metric_points p
+     where ${ofSeries('p')} and p.ts >= ${since} and p.ts < ${until}`;
   // Minute or hour rollups: an overview's buckets are at least a minute wide.
-  const query = sql<FleetBucketRow>`with series as (${series}), rolled as (
-            select s.target_id, s.metric, s.labels_key, r.ts, r.sum, r.count, r.max, r.seconds
-              from series s join lateral (
-                select ts, sum, count, max, seconds from ${sql.table(resolution === '1m' ? 'metric_rollup_1m' : 'metric_rollup_1h')} r
-                 where r.organization_id = ${org} and r.target_id = s.target_id and r.metric = s.metric and r.labels_key = s.labels_key
-                   and r.ts >= ${where.from} and r.ts < ${where.to}) r on true
-          ), built as (
-            select target_id, metric, labels_key, min(ts) as first, max(ts) as until from rolled group by 1, 2, 3
-          ), starts as materialized (
-            select s.target_id, s.metric, s.labels_key, coalesce(b.until, ${where.from}) as since, b.first as head_until
-              from series s left join built b using (target_id, metric, labels_key)
+  const query = sql<FleetBucketRow>`with series as (${series}), starts as materialized (
+            select s.organization_id, s.target_id, s.metric, s.labels_key,
+                   (select min(r.ts) from ${rollup} r where ${ofSeries('r')} and ${inRange}) as first,
+                   (select max(r.ts) from ${rollup} r where ${ofSeries('r')} and ${inRange}) as until
+              from series s
           ), merged as (
-            select r.target_id, r.metric, r.ts, r.sum, r.count, r.max, r.seconds from rolled r join built b using (target_id, metric, labels_key) where r.ts < b.until
+            select s.target_id, s.metric, r.bucket, r.sum, r.count, r.max, r.seconds
+              from starts s join lateral (
+                select ${bucket(sql`r.ts`)} as bucket, sum(r.sum) as sum, sum(r.count)::int as count, max(r.max) as max, sum(r.seconds) as seconds
+                  from ${rollup} r where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < s.until group by 1) r on true
+             where s.until is not null
             union all
-            select s.target_id, s.metric, p.ts, p.value, 1, p.value, p.seconds
-              from starts s join lateral (${raw(sql`s.since`, sql`${where.to}`)}) p on true
+            select s.target_id, s.metric, p.bucket, p.value, 1, p.value, p.seconds
+              from starts s join lateral (${raw(sql`coalesce(s.until, ${where.from})`, sql`${where.to}`)}) p on true
             union all
-            select s.target_id, s.metric, p.ts, p.value, 1, p.value, p.seconds
-              from starts s join lateral (${raw(sql`${where.from}`, sql`s.head_until`)}) p on true where s.head_until is not null
+            select s.target_id, s.metric, p.bucket, p.value, 1, p.value, p.seconds
+              from starts s join lateral (${raw(sql`${where.from}`, sql`s.first`)}) p on true where s.first is not null
           )
-          select target_id, metric, ${bucket} as bucket, sum(sum) as sum, sum(count)::int as count, max(max) as max, sum(seconds) as seconds
+          select target_id, metric, bucket, sum(sum) as sum, sum(count)::int as count, max(max) as max, sum(seconds) as seconds
             from merged group by 1, 2, 3 order by 1, 2, 3`;
-  return (await query.execute(db)).rows;
+  // Without JIT: the planner's cost for hundreds of series passes jit_above_cost (the week's overview of 700 series did
+  // before the change above), and compiling the statement took 92 ms of a query that runs in less.
+  const run = async (trx: Db) => {
+    await sql`set local jit = off`.execute(trx);
+    return (await query.execute(trx)).rows;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /** The newest value of each series of these metrics, for every target of an organization. */
