@@ -47,6 +47,12 @@ export type QueryTextMode = 'obfuscated' | 'full' | 'off';
 export interface CounterSpec {
   key: readonly string[];
   counters: readonly string[];
+  /**
+   * A counter whose delta of 0 means the row did not run since the previous collection (a statement's `calls`): such
+   * a row, neither new nor reset, is left out of the payload (it stays in the state for the next delta). Only for a
+   * section whose every reader skips those rows anyway, as the server's MariaDB/MySQL digest extraction does.
+   */
+  omitIdleBy?: string;
 }
 
 export interface CollectionResultWithCounters extends CollectionResult {

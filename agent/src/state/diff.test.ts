@@ -67,6 +67,24 @@ describe('diffSince', () => {
     expect(result.data).toEqual({ stats: { questions: 1 } });
   });
 
+  it('leaves out the rows that did not run (omitIdleBy), keeping them in the state; new and reset rows are sent', () => {
+    const digests: Record<string, CounterSpec> = { digests: { key: ['digest'], counters: ['calls', 'errors'], omitIdleBy: 'calls' } };
+    const prev = { digests: [{ digest: 'ran', calls: 5, errors: 0 }, { digest: 'idle', calls: 9, errors: 1 }, { digest: 'reset', calls: 9, errors: 4 }] };
+    const current = {
+      digests: [{ digest: 'ran', calls: 7, errors: 0 }, { digest: 'idle', calls: 9, errors: 1 }, { digest: 'reset', calls: 9, errors: 2 }, { digest: 'new', calls: 1, errors: 0 }],
+    };
+    const result = diffSince(prev, current, digests);
+    expect(result.data.digests).toEqual([
+      { digest: 'ran', calls: 2, errors: 0 },
+      { digest: 'reset', calls: 9, errors: 2, counterReset: true },
+      { digest: 'new', calls: 1, errors: 0, newRow: true },
+    ]);
+    expect(result.next).toEqual(current);
+    // Without omitIdleBy the idle row is sent with its zero deltas, as before.
+    const all = diffSince(prev, current, { digests: { key: ['digest'], counters: ['calls', 'errors'] } });
+    expect(all.data.digests).toContainEqual({ digest: 'idle', calls: 0, errors: 0 });
+  });
+
   it('gives a null delta when a counter was null before', () => {
     const result = diffSince({ stats: { questions: null } }, { stats: { questions: 5 } }, specs);
     expect(result.data.stats).toEqual({ questions: null });

@@ -85,7 +85,8 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext, void, MysqlD
     ...grant('SELECT', 'performance_schema.*'),
     run: async ({ conn, target }, out) => {
       out.data.statement_digests = await collectDigests(conn, target);
-      out.counters.statement_digests = { key: DIGEST_KEY, counters: DIGEST_COUNTERS };
+      // Digests that did not run since the previous collection are not sent: the server skips rows without calls.
+      out.counters.statement_digests = { key: DIGEST_KEY, counters: DIGEST_COUNTERS, omitIdleBy: 'calls' };
     },
   },
   {
