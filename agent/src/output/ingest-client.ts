@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import { INGEST_BATCH_CONTENT_TYPE, type IngestAccepted, type IngestBatchAccepted, type IngestBatchItem } from '@logstag/schema/core';
 import { parseRetryAfter } from './retry-after';
 import { RejectedPayloadError, RetryableSendError, UnauthorizedError } from './send-errors';
@@ -15,13 +15,22 @@ export interface IngestClientOptions {
   requestTimeoutMs?: number;
 }
 
-/** A request or spool body: JSON text (or its UTF-8 bytes), gzip'd. */
-export async function gzipJson(json: string | Buffer): Promise<Buffer> {
-  return gzip(typeof json === 'string' ? Buffer.from(json, 'utf8') : json);
+/**
+ * zlib's level for what is sent now (a request body): 3 compresses the agent's JSON about twice as fast as the default
+ * 6 for 14 % more bytes (the recorded payloads of api/test/fixtures as one batch: 6.6 against 13.3 ms of CPU per MB,
+ * 15.7 against 13.8 % of the size), and every payload is compressed once a minute or more. The spool keeps the default:
+ * what it holds waits on disk within a size cap, where bytes count more than the CPU spent once.
+ */
+const REQUEST_GZIP_LEVEL = 3;
+
+/** A request body (or, with zlib's default level, a spool file): JSON text (or its UTF-8 bytes), gzip'd. */
+export async function gzipJson(json: string | Buffer, level = REQUEST_GZIP_LEVEL): Promise<Buffer> {
+  return gzip(typeof json === 'string' ? Buffer.from(json, 'utf8') : json, { level });
 }
 
+/** A spool file: the payload's JSON at zlib's default level. */
 export async function gzipPayload(payload: unknown): Promise<Buffer> {
-  return gzipJson(JSON.stringify(payload));
+  return gzipJson(JSON.stringify(payload), zlibConstants.Z_DEFAULT_COMPRESSION);
 }
 
 const NEWLINE = Buffer.from('\n');

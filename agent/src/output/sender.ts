@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_COMPRESSED_PAYLOAD_BYTES, type IngestBatchItem, type Payload, type SpoolStats } from '@logstag/schema/core';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import pRetry from 'p-retry';
 import { payloadJson } from './envelope';
 import { gzipBatch, gzipJson, gzipPayload, type IngestClient } from './ingest-client';
@@ -248,7 +248,9 @@ export class Sender {
     const { logger } = this.options;
     const toSpool = () => this.toSpool(payload ?? payloadOf(pending));
     if (this.spoolOnly()) return toSpool();
-    const body = await gzipJson(pending.line);
+    let body = await gzipJson(pending.line);
+    // Near the server's limit the default level's few percent decide: it gets the last word before a drop.
+    if (body.length > MAX_COMPRESSED_PAYLOAD_BYTES) body = await gzipJson(pending.line, zlibConstants.Z_DEFAULT_COMPRESSION);
     if (this.overLimit(pending.id, body)) return 'dropped';
     try {
       await this.withRetries(() => this.options.client.post(body, this.closing.signal));
