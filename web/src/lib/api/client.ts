@@ -1,5 +1,5 @@
 import { requestJson, withQuery, type Fetch } from './request';
-import type { AgentView, Fleet, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryDetail, Range, SessionsPage, SettingsView, TargetView, TopOrder, TopQueries, WaitBuckets } from './explorer-types';
+import type { AgentView, Fleet, HostView, SchemaChange, SchemaObject, SnapshotPage, BlockingView, ConnectionsView, MetricSeries, QueryApplications, QueryDetail, Range, SessionsPage, SettingsView, TargetView, TopOrder, TopQueries, WaitBuckets } from './explorer-types';
 import type { AcceptedInvitation, AgentKey, AuditEvent, AuditFilter, CreatedAgentKey, CreatedInvitation, IngestPayload, Invitation, Page, PayloadListStatus, Role, Session, SetupDone, SetupStatus, SignedIn, User } from './types';
 
 /**
@@ -47,8 +47,20 @@ export function createApiClient(fetch: Fetch) {
     waits: (targetId: string, range: Range, stepSeconds: number) => get<WaitBuckets>(withQuery(`${activity(targetId)}/waits`, { ...iso(range), step: stepSeconds })),
     blocking: (targetId: string) => get<BlockingView>(`${activity(targetId)}/blocking`),
     connections: (targetId: string, range: Range) => get<ConnectionsView>(withQuery(`${activity(targetId)}/connections`, iso(range))),
-    topQueries: (targetId: string, range: Range, orderBy: TopOrder, filter: { search?: string; database?: string; monitoring?: boolean } = {}) =>
-      get<TopQueries>(withQuery(`${queries(targetId)}/top`, { orderBy, limit: 100, ...iso(range), search: filter.search, database: filter.database, monitoring: filter.monitoring ? 'true' : undefined })),
+    topQueries: (targetId: string, range: Range, orderBy: TopOrder, filter: { search?: string; database?: string; monitoring?: boolean; user?: string; application?: string } = {}) =>
+      get<TopQueries>(
+        withQuery(`${queries(targetId)}/top`, {
+          orderBy,
+          limit: 100,
+          ...iso(range),
+          search: filter.search,
+          database: filter.database,
+          monitoring: filter.monitoring ? 'true' : undefined,
+          user: filter.user,
+          application: filter.application,
+        }),
+      ),
+    queryApplications: (targetId: string, range: Range) => get<QueryApplications>(withQuery(`${queries(targetId)}/applications`, iso(range))),
     query: (targetId: string, fingerprint: string, range: Range) =>
       get<QueryDetail>(withQuery(`${queries(targetId)}/query`, { fingerprint, ...iso(range) })),
 

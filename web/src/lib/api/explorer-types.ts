@@ -13,6 +13,7 @@ export type {
   HostView,
   MetricSeries,
   MetricSeriesInfo,
+  QueryApplications,
   QueryDetail,
   SchemaChange,
   SchemaObject,
