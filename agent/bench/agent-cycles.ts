@@ -43,6 +43,7 @@ const { SchemaChangeTrigger } = await import('../src/runner/schema-trigger');
 const { closeAll, createTargetCollectors } = await import('../src/runner/target-collectors');
 const { CounterState } = await import('../src/state/counter-state');
 const { setupMysql, setupPostgres, setupRedis } = await import('../test/testing');
+const { startOwnServices } = await import('./own-services');
 
 const { values: args } = parseArgs({
   options: {
@@ -62,6 +63,12 @@ const { values: args } = parseArgs({
     log: { type: 'string', default: '/dev/null' },
     /** With --allocations: also write the sampling heap profile here (opens in Chrome's DevTools, Memory tab). */
     'heap-profile': { type: 'string' },
+    /** As bench:agent's: the shared test services instead of servers of its own (own-services.ts). */
+    'shared-services': { type: 'boolean', default: false },
+    /** As bench:agent's: application statement shapes in the own MariaDB's digest table (10000 fills it). */
+    digests: { type: 'string', default: '500' },
+    /** As bench:agent's: of them, run again at the start of every simulated minute (their digests change). */
+    'digests-running': { type: 'string', default: '200' },
   },
 });
 const minutes = Number(args.minutes);
@@ -104,7 +111,10 @@ new PerformanceObserver((list) => {
 
 async function main(): Promise<void> {
   log('setting up 10 PostgreSQL databases, 5 MariaDB schemas, 5 Redis databases');
+  const own = args['shared-services'] ? undefined : await startOwnServices({ digestsSize: 10_000, log });
+  if (own) Object.assign(process.env, own.env);
   const [pg, my, redis] = await Promise.all([setupPostgres(10, 'lt_cycles'), setupMysql(5, 'lt_cycles'), setupRedis(REDIS_DBS, 'ltcycles')]);
+  if (own) log(`MariaDB digest table emptied, then ${args.digests} application statement shapes: ${await own.fillDigests(Number(args.digests), my.schemas[0]!)} rows`);
   const sink = await startSink();
   const dir = mkdtempSync(join(os.tmpdir(), 'logstag-agent-cycles-'));
   process.env.CYCLES_PG_PW = pg.password;
@@ -149,6 +159,8 @@ async function main(): Promise<void> {
   };
   /** One simulated minute: per target 6 runtime and 1 workload collection (and operational every 10th), interleaved. */
   const minute = async (n: number) => {
+    // The application at work (a mariadb client process of its own, not counted here).
+    if (own) await own.runDigests(Math.min(Number(args['digests-running']), Number(args.digests)), my.schemas[0]!);
     for (let tick = 0; tick < 6; tick++) {
       for (let i = 0; i < running.length; i++) {
         await collect(i, 'runtime');
@@ -233,7 +245,7 @@ async function main(): Promise<void> {
 
   const perMinute = (value: number, digits = 3) => Number((value / minutes).toFixed(digits));
   const result = {
-    command: `npx tsx agent/bench/agent-cycles.ts --minutes ${minutes}${args.allocations ? ' --allocations' : ''}${args.promoted ? ' --promoted' : ''}${args.syscalls ? ' --syscalls' : ''}`,
+    command: `npx tsx agent/bench/agent-cycles.ts --minutes ${minutes}${args['shared-services'] ? ' --shared-services' : ` --digests ${args.digests} --digests-running ${args['digests-running']}`}${args.allocations ? ' --allocations' : ''}${args.promoted ? ' --promoted' : ''}${args.syscalls ? ' --syscalls' : ''}`,
     simulatedMinutes: minutes,
     wallSeconds: Number(wall.toFixed(1)),
     collectionsPerMinute: perMinute(measuredCollections, 1),
@@ -275,7 +287,8 @@ async function main(): Promise<void> {
   await sender.close();
   await closeAll(running);
   await sink.close();
-  await Promise.allSettled([pg.cleanup(), my.cleanup(), redis.cleanup()]);
+  if (own) await own.stop();
+  else await Promise.allSettled([pg.cleanup(), my.cleanup(), redis.cleanup()]);
 }
 
 /**

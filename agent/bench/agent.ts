@@ -1,10 +1,14 @@
 /**
  * `npm run bench:agent [-- --minutes N | --quick]`: the agent's own cost, measured from outside its process.
  *
- * 20 targets at the default cadence (runtime 10 s, workload 1 min, operational 10 min, schema 240 min) on the local
- * test services: 10 PostgreSQL databases, 5 MariaDB schemas, 5 Redis databases, each with a monitoring user made from
- * agent/setup/. The real CLI (`logstag-agent run`) runs in its own process and sends to a loopback HTTP sink that
- * answers 202 like the server, so the figures are the agent's alone (the sink and this script live in another process).
+ * 20 targets at the default cadence (runtime 10 s, workload 1 min, operational 10 min, schema 240 min): 10 PostgreSQL
+ * databases, 5 MariaDB schemas, 5 Redis databases, each with a monitoring user made from agent/setup/, on servers the
+ * bench starts for the run (own-services.ts), so each run reads the same: the MariaDB statement digest table (read
+ * whole, server-wide, each minute) emptied and then holding `--digests` application statement shapes (default 500;
+ * `--digests 10000` fills it, as on a busy production server), of which `--digests-running` (default 200) run again
+ * every minute. `--shared-services` runs on the shared test services instead, whose digest table and session lists
+ * hold whatever other suites left there. The real CLI (`logstag-agent run`) runs in its own process and sends to a
+ * loopback HTTP sink that answers 202 like the server, so the figures are the agent's alone (the sink and this script live in another process).
  *
  * - CPU: utime + stime of the agent process (and any child it spawned) from /proc/<pid>/stat, over the wall time from
  *   "agent started" to the end: start-up (tsx loading the TypeScript) is reported separately, not averaged in.
@@ -25,6 +29,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startIngestServer } from '../test/ingest-test-server';
 import { setupMysql, setupPostgres, setupRedis } from '../test/testing';
+import { startOwnServices, type OwnServices } from './own-services';
+
+/** Application statement shapes in the bench's MariaDB digest table by default (see `--digests`). */
+const DEFAULT_DIGESTS = 500;
+/** Of them, run again every minute by default (see `--digests-running`). */
+const DEFAULT_DIGESTS_RUNNING = 200;
 
 const { values: args } = parseArgs({
   options: {
@@ -36,13 +46,33 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     /** Extra node flags for the agent's process only, to compare runtime settings (e.g. "--max-semi-space-size=2"). */
     'agent-flags': { type: 'string', default: '' },
+    /**
+     * The shared test services (scripts/services.mjs) instead of servers of the bench's own. Their statement digest
+     * table and session lists hold every other suite's work, which changes from run to run (own-services.ts).
+     */
+    'shared-services': { type: 'boolean', default: false },
+    /**
+     * Application statement shapes put in the own MariaDB's digest table before the agent starts (besides the agent's
+     * own statements). The agent reads the table whole, server-wide, every minute (at most its 2,000 slowest rows):
+     * `--digests 10000` fills it, as a busy production server's is (performance_schema_digests_size, below).
+     */
+    digests: { type: 'string', default: String(DEFAULT_DIGESTS) },
+    /**
+     * Of those shapes, how many the application runs again every minute while the agent runs: their digests change, so
+     * the agent sends them each minute (digests that did not run since its last collection are not sent).
+     */
+    'digests-running': { type: 'string', default: String(DEFAULT_DIGESTS_RUNNING) },
+    /** The own MariaDB's performance_schema_digests_size: the rows its digest table holds at most. */
+    'digests-size': { type: 'string', default: '10000' },
+    /** Another checkout's launcher (its agent/bin/logstag-agent), to compare code before and after on the same workload. */
+    'agent-bin': { type: 'string' },
   },
 });
 const minutes = args.quick ? 1 : Number(args.minutes);
 if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('--minutes expects a positive number');
 
 /** The command users run: the shell launcher, which sets glibc's malloc tunables and execs node on the .mjs. */
-const bin = fileURLToPath(new URL('../bin/logstag-agent', import.meta.url));
+const bin = args['agent-bin'] ?? fileURLToPath(new URL('../bin/logstag-agent', import.meta.url));
 const REDIS_DBS = [1, 2, 3, 4, 5];
 const CLK_TCK = 100; // USER_HZ on Linux; /proc/<pid>/stat counts CPU time in these ticks.
 
@@ -135,8 +165,16 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  log(`setting up 10 PostgreSQL databases, 5 MariaDB schemas, 5 Redis databases`);
+  let own: OwnServices | undefined;
+  if (!args['shared-services']) {
+    own = await startOwnServices({ digestsSize: Number(args['digests-size']), log });
+    Object.assign(process.env, own.env);
+  }
+  log(`setting up 10 PostgreSQL databases, 5 MariaDB schemas, 5 Redis databases${own ? ' on servers of the bench\'s own' : ' on the shared test services'}`);
   const [pg, my, redis] = await Promise.all([setupPostgres(10, 'lt_bench'), setupMysql(5, 'lt_bench'), setupRedis(REDIS_DBS, 'ltbench')]);
+  // The digest table as the agent will find it: emptied of the set-up's statements, then the application's shapes.
+  const digestRowsAtStart = own ? await own.fillDigests(Number(args.digests), my.schemas[0]!) : undefined;
+  if (own) log(`MariaDB statement digest table emptied, then ${args.digests} application statement shapes run: ${digestRowsAtStart} rows (at most ${own.digestsSize}); ${args['digests-running']} of them run again every minute`);
   // The sink: the tests' ingest server, which answers 202 like POST /v1/ingest (to a batch, a result per line) and
   // keeps what it got. Parsing stays out of the agent's process.
   const sink = await startIngestServer();
@@ -206,6 +244,9 @@ async function main(): Promise<void> {
     if (child.exitCode !== null) throw new Error(`the agent exited during start-up:\n${lines.join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The application at work: every minute the same shapes run again (in a mariadb client process of their own).
+  const running = Math.min(Number(args['digests-running']), Number(args.digests));
+  const application = own && running > 0 ? setInterval(() => void own.runDigests(running, my.schemas[0]!).catch((err: Error) => log(`application statements: ${err.message}`)), 60_000) : undefined;
   log(`agent pid ${pid} started in ${((agentStartedAt - started) / 1000).toFixed(1)} s; measuring for ${minutes} min (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   const endAt = agentStartedAt + minutes * 60_000;
   // The first minute holds every target's first operational and schema collection (then every 10 min / 4 h) and the
@@ -237,8 +278,10 @@ async function main(): Promise<void> {
     }
   }
   clearInterval(sampler);
+  clearInterval(application);
   child.kill('SIGTERM');
   const code = await exited;
+  const digestRowsAtEnd = own ? await own.digestRows() : undefined;
 
   // Per-collection figures from the agent's debug log.
   interface Collection {
@@ -295,8 +338,12 @@ async function main(): Promise<void> {
   const meanLoad = loadSamples.reduce((a, b) => a + b, 0) / Math.max(1, loadSamples.length);
   const db = figure((c) => c.queryMs ?? Number.NaN);
   const result = {
-    command: `npm run bench:agent -- --minutes ${minutes}${args['agent-flags'] ? ` --agent-flags="${args['agent-flags']}"` : ''}`,
+    command: `npm run bench:agent -- --minutes ${minutes}${args['shared-services'] ? ' --shared-services' : ` --digests ${args.digests} --digests-running ${running}`}${args['agent-flags'] ? ` --agent-flags="${args['agent-flags']}"` : ''}${args['agent-bin'] ? ` --agent-bin=${args['agent-bin']}` : ''}`,
     targets: { postgresql: pg.databases.length, mysql: my.schemas.length, redis: REDIS_DBS.length },
+    /** What the agent read: servers of the bench's own (the same each run) or the shared ones (whatever they held). */
+    services: own
+      ? { own: true, mariadbDigestsSize: own.digestsSize, applicationDigests: Number(args.digests), runningEveryMinute: running, digestRowsAtStart, digestRowsAtEnd }
+      : { own: false },
     wallSeconds: Math.round(wall),
     startupSeconds: (agentStartedAt - started) / 1000,
     startupCpuSeconds: cpuAtStart,
@@ -342,7 +389,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
   await sink.close();
-  await Promise.allSettled([pg.cleanup(), my.cleanup(), redis.cleanup()]);
+  if (own) await own.stop();
+  else await Promise.allSettled([pg.cleanup(), my.cleanup(), redis.cleanup()]);
 }
 
 await main();
