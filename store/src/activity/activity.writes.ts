@@ -77,6 +77,6 @@ export class SessionBatch {
   }
 
   async write(trx: Transaction<Database>): Promise<void> {
-    await bulkInsert(trx, 'activity_snapshots', COLUMNS, valuesByKey(this.rows), sql`on conflict (organization_id, target_id, ts) do nothing`);
+    await bulkInsert(trx, 'activity_snapshots', COLUMNS, valuesByKey(this.rows), { onConflict: sql`on conflict (organization_id, target_id, ts) do nothing`, insertFirst: true });
   }
 }

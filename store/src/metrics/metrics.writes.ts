@@ -110,7 +110,8 @@ export class MetricBatch {
       'metric_points',
       POINT_COLUMNS,
       valuesByKey(this.points),
-      sql`on conflict (organization_id, target_id, metric, labels_key, ts) do update set value = excluded.value, seconds = excluded.seconds`,
+      // A point exists only when a payload of the same target and collection time was stored before.
+      { onConflict: sql`on conflict (organization_id, target_id, metric, labels_key, ts) do update set value = excluded.value, seconds = excluded.seconds`, insertFirst: true },
     );
   }
 
