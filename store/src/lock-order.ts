@@ -8,7 +8,7 @@
  *      other batches do not touch;
  *   2. snapshot scopes (advisory locks, in key order), then that scope's snapshots and snapshot_changes;
  *   3. agents, hosts (heartbeats);
- *   4. queries, metric_series, rollup_pending, targets: rows every batch of the same targets updates. They come last,
+ *   4. queries, statement_applications, metric_series, rollup_pending, targets: rows every batch of the same targets updates. They come last,
  *      just before commit, so a batch that must wait for another waits for that batch's commit only, not its whole
  *      normalization.
  *

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryBatch, queryUsers, queryUserTotals, SessionBatch, statementApplications, stddevMs, topQueries, type QueryStat, type Store, type UserStatementStats } from '../src/index';
+import { QueryBatch, queryUsers, queryUserTotals, StatementApplicationBatch, statementApplications, stddevMs, topQueries, type QueryStat, type Store, type UserStatementStats } from '../src/index';
 import { backends, ensureDayPartitions } from './backends';
 
 // Issue 14: the Query Explorer's user filter reads each statement's per-user share (query_stats.by_user) and the users
-// seen running it (queries.users); its application filter, the statements sessions showed in sampled activity. The
+// seen running it (queries.users); its application filter, the statements sessions showed in sampled activity
+// (statement_applications, tallied from the runtime snapshots as they are stored). The
 // statement's own totals (what every other read uses) are unchanged.
 
 const share = (calls: number, totalTimeMs: number, execTimeSq: number | null = null): UserStatementStats => ({
@@ -114,26 +115,36 @@ describe.each(backends)('statements by user and application on %s', (_name, open
     ]);
   });
 
-  it('ties statements to the applications whose sessions showed them (query_id) in sampled activity', async () => {
-    const sessions = new SessionBatch();
+  it('ties statements to the applications whose sessions showed them (query_id) in the runtime snapshots', async () => {
     const session = (id: string, application: string, database: string, queryId: string | null, state = 'idle') => ({
       id, user: 'app', database, application, client: null, state, waitType: null, wait: null, query: null, durationSeconds: null, blockedBy: [], queryId,
     });
-    const snapshot = (s: number, list: ReturnType<typeof session>[]) =>
-      sessions.add({ organizationId: org, targetId: target, ts: at(s), payloadId: randomUUID() }, { sessions: list, lockWaits: [], blocking: [], connections: null, replication: [] });
-    snapshot(40, [session('1', 'billing', 'app', '1'), session('2', 'reports', 'app', '2', 'active'), session('3', '', 'app', '1'), session('4', 'psql', 'app', null)]);
-    snapshot(50, [session('1', 'billing', 'app', '1')]);
-    await store.db.transaction().execute((trx) => sessions.write(trx));
+    const write = async (batch: StatementApplicationBatch) => store.db.transaction().execute((trx) => batch.write(trx));
+    const pg = (s: number) => ({ organizationId: org, targetId: target, engine: 'postgresql', ts: at(s) });
+    const first = new StatementApplicationBatch();
+    // Two sessions of billing on one statement: one row; no application, no query_id (or 0): nothing.
+    first.add(pg(40), [session('1', 'billing', 'app', '1'), session('5', 'billing', 'app', '1'), session('2', 'reports', 'app', '2', 'active'), session('3', '', 'app', '1'), session('4', 'psql', 'app', null), session('6', 'psql', 'app', '0')]);
+    first.add(pg(50), [session('1', 'billing', 'app', '1')]);
+    // MySQL sessions have no query_id to tie them with: another engine's snapshot adds nothing.
+    first.add({ ...pg(50), engine: 'mysql' }, [session('9', 'shop', 'app', '1')]);
+    await write(first);
+    // A later batch (another transaction) moves the last sighting; the same batch again changes nothing.
+    const later = new StatementApplicationBatch();
+    later.add(pg(700), [session('1', 'billing', 'app', '1')]);
+    await write(later);
+    await write(later);
+    await write(first);
 
-    expect(await statementApplications(store.db, range)).toEqual([
-      { fingerprint: 'app/1', application: 'billing', samples: 2 },
-      { fingerprint: 'app/2', application: 'reports', samples: 1 },
+    const seen = await statementApplications(store.db, range);
+    expect(seen.map((a) => [a.fingerprint, a.application, a.firstSeen.toISOString(), a.lastSeen.toISOString()])).toEqual([
+      ['app/1', 'billing', at(40).toISOString(), at(700).toISOString()],
+      ['app/2', 'reports', at(40).toISOString(), at(40).toISOString()],
     ]);
     const billing = (await statementApplications(store.db, range, { application: 'billing' })).map((a) => a.fingerprint);
     expect((await topQueries(store.db, range, 'totalTime', 10, 0, { fingerprints: billing })).map((r) => r.fingerprint)).toEqual(['app/1']);
     expect(await topQueries(store.db, range, 'totalTime', 10, 0, { fingerprints: [] })).toEqual([]);
-    expect(await statementApplications(store.db, range, { fingerprint: 'app/2' })).toEqual([{ fingerprint: 'app/2', application: 'reports', samples: 1 }]);
-    // Outside the range: nothing.
-    expect(await statementApplications(store.db, { ...range, from: at(60) })).toEqual([]);
+    expect((await statementApplications(store.db, range, { fingerprint: 'app/2' })).map((a) => a.application)).toEqual(['reports']);
+    // A range after the last sighting of reports: only billing.
+    expect((await statementApplications(store.db, { ...range, from: at(60) })).map((a) => a.application)).toEqual(['billing']);
   });
 });

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { CollectionPayloadInput } from '@logstag/schema';
-import { type Database, ensurePartitions, MetricBatch, QueryBatch, SessionBatch, SnapshotBatch, type PayloadRow, readPayloadBody, utcDay, WRITTEN_BY_NORMALIZATION } from '@logstag/store';
+import { type Database, ensurePartitions, MetricBatch, QueryBatch, SessionBatch, SnapshotBatch, StatementApplicationBatch, type PayloadRow, readPayloadBody, utcDay, WRITTEN_BY_NORMALIZATION } from '@logstag/store';
 import { extractCollection } from './extract-collection';
 import { AssetBatch } from './write-assets';
 
@@ -39,6 +39,7 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
   const metrics = new MetricBatch();
   const queries = new QueryBatch();
   const sessions = new SessionBatch();
+  const applications = new StatementApplicationBatch();
   const snapshots = new SnapshotBatch();
   const assets = new AssetBatch();
   const bodies = await Promise.all(ordered.map(bodyOf));
@@ -70,6 +71,8 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
     queries.add({ organizationId, targetId: c.targetId, engine: c.engine, ts }, extracted.queries);
     const where = { organizationId, targetId: c.targetId, ts, payloadId: row.id };
     if (extracted.activity) sessions.add(where, extracted.activity);
+    // The statements sessions showed, per application: the Query Explorer's application filter (issue 14).
+    if (extracted.activity) applications.add({ organizationId, targetId: c.targetId, engine: c.engine, ts }, extracted.activity.sessions);
     for (const kind of SNAPSHOT_KINDS) {
       const items = extracted.snapshots[kind];
       if (items) snapshots.add(where, kind, items);
@@ -84,6 +87,7 @@ export async function normalizePayloads(trx: Transaction<Database>, rows: Payloa
   await snapshots.write(trx);
   await assets.writeAgentsAndHosts(trx);
   await queries.writeQueries(trx);
+  await applications.write(trx);
   await metrics.writeSeries(trx);
   await metrics.writeRollupPending(trx);
   await assets.writeTargets(trx);

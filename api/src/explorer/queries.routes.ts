@@ -40,7 +40,7 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         .string()
         .max(200)
         .optional()
-        .describe('only the statements sessions of this application were seen running in sampled activity over the range (PostgreSQL 14+, query_id): a sample, not every run'),
+        .describe('only the statements sessions of this application were seen running in sampled activity (PostgreSQL 14+, query_id), first to last sighting overlapping the range: a sample, not every run'),
       ...paginationQuery.shape,
     }),
     response: topQueriesSchema,
@@ -50,7 +50,7 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       const offset = decodeJsonCursor(query.cursor, isNonNegativeInt) ?? 0;
       if (offset > MAX_OFFSET) throw new ApiError(400, 'validation_failed', `paging stops after ${MAX_OFFSET} statements; narrow the range`);
       const where = { organizationId, targetId: params.targetId, ...range };
-      // An application filter is the statements its sessions were seen with: read from the activity snapshots first.
+      // An application filter is the statements its sessions were seen with (tallied from the runtime snapshots).
       const fingerprints = query.application ? [...new Set((await statementApplications(db, where, { application: query.application })).map((a) => a.fingerprint))] : undefined;
       const filter = { search: query.search || undefined, database: query.database, includeMonitoring: query.monitoring === 'true', user: query.user || undefined, fingerprints };
       const [rows, databases, users] = await Promise.all([topQueries(db, where, query.orderBy, query.limit + 1, offset, filter), queryDatabases(db, where), queryUsers(db, where)]);
@@ -103,18 +103,18 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
       await requireTarget(db, organizationId, params.targetId);
       const range = resolveRange(query);
       const seen = await statementApplications(db, { organizationId, targetId: params.targetId, ...range });
-      const byApp = new Map<string, { statements: Set<string>; samples: number }>();
+      const byApp = new Map<string, { statements: Set<string>; lastSeen: Date }>();
       for (const s of seen) {
-        const a = byApp.get(s.application) ?? { statements: new Set<string>(), samples: 0 };
+        const a = byApp.get(s.application) ?? { statements: new Set<string>(), lastSeen: s.lastSeen };
         a.statements.add(s.fingerprint);
-        a.samples += s.samples;
+        if (s.lastSeen > a.lastSeen) a.lastSeen = s.lastSeen;
         byApp.set(s.application, a);
       }
       return {
         from: range.from.toISOString(),
         to: range.to.toISOString(),
         basis: 'sampled activity' as const,
-        items: [...byApp].map(([application, a]) => ({ application, statements: a.statements.size, samples: a.samples })),
+        items: [...byApp].map(([application, a]) => ({ application, statements: a.statements.size, lastSeen: a.lastSeen.toISOString() })),
       };
     },
   });
@@ -171,7 +171,7 @@ export function queriesRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
         ...(postgres
           ? {
               users: users.map((u) => ({ name: u.user_name, calls: u.calls, totalTimeMs: u.total_time_ms, rows: u.rows })),
-              applications: applications.map((a) => ({ application: a.application, samples: a.samples })),
+              applications: applications.map((a) => ({ application: a.application, firstSeen: a.firstSeen.toISOString(), lastSeen: a.lastSeen.toISOString() })),
             }
           : {}),
       };

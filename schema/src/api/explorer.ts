@@ -219,7 +219,7 @@ export const queryApplicationsSchema = z.object({
   to: isoTime,
   /** Always 'sampled activity': pg_stat_statements has no application; sessions show which statement they run or last ran. */
   basis: z.literal('sampled activity'),
-  items: z.array(z.object({ application: z.string(), statements: z.number(), samples: z.number() })),
+  items: z.array(z.object({ application: z.string(), statements: z.number(), lastSeen: isoTime })),
 });
 export type QueryApplications = z.infer<typeof queryApplicationsSchema>;
 
@@ -248,8 +248,8 @@ export const queryDetailSchema = z.object({
   ),
   /** PostgreSQL: the statement's calls, time and rows per user over the range. */
   users: z.optional(z.array(z.object({ name: z.string(), calls: z.number(), totalTimeMs: z.number(), rows: z.number() }))),
-  /** PostgreSQL 14+: the applications seen running it in sampled activity over the range (not every run is sampled). */
-  applications: z.optional(z.array(z.object({ application: z.string(), samples: z.number() }))),
+  /** PostgreSQL 14+: the applications seen running it in sampled activity, first and last sighting (not every run is sampled). */
+  applications: z.optional(z.array(z.object({ application: z.string(), firstSeen: isoTime, lastSeen: isoTime }))),
 });
 export type QueryDetail = z.infer<typeof queryDetailSchema>;
 

@@ -18,6 +18,7 @@ import * as m20261205T1700 from './20261205T1700_health';
 import * as m20261205T1800 from './20261205T1800_integration_e2e_tests';
 import * as m20261205T1830 from './20261205T1830_query_explorer';
 import * as m20261205T2120_h4_statement_users from './20261205T2120_h4_statement_users';
+import * as m20261205T2120_h4_statement_users_applications from './20261205T2120_h4_statement_users_applications';
 
 /**
  * Every migration, in order. Listed statically rather than read from the folder so the set is the same whichever
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T1800_integration_e2e_tests': m20261205T1800,
   '20261205T1830_query_explorer': m20261205T1830,
   '20261205T2120_h4_statement_users': m20261205T2120_h4_statement_users,
+  '20261205T2120_h4_statement_users_applications': m20261205T2120_h4_statement_users_applications,
 };

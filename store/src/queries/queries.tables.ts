@@ -44,7 +44,18 @@ export interface QueryStatTable {
 }
 export type NewQueryStatRow = Insertable<QueryStatTable>;
 
+/** The applications whose sessions showed a statement (PostgreSQL query_id) in the runtime snapshots. */
+export interface StatementApplicationTable {
+  organization_id: string;
+  target_id: string;
+  fingerprint: string;
+  application: string;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+}
+
 export interface QueriesTables {
   queries: QueryTable;
   query_stats: QueryStatTable;
+  statement_applications: StatementApplicationTable;
 }
