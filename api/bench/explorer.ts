@@ -1,12 +1,12 @@
 // npm run bench:explorer [-- --store postgres|pglite|both --targets 100 --days 7 --metrics 30 --raw-hours 3 --requests 100]
-//                          [--keep] [--reuse <database>]
+//                          [--keep] [--reuse <database>] [--only <text>]
 //
 // Generates DAYS days × TARGETS targets of explorer data straight into a fresh store (explorer-data.ts), starts the whole
 // server (real Temporal dev server, worker, API) on it, signs in, and times each explorer endpoint over loopback HTTP:
 // REQUESTS sequential requests per endpoint after 5 warm-up ones, each for a random target. Prints p50/p95/max per endpoint.
 // PostgreSQL only: --keep leaves the generated database in place (its name is printed) and --reuse <database> measures
 // on it again without generating (ranges end at the data's generation time, not now), so a change can be re-measured
-// in a minute instead of after minutes of generation.
+// in a minute instead of after minutes of generation. --only times only the endpoints whose name contains the text.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { createTestDatabase, testPostgresAdminUrl, type TestDatabase } from '@lo
 import { freePort } from '@logstag/temporal';
 import { startTestTemporal } from '@logstag/temporal/testing';
 import { serverConfigFromEnv } from '../src/config';
+import { FleetBucketCache, fleetOverview } from '../src/explorer/fleet.service';
 import { createOrganizationWithOwner } from '../src/organizations/organizations.service';
 import { startLogstag } from '../src/server';
 import { generateExplorerData } from './explorer-data';
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const shape = { targets: Number(args.targets), days: Number(args.days), metrics: Number(args.metrics), rawHours: Number(args['raw-hours']), queriesPerTarget: Number(args.queries) };
@@ -92,19 +94,42 @@ async function run(kind: 'postgres' | 'pglite'): Promise<void> {
     const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
     const target = () => `target-${String(Math.floor(Math.random() * shape.targets)).padStart(3, '0')}`;
     process.stdout.write('| endpoint | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|\n');
-    for (const [name, path, answered] of endpoints(target, now)) {
+    const measure = async (name: string, once: (i: number) => Promise<void>) => {
+      if (args.only && !name.includes(args.only)) return;
       const times: number[] = [];
       for (let i = 0; i < REQUESTS + 5; i += 1) {
         const t0 = performance.now();
+        await once(i);
+        if (i >= 5) times.push(performance.now() - t0);
+      }
+      times.sort((x, y) => x - y);
+      process.stdout.write(`| ${name} | ${pct(times, 50).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${(times.at(-1) ?? NaN).toFixed(1)} |\n`);
+    };
+    for (const [name, path, answered] of endpoints(target, now)) {
+      await measure(name, async (i) => {
         const res = await fetch(`${app.url}${path()}`, { headers: { cookie } });
         const body = await res.text();
         if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status}`);
         // Checked on the first (untimed) request: the endpoint answers what is measured (e.g. `step` not ignored).
         if (answered && i === 0 && !answered(JSON.parse(body))) throw new Error(`${name}: unexpected answer ${body.slice(0, 200)}`);
-        if (i >= 5) times.push(performance.now() - t0);
-      }
-      times.sort((x, y) => x - y);
-      process.stdout.write(`| ${name} | ${pct(times, 50).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${(times.at(-1) ?? NaN).toFixed(1)} |\n`);
+      });
+    }
+    // The fleet overview's requests above all ask the same range, so after the warm-up each reads only the range's
+    // partial first bucket from the store (and, on a reused database whose newest data is in the past, no newest
+    // buckets): the bucket cache's best case. In process (no HTTP), the two cases an operator also meets: the first
+    // open (no cached buckets) and reloads 10 s apart with the range ending at each reload's time (the newest buckets
+    // read again, an entry expiring every 5 minutes).
+    const orgOf = await sql<{ id: string }>`select organization_id as id from targets order by last_seen desc limit 1`.execute(app.store.db);
+    const organizationId = orgOf.rows[0]?.id ?? '';
+    for (const [label, hours] of [['1 h', 1], ['7 d', 24 * 7]] as const) {
+      await measure(`fleet overview ${label}, first open (no bucket cache; in process)`, async () => {
+        await fleetOverview(app.store.db, organizationId, { from: new Date(now - hours * HOUR), to: new Date(now) }, Date.now(), null);
+      });
+      const cache = new FleetBucketCache();
+      await measure(`fleet overview ${label}, reloads 10 s apart (bucket cache; in process)`, async (i) => {
+        const at = now - (REQUESTS + 5 - 1 - i) * 10_000;
+        await fleetOverview(app.store.db, organizationId, { from: new Date(at - hours * HOUR), to: new Date(at) }, at, cache);
+      });
     }
   } finally {
     await app.stop();
