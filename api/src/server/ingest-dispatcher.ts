@@ -17,9 +17,12 @@ export interface IngestDispatcherDeps {
   /** Most payload ids one ingest workflow takes. */
   maxBatch?: number;
   /**
-   * Most payloads claimed and not yet stored (default 16 full batches). Beyond it the rest of a backlog stays pending in
+   * Most payloads claimed and not yet stored (default 4 full batches). Beyond it the rest of a backlog stays pending in
    * the store, where the next claims take it grouped by target in full batches, instead of being cut into time slices
-   * across every target as it arrives and queued in Temporal.
+   * across every target as it arrives and queued in Temporal. 4 rather than 16: under a sustained load the dispatcher
+   * then keeps a second or so of arrivals pending and claims them grouped, which stores a payload for about a fifth less
+   * CPU end to end than time slices (docs/benchmarks.md, bench:ingest session 8); below a few hundred payloads a second
+   * the bound is never reached and nothing waits.
    */
   maxInFlight?: number;
   /**
@@ -59,7 +62,7 @@ const CHECK_PAGE = 50;
  */
 export function createIngestDispatcher(deps: IngestDispatcherDeps) {
   const { db, logger, metrics, recoveryIntervalMs = 5_000, maxBatch = 200, lingerMs = 100, startTimeoutMs = 5_000, staleClaimMs = 5 * 60_000 } = deps;
-  const maxInFlight = deps.maxInFlight ?? 16 * maxBatch;
+  const maxInFlight = deps.maxInFlight ?? 4 * maxBatch;
   let timer: NodeJS.Timeout | undefined;
   let lingering: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
