@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection, type PatchActivationCallback, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '@logstag/activities';
 import { TASK_QUEUE } from './contracts';
 
@@ -30,6 +30,14 @@ export interface WorkerOptions {
    * its payloads while it waits.
    */
   maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * Local activities run at once: the alert and delivery workflows' short store steps (context, gate, timeline,
+   * prepare, finish) run in the worker within the workflow task, each holding a pool connection for milliseconds.
+   * Defaults to the activity concurrency, so the pool's headroom still covers the API's requests.
+   */
+  maxConcurrentLocalActivityExecutions?: number;
+  /** Benchmarks only: leaves patches inactive in new runs, to measure the code path before a change (A/B). */
+  patchActivationCallback?: PatchActivationCallback;
 }
 
 /** For callers that do not say; the store-sized value is passed by the server and the worker-only process. */
@@ -43,5 +51,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     workflowBundle: await workflowBundle(),
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? DEFAULT_ACTIVITY_CONCURRENCY,
+    maxConcurrentLocalActivityExecutions: options.maxConcurrentLocalActivityExecutions ?? options.maxConcurrentActivityTaskExecutions ?? DEFAULT_ACTIVITY_CONCURRENCY,
+    ...(options.patchActivationCallback ? { patchActivationCallback: options.patchActivationCallback } : {}),
   });
 }
