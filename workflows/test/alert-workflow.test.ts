@@ -97,8 +97,9 @@ describe('alert workflow (time skipping)', () => {
   it('fires only after `for`, resolves only after `clearFor`, and a metric flapping inside clearFor keeps one episode', async () => {
     h.state.context.policy = policy([{ delaySeconds: 900, recipients: [integration('a')] }]);
     const fp = `flap-${randomUUID()}`;
-    await condition(fp, 'started');
+    // Before the signal: the workflow counts `for` from the workflow task that handles it.
     const start = await env.currentTimeMs();
+    await condition(fp, 'started');
     expect((await query(fp)).status).toBe('pending');
     await env.sleep(4 * MIN);
     expect((await query(fp)).status).toBe('pending');

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '@logstag/activities';
 import { insertPayloadRows, type PayloadJson } from '@logstag/activities/testing';
 import { payloadSchema, SCHEMA_VERSION } from '@logstag/schema';
-import { insertAlertRule, payloadBodyFromJson, saveE2eTestSettings, type Store } from '@logstag/store';
+import { insertAlertRule, insertEscalationPolicy, payloadBodyFromJson, saveE2eTestSettings, type Store } from '@logstag/store';
 import { TASK_QUEUE, workflowBundle, workflowIds, workflowTypes } from '@logstag/temporal';
 import { alertQueries, alertSignals, alertUpdates } from '@logstag/temporal/contracts';
 import { loopbackDeliveryDeps, newSigningSecret, notification, startReceiver, testIntegration, testOrganization } from '@logstag/activities/delivery-testing';
@@ -142,6 +142,83 @@ export async function recordAlert(ctx: RecordContext): Promise<RecordedRun> {
 }
 
 recorders[workflowTypes.alert] = recordAlert;
+
+/**
+ * One alert's episode as bench:alerts runs it, with deliveries: a policy of two webhook tiers (the second 1 s after
+ * the first), the condition starts (firing at once), tier 1 gets its trigger (a deliveryWorkflow child), tier 2 its
+ * escalation after 1 s, an Operator resolves it (each tier gets its resolve), the condition clears and the run ends.
+ */
+export async function recordAlertWithDeliveries(ctx: RecordContext): Promise<RecordedRun> {
+  const [r1, r2] = await Promise.all([startReceiver(), startReceiver()]);
+  try {
+    const org = await testOrganization(ctx.store.db);
+    const signing = { signingSecret: newSigningSecret(), previousSigningSecret: null };
+    const i1 = await testIntegration(ctx.store.db, org, 'webhook', { url: r1.url }, signing);
+    const i2 = await testIntegration(ctx.store.db, org, 'webhook', { url: r2.url }, signing);
+    await insertEscalationPolicy(ctx.store.db, org, {
+      name: 'record',
+      tiers: [
+        { delaySeconds: 1, recipients: [{ kind: 'integration', integrationId: i1 }] },
+        { delaySeconds: 0, recipients: [{ kind: 'integration', integrationId: i2 }] },
+      ],
+      repeat: 0,
+      ackTimeoutSeconds: null,
+      isDefault: true,
+    });
+    const rule = await insertAlertRule(ctx.store.db, org, {
+      name: 'Connections',
+      enabled: true,
+      severity: 'critical',
+      condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds: 600 },
+      scope: { engines: [], targetIds: [], tags: {} },
+      summaryTemplate: '{{target}}: {{value}}',
+      escalationPolicyId: null,
+    });
+    const fingerprint = `${rule.id}:pg-1`;
+    const workflowId = workflowIds.alert(org, fingerprint);
+    const worker = await Worker.create({
+      connection: ctx.env.nativeConnection,
+      namespace: ctx.env.namespace ?? 'logstag',
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ db: ctx.store.db, delivery: loopbackDeliveryDeps }),
+    });
+    const client = ctx.env.client.workflow;
+    const signal = (change: 'started' | 'cleared') => ({ change, severity: change === 'started' ? 'critical' : null, value: 90, summary: 'pg-1: 90', observedAt: new Date().toISOString() });
+    const waitFor = async (what: string, done: () => boolean) => {
+      for (let i = 0; !done(); i++) {
+        if (i > 600) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await worker.runUntil(async () => {
+      await client.signalWithStart(workflowTypes.alert, { workflowId, taskQueue: TASK_QUEUE, args: [{ alert: { organizationId: org, fingerprint, ruleId: rule.id, targetId: 'pg-1', agentId: null, labels: {} } }], signal: alertSignals.condition, signalArgs: [signal('started')] });
+      await waitFor('the tier-2 escalation', () => r2.requests.length >= 1);
+      const handle = client.getHandle(workflowId);
+      await handle.executeUpdate(alertUpdates.resolve, { args: [{ actor: 'user:recorder', reason: 'recording' }] });
+      await waitFor('both resolves', () => r1.requests.length >= 2 && r2.requests.length >= 2);
+      await handle.signal(alertSignals.condition, signal('cleared'));
+      await handle.result();
+    });
+    const history = await client.getHandle(workflowId).fetchHistory();
+    return { workflowId, history: JSON.parse(JSON.stringify(history)) };
+  } finally {
+    await Promise.all([r1.close(), r2.close()]);
+  }
+}
+
+/**
+ * Histories of later code paths, kept beside each type's first one (histories/<type>.json, recorded before the
+ * patches: re-recording those files would drop the replay of runs started before them). Recorded by file name:
+ * `LOGSTAG_RECORD_HISTORIES=alert-workflow-local-store-steps.json`.
+ */
+export const pathRecorders: Record<string, (ctx: RecordContext) => Promise<RecordedRun>> = {
+  // The alert and delivery workflows' store steps as local activities (patches alert-local-store-steps and
+  // delivery-local-store-steps).
+  'alert-workflow-local-store-steps.json': recordAlert,
+  'alert-workflow-with-deliveries.json': recordAlertWithDeliveries,
+  'delivery-workflow-local-store-steps.json': recordDelivery,
+};
 recorders[workflowTypes.alertAbsence] = recordAlertAbsence;
 
 /** A run-now health report of a target whose recorded PostgreSQL collections the ingest activity stored first. */
