@@ -34,6 +34,9 @@ import { healthFindingObservations, type HoldingHealthAlert, type StoredHealthRe
 
 export const TEMPORAL_UNAVAILABLE = 'TemporalUnavailable';
 
+/** signalWithStart calls in flight at once from one evaluation (each alert's own transitions stay in order). */
+const SIGNALS_AT_ONCE = 16;
+
 /**
  * Alert evaluation (the ingest workflow's second step and the absence schedule's pass) and the alert workflow's
  * store steps. Evaluation records each alert's condition and signals-with-start `alert:<org>:<fingerprint>` only when
@@ -46,19 +49,31 @@ export function createAlertActivities(input: ActivityDepsInput) {
     if (transitions.length === 0) return;
     const client = temporal();
     if (!client) throw ApplicationFailure.retryable('no Temporal client to signal alert workflows', TEMPORAL_UNAVAILABLE);
-    for (const { change, observation: o } of transitions) {
-      const rule = rules.get(o.ruleId);
-      const f = findings.get(`${o.organizationId}\u0000${o.fingerprint}`);
-      const alert: AlertIdentity = { organizationId: o.organizationId, fingerprint: o.fingerprint, ruleId: o.ruleId, labels: o.labels, ...targetOf(o) };
-      const signal: ConditionSignal = { change, severity: o.severity, value: o.value, summary: f?.summary ?? rule?.name ?? '', observedAt: o.observedAt.toISOString(), ...(f?.values ? { values: f.values } : {}) };
-      await client.workflow.signalWithStart(workflowTypes.alert, {
-        workflowId: workflowIds.alert(o.organizationId, o.fingerprint),
-        taskQueue: TASK_QUEUE,
-        args: [{ alert }],
-        signal: alertSignals.condition,
-        signalArgs: [signal],
-      });
+    // One alert's transitions in their order; different alerts' at once (a storm of a hundred new alerts in a batch
+    // waited for a hundred round trips to the server one after the other).
+    const byAlert = new Map<string, ConditionTransition[]>();
+    for (const t of transitions) {
+      const id = workflowIds.alert(t.observation.organizationId, t.observation.fingerprint);
+      byAlert.set(id, [...(byAlert.get(id) ?? []), t]);
     }
+    const queue = [...byAlert];
+    const signalAll = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [workflowId, mine] = next;
+        for (const { change, observation: o } of mine) {
+          const rule = rules.get(o.ruleId);
+          const f = findings.get(`${o.organizationId}\u0000${o.fingerprint}`);
+          const alert: AlertIdentity = { organizationId: o.organizationId, fingerprint: o.fingerprint, ruleId: o.ruleId, labels: o.labels, ...targetOf(o) };
+          const signal: ConditionSignal = { change, severity: o.severity, value: o.value, summary: f?.summary ?? rule?.name ?? '', observedAt: o.observedAt.toISOString(), ...(f?.values ? { values: f.values } : {}) };
+          await client.workflow.signalWithStart(workflowTypes.alert, { workflowId, taskQueue: TASK_QUEUE, args: [{ alert }], signal: alertSignals.condition, signalArgs: [signal] });
+        }
+      }
+    };
+    // A failure is thrown once no signal is in flight; the transaction rolls back and the retry signals them all again
+    // (a duplicate signal changes nothing in the workflow).
+    const results = await Promise.allSettled(Array.from({ length: Math.min(SIGNALS_AT_ONCE, queue.length) }, signalAll));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async function record(observations: ConditionObservation[], rules: Map<string, AlertRule>, findings: Map<string, Finding>, targetOf: Parameters<typeof signalTransitions>[3]) {
