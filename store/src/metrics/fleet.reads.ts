@@ -24,10 +24,10 @@ export interface FleetBucketRow {
  * first and last rollup interval in range are two index probes in a materialized step, before any row is read: the
  * planner expects a handful of rows from a lateral over series and joined the rollup rows to their series' bounds in
  * a nested loop (first the raw points: 176 million comparisons and 40 s for a one-hour overview; then the rollup rows:
- * 979,300 comparisons, about 100 ms of CPU, for the five minutes a cached overview reads). Rollup rows are summed into
- * buckets per series inside their lateral, and buckets are cut with date_bin: the epoch arithmetic on numeric
- * (extract(epoch) is numeric since PostgreSQL 14) for every row and sorting them all were most of the rest
- * (bench:explorer's week: 478 -> 150 ms of the server's CPU).
+ * 979,300 comparisons, about 100 ms of CPU, for the five minutes a cached overview reads). Rollup rows and raw points
+ * are summed into buckets per series inside their laterals, and buckets are cut with date_bin: the epoch arithmetic on
+ * numeric (extract(epoch) is numeric since PostgreSQL 14) for every row and sorting them all (spilling to disk for a
+ * week) were most of the rest (bench:explorer's week: 465 -> 135 ms of the server's CPU).
  */
 export async function fleetBuckets(
   db: Db,
@@ -48,8 +48,9 @@ export async function fleetBuckets(
   const inRange = sql`r.ts >= ${where.from} and r.ts < ${where.to}`;
   // Raw points serve each series' tail after its last built rollup interval and its head before the first: a range
   // that starts inside an interval has that interval's points after \`from\` in range, and no rollup row holds them.
-  const raw = (since: RawBuilder<unknown>, until: RawBuilder<unknown>) => sql`select ${bucket(sql`p.ts`)} as bucket, p.value, p.seconds from metric_points p
-     where ${ofSeries('p')} and p.ts >= ${since} and p.ts < ${until}`;
+  const raw = (since: RawBuilder<unknown>, until: RawBuilder<unknown>) => sql`select ${bucket(sql`p.ts`)} as bucket, sum(p.value) as sum, count(*)::int as count,
+       max(p.value) as max, sum(p.seconds) as seconds from metric_points p
+     where ${ofSeries('p')} and p.ts >= ${since} and p.ts < ${until} group by 1`;
   // Minute or hour rollups: an overview's buckets are at least a minute wide.
   const query = sql<FleetBucketRow>`with series as (${series}), starts as materialized (
             select s.organization_id, s.target_id, s.metric, s.labels_key,
@@ -63,10 +64,10 @@ export async function fleetBuckets(
                   from ${rollup} r where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < s.until group by 1) r on true
              where s.until is not null
             union all
-            select s.target_id, s.metric, p.bucket, p.value, 1, p.value, p.seconds
+            select s.target_id, s.metric, p.bucket, p.sum, p.count, p.max, p.seconds
               from starts s join lateral (${raw(sql`coalesce(s.until, ${where.from})`, sql`${where.to}`)}) p on true
             union all
-            select s.target_id, s.metric, p.bucket, p.value, 1, p.value, p.seconds
+            select s.target_id, s.metric, p.bucket, p.sum, p.count, p.max, p.seconds
               from starts s join lateral (${raw(sql`${where.from}`, sql`s.first`)}) p on true where s.first is not null
           )
           select target_id, metric, bucket, sum(sum) as sum, sum(count)::int as count, max(max) as max, sum(seconds) as seconds
