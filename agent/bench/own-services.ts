@@ -65,7 +65,13 @@ async function waitForPort(name: string, port: number, child: ChildProcess, seco
       socket.once('connect', () => (socket.destroy(), resolve(true)));
       socket.once('error', () => (socket.destroy(), resolve(false)));
     });
-    if (open) return;
+    if (open) {
+      // The port is picked free, then bound by the server: another process may take it in between (benches started
+      // together), and then the port answers while our server has exited for want of it.
+      await new Promise((r) => setTimeout(r, 500));
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: port ${port} taken by another process`);
+      return;
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${name} did not open port ${port} within ${seconds} s`);
@@ -106,12 +112,14 @@ export async function startOwnServices(options: { digestsSize: number; log: (msg
   const startMariadb = async () => {
     const data = ownedDir(join(dir, 'mariadb'), ids('mysql'));
     const asRoot = process.getuid?.() === 0;
-    runSync('mariadb-install-db', [`--datadir=${data}`, ...(asRoot ? ['--user=mysql'] : []), '--auth-root-authentication-method=socket', '--skip-test-db']);
+    // A temporary folder of its own: two benches bootstrapping at once collided on the names of /tmp's temporary tables.
+    const tmp = ownedDir(join(dir, 'mariadb-tmp'), ids('mysql'));
+    runSync('mariadb-install-db', [`--datadir=${data}`, `--tmpdir=${tmp}`, ...(asRoot ? ['--user=mysql'] : []), '--auth-root-authentication-method=socket', '--skip-test-db']);
     const socket = join(data, 'mariadbd.sock');
     const child = spawn(
       '/usr/sbin/mariadbd',
       [
-        '--no-defaults', `--datadir=${data}`, `--port=${myPort}`, '--bind-address=127.0.0.1', `--socket=${socket}`,
+        '--no-defaults', `--datadir=${data}`, `--tmpdir=${tmp}`, `--port=${myPort}`, '--bind-address=127.0.0.1', `--socket=${socket}`,
         `--pid-file=${join(data, 'mariadbd.pid')}`, `--log-error=${join(data, 'error.log')}`, ...(asRoot ? ['--user=mysql'] : []),
         '--performance-schema=ON', '--performance-schema-consumer-events-statements-history=ON',
         '--performance-schema-consumer-events-statements-current=ON', `--performance-schema-digests-size=${options.digestsSize}`,
