@@ -82,9 +82,10 @@ export async function startOwnServices(options: { digestsSize: number; log: (msg
   const dir = mkdtempSync(join(os.tmpdir(), 'logstag-bench-services-'));
   chmodSync(dir, 0o755);
   const children: ChildProcess[] = [];
-  // If the bench dies, its servers must not outlive it (they are its children, but detached ones would not be).
+  // If the bench dies, its servers and their data must not outlive it.
   const killAll = () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   process.once('exit', killAll);
   const [pgPort, myPort, redisPort] = await Promise.all([unusedPort(), unusedPort(), unusedPort()]);
@@ -163,7 +164,6 @@ export async function startOwnServices(options: { digestsSize: number; log: (msg
     await Promise.all([startPostgres(), startMariadb(), startRedis()]);
   } catch (err) {
     killAll();
-    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   options.log(`own servers up in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL 15 :${pgPort}, MariaDB 10.11 :${myPort} (performance_schema_digests_size ${options.digestsSize}), Redis 7 :${redisPort}`);
