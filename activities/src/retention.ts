@@ -2,6 +2,7 @@ import {
   claimPendingRollupHours,
   createPartitionDays,
   deleteHourRollupsBefore,
+  deleteStatementApplicationsBefore,
   dropPartition,
   LIVE_ROLLUP_WINDOW_MS,
   listPartitionNames,
@@ -73,6 +74,8 @@ export function createRetentionActivities({ db }: Pick<ActivityDeps, 'db'>) {
         }
       }
       await deleteHourRollupsBefore(db, new Date(now.getTime() - policy.rollup1hHours * HOUR));
+      // The (statement, application) sightings outlive neither the statements' figures nor the activity they came from.
+      await deleteStatementApplicationsBefore(db, new Date(now.getTime() - Math.max(policy.queryStatsHours, policy.activityHours) * HOUR));
       return { dropped: dropped.sort() };
     },
   };

@@ -85,6 +85,17 @@ describe('retention activities when a table is locked (PostgreSQL)', () => {
     expect(second.dropped).toEqual([held]);
     expect((await partitions()).has(held)).toBe(false);
   });
+
+  it('dropExpiredPartitions forgets the applications last seen running a statement before the statements\' retention', async () => {
+    const row = (application: string, lastSeen: number) => ({ organization_id: 'org-retention', target_id: 'pg', fingerprint: 'app/1', application, first_seen: new Date(lastSeen - DAY), last_seen: new Date(lastSeen) });
+    await store.db
+      .insertInto('statement_applications')
+      .values([row('old-batch', Date.now() - 31 * DAY), row('web', Date.now() - 29 * DAY)])
+      .execute();
+    await activityEnv().run(activities.dropExpiredPartitions, POLICY);
+    const left = await store.db.selectFrom('statement_applications').select('application').where('organization_id', '=', 'org-retention').execute();
+    expect(left.map((r) => r.application)).toEqual(['web']);
+  });
 });
 
 describe('retention activities on a store that cannot answer', () => {

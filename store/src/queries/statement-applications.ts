@@ -98,3 +98,12 @@ export async function statementApplications(
      order by application collate "C", fingerprint collate "C"`.execute(db);
   return rows.map((r) => ({ fingerprint: r.fingerprint, application: r.application, firstSeen: new Date(r.first_seen), lastSeen: new Date(r.last_seen) }));
 }
+
+/**
+ * Forgets the applications last seen running a statement before `before` (retention): the sightings serve the Query
+ * Explorer's application filter for as long as the statements' figures and activity are kept, and no longer.
+ */
+export async function deleteStatementApplicationsBefore(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('statement_applications').where('last_seen', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
