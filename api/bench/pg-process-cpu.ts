@@ -1,21 +1,10 @@
 // Where PostgreSQL's CPU goes, by process: each backend's CPU from /proc, grouped by what pg_stat_activity says it is
 // (a client's application_name: the API or the worker; otherwise its backend type: autovacuum, WAL writer,
 // checkpointer…). Backends that exited meanwhile are counted through the postmaster, which reaps them.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@logstag/store';
-
-const TICKS_PER_SECOND = 100;
-
-function ticksOf(pid: number): { ppid: number; own: number; reaped: number } | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) };
-  } catch {
-    return null;
-  }
-}
+import { statOf, TICKS_PER_SECOND } from './process-cpu';
 
 /** CPU ticks by pid with the group each pid belongs to, at one instant. */
 export interface PgCpuSnapshot {
@@ -33,11 +22,11 @@ export async function pgCpuSnapshot(db: Kysely<Database>, postmasterPid: number)
     for (const name of readdirSync('/proc')) {
       const pid = Number(name);
       if (!Number.isInteger(pid)) continue;
-      const s = ticksOf(pid);
+      const s = statOf(pid);
       if (!s || s.ppid !== postmasterPid) continue;
       byPid.set(pid, { group: kind.get(pid) ?? 'other (logger, archiver…)', ticks: s.own });
     }
-    const pm = ticksOf(postmasterPid);
+    const pm = statOf(postmasterPid);
     return { byPid, reaped: pm?.reaped ?? 0 };
   } catch {
     return null;

@@ -2,9 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
-interface Stat {
+export interface Stat {
   ppid: number;
   /** utime + stime of the process itself. */
   own: number;
@@ -12,7 +12,8 @@ interface Stat {
   reaped: number;
 }
 
-function statOf(pid: number): Stat | null {
+/** A process's CPU ticks and parent from /proc/<pid>/stat, or null once it has gone. */
+export function statOf(pid: number): Stat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may contain spaces: the fields start after the last ')'.
