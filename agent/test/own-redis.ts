@@ -24,7 +24,8 @@ export interface OwnRedis {
   stop(): Promise<void>;
 }
 
-async function waitForPing(port: number): Promise<void> {
+/** Waits until a Redis just started on 127.0.0.1:`port` answers PING (10 s at most). */
+export async function waitForRedisPing(port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -63,7 +64,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--enable-protected-configs', 'yes', '--stop-writes-on-bgsave-error', 'no'],
     { stdio: 'ignore' },
   );
-  await waitForPing(port);
+  await waitForRedisPing(port);
   const admin = new Redis({ host: '127.0.0.1', port });
   return {
     port,

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Redis from 'ioredis';
 import { ensureRedis6 } from './redis6-binary';
 import { defineRedisCollectorSuite } from './redis-suite';
+import { waitForRedisPing } from './own-redis';
 import { unusedPort } from './ports';
 
 const toolsDir = process.env.LOGSTAG_TOOLS_DIR ?? fileURLToPath(new URL('../../.tools', import.meta.url));
@@ -25,7 +25,7 @@ defineRedisCollectorSuite({
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const url = new URL(`redis://127.0.0.1:${port}`);
-    await waitForPing(url).catch((error: Error) => {
+    await waitForRedisPing(port).catch((error: Error) => {
       child.kill('SIGKILL');
       throw new Error(`redis-server 6.2 did not start: ${error.message} ${stderr.trim()}`);
     });
@@ -41,20 +41,3 @@ defineRedisCollectorSuite({
   },
 });
 
-async function waitForPing(url: URL): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const client = new Redis({ host: url.hostname, port: Number(url.port), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      client.disconnect();
-    }
-  }
-}

@@ -8,4 +8,4 @@ export { ensureFerretdb } from './mongodb/ferretdb-binary';
 export { ensureRedis6 } from './redis6-binary';
 export { unusedPort } from './ports';
 export { redisSetupCommands } from './setup-files';
-export { startOwnRedis, type OwnRedis } from './own-redis';
+export { startOwnRedis, waitForRedisPing, type OwnRedis } from './own-redis';

@@ -11,30 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRedis6, redisSetupCommands, unusedPort } from '@logstag/agent/testing';
+import { ensureRedis6, redisSetupCommands, unusedPort, waitForRedisPing } from '@logstag/agent/testing';
 import { openStore, type Store } from '@logstag/store';
 import { createTestDatabase, type TestDatabase } from '@logstag/store/testing';
 import { HealthHarness, tag, targetSpec } from './health-harness';
 
 const toolsDir = process.env.LOGSTAG_TOOLS_DIR ?? fileURLToPath(new URL('../../.tools', import.meta.url));
 
-async function waitForPing(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      client.disconnect();
-    }
-  }
-}
 
 describe('Redis 6.2: the rules whose evidence differs from Redis 7', () => {
   let tdb: TestDatabase;
@@ -53,7 +36,7 @@ describe('Redis 6.2: the rules whose evidence differs from Redis 7', () => {
     port = await unusedPort();
     // 6.2's defaults otherwise, but protected mode off and no persistence: conditions the report must find.
     child = spawn(binary, ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
-    await waitForPing(port);
+    await waitForRedisPing(port);
     admin = new Redis({ host: '127.0.0.1', port });
     for (const [cmd, ...args] of redisSetupCommands(monitor, password, 6)) await admin.call(cmd!, ...args);
     tdb = await createTestDatabase('logstag_health_redis6');
