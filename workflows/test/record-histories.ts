@@ -30,14 +30,39 @@ export function historyFile(workflowType: string): string {
   return `${workflowType.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.json`;
 }
 
-async function execute(ctx: RecordContext, workflowType: string, workflowId: string, args: unknown[], deps: Partial<Parameters<typeof createActivities>[0]> = {}): Promise<RecordedRun> {
-  const worker = await Worker.create({
+type ActivityDepsOverrides = Partial<Parameters<typeof createActivities>[0]>;
+
+/** A worker on the recording's test server with the real activities on its store. */
+async function recordingWorker(ctx: RecordContext, deps: ActivityDepsOverrides = {}): Promise<Worker> {
+  return Worker.create({
     connection: ctx.env.nativeConnection,
     namespace: ctx.env.namespace ?? 'logstag',
     taskQueue: TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: createActivities({ db: ctx.store.db, ...deps }),
   });
+}
+
+/** The recorded alerts' rule: connections above 50, firing at once, resolving after `clearForSeconds`. */
+function insertConnectionsRule(ctx: RecordContext, org: string, severity: 'warning' | 'critical', clearForSeconds: number) {
+  return insertAlertRule(ctx.store.db, org, {
+    name: 'Connections',
+    enabled: true,
+    severity,
+    condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds },
+    scope: { engines: [], targetIds: [], tags: {} },
+    summaryTemplate: '{{target}}: {{value}}',
+    escalationPolicyId: null,
+  });
+}
+
+/** The evaluator's signal for pg-1 at 90 connections: the condition started at `severity`, or cleared. */
+function conditionSignal(change: 'started' | 'cleared', severity: 'warning' | 'critical') {
+  return { change, severity: change === 'started' ? severity : null, value: 90, summary: 'pg-1: 90', observedAt: new Date().toISOString() };
+}
+
+async function execute(ctx: RecordContext, workflowType: string, workflowId: string, args: unknown[], deps: ActivityDepsOverrides = {}): Promise<RecordedRun> {
+  const worker = await recordingWorker(ctx, deps);
   await worker.runUntil(ctx.env.client.workflow.execute(workflowType, { workflowId, taskQueue: TASK_QUEUE, args }));
   const history = await ctx.env.client.workflow.getHandle(workflowId).fetchHistory();
   // protobufjs's own JSON form; historyToJSON trips over vitest loading two copies of the proto module.
@@ -106,26 +131,12 @@ export async function recordAlertAbsence(ctx: RecordContext): Promise<RecordedRu
  */
 export async function recordAlert(ctx: RecordContext): Promise<RecordedRun> {
   const org = await testOrganization(ctx.store.db);
-  const rule = await insertAlertRule(ctx.store.db, org, {
-    name: 'Connections',
-    enabled: true,
-    severity: 'warning',
-    condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds: 1 },
-    scope: { engines: [], targetIds: [], tags: {} },
-    summaryTemplate: '{{target}}: {{value}}',
-    escalationPolicyId: null,
-  });
+  const rule = await insertConnectionsRule(ctx, org, 'warning', 1);
   const fingerprint = `${rule.id}:pg-1`;
   const workflowId = workflowIds.alert(org, fingerprint);
-  const worker = await Worker.create({
-    connection: ctx.env.nativeConnection,
-    namespace: ctx.env.namespace ?? 'logstag',
-    taskQueue: TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: ctx.store.db }),
-  });
+  const worker = await recordingWorker(ctx);
   const client = ctx.env.client.workflow;
-  const signal = (change: 'started' | 'cleared') => ({ change, severity: change === 'started' ? 'warning' : null, value: 90, summary: 'pg-1: 90', observedAt: new Date().toISOString() });
+  const signal = (change: 'started' | 'cleared') => conditionSignal(change, 'warning');
   await worker.runUntil(async () => {
     await client.signalWithStart(workflowTypes.alert, { workflowId, taskQueue: TASK_QUEUE, args: [{ alert: { organizationId: org, fingerprint, ruleId: rule.id, targetId: 'pg-1', agentId: null, labels: {} } }], signal: alertSignals.condition, signalArgs: [signal('started')] });
     const handle = client.getHandle(workflowId);
@@ -165,26 +176,12 @@ export async function recordAlertWithDeliveries(ctx: RecordContext): Promise<Rec
       ackTimeoutSeconds: null,
       isDefault: true,
     });
-    const rule = await insertAlertRule(ctx.store.db, org, {
-      name: 'Connections',
-      enabled: true,
-      severity: 'critical',
-      condition: { kind: 'threshold', metric: 'connections.used', comparator: '>', value: 50, forSeconds: 0, clearForSeconds: 600 },
-      scope: { engines: [], targetIds: [], tags: {} },
-      summaryTemplate: '{{target}}: {{value}}',
-      escalationPolicyId: null,
-    });
+    const rule = await insertConnectionsRule(ctx, org, 'critical', 600);
     const fingerprint = `${rule.id}:pg-1`;
     const workflowId = workflowIds.alert(org, fingerprint);
-    const worker = await Worker.create({
-      connection: ctx.env.nativeConnection,
-      namespace: ctx.env.namespace ?? 'logstag',
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ db: ctx.store.db, delivery: loopbackDeliveryDeps }),
-    });
+    const worker = await recordingWorker(ctx, { delivery: loopbackDeliveryDeps });
     const client = ctx.env.client.workflow;
-    const signal = (change: 'started' | 'cleared') => ({ change, severity: change === 'started' ? 'critical' : null, value: 90, summary: 'pg-1: 90', observedAt: new Date().toISOString() });
+    const signal = (change: 'started' | 'cleared') => conditionSignal(change, 'critical');
     const waitFor = async (what: string, done: () => boolean) => {
       for (let i = 0; !done(); i++) {
         if (i > 600) throw new Error(`timed out waiting for ${what}`);
