@@ -12,7 +12,7 @@ import { waitFor } from '../../api/test/context';
 import { formatMs, formatNumber } from '../src/lib/format/number';
 import { formatTimestamp } from '../src/lib/format/time';
 import { startTestAgent } from './support/agent';
-import { hydrated, launchBrowser, SCREENSHOT_DIR, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { hydrated, launchBrowser, openChecked, screenshot, SCREENSHOT_DIR, signIn } from './support/browser';
 import { apiCall, apiSignIn, type ApiSession } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
 
@@ -64,15 +64,7 @@ async function poll<T>(what: () => Promise<T | undefined | null | false>, timeou
   return waitFor(async () => (await what()) || (await new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))), timeoutMs, label);
 }
 
-async function open(path: string, shot: string): Promise<string> {
-  const res = await page.goto(`${stack.url}${path}`);
-  expect(res?.status(), `${path} answers`).toBe(200);
-  await hydrated(page);
-  await screenshot(page, shot);
-  const violations = await seriousA11yViolations(page);
-  expect(violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${path}`).toEqual([]);
-  return (await page.locator('main').textContent()) ?? '';
-}
+const open = (path: string, shot: string): Promise<string> => openChecked(page, stack.url, path, shot);
 
 interface TopItem {
   fingerprint: string;

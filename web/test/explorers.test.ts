@@ -7,7 +7,7 @@ import type { RunningAgent } from '@logstag/agent';
 import { setupMysql, type MonitoredService } from '@logstag/agent/testing';
 import { postPayload, waitFor } from '../../api/test/context';
 import { startTestAgent } from './support/agent';
-import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { hydrated, launchBrowser, openChecked, screenshot, signIn } from './support/browser';
 import { apiCall, apiSignIn, type ApiSession } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
 import { IMG_NAME, SCRIPT_QUERY, XSS_TARGET, xssPayloads } from './support/xss-payloads';
@@ -190,15 +190,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function open(path: string, shot: string): Promise<string> {
-  const res = await page.goto(`${stack.url}${path}`);
-  expect(res?.status(), `${path} answers`).toBe(200);
-  await hydrated(page);
-  await screenshot(page, shot);
-  const violations = await seriousA11yViolations(page);
-  expect(violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${path}`).toEqual([]);
-  return (await page.locator('main').textContent()) ?? '';
-}
+const open = (path: string, shot: string): Promise<string> => openChecked(page, stack.url, path, shot);
 
 describe('explorers on the real stack, fed by the real agent', () => {
   it('Database Explorer lists the monitored PostgreSQL, MariaDB and Redis and filters by search and engine', async () => {

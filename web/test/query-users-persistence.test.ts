@@ -12,7 +12,7 @@ import { setupMysql, setupPostgres, startOwnRedis, type MonitoredService, type O
 import { waitFor } from '../../api/test/context';
 import { formatNumber } from '../src/lib/format/number';
 import { startTestAgent } from './support/agent';
-import { hydrated, launchBrowser, screenshot, seriousA11yViolations, signIn } from './support/browser';
+import { hydrated, launchBrowser, openChecked, screenshot, signIn } from './support/browser';
 import { apiCall, apiSignIn, type ApiSession } from './support/session';
 import { startWebStack, type WebStack } from './support/stack';
 
@@ -86,15 +86,7 @@ async function callsByRole(): Promise<Map<string, number>> {
   }
 }
 
-async function open(path: string, shot: string): Promise<string> {
-  const res = await page.goto(`${stack.url}${path}`);
-  expect(res?.status(), `${path} answers`).toBe(200);
-  await hydrated(page);
-  await screenshot(page, shot);
-  const violations = await seriousA11yViolations(page);
-  expect(violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${path}`).toEqual([]);
-  return (await page.locator('main').textContent()) ?? '';
-}
+const open = (path: string, shot: string): Promise<string> => openChecked(page, stack.url, path, shot);
 
 const noMarkupRan = async () => {
   expect(await page.evaluate('window.__xss')).toBeUndefined();

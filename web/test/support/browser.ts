@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium; browsers are never downloaded. */
 export async function launchBrowser(): Promise<Browser> {
@@ -51,4 +52,18 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Opens `base` + `path`: it must answer 200, hydrate and pass axe with no serious violation; screenshotted as `shot`.
+ * Returns the text of its main region.
+ */
+export async function openChecked(page: Page, base: string, path: string, shot: string): Promise<string> {
+  const res = await page.goto(`${base}${path}`);
+  expect(res?.status(), `${path} answers`).toBe(200);
+  await hydrated(page);
+  await screenshot(page, shot);
+  const violations = await seriousA11yViolations(page);
+  expect(violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${path}`).toEqual([]);
+  return (await page.locator('main').textContent()) ?? '';
 }
