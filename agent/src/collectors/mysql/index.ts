@@ -3,6 +3,7 @@ import { Collection } from '../collection';
 import type { CollectionResultWithCounters, CollectorFactory, CollectorLogger, EngineCollector, TargetSpec } from '../types';
 import { checkMysql } from './check';
 import { MysqlConnections } from './connection';
+import { DigestReader } from './digests';
 import { readMysqlFailure } from './errors';
 import { MYSQL_STEPS } from './steps';
 
@@ -15,12 +16,14 @@ export const createMysqlCollector: CollectorFactory = (target, logger) => new My
 class MysqlCollector implements EngineCollector {
   readonly engine = 'mysql' as const;
   private readonly connections: MysqlConnections;
+  private readonly digests: DigestReader;
 
   constructor(
     private readonly target: TargetSpec,
     private readonly logger: CollectorLogger,
   ) {
     this.connections = new MysqlConnections(target);
+    this.digests = new DigestReader(target);
   }
 
   check() {
@@ -34,7 +37,7 @@ class MysqlCollector implements EngineCollector {
     return collection.collect(() =>
       this.connections.withConnection(async (conn) => {
         collection.data['server'] = { flavour: conn.flavour.kind, version: conn.flavour.version };
-        await collection.runSteps(MYSQL_STEPS, { conn, target });
+        await collection.runSteps(MYSQL_STEPS, { conn, target, digests: this.digests });
       }, collection.clock),
     );
   }

@@ -5,7 +5,7 @@ import { collectAccounts } from './accounts';
 import { mariadbAccountsViewSql, MYSQL8_ACCOUNT_COLUMNS } from './check';
 import { collectColumns } from './columns';
 import type { MysqlConn } from './connection';
-import { DIGEST_COUNTERS, DIGEST_KEY, collectDigests } from './digests';
+import { DIGEST_COUNTERS, DIGEST_KEY, type DigestReader } from './digests';
 import { collectConnections, collectGlobalStatus } from './global-status';
 import { collectGrants } from './grants';
 import { collectIndexes } from './indexes';
@@ -19,6 +19,8 @@ import { collectGlobalVariables } from './variables';
 export interface MysqlContext {
   conn: MysqlConn;
   target: TargetSpec;
+  /** The target's statement digests as last read: each workload collection reads only the rows that moved. */
+  digests: DigestReader;
 }
 
 const WHO = "'<monitoring user>'@'<host>'";
@@ -83,8 +85,8 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext, void, MysqlD
     category: 'workload',
     required: false,
     ...grant('SELECT', 'performance_schema.*'),
-    run: async ({ conn, target }, out) => {
-      out.data.statement_digests = await collectDigests(conn, target);
+    run: async ({ conn, digests }, out) => {
+      out.data.statement_digests = await digests.read(conn);
       // Digests that did not run since the previous collection are not sent: the server skips rows without calls.
       out.counters.statement_digests = { key: DIGEST_KEY, counters: DIGEST_COUNTERS, omitIdleBy: 'calls' };
     },

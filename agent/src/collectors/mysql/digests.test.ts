@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffSince, type CounterSnapshot } from '../../state/diff';
+import { testTarget } from '../../../test/target-spec';
+import { MysqlConnections, type MysqlConn } from './connection';
+import { DIGEST_COUNTERS, DIGEST_KEY, DigestReader, collectDigests, digestsSql, type DigestRow } from './digests';
+
+/**
+ * The digest reader against the shared MariaDB: after its first full read it reads only the rows whose LAST_SEEN moved
+ * (no DIGEST_TEXT), fetches the text of digests it has not seen, and goes back to a full read when rows were removed
+ * (TRUNCATE). What the runner diffs must be what a full read gives. Each statement here runs in a schema of its own,
+ * so other suites' statements on the server do not change the rows looked at.
+ */
+const url = new URL(process.env.LOGSTAG_TEST_MYSQL_URL ?? 'mysql://logstag_admin:logstag-test@127.0.0.1:53306/');
+const schema = `lt_dg_${randomBytes(4).toString('hex')}`;
+const target = testTarget({
+  name: `mariadb-digests-${schema}`,
+  engine: 'mysql',
+  host: url.hostname,
+  port: Number(url.port),
+  user: decodeURIComponent(url.username),
+  password: decodeURIComponent(url.password),
+});
+const spec = { statement_digests: { key: DIGEST_KEY, counters: DIGEST_COUNTERS, omitIdleBy: 'calls' } };
+
+let app: Connection;
+const connections = new MysqlConnections(target);
+/** Every statement the reader sent, per read. */
+let sent: string[] = [];
+
+const recorded = (conn: MysqlConn): MysqlConn => ({
+  ...conn,
+  query: (sql, params) => {
+    sent.push(sql);
+    return conn.query(sql, params);
+  },
+});
+
+async function read(reader: DigestReader): Promise<DigestRow[]> {
+  sent = [];
+  return connections.withConnection((conn) => reader.read(recorded(conn)));
+}
+
+const mine = (rows: DigestRow[]) => rows.filter((r) => r.schemaName === schema);
+const byTable = (rows: unknown, table: string) => mine(rows as DigestRow[]).find((r) => r.digestText?.includes(`\`${table}\``));
+const run = async (table: string, times: number) => {
+  for (let i = 0; i < times; i++) await app.query(`SELECT id FROM ${table} WHERE id = ${i}`);
+};
+const fullRead = () => sent.some((sql) => sql === digestsSql);
+const movedRead = () => sent.some((sql) => sql.includes('UNIX_TIMESTAMP(LAST_SEEN) >=') && !sql.includes('DIGEST_TEXT'));
+
+beforeAll(async () => {
+  app = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: target.user, password: target.password });
+  await app.query(`CREATE DATABASE ${schema}`);
+  await app.query(`USE ${schema}`);
+  for (const t of ['ta', 'tb', 'tc']) await app.query(`CREATE TABLE ${t} (id INT PRIMARY KEY)`);
+});
+
+afterAll(async () => {
+  await app?.query(`DROP DATABASE IF EXISTS ${schema}`).catch(() => undefined);
+  await app?.end().catch(() => undefined);
+  await connections.close();
+});
+
+describe('DigestReader', () => {
+  it('reads only moved digests after the first read, with the right deltas, texts of new digests, and a full read after a TRUNCATE', async () => {
+    const reader = new DigestReader(target);
+    await run('ta', 1);
+    await run('tb', 1);
+    const first = await read(reader);
+    expect(fullRead()).toBe(true);
+    let state: CounterSnapshot = diffSince(undefined, { statement_digests: first }, spec).next;
+    const step = (rows: DigestRow[]) => {
+      const diff = diffSince(state, { statement_digests: rows }, spec);
+      state = diff.next;
+      return diff.data['statement_digests'] as DigestRow[];
+    };
+
+    // ta runs again, tc is a new shape, tb is idle.
+    await run('ta', 3);
+    await run('tc', 2);
+    const second = await read(reader);
+    expect(movedRead()).toBe(true);
+    expect(fullRead()).toBe(false);
+    // The texts were asked for apart, for the digests not seen before (tc's, and whatever else is new on the server).
+    expect(sent.some((sql) => sql.includes('DIGEST IN (?'))).toBe(true);
+    // What a full read gives at the same moment (nothing ran in this schema in between), row for row.
+    const full = await connections.withConnection((conn) => collectDigests(conn, target));
+    expect(mine(second).sort((a, b) => a.digest.localeCompare(b.digest))).toEqual(mine(full).sort((a, b) => a.digest.localeCompare(b.digest)));
+    const secondDelta = step(second);
+    expect(byTable(secondDelta, 'ta')).toMatchObject({ calls: 3 });
+    expect(byTable(secondDelta, 'tc')).toMatchObject({ calls: 2, newRow: true, digestText: 'SELECT ID FROM `tc` WHERE ID = ?' });
+    expect(byTable(secondDelta, 'tb')).toBeUndefined();
+    expect(byTable(second, 'tb')?.calls).toBe(1);
+
+    // tb was skipped while idle: when it runs again, its delta counts from the value kept.
+    await run('tb', 4);
+    const third = await read(reader);
+    expect(movedRead()).toBe(true);
+    const thirdDelta = step(third);
+    expect(byTable(thirdDelta, 'tb')).toMatchObject({ calls: 4, digestText: 'SELECT ID FROM `tb` WHERE ID = ?' });
+    expect(byTable(thirdDelta, 'tb')?.newRow).toBeUndefined();
+    expect(byTable(thirdDelta, 'ta')).toBeUndefined();
+
+    // The table is emptied: the reader notices the removed rows and reads it whole again.
+    await app.query('TRUNCATE TABLE performance_schema.events_statements_summary_by_digest');
+    await run('ta', 2);
+    const fourth = await read(reader);
+    expect(fullRead()).toBe(true);
+    const fourthDelta = step(fourth);
+    expect(byTable(fourthDelta, 'ta')).toMatchObject({ calls: 2, counterReset: true });
+    expect(byTable(fourth, 'tb')).toBeUndefined();
+    expect(byTable(fourth, 'tc')).toBeUndefined();
+
+    // tb comes back after the truncate with more calls than it had before it: a new row counted from zero, not the
+    // difference from its removed row (which a cache that kept it would compute: 6 - 5 = 1).
+    await run('tb', 6);
+    const fifth = await read(reader);
+    expect(movedRead()).toBe(true);
+    const fifthDelta = step(fifth);
+    expect(byTable(fifthDelta, 'tb')).toMatchObject({ calls: 6, newRow: true, digestText: 'SELECT ID FROM `tb` WHERE ID = ?' });
+  });
+});
