@@ -1,64 +1,138 @@
-// The fleet overview's bucket cache (api/src/explorer/fleet.service.ts): what it asks the store for on each refresh.
+// The fleet overview's bucket cache (api/src/explorer/fleet-cache.ts): what it asks the store for on each refresh, and
+// that the buckets it composes from kept minutes, hours and step buckets are those one read of the whole range gives.
 import { describe, expect, it } from 'vitest';
 import type { FleetBucketRow } from '@logstag/store';
-import { FleetBucketCache } from '../src/explorer/fleet.service';
+import { FleetBucketCache, SETTLE_MS, type FleetQuery } from '../src/explorer/fleet-cache';
 
 const MIN = 60_000;
-const STEP = 300; // 5-minute buckets: the 1 h overview
-const row = (bucket: number, sum: number): FleetBucketRow => ({ target_id: 't', metric: 'm', bucket: new Date(bucket), sum, count: 1, max: sum, seconds: 60 });
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
 
-/** A store whose every 5-minute bucket holds `value(bucketStart)`, recording the ranges read. */
-function store(value: (bucket: number) => number) {
-  const reads: Array<[number, number]> = [];
-  const query = async (from: Date, to: Date) => {
-    reads.push([from.getTime(), to.getTime()]);
-    const out: FleetBucketRow[] = [];
-    for (let b = Math.floor(from.getTime() / (STEP * 1000)) * STEP * 1000; b < to.getTime(); b += STEP * 1000) out.push(row(b, value(b)));
-    return out;
-  };
-  return { reads, query };
+interface Point {
+  target: string;
+  metric: string;
+  ts: number;
+  value: number;
+  seconds: number | null;
 }
 
-describe('fleet bucket cache', () => {
-  const t0 = Date.UTC(2026, 11, 5, 12, 2, 30);
+/** A store of points (two targets, a delta and a gauge, every 30 s), summing them into buckets as fleetBuckets does. */
+function store(from: number, to: number) {
+  const points: Point[] = [];
+  for (let ts = from; ts < to; ts += 30_000) {
+    for (const target of ['a', 'b']) {
+      points.push({ target, metric: 'commits', ts, value: 30 * (target === 'a' ? 20 : 5), seconds: 30 });
+      points.push({ target, metric: 'conns', ts, value: (ts / MIN) % 17, seconds: null });
+    }
+  }
+  const reads: Array<{ from: number; to: number; width: number; tier: string }> = [];
+  const sum = (a: number, b: number, width: number): FleetBucketRow[] => {
+    const out = new Map<string, FleetBucketRow>();
+    for (const p of points) {
+      if (p.ts < a || p.ts >= b) continue;
+      const bucket = Math.floor(p.ts / (width * 1000)) * width * 1000;
+      const k = `${p.target}|${p.metric}|${bucket}`;
+      const r = out.get(k) ?? { target_id: p.target, metric: p.metric, bucket: new Date(bucket), sum: 0, count: 0, max: -Infinity, seconds: null };
+      r.sum += p.value;
+      r.count += 1;
+      r.max = Math.max(r.max, p.value);
+      if (p.seconds !== null) r.seconds = (r.seconds ?? 0) + p.seconds;
+      out.set(k, r);
+    }
+    return [...out.values()];
+  };
+  const query: FleetQuery = async (a, b, width, tier) => {
+    reads.push({ from: a.getTime(), to: b.getTime(), width, tier });
+    return sum(a.getTime(), b.getTime(), width);
+  };
+  return { points, reads, query, sum };
+}
 
-  it('reads everything once, then only the partial first bucket and the buckets after the cached ones', async () => {
-    const cache = new FleetBucketCache();
-    const s = store(() => 1);
-    await cache.read('k', t0 - 60 * MIN, t0, STEP, t0, s.query);
-    expect(s.reads).toEqual([[t0 - 60 * MIN, t0]]);
-    s.reads.length = 0;
-    const t1 = t0 + MIN;
-    const rows = await cache.read('k', t1 - 60 * MIN, t1, STEP, t1, s.query);
-    // Cached: the complete buckets from the first full one (11:05) until the one that ends two minutes before now.
-    expect(s.reads).toEqual([
-      [t1 - 60 * MIN, Date.UTC(2026, 11, 5, 11, 5)],
-      [Date.UTC(2026, 11, 5, 12, 0), t1],
-    ]);
-    expect(rows.map((r) => r.bucket.toISOString().slice(11, 16))).toEqual(['11:00', '11:05', '11:10', '11:15', '11:20', '11:25', '11:30', '11:35', '11:40', '11:45', '11:50', '11:55', '12:00']);
+const sorted = (rows: FleetBucketRow[]) =>
+  rows
+    .map((r) => ({ ...r, bucket: r.bucket.toISOString(), sum: Number(r.sum.toPrecision(12)), seconds: r.seconds === null ? null : Number(r.seconds.toPrecision(12)) }))
+    .sort((x, y) => `${x.target_id}${x.metric}${x.bucket}`.localeCompare(`${y.target_id}${y.metric}${y.bucket}`));
+
+describe('fleet bucket cache', () => {
+  // Not on a minute: an operator's clock.
+  const t0 = Date.UTC(2026, 11, 5, 12, 2, 37, 250);
+
+  it.each([
+    ['1 h (minutes, 5-minute buckets)', HOUR, 300, '1m' as const],
+    ['24 h (hours, 2-hour buckets)', DAY, 7200, '1h' as const],
+    ['7 d (hours, 14-hour buckets)', 7 * DAY, 50_400, '1h' as const],
+  ])('composes at %s exactly the buckets one read of the range gives, over refreshes 10 s apart and an hour later', async (_label, span, step, resolution) => {
+    const s = store(t0 - span - 2 * HOUR, t0 + 2 * HOUR);
+    const cache = new FleetBucketCache(5 * MIN, 32, 30 * DAY);
+    for (const later of [0, 10_000, 20_000, 70_000, 130_000, HOUR + 10_000]) {
+      const at = t0 + later;
+      const rows = await cache.read('k', { from: at - span, to: at }, step, resolution, at, s.query);
+      expect(sorted(rows)).toEqual(sorted(s.sum(at - span, at, step)));
+    }
   });
 
-  it('forgets an entry after its time to live, so late data for a past bucket shows', async () => {
+  it('on a refresh reads only the newest minutes (within the settling time), from raw points', async () => {
+    const s = store(t0 - 8 * DAY, t0 + HOUR);
+    const cache = new FleetBucketCache();
+    const range = (at: number) => ({ from: at - 7 * DAY, to: at });
+    await cache.read('k', range(t0), 50_400, '1h', t0, s.query);
+    await cache.read('k', range(t0 + 10_000), 50_400, '1h', t0 + 10_000, s.query);
+    s.reads.length = 0;
+    const at = t0 + 20_000;
+    await cache.read('k', range(at), 50_400, '1h', at, s.query);
+    // 12:02:57: minutes up to 12:00 are complete (2 minutes' settling), 12:00 and later are read again.
+    const settled = Math.floor((at - SETTLE_MS) / MIN) * MIN;
+    expect(s.reads).toEqual([{ from: settled, to: at, width: 60, tier: 'raw' }]);
+    expect(new Date(settled).toISOString()).toBe('2026-12-05T12:00:00.000Z');
+  });
+
+  it("reads a week's partial first hour from minute rollups, and its partial first minute only while raw points are kept", async () => {
+    const s = store(t0 - 8 * DAY, t0 + HOUR);
+    const from = t0 - 7 * DAY; // 11-28 12:02:37.250
+    await new FleetBucketCache().read('k', { from, to: t0 }, 50_400, '1h', t0, s.query);
+    const firstMinute = Math.ceil(from / MIN) * MIN;
+    // Older than the raw points' 72 hours: the 22.75 s before 12:03 are not read; 12:03…13:00 from minute rollups.
+    expect(s.reads.filter((r) => r.from < Math.ceil(from / HOUR) * HOUR)).toEqual([{ from: firstMinute, to: Math.ceil(from / HOUR) * HOUR, width: 50_400, tier: '1m' }]);
+    s.reads.length = 0;
+    const day = t0 - DAY;
+    await new FleetBucketCache().read('k', { from: day, to: t0 }, 7200, '1h', t0, s.query);
+    expect(s.reads.filter((r) => r.from < Math.ceil(day / HOUR) * HOUR)).toEqual([{ from: day, to: Math.ceil(day / HOUR) * HOUR, width: 7200, tier: '1m' }]);
+  });
+
+  it('shows late data for a past hour once the entry has lived its time to live, not before', async () => {
+    const s = store(t0 - 8 * DAY, t0 + HOUR);
     const cache = new FleetBucketCache(5 * MIN);
-    let late = 0;
-    const s = store((b) => (b === Date.UTC(2026, 11, 5, 11, 30) ? 1 + late : 1));
-    await cache.read('k', t0 - 60 * MIN, t0, STEP, t0, s.query);
-    late = 10; // an agent's spool replayed into 11:30
-    const soon = await cache.read('k', t0 + MIN - 60 * MIN, t0 + MIN, STEP, t0 + MIN, s.query);
-    expect(soon.find((r) => r.bucket.getTime() === Date.UTC(2026, 11, 5, 11, 30))?.sum).toBe(1);
-    const after = await cache.read('k', t0 + 6 * MIN - 60 * MIN, t0 + 6 * MIN, STEP, t0 + 6 * MIN, s.query);
-    expect(after.find((r) => r.bucket.getTime() === Date.UTC(2026, 11, 5, 11, 30))?.sum).toBe(11);
+    const range = (at: number) => ({ from: at - 7 * DAY, to: at });
+    const late = Date.UTC(2026, 11, 3, 7, 15);
+    const inBucket = (rows: FleetBucketRow[]) => rows.find((r) => r.target_id === 'a' && r.metric === 'commits' && r.bucket.getTime() <= late && late < r.bucket.getTime() + 50_400_000)!.sum;
+    const before = inBucket(await cache.read('k', range(t0), 50_400, '1h', t0, s.query));
+    s.points.push({ target: 'a', metric: 'commits', ts: late + 1000, value: 1_000_000, seconds: 30 }); // an agent's spool replayed
+    expect(inBucket(await cache.read('k', range(t0 + MIN), 50_400, '1h', t0 + MIN, s.query))).toBe(before);
+    expect(inBucket(await cache.read('k', range(t0 + 6 * MIN), 50_400, '1h', t0 + 6 * MIN, s.query))).toBe(before + 1_000_000);
   });
 
   it('keeps entries apart by key and bounds their number', async () => {
+    const s = store(t0 - 2 * HOUR, t0 + HOUR);
     const cache = new FleetBucketCache(5 * MIN, 2);
-    const s = store(() => 1);
-    for (const k of ['a', 'b', 'c']) await cache.read(k, t0 - 60 * MIN, t0, STEP, t0, s.query);
+    const range = { from: t0 - HOUR, to: t0 };
+    for (const k of ['a', 'b', 'c']) await cache.read(k, range, 300, '1m', t0, s.query);
     s.reads.length = 0;
-    await cache.read('a', t0 - 60 * MIN, t0, STEP, t0, s.query); // evicted: read whole
-    expect(s.reads).toEqual([[t0 - 60 * MIN, t0]]);
+    await cache.read('a', range, 300, '1m', t0, s.query); // evicted: read whole again
+    expect(s.reads.map((r) => r.width)).toContain(300);
     s.reads.length = 0;
-    await cache.read('c', t0 - 60 * MIN, t0, STEP, t0, s.query); // kept: head and tail only
-    expect(s.reads.length).toBe(2);
+    await cache.read('c', range, 300, '1m', t0, s.query); // kept: only the partial first minute and what is not settled
+    expect(s.reads).toEqual([
+      { from: range.from, to: Math.ceil(range.from / MIN) * MIN, width: 300, tier: 'raw' },
+      { from: Math.floor((t0 - SETTLE_MS) / MIN) * MIN, to: t0, width: 60, tier: 'raw' },
+    ]);
+  });
+
+  it('reads a step that is not a whole number of units in one piece, keeping nothing', async () => {
+    const s = store(t0 - 2 * DAY, t0 + HOUR);
+    const cache = new FleetBucketCache();
+    const range = { from: t0 - DAY - 12_000, to: t0 };
+    const rows = await cache.read('k', range, 7201, '1h', t0, s.query);
+    expect(sorted(rows)).toEqual(sorted(s.sum(range.from, range.to, 7201)));
+    expect(s.reads).toEqual([{ from: range.from, to: range.to, width: 7201, tier: '1h' }]);
   });
 });

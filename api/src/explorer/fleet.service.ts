@@ -4,6 +4,9 @@ import { METRICS } from '@logstag/schema';
 import type { Fleet, FleetTarget } from '@logstag/schema/api';
 import { fleetBuckets, fleetLatest, listTargets, type Database, type FleetBucketRow } from '@logstag/store';
 import { bucketRate, chooseResolution, targetView } from './databases.service';
+import { FleetBucketCache } from './fleet-cache';
+
+export { FleetBucketCache } from './fleet-cache';
 
 /** Sparkline points per target. */
 const SPARK_BUCKETS = 12;
@@ -20,53 +23,6 @@ function throughputMetric(engine: string): { metric: string; label: string } {
   return engine === 'postgresql' || engine === 'mysql' ? { metric: METRICS.transactionsCommits.name, label: 'commits/s' } : { metric: METRICS.opsTotal.name, label: 'ops/s' };
 }
 
-/** A bucket is complete once its end is this far in the past (collections arrive a few seconds after their time). */
-const SETTLE_MS = 2 * 60_000;
-
-/**
- * The overview's completed buckets, kept a few minutes per organization, target list, resolution and step. A week's
- * overview of a hundred targets reads about 700 series × 168 hourly rows, and all but its last bucket or two are the
- * same at the next refresh: only the range's first (partial) bucket and those after the cached ones are read again.
- * Entries live `ttlMs` from when their oldest bucket was read, so data arriving late for a past bucket (an agent's
- * spool replayed) shows within that time; the newest buckets are always read.
- */
-export class FleetBucketCache {
-  private readonly entries = new Map<string, { storedAt: number; start: number; until: number; rows: FleetBucketRow[] }>();
-  constructor(
-    readonly ttlMs = 5 * 60_000,
-    private readonly maxEntries = 64,
-  ) {}
-
-  async read(key: string, from: number, to: number, stepSeconds: number, now: number, query: (from: Date, to: Date) => Promise<FleetBucketRow[]>): Promise<FleetBucketRow[]> {
-    const stepMs = stepSeconds * 1000;
-    const firstFull = Math.floor(from / stepMs) * stepMs + stepMs;
-    const completeUntil = Math.min(to, Math.floor((now - SETTLE_MS) / stepMs) * stepMs);
-    let entry = this.entries.get(key);
-    if (entry && (entry.storedAt <= now - this.ttlMs || entry.start > firstFull)) entry = undefined;
-    let rows: FleetBucketRow[];
-    if (entry && entry.until > firstFull && firstFull < to) {
-      const cachedUntil = Math.min(entry.until, to);
-      const [head, tail] = await Promise.all([query(new Date(from), new Date(firstFull)), cachedUntil < to ? query(new Date(cachedUntil), new Date(to)) : Promise.resolve([])]);
-      const middle = entry.rows.filter((r) => r.bucket.getTime() >= firstFull && r.bucket.getTime() < cachedUntil);
-      rows = [...head, ...middle, ...tail];
-    } else {
-      rows = await query(new Date(from), new Date(to));
-      entry = undefined;
-    }
-    if (completeUntil > firstFull) {
-      this.entries.delete(key);
-      this.entries.set(key, {
-        storedAt: entry?.storedAt ?? now,
-        start: firstFull,
-        until: completeUntil,
-        rows: rows.filter((r) => r.bucket.getTime() >= firstFull && r.bucket.getTime() < completeUntil),
-      });
-      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    }
-    return rows;
-  }
-}
-
 const defaultCache = new FleetBucketCache();
 
 /**
@@ -81,10 +37,11 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
   // Buckets of at least a minute: minute or hour rollups (their tails from raw points), never raw alone.
   const resolution = chooseResolution(range.from, step, now) === '1h' ? '1h' : '1m';
   const metrics = [...BUCKETED, ...GAUGES];
-  const query = (from: Date, to: Date) => fleetBuckets(db, { organizationId, targetIds, metrics, from, to }, resolution, step);
+  const query = (from: Date, to: Date, bucketSeconds: number, tier: 'raw' | '1m' | '1h') => fleetBuckets(db, { organizationId, targetIds, metrics, from, to }, tier, bucketSeconds);
   const key = createHash('sha256').update([organizationId, resolution, step, ...metrics, ...targetIds].join('\u0000')).digest('base64url');
+  // Without a cache, a throwaway one: the same pieces from the same tiers (the first hour from minute rollups), read once.
   const [buckets, latest] = await Promise.all([
-    cache ? cache.read(key, range.from.getTime(), range.to.getTime(), step, now, query) : query(range.from, range.to),
+    (cache ?? new FleetBucketCache()).read(key, { from: range.from.getTime(), to: range.to.getTime() }, step, resolution, now, query),
     fleetLatest(db, organizationId, LATEST),
   ]);
   // Grouped once (a list per target, appended in place): the week's hourly buckets of a hundred targets are tens of
