@@ -85,6 +85,29 @@ describe('diffSince', () => {
     expect(all.data.digests).toContainEqual({ digest: 'idle', calls: 0, errors: 0 });
   });
 
+  it('omits a row handed back as the same object as idle, and diffs a row of the same key that is a new object', () => {
+    const digests: Record<string, CounterSpec> = { digests: { key: ['schema', 'digest'], counters: ['calls'], omitIdleBy: 'calls' } };
+    const kept = { schema: 's', digest: 'kept', calls: 4 };
+    const prev = { digests: [kept, { schema: 's', digest: 'ran', calls: 1 }] };
+    const result = diffSince(prev, { digests: [kept, { schema: 's', digest: 'ran', calls: 3 }] }, digests);
+    expect(result.data.digests).toEqual([{ schema: 's', digest: 'ran', calls: 2 }]);
+    // Without omitIdleBy, the same object is still sent with its zero deltas.
+    const all = diffSince(prev, { digests: [kept] }, { digests: { key: ['schema', 'digest'], counters: ['calls'] } });
+    expect(all.data.digests).toEqual([{ schema: 's', digest: 'kept', calls: 0 }]);
+  });
+
+  it('tells apart keys whose parts only differ in where they split, and null from the text "null"', () => {
+    const spec: Record<string, CounterSpec> = { rows: { key: ['a', 'b'], counters: ['n'] } };
+    const prev = { rows: [{ a: 'x:y', b: 'z', n: 1 }, { a: null, b: 'q', n: 10 }, { a: 1, b: 'q', n: 20 }] };
+    const current = { rows: [{ a: 'x', b: 'y:z', n: 5 }, { a: 'null', b: 'q', n: 11 }, { a: '1', b: 'q', n: 21 }, { a: 1, b: 'q', n: 22 }] };
+    expect(diffSince(prev, current, spec).data.rows).toEqual([
+      { a: 'x', b: 'y:z', n: 5, newRow: true },
+      { a: 'null', b: 'q', n: 11, newRow: true },
+      { a: '1', b: 'q', n: 21, newRow: true },
+      { a: 1, b: 'q', n: 2 },
+    ]);
+  });
+
   it('gives a null delta when a counter was null before', () => {
     const result = diffSince({ stats: { questions: null } }, { stats: { questions: 5 } }, specs);
     expect(result.data.stats).toEqual({ questions: null });
