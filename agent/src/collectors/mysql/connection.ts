@@ -95,6 +95,9 @@ export class MysqlConnections {
         // The agent sends fixed single statements only, never prepared (0 would mean mysql2's default of 16,000).
         multipleStatements: false,
         maxPreparedStatements: 1,
+        // mysql2 captures the caller's stack (Error.captureStackTrace) on every query, to graft it onto a failed
+        // query's error; the agent reads a failure's code, message and fatal flag only.
+        trace: false,
       });
       // An idle pooled connection dropped by the server would otherwise surface as an unhandled 'error' event.
       this.pool.on('connection', (c) => c.on('error', () => undefined));
