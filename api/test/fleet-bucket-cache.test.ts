@@ -92,11 +92,15 @@ describe('fleet bucket cache', () => {
     await new FleetBucketCache().read('k', { from, to: t0 }, 50_400, '1h', t0, s.query);
     const firstMinute = Math.ceil(from / MIN) * MIN;
     // Older than the raw points' 72 hours: the 22.75 s before 12:03 are not read; 12:03…13:00 from minute rollups.
-    expect(s.reads.filter((r) => r.from < Math.ceil(from / HOUR) * HOUR)).toEqual([{ from: firstMinute, to: Math.ceil(from / HOUR) * HOUR, width: 50_400, tier: '1m' }]);
+    expect(s.reads.filter((r) => r.from < Math.ceil(from / HOUR) * HOUR)).toEqual([{ from: firstMinute, to: Math.ceil(from / HOUR) * HOUR, width: 60, tier: '1m' }]);
     s.reads.length = 0;
+    // A day: its partial first minute from raw points (kept), the rest of its first hour from minute rollups.
     const day = t0 - DAY;
     await new FleetBucketCache().read('k', { from: day, to: t0 }, 7200, '1h', t0, s.query);
-    expect(s.reads.filter((r) => r.from < Math.ceil(day / HOUR) * HOUR)).toEqual([{ from: day, to: Math.ceil(day / HOUR) * HOUR, width: 7200, tier: '1m' }]);
+    expect(s.reads.filter((r) => r.from < Math.ceil(day / HOUR) * HOUR)).toEqual([
+      { from: day, to: Math.ceil(day / MIN) * MIN, width: 7200, tier: 'raw' },
+      { from: Math.ceil(day / MIN) * MIN, to: Math.ceil(day / HOUR) * HOUR, width: 60, tier: '1m' },
+    ]);
   });
 
   it('shows late data for a past hour once the entry has lived its time to live, not before', async () => {

@@ -1,4 +1,4 @@
-import type { FleetBucketRow } from '@logstag/store';
+import { DEFAULT_RETENTION, type FleetBucketRow } from '@logstag/store';
 
 const MINUTE = 60_000;
 /** A piece of the range is complete once its end is this far in the past (collections arrive a few seconds after their time). */
@@ -21,8 +21,6 @@ interface Pack {
 
 interface Entry {
   storedAt: number;
-  /** Reads of this entry so far: the first one reads the range's minute edges whole, later ones minute by minute. */
-  reads: number;
   series: Map<string, number>;
   targets: string[];
   metrics: string[];
@@ -60,7 +58,7 @@ export class FleetBucketCache {
     readonly ttlMs = 5 * 60_000,
     private readonly maxEntries = 32,
     /** Raw points older than this are gone (the retention policy's raw tier): a partial first minute before it is not read. */
-    private readonly rawKeepMs = 72 * 3_600_000,
+    private readonly rawKeepMs = DEFAULT_RETENTION.rawHours * 60 * MINUTE,
   ) {}
 
   async read(key: string, range: { from: number; to: number }, stepSeconds: number, resolution: '1m' | '1h', now: number, query: FleetQuery): Promise<FleetBucketRow[]> {
@@ -71,7 +69,7 @@ export class FleetBucketCache {
     if (stepMs % unitMs !== 0) return query(new Date(from), new Date(to), stepSeconds, resolution);
     let entry = this.entries.get(key);
     if (!entry || entry.storedAt <= now - this.ttlMs) {
-      entry = { storedAt: now, reads: 0, series: new Map(), targets: [], metrics: [], minutes: new Map(), units: new Map(), steps: new Map() };
+      entry = { storedAt: now, series: new Map(), targets: [], metrics: [], minutes: new Map(), units: new Map(), steps: new Map() };
     }
     const e = entry;
     const pieces = this.pieces(e, from, to, stepMs, unitMs, now);
@@ -109,7 +107,6 @@ export class FleetBucketCache {
       }
       packs.push([p.from, pack]);
     }
-    e.reads += 1;
     this.prune(e, from, stepMs, unitMs);
     this.entries.delete(key);
     this.entries.set(key, e);
@@ -132,12 +129,9 @@ export class FleetBucketCache {
     if (from < firstMinute && from >= now - this.rawKeepMs) edge(from, firstMinute);
     const firstUnit = Math.max(firstMinute, Math.min(to, ceil(from, unitMs)));
     const lastUnit = Math.max(firstUnit, floor(to, unitMs));
-    // The minutes of a partial first or last unit: on an entry's first read one edge piece (fewer rows), then minute by
-    // minute so a refresh reads only the newest.
+    // The minutes of a partial first or last unit, kept one by one so a refresh reads only the newest.
     const minutes = (a: number, b: number) => {
-      if (a >= b) return;
-      if (e.reads === 0) edge(a, b);
-      else for (let m = a; m < b; m += MINUTE) minute(m, Math.min(b, m + MINUTE));
+      for (let m = a; m < b; m += MINUTE) minute(m, Math.min(b, m + MINUTE));
     };
     if (unitMs > MINUTE) minutes(firstMinute, firstUnit);
     // At minute resolution the units are the minutes (kept and read as such: the newest from raw points).
@@ -179,30 +173,38 @@ export class FleetBucketCache {
 
   /** Rows grouped by bucket and packed, each (target, metric) numbered once per entry. */
   private pack(e: Entry, rows: FleetBucketRow[]): Map<number, Pack> {
-    const groups = new Map<number, FleetBucketRow[]>();
-    for (const r of rows) {
-      const t = r.bucket.getTime();
-      const g = groups.get(t);
-      if (g) g.push(r);
-      else groups.set(t, [r]);
-    }
-    const out = new Map<number, Pack>();
-    for (const [t, g] of groups) {
-      const p: Pack = { sid: new Int32Array(g.length), sum: new Float64Array(g.length), count: new Float64Array(g.length), max: new Float64Array(g.length), seconds: new Float64Array(g.length) };
-      g.forEach((r, i) => {
+    // The store returns rows ordered by target, metric and bucket: a series' number is looked up once per run of rows.
+    const sids = new Int32Array(rows.length);
+    const groups = new Map<number, number[]>();
+    let sid = -1;
+    rows.forEach((r, i) => {
+      const prev = rows[i - 1];
+      if (!prev || r.target_id !== prev.target_id || r.metric !== prev.metric) {
         const k = `${r.target_id}\u0000${r.metric}`;
-        let sid = e.series.get(k);
-        if (sid === undefined) {
-          sid = e.targets.length;
+        const known = e.series.get(k);
+        sid = known ?? e.targets.length;
+        if (known === undefined) {
           e.series.set(k, sid);
           e.targets.push(r.target_id);
           e.metrics.push(r.metric);
         }
-        p.sid[i] = sid;
-        p.sum[i] = Number(r.sum);
-        p.count[i] = Number(r.count);
-        p.max[i] = Number(r.max);
-        p.seconds[i] = r.seconds === null ? NaN : Number(r.seconds);
+      }
+      sids[i] = sid;
+      const t = r.bucket.getTime();
+      const g = groups.get(t);
+      if (g) g.push(i);
+      else groups.set(t, [i]);
+    });
+    const out = new Map<number, Pack>();
+    for (const [t, g] of groups) {
+      const p: Pack = { sid: new Int32Array(g.length), sum: new Float64Array(g.length), count: new Float64Array(g.length), max: new Float64Array(g.length), seconds: new Float64Array(g.length) };
+      g.forEach((i, j) => {
+        const r = rows[i]!;
+        p.sid[j] = sids[i]!;
+        p.sum[j] = Number(r.sum);
+        p.count[j] = Number(r.count);
+        p.max[j] = Number(r.max);
+        p.seconds[j] = r.seconds === null ? NaN : Number(r.seconds);
       });
       out.set(t, p);
     }
