@@ -91,15 +91,22 @@ describe('fleet bucket cache', () => {
     const from = t0 - 7 * DAY; // 11-28 12:02:37.250
     await new FleetBucketCache().read('k', { from, to: t0 }, 50_400, '1h', t0, s.query);
     const firstMinute = Math.ceil(from / MIN) * MIN;
-    // Older than the raw points' 72 hours: the 22.75 s before 12:03 are not read; 12:03…13:00 from minute rollups.
-    expect(s.reads.filter((r) => r.from < Math.ceil(from / HOUR) * HOUR)).toEqual([{ from: firstMinute, to: Math.ceil(from / HOUR) * HOUR, width: 60, tier: '1m' }]);
+    const hour = Math.ceil(from / HOUR) * HOUR;
+    // Older than the raw points' 72 hours: the 22.75 s before 12:03 are not read; 12:03…12:10 minute by minute and
+    // 12:10…13:00 in ten-minute pieces, from minute rollups.
+    expect(s.reads.filter((r) => r.from < hour)).toEqual([
+      { from: firstMinute, to: hour - 50 * MIN, width: 60, tier: '1m' },
+      { from: hour - 50 * MIN, to: hour, width: 600, tier: '1m' },
+    ]);
     s.reads.length = 0;
-    // A day: its partial first minute from raw points (kept), the rest of its first hour from minute rollups.
+    // A day: its partial first minute from raw points (kept), so are its next 7 minutes (a short run), the rest of its
+    // first hour from minute rollups.
     const day = t0 - DAY;
     await new FleetBucketCache().read('k', { from: day, to: t0 }, 7200, '1h', t0, s.query);
     expect(s.reads.filter((r) => r.from < Math.ceil(day / HOUR) * HOUR)).toEqual([
       { from: day, to: Math.ceil(day / MIN) * MIN, width: 7200, tier: 'raw' },
-      { from: Math.ceil(day / MIN) * MIN, to: Math.ceil(day / HOUR) * HOUR, width: 60, tier: '1m' },
+      { from: Math.ceil(day / MIN) * MIN, to: Math.ceil(day / HOUR) * HOUR - 50 * MIN, width: 60, tier: 'raw' },
+      { from: Math.ceil(day / HOUR) * HOUR - 50 * MIN, to: Math.ceil(day / HOUR) * HOUR, width: 600, tier: '1m' },
     ]);
   });
 

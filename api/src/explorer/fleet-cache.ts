@@ -24,27 +24,30 @@ interface Entry {
   series: Map<string, number>;
   targets: string[];
   metrics: string[];
-  minutes: Map<number, Pack>;
-  units: Map<number, Pack>;
-  steps: Map<number, Pack>;
+  /** Kept pieces per width (ms): step buckets, hours, ten minutes, minutes. */
+  kept: Map<number, Map<number, Pack>>;
 }
 
-type Level = 'minute' | 'unit' | 'step' | 'edge';
 interface Piece {
   from: number;
   to: number;
-  level: Level;
-  /** The piece spans its level's whole width (a minute, a unit, a step bucket). */
+  /** The piece's level: its width in ms (0 for the range's partial first minute, read with its step bucket). */
+  width: number;
+  /** The piece spans its level's whole width. */
   whole: boolean;
   /** Kept once read: the piece is whole and complete. */
   keep: boolean;
 }
 
+/** Between the minute and the hour: the partial first and last hours' pieces on a first read (6 and 10 rows, not 60, per series). */
+const BLOCK = 10 * MINUTE;
+
 /**
  * The fleet overview's buckets, composed from pieces kept a few minutes per organization, target list, resolution and
- * step: whole step buckets, the hours (the resolution's unit) of the range's first and last buckets, and the minutes of
- * the range's first and last hours. A refresh reads only what it has not kept: the range's newest minutes (those
- * within SETTLE_MS of now and any completed since) and, once an hour, the minutes of the hour the range now starts in.
+ * step: whole step buckets, the hours of the range's first and last buckets, and the ten-minute pieces and minutes of
+ * the range's first and last hours (at minute resolution: step buckets and minutes). A refresh reads only what it has
+ * not kept: the range's newest minutes (those within SETTLE_MS of now), and when the range's start crosses into the
+ * next ten minutes, hour or step bucket, the finer pieces of it.
  * The range's partial first hour is read from minute rollups (kept 14 days), not raw points (kept 72 hours), so a
  * week's first bucket holds its first hour; a partial first minute older than the raw points' retention is not read.
  *
@@ -64,50 +67,45 @@ export class FleetBucketCache {
   async read(key: string, range: { from: number; to: number }, stepSeconds: number, resolution: '1m' | '1h', now: number, query: FleetQuery): Promise<FleetBucketRow[]> {
     const { from, to } = range;
     const stepMs = stepSeconds * 1000;
-    const unitMs = resolution === '1h' ? 60 * MINUTE : MINUTE;
-    // A step that is not a whole number of units (a hand-written range) cannot be composed from them: read it whole.
-    if (stepMs % unitMs !== 0) return query(new Date(from), new Date(to), stepSeconds, resolution);
+    // The levels, coarsest first, each a whole number of the next.
+    const widths = resolution === '1h' ? [stepMs, 60 * MINUTE, BLOCK, MINUTE] : [stepMs, MINUTE];
+    // A step that is not a whole number of them (a hand-written range) cannot be composed: read it whole.
+    if (stepMs % widths[1]! !== 0) return query(new Date(from), new Date(to), stepSeconds, resolution);
     let entry = this.entries.get(key);
-    if (!entry || entry.storedAt <= now - this.ttlMs) {
-      entry = { storedAt: now, series: new Map(), targets: [], metrics: [], minutes: new Map(), units: new Map(), steps: new Map() };
-    }
+    if (!entry || entry.storedAt <= now - this.ttlMs) entry = { storedAt: now, series: new Map(), targets: [], metrics: [], kept: new Map(widths.map((w) => [w, new Map()])) };
     const e = entry;
-    const pieces = this.pieces(e, from, to, stepMs, unitMs, now);
+    const pieces = this.pieces(e, from, to, widths, now);
+    const keptPack = (p: Piece) => (p.whole ? e.kept.get(p.width)?.get(p.from) : undefined);
     // Pieces not kept, read in runs of neighbours of the same level (one statement per run).
-    const runs: Array<{ from: number; to: number; level: Level; rows?: Map<number, Pack> }> = [];
+    const runs: Array<{ from: number; to: number; width: number; rows?: Map<number, Pack> }> = [];
     const runOf = new Map<Piece, (typeof runs)[number]>();
     for (const p of pieces) {
-      if (this.keptPack(e, p)) continue;
+      if (keptPack(p)) continue;
       const last = runs.at(-1);
-      if (last && last.to === p.from && last.level === p.level) last.to = p.to;
-      else runs.push({ from: p.from, to: p.to, level: p.level });
+      if (last && last.to === p.from && last.width === p.width) last.to = p.to;
+      else runs.push({ from: p.from, to: p.to, width: p.width });
       runOf.set(p, runs.at(-1)!);
     }
-    const widthOf = (level: Level) => (level === 'minute' ? 60 : level === 'unit' ? unitMs / 1000 : stepSeconds);
-    // Minutes and edges from minute rollups (and raw points after the last built minute), the newest few from raw
-    // points alone; units and steps from the overview's tier.
-    const tierOf = (r: { from: number; to: number; level: Level }) =>
-      r.level === 'minute' || r.level === 'edge' ? (r.to - r.from <= RAW_RUN_MS && r.from >= now - this.rawKeepMs ? 'raw' : '1m') : resolution;
-    const read = await Promise.all(runs.map((r) => query(new Date(r.from), new Date(r.to), widthOf(r.level), tierOf(r))));
+    // Minutes from minute rollups (and raw points after the last built minute), the newest few from raw points alone;
+    // ten minutes from minute rollups; hours and steps from the overview's tier.
+    const tierOf = (r: { from: number; to: number; width: number }) =>
+      r.width <= MINUTE ? (r.to - r.from <= RAW_RUN_MS && r.from >= now - this.rawKeepMs ? 'raw' : '1m') : r.width === BLOCK ? '1m' : resolution;
+    const read = await Promise.all(runs.map((r) => query(new Date(r.from), new Date(r.to), r.width === 0 ? stepSeconds : r.width / 1000, tierOf(r))));
     runs.forEach((r, i) => {
       r.rows = this.pack(e, read[i]!);
     });
     const packs: Array<[number, Pack]> = [];
-    const used = new Set<Pack>();
     for (const p of pieces) {
-      let pack = this.keptPack(e, p);
+      let pack = keptPack(p);
       if (!pack) {
-        // An edge's rows are bucketed by step (an edge run's rows of one step bucket are taken once, by its first
-        // edge there); every other piece's rows are bucketed at its own start.
-        const rows = runOf.get(p)?.rows;
-        const found = rows?.get(p.level === 'edge' ? Math.floor(p.from / stepMs) * stepMs : p.from);
-        pack = found && !used.has(found) ? found : EMPTY;
-        if (p.level === 'edge') used.add(pack);
-        if (p.keep) this.storeOf(e, p.level)?.set(p.from, pack);
+        // The partial first minute's rows are bucketed by step; every other piece's at its own start.
+        pack = runOf.get(p)?.rows?.get(p.width === 0 ? Math.floor(p.from / stepMs) * stepMs : p.from) ?? EMPTY;
+        if (p.keep) e.kept.get(p.width)?.set(p.from, pack);
       }
       packs.push([p.from, pack]);
     }
-    this.prune(e, from, stepMs, unitMs);
+    // Forgets the pieces the range has moved past.
+    for (const [w, kept] of e.kept) for (const [t] of kept) if (t < Math.floor(from / w) * w) kept.delete(t);
     this.entries.delete(key);
     this.entries.set(key, e);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
@@ -115,60 +113,47 @@ export class FleetBucketCache {
   }
 
   /**
-   * from…to cut into pieces: a partial first minute, the minutes up to the first whole unit, then per step bucket either
-   * the whole bucket or its units, then the minutes of the last unit and its partial last minute.
+   * from…to cut into pieces, coarsest first: whole step buckets, then in the partial first and last buckets whole
+   * hours, then ten minutes, then minutes (and the range's partial first minute). A piece not kept but whose finer
+   * pieces all are is taken from them; one not yet complete is cut into finer pieces, so only they are read again.
    */
-  private pieces(e: Entry, from: number, to: number, stepMs: number, unitMs: number, now: number): Piece[] {
+  private pieces(e: Entry, from: number, to: number, widths: number[], now: number): Piece[] {
     const out: Piece[] = [];
     const complete = (end: number) => end <= now - SETTLE_MS;
     const ceil = (t: number, w: number) => Math.ceil(t / w) * w;
     const floor = (t: number, w: number) => Math.floor(t / w) * w;
-    const edge = (a: number, b: number) => out.push({ from: a, to: b, level: 'edge', whole: false, keep: false });
-    const minute = (m: number, end: number) => out.push({ from: m, to: end, level: 'minute', whole: end === m + MINUTE, keep: end === m + MINUTE && complete(end) });
-    const firstMinute = Math.min(to, ceil(from, MINUTE));
-    if (from < firstMinute && from >= now - this.rawKeepMs) edge(from, firstMinute);
-    const firstUnit = Math.max(firstMinute, Math.min(to, ceil(from, unitMs)));
-    const lastUnit = Math.max(firstUnit, floor(to, unitMs));
-    // The minutes of a partial first or last unit, kept one by one so a refresh reads only the newest.
-    const minutes = (a: number, b: number) => {
-      for (let m = a; m < b; m += MINUTE) minute(m, Math.min(b, m + MINUTE));
+    const available = (li: number, p: number): boolean => {
+      if (e.kept.get(widths[li]!)!.has(p)) return true;
+      if (li === widths.length - 1) return false;
+      for (let q = p; q < p + widths[li]!; q += widths[li + 1]!) if (!available(li + 1, q)) return false;
+      return true;
     };
-    if (unitMs > MINUTE) minutes(firstMinute, firstUnit);
-    // At minute resolution the units are the minutes (kept and read as such: the newest from raw points).
-    const unitLevel: Level = unitMs > MINUTE ? 'unit' : 'minute';
-    const units = unitMs > MINUTE ? e.units : e.minutes;
-    for (let b = floor(firstUnit, stepMs); b < lastUnit; b += stepMs) {
-      const lo = Math.max(b, firstUnit);
-      const hi = Math.min(b + stepMs, lastUnit);
-      if (lo === b && hi === b + stepMs && complete(hi) && (e.steps.has(b) || !this.all(units, b, hi, unitMs))) {
-        // A whole, complete bucket: kept as such or read whole, unless its units are all kept.
-        out.push({ from: b, to: hi, level: 'step', whole: true, keep: true });
-        continue;
+    const emitKept = (li: number, p: number) => {
+      const w = widths[li]!;
+      if (e.kept.get(w)!.has(p)) out.push({ from: p, to: p + w, width: w, whole: true, keep: true });
+      else for (let q = p; q < p + w; q += widths[li + 1]!) emitKept(li + 1, q);
+    };
+    const cover = (a: number, b: number, li: number) => {
+      if (a >= b) return;
+      const w = widths[li]!;
+      if (li === widths.length - 1) {
+        for (let m = a; m < b; m += w) out.push({ from: m, to: Math.min(b, m + w), width: w, whole: m + w <= b, keep: m + w <= b && complete(m + w) });
+        return;
       }
-      for (let u = lo; u < hi; u += unitMs) {
-        // A unit whose minutes are all kept (the last unit of an earlier refresh) is composed from them.
-        if (unitMs > MINUTE && !e.units.has(u) && complete(u + unitMs) && this.all(e.minutes, u, u + unitMs, MINUTE)) {
-          for (let m = u; m < u + unitMs; m += MINUTE) minute(m, m + MINUTE);
-        } else out.push({ from: u, to: u + unitMs, level: unitLevel, whole: true, keep: complete(u + unitMs) });
+      const A = Math.min(b, ceil(a, w));
+      const B = Math.max(A, floor(b, w));
+      cover(a, A, li + 1);
+      for (let p = A; p < B; p += w) {
+        if (available(li, p)) emitKept(li, p);
+        else if (complete(p + w)) out.push({ from: p, to: p + w, width: w, whole: true, keep: true });
+        else cover(p, p + w, li + 1);
       }
-    }
-    if (unitMs > MINUTE) minutes(lastUnit, to);
-    else if (lastUnit < to) minute(lastUnit, to);
+      cover(B, b, li + 1);
+    };
+    const firstMinute = Math.min(to, ceil(from, MINUTE));
+    if (from < firstMinute && from >= now - this.rawKeepMs) out.push({ from, to: firstMinute, width: 0, whole: false, keep: false });
+    cover(firstMinute, to, 0);
     return out;
-  }
-
-  private all(kept: Map<number, Pack>, from: number, to: number, width: number): boolean {
-    for (let t = from; t < to; t += width) if (!kept.has(t)) return false;
-    return true;
-  }
-
-  private storeOf(e: Entry, level: Level): Map<number, Pack> | undefined {
-    return level === 'minute' ? e.minutes : level === 'unit' ? e.units : level === 'step' ? e.steps : undefined;
-  }
-
-  /** A kept pack for a whole piece (a partial last minute or unit is always read). */
-  private keptPack(e: Entry, p: Piece): Pack | undefined {
-    return p.whole ? this.storeOf(e, p.level)?.get(p.from) : undefined;
   }
 
   /** Rows grouped by bucket and packed, each (target, metric) numbered once per entry. */
@@ -211,12 +196,6 @@ export class FleetBucketCache {
     return out;
   }
 
-  /** Forgets the pieces the range has moved past. */
-  private prune(e: Entry, from: number, stepMs: number, unitMs: number): void {
-    for (const [m] of e.minutes) if (m < Math.floor(from / MINUTE) * MINUTE) e.minutes.delete(m);
-    for (const [u] of e.units) if (u < Math.floor(from / unitMs) * unitMs) e.units.delete(u);
-    for (const [s] of e.steps) if (s < Math.floor(from / stepMs) * stepMs) e.steps.delete(s);
-  }
 }
 
 const EMPTY: Pack = { sid: new Int32Array(0), sum: new Float64Array(0), count: new Float64Array(0), max: new Float64Array(0), seconds: new Float64Array(0) };
