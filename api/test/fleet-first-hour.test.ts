@@ -74,6 +74,17 @@ describe('fleet overview: a week whose first hour is older than the raw points',
     }
   });
 
+  it("reads a past range's last interval from its rollup once retention has deleted the raw points", async () => {
+    // The cache reads a week in pieces: a piece ending days ago must not take its last hour (or minute) from raw points
+    // as if it were the series' newest, possibly partial, interval.
+    const start = Math.ceil(from / HOUR) * HOUR + HOUR;
+    const where = { organizationId: org, targetIds: [target], metrics: ['transactions.commits'], from: new Date(start), to: new Date(start + 3 * HOUR) };
+    const hours = await fleetBuckets(store.db, where, '1h', 3600);
+    expect(hours.map((r) => [r.bucket.getTime() - start, r.sum, r.seconds])).toEqual([0, 1, 2].map((h) => [h * HOUR, RATE * 3600, 3600]));
+    const minutes = await fleetBuckets(store.db, { ...where, to: new Date(start + 10 * MIN) }, '1m', 60);
+    expect(minutes.length).toBe(10);
+  });
+
   it('sums minutes from raw points alone as the tiered read (minute rollups, then raw points) does', async () => {
     // Minute rollups are built up to 30 minutes ago: the tiered read takes 40…31 minutes ago from them.
     const where = { organizationId: org, targetIds: [target], metrics: ['transactions.commits', 'connections.used'], from: new Date(now - 40 * MIN), to: new Date(now - 20 * MIN) };

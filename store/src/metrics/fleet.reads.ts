@@ -49,6 +49,11 @@ export async function fleetBuckets(
      where organization_id = ${org} and target_id in (${targets}) and metric in (${metrics}) and last_ts >= ${where.from}`;
   const ofSeries = (t: string) => sql.raw(`${t}.organization_id = s.organization_id and ${t}.target_id = s.target_id and ${t}.metric = s.metric and ${t}.labels_key = s.labels_key`);
   const inRange = sql`r.ts >= ${where.from} and r.ts < ${where.to}`;
+  // A series' last built interval may be partial (rollups are rebuilt over the live window) and is read from raw
+  // points instead, but only if it is its newest: looked for up to two intervals past \`to\`, so a range that ends in
+  // the past (the fleet cache reads a week in pieces) keeps its last interval from the rollup, its raw points deleted
+  // by retention after 72 hours.
+  const beyond = new Date(where.to.getTime() + 2 * (resolution === '1h' ? 3_600_000 : 60_000));
   // Raw points serve each series' tail after its last built rollup interval and its head before the first: a range
   // that starts inside an interval has that interval's points after \`from\` in range, and no rollup row holds them.
   const raw = (since: RawBuilder<unknown>, until: RawBuilder<unknown>) => sql`select ${bucket(sql`p.ts`)} as bucket, sum(p.value) as sum, count(*)::int as count,
@@ -65,17 +70,17 @@ export async function fleetBuckets(
   const tiered = sql<FleetBucketRow>`with series as (${series}), starts as materialized (
             select s.organization_id, s.target_id, s.metric, s.labels_key,
                    (select min(r.ts) from ${rollup} r where ${ofSeries('r')} and ${inRange}) as first,
-                   (select max(r.ts) from ${rollup} r where ${ofSeries('r')} and ${inRange}) as until
+                   (select max(r.ts) from ${rollup} r where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < ${beyond}) as until
               from series s
           ), merged as (
             select s.target_id, s.metric, r.bucket, r.sum, r.count, r.max, r.seconds
               from starts s join lateral (
                 select ${bucket(sql`r.ts`)} as bucket, sum(r.sum) as sum, sum(r.count)::int as count, max(r.max) as max, sum(r.seconds) as seconds
-                  from ${rollup} r where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < s.until group by 1) r on true
+                  from ${rollup} r where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < least(s.until, ${where.to}) group by 1) r on true
              where s.until is not null
             union all
             select s.target_id, s.metric, p.bucket, p.sum, p.count, p.max, p.seconds
-              from starts s join lateral (${raw(sql`coalesce(s.until, ${where.from})`, sql`${where.to}`)}) p on true
+              from starts s join lateral (${raw(sql`least(coalesce(s.until, ${where.from}), ${where.to})`, sql`${where.to}`)}) p on true
             union all
             select s.target_id, s.metric, p.bucket, p.sum, p.count, p.max, p.seconds
               from starts s join lateral (${raw(sql`${where.from}`, sql`s.first`)}) p on true where s.first is not null
