@@ -83,6 +83,9 @@ describe('fleet overview: a week whose first hour is older than the raw points',
     expect(hours.map((r) => [r.bucket.getTime() - start, r.sum, r.seconds])).toEqual([0, 1, 2].map((h) => [h * HOUR, RATE * 3600, 3600]));
     const minutes = await fleetBuckets(store.db, { ...where, to: new Date(start + 10 * MIN) }, '1m', 60);
     expect(minutes.length).toBe(10);
+    // Settled (days old): the rollup rows alone give the same.
+    expect(await fleetBuckets(store.db, where, '1h', 3600, { settled: true })).toEqual(hours);
+    expect(await fleetBuckets(store.db, { ...where, to: new Date(start + 10 * MIN) }, '1m', 60, { settled: true })).toEqual(minutes);
   });
 
   it('sums minutes from raw points alone as the tiered read (minute rollups, then raw points) does', async () => {

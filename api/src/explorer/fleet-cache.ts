@@ -5,7 +5,7 @@ const MINUTE = 60_000;
 export const SETTLE_MS = 2 * 60_000;
 
 /** One read of the store: the rows of from…to in buckets of `bucketSeconds`, from minute rollups or the overview's tier. */
-export type FleetQuery = (from: Date, to: Date, bucketSeconds: number, tier: 'raw' | '1m' | '1h') => Promise<FleetBucketRow[]>;
+export type FleetQuery = (from: Date, to: Date, bucketSeconds: number, tier: 'raw' | '1m' | '1h', settled?: boolean) => Promise<FleetBucketRow[]>;
 /** Runs of minutes up to this long, within the raw points' retention, are read from raw points alone (one index range per series). */
 const RAW_RUN_MS = 10 * MINUTE;
 
@@ -90,7 +90,9 @@ export class FleetBucketCache {
     // ten minutes from minute rollups; hours and steps from the overview's tier.
     const tierOf = (r: { from: number; to: number; width: number }) =>
       r.width <= MINUTE ? (r.to - r.from <= RAW_RUN_MS && r.from >= now - this.rawKeepMs ? 'raw' : '1m') : r.width === BLOCK ? '1m' : resolution;
-    const read = await Promise.all(runs.map((r) => query(new Date(r.from), new Date(r.to), r.width === 0 ? stepSeconds : r.width / 1000, tierOf(r))));
+    // Runs of whole pieces a day older than the raw points' retention are settled: their rollups alone are read.
+    const settled = (r: { from: number; to: number; width: number }) => r.width >= MINUTE && r.to <= now - this.rawKeepMs - 24 * 60 * MINUTE;
+    const read = await Promise.all(runs.map((r) => query(new Date(r.from), new Date(r.to), r.width === 0 ? stepSeconds : r.width / 1000, tierOf(r), settled(r))));
     runs.forEach((r, i) => {
       r.rows = this.pack(e, read[i]!);
     });

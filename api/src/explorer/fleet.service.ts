@@ -37,7 +37,8 @@ export async function fleetOverview(db: Kysely<Database>, organizationId: string
   // Buckets of at least a minute: minute or hour rollups (their tails from raw points), never raw alone.
   const resolution = chooseResolution(range.from, step, now) === '1h' ? '1h' : '1m';
   const metrics = [...BUCKETED, ...GAUGES];
-  const query = (from: Date, to: Date, bucketSeconds: number, tier: 'raw' | '1m' | '1h') => fleetBuckets(db, { organizationId, targetIds, metrics, from, to }, tier, bucketSeconds);
+  const query = (from: Date, to: Date, bucketSeconds: number, tier: 'raw' | '1m' | '1h', settled?: boolean) =>
+    fleetBuckets(db, { organizationId, targetIds, metrics, from, to }, tier, bucketSeconds, { settled });
   const key = createHash('sha256').update([organizationId, resolution, step, ...metrics, ...targetIds].join('\u0000')).digest('base64url');
   // Without a cache, a throwaway one: the same pieces from the same tiers (the first hour from minute rollups), read once.
   const [buckets, latest] = await Promise.all([

@@ -37,6 +37,8 @@ export async function fleetBuckets(
   where: { organizationId: string; targetIds: readonly string[]; metrics: readonly string[]; from: Date; to: Date },
   resolution: Resolution,
   stepSeconds: number,
+  /** Every interval in range is built and its raw points are gone (older than their retention): the rollup alone. */
+  opts: { settled?: boolean } = {},
 ): Promise<FleetBucketRow[]> {
   if (where.metrics.length === 0 || where.targetIds.length === 0) return [];
   // The same buckets as to_timestamp(floor(epoch / step) * step) for every time after 1970, in integer arithmetic.
@@ -66,6 +68,13 @@ export async function fleetBuckets(
           select s.target_id, s.metric, p.bucket, sum(p.sum) as sum, sum(p.count)::int as count, max(p.max) as max, sum(p.seconds) as seconds
             from series s join lateral (${raw(sql`${where.from}`, sql`${where.to}`)}) p on true
            group by 1, 2, 3 order by 1, 2, 3`;
+  // A settled range (days old): the rollup rows alone, one index range per series instead of five descents.
+  const settled = sql<FleetBucketRow>`with series as (${series})
+          select s.target_id, s.metric, r.bucket, sum(r.sum) as sum, sum(r.count)::int as count, max(r.max) as max, sum(r.seconds) as seconds
+            from series s join lateral (
+              select ${bucket(sql`r.ts`)} as bucket, sum(r.sum) as sum, sum(r.count)::int as count, max(r.max) as max, sum(r.seconds) as seconds
+                from ${rollup} r where ${ofSeries('r')} and ${inRange} group by 1) r on true
+           group by 1, 2, 3 order by 1, 2, 3`;
   // Minute or hour rollups: an overview's buckets are at least a minute wide.
   const tiered = sql<FleetBucketRow>`with series as (${series}), starts as materialized (
             select s.organization_id, s.target_id, s.metric, s.labels_key,
@@ -91,7 +100,7 @@ export async function fleetBuckets(
   // before the change above), and compiling the statement took 92 ms of a query that runs in less.
   const run = async (trx: Db) => {
     await sql`set local jit = off`.execute(trx);
-    return (await (resolution === 'raw' ? rawOnly : tiered).execute(trx)).rows;
+    return (await (resolution === 'raw' ? rawOnly : opts.settled ? settled : tiered).execute(trx)).rows;
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
