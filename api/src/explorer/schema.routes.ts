@@ -5,7 +5,9 @@ import { paginationQuery, toPage } from '../http/pagination';
 import { requireTarget } from './databases.service';
 import { decodeJsonCursor, isNonNegativeInt, resolveRange, targetParams, withRange } from './inputs';
 import type { ExplorerRegistry } from './registry';
-import { lastChanges, latestSeriesValues, latestSnapshot, listChanges, type StoredItem } from '@logstag/store';
+import { lastChanges, latestSeriesValues, listChanges, type StoredItem } from '@logstag/store';
+import { isChildOf } from '@logstag/schema/schema-objects';
+import { SnapshotCache } from './snapshot-cache';
 import { METRICS } from '@logstag/schema';
 import { pageOf, schemaChangeSchema, schemaObjectsPageSchema, settingsViewSchema, SNAPSHOT_KINDS, type SettingView } from '@logstag/schema/api';
 
@@ -86,10 +88,10 @@ function indexFlags(item: StoredItem, snapshotTs?: Date) {
   return { unused: s.unused === true, invalid: s.invalid === true, duplicate: duplicateOf.length > 0, duplicateOf, scansAt, countingSince };
 }
 
-function page(items: StoredItem[], limit: number, cursor: string | undefined, snapshotTs?: Date) {
+/** One page of items already in `type:name` order (SnapshotCache keeps them so), after the cursor's item. */
+function page(items: readonly StoredItem[], limit: number, cursor: string | undefined, snapshotTs?: Date) {
   const after = decodeJsonCursor(cursor, isString);
-  const sorted = items.slice().sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
-  const rest = after === undefined ? sorted : sorted.filter((i) => `${i.type}:${i.name}` > after);
+  const rest = after === undefined ? items : items.filter((i) => `${i.type}:${i.name}` > after);
   return toPage(rest.slice(0, limit + 1), limit, (i) => JSON.stringify(`${i.type}:${i.name}`), (i) => ({
     type: i.type,
     name: i.name,
@@ -117,7 +119,7 @@ function settingView(i: StoredItem, changedAt: Date | undefined): SettingView {
   };
 }
 
-export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
+export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>, snapshots = new SnapshotCache()): void {
   r.get({
     path: '/api/explorer/schema/:targetId/settings',
     tag: 'Schema Explorer',
@@ -128,13 +130,11 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     handle: async ({ organizationId, params }) => {
       await requireTarget(db, organizationId, params.targetId);
       const [snap, changes] = await Promise.all([
-        latestSnapshot(db, organizationId, params.targetId, 'settings'),
+        snapshots.latest(db, organizationId, params.targetId, 'settings'),
         lastChanges(db, organizationId, params.targetId, 'settings'),
       ]);
-      const items = Object.values(snap?.items ?? {})
-        .filter((i) => i.type === 'setting')
-        .sort((a, b) => (a.name < b.name ? -1 : 1))
-        .map((i) => settingView(i, changes.changed.get(i.name)));
+      // One type: `type:name` order is name order.
+      const items = (snap?.byType.get('setting') ?? []).map((i) => settingView(i, changes.changed.get(i.name)));
       return { snapshotTs: snap?.ts.toISOString() ?? null, since: changes.firstSnapshot?.toISOString() ?? null, items };
     },
   });
@@ -145,8 +145,16 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     summary: 'Databases, schemas, tables, columns, indexes (with unused/duplicate/invalid flags), collections, key patterns',
     params: targetParams,
     query: paginationQuery.extend({
+      // Up to 1,000 a page here: the Schema Explorer reads every table of a large schema, and each page re-reads the
+      // tables' newest statistics.
+      limit: z.coerce.number().int().min(1).max(1000).default(50),
       type: z.enum(OBJECT_TYPES).optional(),
-      flag: z.enum(['unused', 'duplicate', 'invalid']).optional(),
+      flag: z.enum(['unused', 'duplicate', 'invalid', 'any']).optional().describe('indexes with this flag (`any`: with at least one)'),
+      of: z
+        .string()
+        .max(1000)
+        .optional()
+        .describe("a table's or collection's full name (`db.schema.table`): only its columns, indexes, constraints and foreign keys"),
       names: z
         .string()
         .max(2000)
@@ -156,21 +164,32 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
-      const wants = (type: string) => query.type === undefined || query.type === type;
+      const type = query.flag && !query.type ? 'index' : query.type;
+      const wants = (t: string) => (type === undefined || type === t) && (query.of === undefined || t === 'index');
       const [snap, fresh, activity] = await Promise.all([
-        latestSnapshot(db, organizationId, params.targetId, 'schema'),
+        snapshots.latest(db, organizationId, params.targetId, 'schema'),
         wants('index') ? freshIndexScans(db, organizationId, params.targetId) : new Map<string, FreshScans>(),
         wants('table') ? freshTableActivity(db, organizationId, params.targetId) : new Map<string, Record<string, number | string | null>>(),
       ]);
-      let items = Object.values(snap?.items ?? {}).map((i) => {
+      // Narrowed on the parsed snapshot first, then the few left get their fresh statistics.
+      let found: readonly StoredItem[] = !snap ? [] : type ? (snap.byType.get(type) ?? []) : snap.items;
+      const of = query.of;
+      if (of !== undefined) found = found.filter((i) => isChildOf(of, { type: i.type, name: i.name, table: i.def?.table }));
+      if (query.names) {
+        const names = query.names.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+        found = found.filter((i) => names.some((n) => i.name.toLowerCase() === n || i.name.toLowerCase().endsWith(`.${n}`)));
+      }
+      let items = found.map((i) => {
         const a = i.type === 'table' ? activity.get(i.name) : undefined;
         return a ? { ...i, stats: { ...(i.stats ?? {}), activity: a } } : withFreshScans(i, snap?.ts, fresh);
       });
-      if (query.type) items = items.filter((i) => i.type === query.type);
-      if (query.flag) items = items.filter((i) => i.type === 'index' && indexFlags(i)[query.flag as 'unused']);
-      if (query.names) {
-        const names = query.names.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
-        items = items.filter((i) => names.some((n) => i.name.toLowerCase() === n || i.name.toLowerCase().endsWith(`.${n}`)));
+      const flag = query.flag;
+      if (flag) {
+        items = items.filter((i) => {
+          if (i.type !== 'index') return false;
+          const f = indexFlags(i);
+          return flag === 'any' ? f.unused || f.duplicate || f.invalid : f[flag];
+        });
       }
       return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor, snap?.ts) };
     },
@@ -181,15 +200,15 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>): void {
     tag: 'Schema Explorer',
     summary: 'Users, roles, memberships and privileges from the latest access snapshot',
     params: targetParams,
-    query: paginationQuery.extend({ type: z.enum(['user', 'role', 'membership', 'privilege', 'setting']).optional() }),
+    // Up to 1,000 a page, as objects: the Schema Explorer reads the whole access snapshot.
+    query: paginationQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(50), type: z.enum(['user', 'role', 'membership', 'privilege', 'setting']).optional() }),
     response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
       // Settings are their own snapshot (the operational collection's settings and variables), not the access one:
       // read from there, `fsync=off` and a disabled binary log were never shown.
-      const snap = await latestSnapshot(db, organizationId, params.targetId, query.type === 'setting' ? 'settings' : 'access');
-      let items = Object.values(snap?.items ?? {});
-      if (query.type) items = items.filter((i) => i.type === query.type);
+      const snap = await snapshots.latest(db, organizationId, params.targetId, query.type === 'setting' ? 'settings' : 'access');
+      const items = !snap ? [] : query.type ? (snap.byType.get(query.type) ?? []) : snap.items;
       return { snapshotTs: snap?.ts.toISOString() ?? null, ...page(items, query.limit, query.cursor) };
     },
   });

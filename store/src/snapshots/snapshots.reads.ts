@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { SnapshotChangeRow, SnapshotKind } from './snapshots.tables';
 
@@ -5,6 +6,37 @@ export async function latestSnapshot(db: Db, organizationId: string, targetId: s
   return db
     .selectFrom('snapshots')
     .select(['ts', 'items'])
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId)
+    .where('kind', '=', kind)
+    .orderBy('ts', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * The newest snapshot's identity without its items: its time and the row version (PostgreSQL's `xmin`, which changes
+ * whenever the row is rewritten, as writeSnapshot does when only statistics moved). A reader that keeps parsed items
+ * asks this first and reads the items again only when either differs.
+ */
+export async function latestSnapshotVersion(db: Db, organizationId: string, targetId: string, kind: SnapshotKind): Promise<{ ts: Date; version: string } | undefined> {
+  const row = await db
+    .selectFrom('snapshots')
+    .select(['ts', sql<string>`xmin::text`.as('version')])
+    .where('organization_id', '=', organizationId)
+    .where('target_id', '=', targetId)
+    .where('kind', '=', kind)
+    .orderBy('ts', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { ts: new Date(row.ts as unknown as string | Date), version: row.version } : undefined;
+}
+
+/** The newest snapshot with its row version (see latestSnapshotVersion). */
+export async function latestSnapshotWithVersion(db: Db, organizationId: string, targetId: string, kind: SnapshotKind) {
+  return db
+    .selectFrom('snapshots')
+    .select(['ts', 'items', sql<string>`xmin::text`.as('version')])
     .where('organization_id', '=', organizationId)
     .where('target_id', '=', targetId)
     .where('kind', '=', kind)
