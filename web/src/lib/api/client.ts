@@ -65,12 +65,18 @@ export function createApiClient(fetch: Fetch) {
       get<QueryDetail>(withQuery(`${queries(targetId)}/query`, { fingerprint, ...iso(range) })),
 
     schemaObjects: (targetId: string, type: string, cursor?: string) =>
-      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type, limit: 200, cursor })),
+      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type, limit: 1000, cursor })),
+    /** Indexes of the latest schema snapshot flagged unused, duplicate or invalid. */
+    flaggedIndexes: (targetId: string, cursor?: string) =>
+      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type: 'index', flag: 'any', limit: 1000, cursor })),
+    /** One table's (or collection's) columns, indexes, constraints and foreign keys. */
+    schemaChildren: (targetId: string, container: string, cursor?: string) =>
+      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { of: container, limit: 1000, cursor })),
     /** The tables of the latest schema snapshot named (or ending in) one of `names`: those a statement touches. */
     tablesNamed: (targetId: string, names: string[]) =>
       get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/objects`, { type: 'table', names: names.join(','), limit: 50 })),
     permissions: (targetId: string, cursor?: string) =>
-      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/permissions`, { limit: 200, cursor })),
+      get<SnapshotPage<SchemaObject>>(withQuery(`${schema(targetId)}/permissions`, { limit: 1000, cursor })),
     settings: (targetId: string) => get<SettingsView>(`${schema(targetId)}/settings`),
     schemaChanges: (targetId: string, range: Range) =>
       get<Page<SchemaChange>>(withQuery(`${schema(targetId)}/changes`, { limit: 200, ...iso(range) })),

@@ -1,3 +1,4 @@
+import { isChildOf } from '@logstag/schema/schema-objects';
 import type { SchemaObject } from '$lib/api';
 
 /** Containers of the tree: tables (SQL), collections (MongoDB) and key patterns (Redis). */
@@ -43,17 +44,13 @@ export function buildTree(objects: readonly SchemaObject[]): DatabaseNode[] {
   }));
 }
 
-/** Columns and indexes of one container; indexes name their table in `definition.table`. */
+/** Columns, indexes and constraints of one container, whichever objects are passed (the page loads only its own). */
 export function detailsOf(container: SchemaObject, objects: readonly SchemaObject[]) {
-  const prefix = `${container.name}.`;
-  const schemaPrefix = container.name.slice(0, container.name.lastIndexOf('.') + 1);
-  const tableName = container.name.slice(schemaPrefix.length);
+  const own = objects.filter((o) => isChildOf(container.name, { type: o.type, name: o.name, table: o.definition?.table }));
   return {
-    columns: objects.filter((o) => o.type === 'column' && o.name.startsWith(prefix) && !o.name.slice(prefix.length).includes('.')).sort(
-      (a, b) => Number(a.definition?.position ?? 0) - Number(b.definition?.position ?? 0),
-    ),
-    indexes: objects.filter((o) => o.type === 'index' && o.name.startsWith(schemaPrefix) && o.definition?.table === tableName),
-    constraints: objects.filter((o) => (o.type === 'constraint' || o.type === 'foreign_key') && o.name.startsWith(prefix)),
+    columns: own.filter((o) => o.type === 'column').sort((a, b) => Number(a.definition?.position ?? 0) - Number(b.definition?.position ?? 0)),
+    indexes: own.filter((o) => o.type === 'index'),
+    constraints: own.filter((o) => o.type === 'constraint' || o.type === 'foreign_key'),
   };
 }
 
