@@ -11,6 +11,8 @@ export interface AgentTarget {
   engine: 'postgresql' | 'mysql' | 'redis';
   /** Only these databases (MySQL/MariaDB: schemas): the shared test servers hold every suite's, too many to collect every few seconds on a loaded machine. */
   databases?: string[];
+  /** Collection intervals in seconds, instead of the short ones below (a bench keeps the schema at its production cadence). */
+  intervals?: Partial<Record<'runtime' | 'workload' | 'operational' | 'schema', number>>;
 }
 
 function targetYaml(t: AgentTarget): string {
@@ -28,10 +30,10 @@ function targetYaml(t: AgentTarget): string {
     '    tags:',
     '      env: test',
     '    intervals:',
-    '      runtime: 2',
-    '      workload: 3',
-    '      operational: 5',
-    '      schema: 5',
+    `      runtime: ${t.intervals?.runtime ?? 2}`,
+    `      workload: ${t.intervals?.workload ?? 3}`,
+    `      operational: ${t.intervals?.operational ?? 5}`,
+    `      schema: ${t.intervals?.schema ?? 5}`,
   ];
   return lines.join('\n');
 }
