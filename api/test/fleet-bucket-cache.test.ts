@@ -86,6 +86,21 @@ describe('fleet bucket cache', () => {
     expect(new Date(settled).toISOString()).toBe('2026-12-05T12:00:00.000Z');
   });
 
+  it('reads nothing of the last hour but the newest minutes over refreshes 10 s apart, ten minutes completing among them', async () => {
+    const s = store(t0 - 8 * DAY, t0 + HOUR);
+    const cache = new FleetBucketCache();
+    const start = t0 + 6 * MIN; // 12:08:37: the ten minutes 12:00…12:10 complete (settle) at 12:12
+    for (let at = start; at < start + 5 * MIN; at += 10_000) { // within the entry's 5 minutes
+      s.reads.length = 0;
+      await cache.read('k', { from: at - 7 * DAY, to: at }, 50_400, '1h', at, s.query);
+      if (at === start) continue;
+      // One read of the last hour: the minutes not settled at the previous refresh (10 s ago), from raw points.
+      const recent = s.reads.filter((r) => r.to > at - HOUR);
+      expect(recent).toEqual([{ from: expect.any(Number), to: at, width: 60, tier: 'raw' }]);
+      expect(recent[0]!.from).toBe(Math.floor((at - 10_000 - SETTLE_MS) / MIN) * MIN);
+    }
+  });
+
   it("reads a week's partial first hour from minute rollups, and its partial first minute only while raw points are kept", async () => {
     const s = store(t0 - 8 * DAY, t0 + HOUR);
     const from = t0 - 7 * DAY; // 11-28 12:02:37.250

@@ -130,6 +130,10 @@ export class FleetBucketCache {
       for (let q = p; q < p + widths[li]!; q += widths[li + 1]!) if (!available(li + 1, q)) return false;
       return true;
     };
+    const anyKept = (li: number, a: number, b: number): boolean => {
+      for (let lj = li; lj < widths.length; lj += 1) for (let q = a; q < b; q += widths[lj]!) if (e.kept.get(widths[lj]!)!.has(q)) return true;
+      return false;
+    };
     const emitKept = (li: number, p: number) => {
       const w = widths[li]!;
       if (e.kept.get(w)!.has(p)) out.push({ from: p, to: p + w, width: w, whole: true, keep: true });
@@ -147,7 +151,9 @@ export class FleetBucketCache {
       cover(a, A, li + 1);
       for (let p = A; p < B; p += w) {
         if (available(li, p)) emitKept(li, p);
-        else if (complete(p + w)) out.push({ from: p, to: p + w, width: w, whole: true, keep: true });
+        // Complete and none of it kept: read whole. Otherwise only what is missing, finer: ten minutes that completed
+        // since the last refresh lack only their newest minute, read with the other newest ones.
+        else if (complete(p + w) && !anyKept(li + 1, p, p + w)) out.push({ from: p, to: p + w, width: w, whole: true, keep: true });
         else cover(p, p + w, li + 1);
       }
       cover(B, b, li + 1);
