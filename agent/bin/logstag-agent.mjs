@@ -26,6 +26,18 @@ import v8 from 'node:v8';
 // flag on node's command line is left alone.
 if (!process.execArgv.some((flag) => /semi[-_]space/.test(flag))) v8.setFlagsFromString('--semi-space-growth-factor=1');
 
+// V8 hands a function to its optimizing compiler (TurboFan, on helper threads) once it has run through its interrupt
+// budget of bytecode (66 KB by default). The agent runs the same code for a few milliseconds every 10 s: over minutes
+// most of it reaches that budget, and compiling it (again after its code was flushed) was about a quarter of a point of
+// a core on the helper threads, for code that then runs a few times a minute. Eight times the budget leaves that code
+// to the baseline compiler, while a loop over thousands of rows (a big schema, a full statement table) still reaches
+// it within its first collection and is optimized as before (obfuscating 20,000 texts, diffing 2,000-row sections:
+// the same CPU with either budget; 1.5 to 3.5 times more without TurboFan at all). bench:agent, runs side by side
+// (docs/benchmarks.md, "Session 9"): helper threads 0.30 -> 0.18 % of a core (500 digests) and 0.47 -> 0.27 % (full
+// table), whole run -0.12 and -0.31 points. An explicit budget on node's command line is left alone. Read when a
+// function's budget is set, so setting it here, before the agent's code loads, covers all of it.
+if (!process.execArgv.some((flag) => /interrupt[-_]budget/.test(flag))) v8.setFlagsFromString('--interrupt-budget=540672');
+
 const agentDir = fileURLToPath(new URL('..', import.meta.url));
 const cacheDir = join(agentDir, '.cache');
 
