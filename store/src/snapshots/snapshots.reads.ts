@@ -2,16 +2,12 @@ import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { SnapshotChangeRow, SnapshotKind } from './snapshots.tables';
 
+/** The newest snapshot of a target and kind, as a query to select from. */
+const newest = (db: Db, organizationId: string, targetId: string, kind: SnapshotKind) =>
+  db.selectFrom('snapshots').where('organization_id', '=', organizationId).where('target_id', '=', targetId).where('kind', '=', kind).orderBy('ts', 'desc').limit(1);
+
 export async function latestSnapshot(db: Db, organizationId: string, targetId: string, kind: SnapshotKind) {
-  return db
-    .selectFrom('snapshots')
-    .select(['ts', 'items'])
-    .where('organization_id', '=', organizationId)
-    .where('target_id', '=', targetId)
-    .where('kind', '=', kind)
-    .orderBy('ts', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return newest(db, organizationId, targetId, kind).select(['ts', 'items']).executeTakeFirst();
 }
 
 /**
@@ -20,29 +16,13 @@ export async function latestSnapshot(db: Db, organizationId: string, targetId: s
  * asks this first and reads the items again only when either differs.
  */
 export async function latestSnapshotVersion(db: Db, organizationId: string, targetId: string, kind: SnapshotKind): Promise<{ ts: Date; version: string } | undefined> {
-  const row = await db
-    .selectFrom('snapshots')
-    .select(['ts', sql<string>`xmin::text`.as('version')])
-    .where('organization_id', '=', organizationId)
-    .where('target_id', '=', targetId)
-    .where('kind', '=', kind)
-    .orderBy('ts', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await newest(db, organizationId, targetId, kind).select(['ts', sql<string>`xmin::text`.as('version')]).executeTakeFirst();
   return row ? { ts: new Date(row.ts as unknown as string | Date), version: row.version } : undefined;
 }
 
 /** The newest snapshot with its row version (see latestSnapshotVersion). */
 export async function latestSnapshotWithVersion(db: Db, organizationId: string, targetId: string, kind: SnapshotKind) {
-  return db
-    .selectFrom('snapshots')
-    .select(['ts', 'items', sql<string>`xmin::text`.as('version')])
-    .where('organization_id', '=', organizationId)
-    .where('target_id', '=', targetId)
-    .where('kind', '=', kind)
-    .orderBy('ts', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return newest(db, organizationId, targetId, kind).select(['ts', 'items', sql<string>`xmin::text`.as('version')]).executeTakeFirst();
 }
 
 /** When each object of a kind last changed (added, altered or removed), and the kind's first snapshot. */
