@@ -513,6 +513,8 @@ describe('explorers on the real stack, fed by the real agent', () => {
     // The monitoring user from agent/setup/mysql.sql, with its direct grants.
     const monitor = page.getByRole('region', { name: 'Privileges per user' }).locator('details', { has: page.locator('summary strong', { hasText: `${maria.user}@%` }) });
     await monitor.locator('summary').click();
+    // A user's grants render once its details are open (the toggle event comes a task after the click).
+    await monitor.locator('table').waitFor();
     expect(await monitor.textContent()).toMatch(/performance_schema\.\*\s*SELECT\s*directly/);
     await screenshot(page, 'schema-mariadb-permissions');
   });
