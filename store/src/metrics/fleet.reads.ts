@@ -61,31 +61,27 @@ export async function fleetBuckets(
   const raw = (since: RawBuilder<unknown>, until: RawBuilder<unknown>) => sql`select ${bucket(sql`p.ts`)} as bucket, sum(p.value) as sum, count(*)::int as count,
        max(p.value) as max, sum(p.seconds) as seconds from metric_points p
      where ${ofSeries('p')} and p.ts >= ${since} and p.ts < ${until} group by 1`;
-  // Raw points alone (a range of the last few minutes, kept by its caller): one index range per series, without the
-  // two probes for rollup bounds and the two raw laterals around them that make the tiered statement cost about five
-  // index descents per series (700 series: 82 ms for the newest three minutes on the bench's database, 20 of them here).
-  const rawOnly = sql<FleetBucketRow>`with series as (${series})
-          select s.target_id, s.metric, (extract(epoch from p.bucket) * 1000)::float8 as bucket, sum(p.sum) as sum, sum(p.count)::int as count, max(p.max) as max, sum(p.seconds) as seconds
-            from series s join lateral (${raw(sql`${where.from}`, sql`${where.to}`)}) p on true
+  // One series' rollup rows in buckets, from \`from\` up to \`until\`.
+  const rolled = (until: RawBuilder<unknown>) => sql`select ${bucket(sql`r.ts`)} as bucket, sum(r.sum) as sum, sum(r.count)::int as count,
+       max(r.max) as max, sum(r.seconds) as seconds from ${rollup} r
+     where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < ${until} group by 1`;
+  // Buckets as epoch milliseconds: parsing a first read's 25,000 timestamps was the API's largest cost for it.
+  const epochMs = (ts: RawBuilder<unknown>) => sql`(extract(epoch from ${ts}) * 1000)::float8`;
+  // One source per series (a lateral of bucketed rows), summed per target and metric over the series' label sets.
+  const perSeries = (source: RawBuilder<unknown>) => sql<FleetBucketRow>`with series as (${series})
+          select s.target_id, s.metric, ${epochMs(sql`b.bucket`)} as bucket, sum(b.sum) as sum, sum(b.count)::int as count, max(b.max) as max, sum(b.seconds) as seconds
+            from series s join lateral (${source}) b on true
            group by 1, 2, 3 order by 1, 2, 3`;
-  // A settled range (days old): the rollup rows alone, one index range per series instead of five descents.
-  const settled = sql<FleetBucketRow>`with series as (${series})
-          select s.target_id, s.metric, (extract(epoch from r.bucket) * 1000)::float8 as bucket, sum(r.sum) as sum, sum(r.count)::int as count, max(r.max) as max, sum(r.seconds) as seconds
-            from series s join lateral (
-              select ${bucket(sql`r.ts`)} as bucket, sum(r.sum) as sum, sum(r.count)::int as count, max(r.max) as max, sum(r.seconds) as seconds
-                from ${rollup} r where ${ofSeries('r')} and ${inRange} group by 1) r on true
-           group by 1, 2, 3 order by 1, 2, 3`;
-  // Minute or hour rollups: an overview's buckets are at least a minute wide.
-  const tiered = sql<FleetBucketRow>`with series as (${series}), starts as materialized (
+  // Minute or hour rollups, their partial first and last intervals from raw points: an overview's buckets are at least
+  // a minute wide.
+  const tiered = () => sql<FleetBucketRow>`with series as (${series}), starts as materialized (
             select s.organization_id, s.target_id, s.metric, s.labels_key,
                    (select min(r.ts) from ${rollup} r where ${ofSeries('r')} and ${inRange}) as first,
                    (select max(r.ts) from ${rollup} r where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < ${beyond}) as until
               from series s
           ), merged as (
             select s.target_id, s.metric, r.bucket, r.sum, r.count, r.max, r.seconds
-              from starts s join lateral (
-                select ${bucket(sql`r.ts`)} as bucket, sum(r.sum) as sum, sum(r.count)::int as count, max(r.max) as max, sum(r.seconds) as seconds
-                  from ${rollup} r where ${ofSeries('r')} and r.ts >= ${where.from} and r.ts < least(s.until, ${where.to}) group by 1) r on true
+              from starts s join lateral (${rolled(sql`least(s.until, ${where.to})`)}) r on true
              where s.until is not null
             union all
             select s.target_id, s.metric, p.bucket, p.sum, p.count, p.max, p.seconds
@@ -94,14 +90,23 @@ export async function fleetBuckets(
             select s.target_id, s.metric, p.bucket, p.sum, p.count, p.max, p.seconds
               from starts s join lateral (${raw(sql`${where.from}`, sql`s.first`)}) p on true where s.first is not null
           )
-          select target_id, metric, (extract(epoch from bucket) * 1000)::float8 as bucket, sum(sum) as sum, sum(count)::int as count, max(max) as max, sum(seconds) as seconds
+          select target_id, metric, ${epochMs(sql`bucket`)} as bucket, sum(sum) as sum, sum(count)::int as count, max(max) as max, sum(seconds) as seconds
             from merged group by 1, 2, 3 order by 1, 2, 3`;
+  const statement =
+    // Raw points alone (a range of the last few minutes, kept by its caller): one index range per series, without the
+    // two probes for rollup bounds and the two raw laterals around them that make the tiered statement cost about five
+    // index descents per series (700 series: 82 ms for the newest three minutes on the bench's database, 20 of them here).
+    resolution === 'raw'
+      ? perSeries(raw(sql`${where.from}`, sql`${where.to}`))
+      : // A settled range (days old): the rollup rows alone, one index range per series instead of five descents.
+        opts.settled
+        ? perSeries(rolled(sql`${where.to}`))
+        : tiered();
   // Without JIT: the planner's cost for hundreds of series passes jit_above_cost (the week's overview of 700 series did
   // before the change above), and compiling the statement took 92 ms of a query that runs in less.
   const run = async (trx: Db) => {
     await sql`set local jit = off`.execute(trx);
-    const rows = (await (resolution === 'raw' ? rawOnly : opts.settled ? settled : tiered).execute(trx)).rows;
-    // Buckets come as epoch milliseconds: parsing a first read's 25,000 timestamps was the API's largest cost for it.
+    const rows = (await statement.execute(trx)).rows;
     for (const r of rows) r.bucket = new Date(r.bucket as unknown as number);
     return rows;
   };
