@@ -13,6 +13,11 @@ import { pageOf, schemaChangeSchema, schemaObjectsPageSchema, settingsViewSchema
 
 const OBJECT_TYPES = ['database', 'schema', 'table', 'column', 'index', 'constraint', 'foreign_key', 'sequence', 'collection', 'key_pattern'] as const;
 const isString = (v: unknown): v is string => typeof v === 'string';
+/**
+ * Snapshot listings take up to 1,000 a page: the Schema Explorer reads every table and the whole access snapshot of a
+ * large schema, and each page of tables re-reads their newest statistics.
+ */
+const snapshotPagination = paginationQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 /** An index's newest scan count (PostgreSQL's index_usage, every 10 minutes), by the index's schema-snapshot name. */
 interface FreshScans {
@@ -144,10 +149,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>, snapshot
     tag: 'Schema Explorer',
     summary: 'Databases, schemas, tables, columns, indexes (with unused/duplicate/invalid flags), collections, key patterns',
     params: targetParams,
-    query: paginationQuery.extend({
-      // Up to 1,000 a page here: the Schema Explorer reads every table of a large schema, and each page re-reads the
-      // tables' newest statistics.
-      limit: z.coerce.number().int().min(1).max(1000).default(50),
+    query: snapshotPagination.extend({
       type: z.enum(OBJECT_TYPES).optional(),
       flag: z.enum(['unused', 'duplicate', 'invalid', 'any']).optional().describe('indexes with this flag (`any`: with at least one)'),
       of: z
@@ -200,8 +202,7 @@ export function schemaRoutes(r: ExplorerRegistry, db: Kysely<Database>, snapshot
     tag: 'Schema Explorer',
     summary: 'Users, roles, memberships and privileges from the latest access snapshot',
     params: targetParams,
-    // Up to 1,000 a page, as objects: the Schema Explorer reads the whole access snapshot.
-    query: paginationQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(50), type: z.enum(['user', 'role', 'membership', 'privilege', 'setting']).optional() }),
+    query: snapshotPagination.extend({ type: z.enum(['user', 'role', 'membership', 'privilege', 'setting']).optional() }),
     response: schemaObjectsPageSchema,
     handle: async ({ organizationId, params, query }) => {
       await requireTarget(db, organizationId, params.targetId);
