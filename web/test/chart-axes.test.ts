@@ -58,7 +58,8 @@ describe('value axes', () => {
         expect(new Set(labels.slice(1).map(unitOf)).size).toBe(1);
         if (unit === 'count') expect(a.ticks.every(Number.isInteger)).toBe(true);
       }),
-      { numRuns: 500 },
+      // The examples: found by a suite run (seed 1576725967), a top one ulp over a tick ended the axis below it.
+      { numRuns: 500, examples: [['rate', 1.0000000000000002e-6], ['number', 0.30000000000000004]] },
     );
   });
 });

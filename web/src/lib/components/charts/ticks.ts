@@ -30,12 +30,17 @@ function niceStep(raw: number): number {
 function ticksUpTo(top: number, step: number): number[] {
   const n = Math.max(1, Math.ceil(top / step - 1e-9));
   // Multiplied, not summed: 0.1 + 0.2 drifts, 3 × 0.1 rounds as the label does.
-  return Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  const ticks = Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  // A top a billionth over a tick (0.30000000000000004, 1.0000000000000002e-6) ends on that tick, not one step
+  // further, and the tick is raised to it so the domain still holds the value (same label).
+  ticks[n] = Math.max(ticks[n]!, top);
+  return ticks;
 }
 
 /** Decimal places that show `step` exactly (2.5 → 1, 0.25 → 2, 50 → 0). */
 function decimalsOf(step: number): number {
-  for (let d = 0; d < 10; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-6) return d;
+  // Relative to the step: an absolute tolerance took 2.5e-7 for a whole number and labelled every tick "0".
+  for (let d = 0; d < 10; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-6 * step * 10 ** d) return d;
   return 10;
 }
 
