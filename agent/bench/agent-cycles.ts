@@ -59,6 +59,13 @@ const { values: args } = parseArgs({
     /** Sampling interval of the heap profiler in bytes (smaller: finer and slower). */
     'sampling-interval': { type: 'string', default: '2048' },
     syscalls: { type: 'boolean', default: false },
+    /**
+     * Idle time after each collection (the running agent's collections come about 420 ms apart): the same work with
+     * the caches and the CPU's state cold between collections, as they are in the running agent.
+     */
+    'gap-ms': { type: 'string', default: '0' },
+    /** With --gap-ms: the idle time comes after every Nth collection only, N times as long (collections in bursts). */
+    burst: { type: 'string', default: '1' },
     /** Where the agent's log lines go (the bench's agent writes them to a pipe). */
     log: { type: 'string', default: '/dev/null' },
     /** With --allocations: also write the sampling heap profile here (opens in Chrome's DevTools, Memory tab). */
@@ -73,6 +80,8 @@ const { values: args } = parseArgs({
 });
 const minutes = Number(args.minutes);
 const warmup = Number(args.warmup);
+const gapMs = Number(args['gap-ms']);
+const burst = Number(args.burst);
 const log = (msg: string) => process.stderr.write(`agent-cycles ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
 const REDIS_DBS = [1, 2, 3, 4, 5];
@@ -147,6 +156,7 @@ async function main(): Promise<void> {
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     sender.submit(payload);
     collections++;
+    if (gapMs > 0 && collections % burst === 0) await new Promise((r) => setTimeout(r, gapMs * burst));
     if (++submitted % 5 === 0) sender.flush();
     if (ok) schemaChanges.remember(payload);
     if (!ok) targetLog.warn({ category, durationMs, errors: 'errors' in payload ? payload.errors : undefined }, 'collection failed');
@@ -172,10 +182,15 @@ async function main(): Promise<void> {
   };
 
   log('first collections of every category (unmeasured)');
+  const firstCpuMs: Record<string, number> = {};
   for (const category of ['schema', 'operational', 'workload', 'runtime'] as const) {
+    const before = process.cpuUsage();
     for (let i = 0; i < running.length; i++) await collect(i, category);
+    await drained();
+    const used = process.cpuUsage(before);
+    firstCpuMs[category] = Math.round((used.user + used.system) / 1000);
   }
-  await drained();
+  log(`first collections, CPU of the 20 targets' first one of each category (ms): ${JSON.stringify(firstCpuMs)}`);
   for (let n = 0; n < warmup; n++) await minute(n);
   const failed = (await sink.stats()).withErrors;
 

@@ -167,3 +167,82 @@ describe('Scheduler (real timers)', () => {
     expect(scheduler.stats('a/runtime')!.started).toBe(callsAfterStop);
   });
 });
+
+describe('Scheduler groups (real timers)', () => {
+  it('starts the members of a group at the same tick, each at most once per tick', async () => {
+    const starts: Record<string, number[]> = { a: [], b: [], c: [] };
+    // Random phases: ungrouped, the three jobs would start at three different times over the interval.
+    let r = 0;
+    scheduler = new Scheduler({ maxInitialDelayMs: 200, random: () => [0.1, 0.5, 0.9][r++ % 3]! });
+    const t0 = performance.now();
+    for (const name of ['a', 'b', 'c']) {
+      scheduler.add({ name: `${name}/runtime`, group: 'runtime/0.2', intervalMs: 200, run: async () => void starts[name]!.push(performance.now() - t0) });
+    }
+    await sleep(700);
+    expect(starts.a!.length).toBeGreaterThanOrEqual(3);
+    expect(starts.b).toHaveLength(starts.a!.length);
+    expect(starts.c).toHaveLength(starts.a!.length);
+    for (let i = 0; i < starts.a!.length; i++) {
+      // Same tick: the three start within a few milliseconds of each other, and ticks are ~200 ms apart.
+      expect(Math.max(starts.a![i]!, starts.b![i]!, starts.c![i]!) - Math.min(starts.a![i]!, starts.b![i]!, starts.c![i]!)).toBeLessThan(15);
+      if (i > 0) expect(starts.a![i]! - starts.a![i - 1]!).toBeGreaterThan(150);
+    }
+  });
+
+  it('keeps a member on cadence while another member of its group hangs, which skips its ticks alone', async () => {
+    const hung = slowCollector(2_000);
+    const fast = slowCollector(1);
+    scheduler = new Scheduler({ maxInitialDelayMs: 0, groupHandOffMs: 5 });
+    scheduler.add({ name: 'dead/runtime', group: 'runtime', intervalMs: 30, run: async (s) => void (await hung.collect('runtime', s)) });
+    scheduler.add({ name: 'ok/runtime', group: 'runtime', intervalMs: 30, run: async (s) => void (await fast.collect('runtime', s)) });
+    await sleep(400);
+    expect(fast.calls).toBeGreaterThanOrEqual(8);
+    expect(scheduler.stats('ok/runtime')!.skipped).toBe(0);
+    expect(hung.calls).toBe(1);
+    expect(scheduler.stats('dead/runtime')!.skipped).toBeGreaterThanOrEqual(8);
+  });
+
+  it('runs the members one after the other, and starts the next one after the hand-off time when one is slow', async () => {
+    const spans: Array<{ name: string; start: number; end: number }> = [];
+    const t0 = performance.now();
+    scheduler = new Scheduler({ maxInitialDelayMs: 0, groupHandOffMs: 40 });
+    const member = (name: string, ms: number) =>
+      scheduler!.add({
+        name: `${name}/runtime`,
+        group: 'runtime',
+        intervalMs: 10_000,
+        run: async () => {
+          const start = performance.now() - t0;
+          await sleep(ms);
+          spans.push({ name, start, end: performance.now() - t0 });
+        },
+      });
+    member('a', 15);
+    member('slow', 400);
+    member('b', 15);
+    member('c', 15);
+    await sleep(600);
+    const span = (name: string) => spans.find((s) => s.name === name)!;
+    // a, then slow once a has finished (not before: one at a time)...
+    expect(span('slow').start).toBeGreaterThanOrEqual(span('a').end - 1);
+    // ...b once slow has had its 40 ms (not its 400), c once b has finished.
+    expect(span('b').start - span('slow').start).toBeGreaterThanOrEqual(38);
+    expect(span('b').start - span('slow').start).toBeLessThan(120);
+    expect(span('c').start).toBeGreaterThanOrEqual(span('b').end - 1);
+    expect(span('c').end).toBeLessThan(span('slow').end);
+  });
+
+  it('refuses a member whose interval is not its group’s, and stops the group’s ticks on stop', async () => {
+    let runs = 0;
+    scheduler = new Scheduler({ maxInitialDelayMs: 0 });
+    scheduler.add({ name: 'a/runtime', group: 'runtime', intervalMs: 30, run: async () => void runs++ });
+    expect(() => scheduler!.add({ name: 'b/runtime', group: 'runtime', intervalMs: 60, run: async () => {} })).toThrow(/every 60 ms, its group runtime every 30 ms/);
+    expect(scheduler.stats('b/runtime')).toBeUndefined();
+    await sleep(100);
+    await scheduler.stop(0, 0);
+    const after = runs;
+    expect(after).toBeGreaterThanOrEqual(2);
+    await sleep(100);
+    expect(runs).toBe(after);
+  });
+});

@@ -5,6 +5,12 @@ export interface ScheduledJob {
   /** e.g. `pg-main/runtime`; used in logs and stats. */
   name: string;
   intervalMs: number;
+  /**
+   * Jobs of one group (same interval) share their ticks: one timer, one phase, one jitter, and at each tick the members
+   * run one after the other (see runMembers). A member never waits long for another, and a member still running skips
+   * that tick alone. See Scheduler for why.
+   */
+  group?: string;
   /** One run. The signal fires at the deadline (or at shutdown); a run that ignores it still never overlaps itself. */
   run(signal: AbortSignal): Promise<void>;
 }
@@ -29,6 +35,8 @@ export interface SchedulerOptions {
   maxDeadlineMs?: number;
   /** Upper bound of the random delay before a job's first run (which is also at most its interval). */
   maxInitialDelayMs?: number;
+  /** How long a group's member may run before the next member starts anyway (default 100 ms; see runMembers). */
+  groupHandOffMs?: number;
   random?: () => number;
   logger?: SchedulerLogger;
 }
@@ -40,23 +48,37 @@ interface JobState {
   running?: { promise: Promise<void>; controller: AbortController };
 }
 
+interface GroupState {
+  intervalMs: number;
+  members: JobState[];
+  timer?: NodeJS.Timeout;
+}
+
 /**
- * Runs each job on its own timer: a slow or dead target only ever delays itself, never another job, because no job
- * awaits any other. Ticks are planned from the previous planned time (plus jitter), not from when a run ended, so a
- * job's cadence does not drift with its duration.
+ * Runs each job on its own timer, or its group's: a slow or dead target only ever delays itself, never another job,
+ * because no job awaits any other. Ticks are planned from the previous planned time (plus jitter), not from when a run
+ * ended, so a job's cadence does not drift with its duration.
+ *
+ * Groups: the agent's frequent collections (every target's runtime one, every 10 s) share ticks. Spread over the
+ * interval, each was a wake-up of its own, about two a second for 20 targets, and each paid for caches and code gone
+ * cold in between: the same collections cost about twice the CPU 420 ms apart as back to back (agent-cycles.ts
+ * --gap-ms, docs/benchmarks.md "Session 10"). Back to back they run warm, and their payloads leave in one request.
  */
 export class Scheduler {
   private readonly jobs = new Map<string, JobState>();
+  private readonly groups = new Map<string, GroupState>();
   private stopped = false;
   private readonly jitterFraction: number;
   private readonly maxDeadlineMs: number;
   private readonly maxInitialDelayMs: number;
+  private readonly groupHandOffMs: number;
   private readonly random: () => number;
 
   constructor(private readonly options: SchedulerOptions = {}) {
     this.jitterFraction = options.jitterFraction ?? 0.1;
     this.maxDeadlineMs = options.maxDeadlineMs ?? 120_000;
     this.maxInitialDelayMs = options.maxInitialDelayMs ?? 30_000;
+    this.groupHandOffMs = options.groupHandOffMs ?? 100;
     this.random = options.random ?? Math.random;
   }
 
@@ -64,7 +86,22 @@ export class Scheduler {
     if (this.jobs.has(job.name)) throw new Error(`job ${job.name} is already scheduled`);
     const state: JobState = { job, stats: { started: 0, succeeded: 0, failed: 0, skipped: 0, timedOut: 0 } };
     this.jobs.set(job.name, state);
-    if (!this.stopped) this.plan(state, Date.now() + initialDelay(job.intervalMs, this.maxInitialDelayMs, this.random));
+    if (job.group === undefined) {
+      if (!this.stopped) this.plan(state, Date.now() + initialDelay(job.intervalMs, this.maxInitialDelayMs, this.random));
+      return;
+    }
+    const group = this.groups.get(job.group);
+    if (group) {
+      if (group.intervalMs !== job.intervalMs) {
+        this.jobs.delete(job.name);
+        throw new Error(`job ${job.name} runs every ${job.intervalMs} ms, its group ${job.group} every ${group.intervalMs} ms`);
+      }
+      group.members.push(state);
+      return;
+    }
+    const created: GroupState = { intervalMs: job.intervalMs, members: [state] };
+    this.groups.set(job.group, created);
+    if (!this.stopped) this.planGroup(created, Date.now() + initialDelay(job.intervalMs, this.maxInitialDelayMs, this.random));
   }
 
   /**
@@ -91,6 +128,7 @@ export class Scheduler {
   async stop(graceMs = 10_000, abortWaitMs = 2_000): Promise<void> {
     this.stopped = true;
     const running: Array<NonNullable<JobState['running']>> = [];
+    for (const group of this.groups.values()) clearTimeout(group.timer);
     for (const state of this.jobs.values()) {
       clearTimeout(state.timer);
       if (state.running) running.push(state.running);
@@ -106,18 +144,52 @@ export class Scheduler {
     state.timer = setTimeout(() => this.tick(state, at), Math.max(0, at - Date.now()));
   }
 
+  private planGroup(group: GroupState, at: number): void {
+    group.timer = setTimeout(() => this.tickGroup(group, at), Math.max(0, at - Date.now()));
+  }
+
+  /** The tick after one planned at `plannedAt`: an interval later, jittered, and never in the past. */
+  private nextTick(intervalMs: number, plannedAt: number): number {
+    const next = plannedAt + jitteredDelay(intervalMs, this.jitterFraction, this.random);
+    // After a long pause (laptop sleep, a blocked event loop) do not fire a burst of catch-up ticks.
+    return next < Date.now() ? Date.now() + jitteredDelay(intervalMs, this.jitterFraction, this.random) : next;
+  }
+
   private tick(state: JobState, plannedAt: number): void {
     if (this.stopped) return;
-    const { job, stats } = state;
     // The next tick is planned before this run starts, so a run that hangs cannot stop its own schedule.
-    let next = plannedAt + jitteredDelay(job.intervalMs, this.jitterFraction, this.random);
-    // After a long pause (laptop sleep, a blocked event loop) do not fire a burst of catch-up ticks.
-    if (next < Date.now()) next = Date.now() + jitteredDelay(job.intervalMs, this.jitterFraction, this.random);
-    this.plan(state, next);
+    this.plan(state, this.nextTick(state.job.intervalMs, plannedAt));
+    this.startOrSkip(state);
+  }
 
+  private tickGroup(group: GroupState, plannedAt: number): void {
+    if (this.stopped) return;
+    this.planGroup(group, this.nextTick(group.intervalMs, plannedAt));
+    void this.runMembers(group);
+  }
+
+  /**
+   * The members one after the other, each starting when the one before it has finished or has run for the hand-off
+   * time, whichever comes first: back to back, a collection's round trips are not stretched by the others' work on
+   * the event loop (each one's database time stays its own), only one payload is being built at a time, and a slow or
+   * hung member delays the ones after it by the hand-off time at most.
+   */
+  private async runMembers(group: GroupState): Promise<void> {
+    for (const state of group.members) {
+      if (this.stopped) return;
+      this.startOrSkip(state);
+      const running = state.running?.promise;
+      if (!running) continue;
+      let handOff: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise<void>((resolve) => (handOff = setTimeout(resolve, this.groupHandOffMs)))]);
+      clearTimeout(handOff);
+    }
+  }
+
+  private startOrSkip(state: JobState): void {
     if (state.running) {
-      stats.skipped++;
-      this.options.logger?.warn({ job: job.name, skipped: stats.skipped }, 'previous collection still running: tick skipped');
+      state.stats.skipped++;
+      this.options.logger?.warn({ job: state.job.name, skipped: state.stats.skipped }, 'previous collection still running: tick skipped');
       return;
     }
     this.start(state);
