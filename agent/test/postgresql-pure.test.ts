@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockingTree } from '../src/collectors/postgresql/blocking-tree';
-import { databaseMatcher } from '../src/collectors/postgresql/databases-filter';
+import { databaseMatcher } from '../src/collectors/databases-filter';
 import { flagIndexes } from '../src/collectors/postgresql/indexes';
 import { redactConninfo } from '../src/collectors/postgresql/settings';
 

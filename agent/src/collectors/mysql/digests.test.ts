@@ -4,6 +4,7 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSince, type CounterSnapshot } from '../../state/diff';
 import { testTarget } from '../../../test/target-spec';
+import { databaseMatcher } from '../databases-filter';
 import { MysqlConnections, type MysqlConn } from './connection';
 import { DIGEST_COUNTERS, DIGEST_KEY, DigestReader, collectDigests, digestsSql, type DigestRow } from './digests';
 
@@ -23,6 +24,8 @@ const target = testTarget({
   user: decodeURIComponent(url.username),
   password: decodeURIComponent(url.password),
 });
+/** The target's `databases`: none listed, so every schema. */
+const everySchema = databaseMatcher(target.databases);
 const spec = { statement_digests: { key: DIGEST_KEY, counters: DIGEST_COUNTERS, omitIdleBy: 'calls' } };
 
 let app: Connection;
@@ -76,7 +79,7 @@ afterAll(async () => {
 
 describe('DigestReader', () => {
   it('reads only moved digests after the first read, with the right deltas, texts of new digests, and a full read after a TRUNCATE', async () => {
-    const reader = new DigestReader(target);
+    const reader = new DigestReader(target, everySchema);
     await run('ta', 1);
     await run('tb', 1);
     const first = await read(reader);
@@ -102,7 +105,7 @@ describe('DigestReader', () => {
     // What a full read gives at the same moment (nothing ran in this schema in between), row for row. A row that did
     // not run since the first read may still have no text (it is not sent while idle; rows last seen within a few
     // seconds of the previous read are read again and get theirs); the ones that ran have it.
-    const full = await connections.withConnection((conn) => collectDigests(conn, target));
+    const full = await connections.withConnection((conn) => collectDigests(conn, target, everySchema));
     const sorted = (rows: DigestRow[]) => mine(rows).sort((a, b) => a.digest.localeCompare(b.digest));
     const textOf = new Map(sorted(second).map((r) => [r.digest, r.digestText]));
     expect(sorted(second)).toEqual(sorted(full).map((r) => (textOf.get(r.digest) === null ? { ...r, digestText: null } : r)));
@@ -147,7 +150,7 @@ describe('DigestReader', () => {
     await run('td', 1);
     // Older than the margin within which rows last seen before the previous read are read again.
     await new Promise((r) => setTimeout(r, 6_500));
-    const reader = new DigestReader(target);
+    const reader = new DigestReader(target, everySchema);
     const first = await read(reader);
     expect(byTable(first, 'td')).toMatchObject({ calls: 1, digestText: null });
     let state: CounterSnapshot = diffSince(undefined, { statement_digests: first }, spec).next;
@@ -162,5 +165,45 @@ describe('DigestReader', () => {
     const delta = diffSince(state, { statement_digests: second }, spec).data['statement_digests'];
     expect(byTable(delta, 'td')).toMatchObject({ calls: 2, digestText: 'SELECT ID FROM `td` WHERE ID = ?' });
     expect(byTable(delta, 'td')).not.toHaveProperty('newRow');
+  });
+
+  it('sends only the digests of the target’s schemas, and those of statements run without a default schema', async () => {
+    const other = `${schema}_other`;
+    const loose = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: target.user, password: target.password });
+    try {
+      await app.query(`CREATE DATABASE ${other}`);
+      await app.query(`CREATE TABLE ${other}.tx (id INT PRIMARY KEY)`);
+      await app.query('CREATE TABLE te (id INT PRIMARY KEY)');
+      const only = databaseMatcher({ include: [schema], exclude: [] });
+      const reader = new DigestReader(target, only);
+      const shapes = async () => {
+        await app.query('SELECT id FROM te WHERE id = 1');
+        await app.query(`SELECT id FROM ${other}.tx WHERE id = 1`);
+        await app.query(`USE ${other}`);
+        await app.query('SELECT id FROM tx WHERE id > 1');
+        await app.query(`USE ${schema}`);
+        // No default schema: SCHEMA_NAME is NULL, a statement of no schema in particular.
+        await loose.query(`SELECT id FROM ${schema}.te WHERE id < 1`);
+      };
+      await shapes();
+      const check = (rows: DigestRow[]) => {
+        expect(rows.some((r) => r.schemaName === other), 'a digest of a schema the target does not include').toBe(false);
+        expect(rows.some((r) => r.schemaName === schema)).toBe(true);
+        expect(rows.some((r) => r.schemaName === null)).toBe(true);
+      };
+      check(await read(reader));
+      // The full read with texts, and the moved-rows read after it, filter alike.
+      check(await connections.withConnection((conn) => collectDigests(conn, target, only)));
+      await shapes();
+      const moved = await read(reader);
+      expect(movedRead()).toBe(true);
+      check(moved);
+      // Without the filter the other schema's statements are there: the check above is not vacuous.
+      const all = await connections.withConnection((conn) => collectDigests(conn, target, everySchema));
+      expect(all.some((r) => r.schemaName === other)).toBe(true);
+    } finally {
+      await app.query(`DROP DATABASE IF EXISTS ${other}`).catch(() => undefined);
+      await loose.end().catch(() => undefined);
+    }
   });
 });

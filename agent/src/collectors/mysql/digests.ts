@@ -37,9 +37,19 @@ export type DigestRow = {
   lastSeen: string | null;
 } & Record<(typeof DIGEST_COUNTERS)[number], number>;
 
-export async function collectDigests(conn: MysqlConn, target: TargetSpec): Promise<DigestRow[]> {
+/**
+ * The digests of the target's schemas (`includeSchema`, its `databases`), and those of statements run without a
+ * default schema (SCHEMA_NAME NULL), which belong to none in particular. The top 2,000 are the server's, taken before
+ * that filter.
+ */
+export async function collectDigests(conn: MysqlConn, target: TargetSpec, includeSchema: (name: string) => boolean): Promise<DigestRow[]> {
   const rows = await conn.query(digestsSql);
-  return rows.map((r) => digestRow(r, statementText(target, r['digest_text'])));
+  return rows.filter((r) => inScope(r, includeSchema)).map((r) => digestRow(r, statementText(target, r['digest_text'])));
+}
+
+function inScope(r: Record<string, unknown>, includeSchema: (name: string) => boolean): boolean {
+  const schema = str(r['schema_name']);
+  return schema === null || includeSchema(schema);
 }
 
 function digestRow(r: Record<string, unknown>, digestText: string | null): DigestRow {
@@ -124,7 +134,10 @@ export class DigestReader {
   #clock: { now: number; older: number } | undefined;
   #reads = 0;
 
-  constructor(private readonly target: TargetSpec) {}
+  constructor(
+    private readonly target: TargetSpec,
+    private readonly includeSchema: (name: string) => boolean,
+  ) {}
 
   async read(conn: MysqlConn): Promise<DigestRow[]> {
     const [clockRow] = await conn.query(digestClockSql, [this.#clock?.now ?? 0]);
@@ -142,10 +155,10 @@ export class DigestReader {
         : undefined;
     let result = rows;
     if (!result && !this.#everRead) {
-      result = (await conn.query(countersSql)).map((r) => digestRow(r, null));
+      result = (await conn.query(countersSql)).filter((r) => inScope(r, this.includeSchema)).map((r) => digestRow(r, null));
       for (const row of result) this.#textless.add(keyOf(row.schemaName, row.digest));
     } else if (!result) {
-      result = await collectDigests(conn, this.target);
+      result = await collectDigests(conn, this.target, this.includeSchema);
       this.#textless.clear();
     }
     this.#everRead = true;
@@ -157,7 +170,7 @@ export class DigestReader {
 
   /** The previous rows with the moved ones replaced; undefined when a full read is needed after all. */
   async #readMoved(conn: MysqlConn, previous: DigestRow[], since: number): Promise<DigestRow[] | undefined> {
-    const moved = await conn.query(movedDigestsSql, [since - LAST_SEEN_MARGIN_S]);
+    const moved = (await conn.query(movedDigestsSql, [since - LAST_SEEN_MARGIN_S])).filter((r) => inScope(r, this.includeSchema));
     if (moved.length === 0) return previous;
     const byKey = new Map<string, DigestRow>();
     for (const row of previous) byKey.set(keyOf(row.schemaName, row.digest), row);

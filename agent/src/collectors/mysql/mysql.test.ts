@@ -150,6 +150,30 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     expect(session?.user).toBe(decodeURIComponent(url.username));
   });
 
+  it('sends the sessions of the target’s schemas and those without a default schema, not the others’', async () => {
+    const other = `${schema}_other`;
+    await admin.query(`CREATE DATABASE IF NOT EXISTS ${other}`);
+    try {
+      const ids = async (db: string | undefined) => {
+        const c = await connectAdmin();
+        if (db) await c.query(`USE ${db}`);
+        const [[row]] = await c.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
+        return Number(row!['id']);
+      };
+      const [inSchema, inOther, none] = [await ids(schema), await ids(other), await ids(undefined)];
+      const sessions = async (include: string[]) =>
+        ((await collector({ databases: { include, exclude: [] } }).collect('runtime', AbortSignal.timeout(10_000))).data['sessions'] as SessionRow[]).map((x) => x.id);
+      const scoped = await sessions([schema]);
+      expect(scoped).toContain(inSchema);
+      expect(scoped).toContain(none);
+      expect(scoped).not.toContain(inOther);
+      // Every schema when none is listed: the filter above is what left the other schema's session out.
+      expect(await sessions([])).toEqual(expect.arrayContaining([inSchema, inOther, none]));
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${other}`);
+    }
+  });
+
   it('counts a statement executed N times as +N calls in the next workload delta', async () => {
     const c = collector();
     const first = await c.collect('workload', AbortSignal.timeout(10_000));

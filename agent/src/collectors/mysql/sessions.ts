@@ -30,8 +30,15 @@ export interface SessionRow {
   query: string | null;
 }
 
-export async function collectSessions(conn: MysqlConn, target: TargetSpec): Promise<SessionRow[]> {
-  const rows = await conn.query(processlistSql(conn.flavour.kind === 'mariadb'));
+/**
+ * The processlist's sessions in the target's schemas, and those without a default schema (`DB` NULL: they belong to
+ * no schema in particular, as PostgreSQL's background processes belong to no database).
+ */
+export async function collectSessions(conn: MysqlConn, target: TargetSpec, includeSchema: (name: string) => boolean): Promise<SessionRow[]> {
+  const rows = (await conn.query(processlistSql(conn.flavour.kind === 'mariadb'))).filter((r) => {
+    const db = str(r['db']);
+    return db === null || includeSchema(db);
+  });
   return rows.map((r) => ({
     id: Number(r['id']),
     user: str(r['user']),

@@ -21,6 +21,8 @@ export interface MysqlContext {
   target: TargetSpec;
   /** The target's statement digests as last read: each workload collection reads only the rows that moved. */
   digests: DigestReader;
+  /** Whether a schema is monitored (the target's `databases`): sessions and digests of others are not sent. */
+  includeSchema: (name: string) => boolean;
 }
 
 const WHO = "'<monitoring user>'@'<host>'";
@@ -38,8 +40,8 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext, void, MysqlD
     category: 'runtime',
     required: true,
     ...grant('PROCESS', '*.*'),
-    run: async ({ conn, target }, out) => {
-      out.data.sessions = await collectSessions(conn, target);
+    run: async ({ conn, target, includeSchema }, out) => {
+      out.data.sessions = await collectSessions(conn, target, includeSchema);
     },
   },
   {

@@ -4,7 +4,7 @@ import type { CheckResult, CollectionResultWithCounters, CollectorFactory, Colle
 import type { QueryTextOptions } from './activity';
 import { runChecks } from './check';
 import { listConnectableDatabases } from './databases';
-import { databaseMatcher } from './databases-filter';
+import { databaseMatcher } from '../databases-filter';
 import { quoteIdent, readPostgresqlFailure } from './failure';
 import { TargetPool, type PgConn } from './pool';
 import { prefetched } from './prefetch';

@@ -1,4 +1,4 @@
-import type { TargetSpec } from '../types';
+import type { TargetSpec } from './types';
 
 /**
  * Whether a database is monitored: listed in `include` (all when empty) and not in `exclude`. Entries are exact names
