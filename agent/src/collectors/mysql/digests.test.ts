@@ -6,7 +6,7 @@ import { diffSince, type CounterSnapshot } from '../../state/diff';
 import { testTarget } from '../../../test/target-spec';
 import { databaseMatcher } from '../databases-filter';
 import { MysqlConnections, type MysqlConn } from './connection';
-import { DIGEST_COUNTERS, DIGEST_KEY, DigestReader, collectDigests, digestsSql, type DigestRow } from './digests';
+import { DIGEST_COUNTERS, DIGEST_KEY, DigestReader, collectDigests, digestScope, digestsSql, type DigestRow } from './digests';
 
 /**
  * The digest reader against the shared MariaDB: after its first full read it reads only the rows whose LAST_SEEN moved
@@ -198,6 +198,20 @@ describe('DigestReader', () => {
       const moved = await read(reader);
       expect(movedRead()).toBe(true);
       check(moved);
+      // The server already leaves the other schema's rows out (globs as LIKE patterns, `_` and `%` taken literally).
+      const serverRows = async (include: string[]) => {
+        const scope = digestScope({ include, exclude: [] });
+        const rows = await connections.withConnection((conn) =>
+          conn.query(`SELECT SCHEMA_NAME AS s FROM performance_schema.events_statements_summary_by_digest WHERE DIGEST IS NOT NULL${scope.sql}`, scope.params),
+        );
+        return new Set(rows.map((r) => r['s']));
+      };
+      const exact = await serverRows([schema]);
+      expect([exact.has(schema), exact.has(other), exact.has(null)]).toEqual([true, false, true]);
+      const glob = await serverRows([`${schema}*`]);
+      expect([glob.has(schema), glob.has(other)]).toEqual([true, true]);
+      expect((await serverRows([schema.replaceAll('_', '?')])).has(schema)).toBe(true);
+      expect(digestScope({ include: ['app_*', 'a%b\\c'], exclude: [] }).params).toEqual(['app\\_%', 'a\\%b\\\\c']);
       // Without the filter the other schema's statements are there: the check above is not vacuous.
       const all = await connections.withConnection((conn) => collectDigests(conn, target, everySchema));
       expect(all.some((r) => r.schemaName === other)).toBe(true);

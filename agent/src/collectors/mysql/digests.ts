@@ -43,9 +43,30 @@ export type DigestRow = {
  * that filter.
  */
 export async function collectDigests(conn: MysqlConn, target: TargetSpec, includeSchema: (name: string) => boolean): Promise<DigestRow[]> {
-  const rows = await conn.query(digestsSql);
+  const scope = digestScope(target.databases);
+  const rows = await conn.query(scoped(digestsSql, scope), scope.params);
   return rows.filter((r) => inScope(r, includeSchema)).map((r) => digestRow(r, statementText(target, r['digest_text'])));
 }
+
+interface DigestScope {
+  sql: string;
+  params: string[];
+}
+
+/**
+ * The server's share of the schema filter: with an include list, only rows of those schemas (globs as LIKE patterns)
+ * or of none, so five targets on one server each read their own rows and not all five's. A superset of what
+ * includeSchema keeps (LIKE may ignore case where the schema's name does not; exclusions are left to includeSchema for
+ * the same reason), which decides. Names go as parameters.
+ */
+export function digestScope(databases: TargetSpec['databases']): DigestScope {
+  if (databases.include.length === 0) return { sql: '', params: [] };
+  const params = databases.include.map((glob) => glob.replace(/[\\%_]/g, '\\$&').replaceAll('*', '%').replaceAll('?', '_'));
+  return { sql: ` AND (SCHEMA_NAME IS NULL OR ${params.map(() => 'SCHEMA_NAME LIKE ?').join(' OR ')})`, params };
+}
+
+/** A digest statement with the scope's condition after its `WHERE DIGEST IS NOT NULL` (its parameters come first). */
+const scoped = (sql: string, scope: DigestScope) => (scope.sql === '' ? sql : sql.replace('WHERE DIGEST IS NOT NULL', `WHERE DIGEST IS NOT NULL${scope.sql}`));
 
 function inScope(r: Record<string, unknown>, includeSchema: (name: string) => boolean): boolean {
   const schema = str(r['schema_name']);
@@ -134,10 +155,18 @@ export class DigestReader {
   #clock: { now: number; older: number } | undefined;
   #reads = 0;
 
+  readonly #scope: DigestScope;
+  readonly #countersSql: string;
+  readonly #movedSql: string;
+
   constructor(
     private readonly target: TargetSpec,
     private readonly includeSchema: (name: string) => boolean,
-  ) {}
+  ) {
+    this.#scope = digestScope(target.databases);
+    this.#countersSql = scoped(countersSql, this.#scope);
+    this.#movedSql = scoped(movedDigestsSql, this.#scope);
+  }
 
   async read(conn: MysqlConn): Promise<DigestRow[]> {
     const [clockRow] = await conn.query(digestClockSql, [this.#clock?.now ?? 0]);
@@ -155,7 +184,7 @@ export class DigestReader {
         : undefined;
     let result = rows;
     if (!result && !this.#everRead) {
-      result = (await conn.query(countersSql)).filter((r) => inScope(r, this.includeSchema)).map((r) => digestRow(r, null));
+      result = (await conn.query(this.#countersSql, this.#scope.params)).filter((r) => inScope(r, this.includeSchema)).map((r) => digestRow(r, null));
       for (const row of result) this.#textless.add(keyOf(row.schemaName, row.digest));
     } else if (!result) {
       result = await collectDigests(conn, this.target, this.includeSchema);
@@ -170,7 +199,7 @@ export class DigestReader {
 
   /** The previous rows with the moved ones replaced; undefined when a full read is needed after all. */
   async #readMoved(conn: MysqlConn, previous: DigestRow[], since: number): Promise<DigestRow[] | undefined> {
-    const moved = (await conn.query(movedDigestsSql, [since - LAST_SEEN_MARGIN_S])).filter((r) => inScope(r, this.includeSchema));
+    const moved = (await conn.query(this.#movedSql, [...this.#scope.params, since - LAST_SEEN_MARGIN_S])).filter((r) => inScope(r, this.includeSchema));
     if (moved.length === 0) return previous;
     const byKey = new Map<string, DigestRow>();
     for (const row of previous) byKey.set(keyOf(row.schemaName, row.digest), row);
