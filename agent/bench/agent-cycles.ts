@@ -72,7 +72,7 @@ const { values: args } = parseArgs({
     'heap-profile': { type: 'string' },
     /** As bench:agent's: the shared test services instead of servers of its own (own-services.ts). */
     'shared-services': { type: 'boolean', default: false },
-    /** As bench:agent's: application statement shapes in the own MariaDB's digest table (10000 fills it). */
+    /** As bench:agent's: application statement shapes in each schema of the own MariaDB (2000 fills its digest table). */
     digests: { type: 'string', default: '500' },
     /** As bench:agent's: of them, run again at the start of every simulated minute (their digests change). */
     'digests-running': { type: 'string', default: '200' },
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   const own = args['shared-services'] ? undefined : await startOwnServices({ digestsSize: 10_000, log });
   if (own) Object.assign(process.env, own.env);
   const [pg, my, redis] = await Promise.all([setupPostgres(10, 'lt_cycles'), setupMysql(5, 'lt_cycles'), setupRedis(REDIS_DBS, 'ltcycles')]);
-  if (own) log(`MariaDB digest table emptied, then ${args.digests} application statement shapes: ${await own.fillDigests(Number(args.digests), my.schemas[0]!)} rows`);
+  if (own) log(`MariaDB digest table emptied, then ${args.digests} application statement shapes: ${await own.fillDigests(Number(args.digests), my.schemas)} rows`);
   const sink = await startSink();
   const dir = mkdtempSync(join(os.tmpdir(), 'logstag-agent-cycles-'));
   process.env.CYCLES_PG_PW = pg.password;
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   /** One simulated minute: per target 6 runtime and 1 workload collection (and operational every 10th), interleaved. */
   const minute = async (n: number) => {
     // The application at work (a mariadb client process of its own, not counted here).
-    if (own) await own.runDigests(Math.min(Number(args['digests-running']), Number(args.digests)), my.schemas[0]!);
+    if (own) await own.runDigests(Math.min(Number(args['digests-running']), Number(args.digests)), my.schemas);
     for (let tick = 0; tick < 6; tick++) {
       for (let i = 0; i < running.length; i++) {
         await collect(i, 'runtime');

@@ -4,9 +4,10 @@
  * 20 targets at the default cadence (runtime 10 s, workload 1 min, operational 10 min, schema 240 min): 10 PostgreSQL
  * databases, 5 MariaDB schemas, 5 Redis databases, each with a monitoring user made from agent/setup/, on servers the
  * bench starts for the run (own-services.ts), so each run reads the same: the MariaDB statement digest table (read
- * whole, server-wide, each minute) emptied and then holding `--digests` application statement shapes (default 500;
- * `--digests 10000` fills it, as on a busy production server), of which `--digests-running` (default 200) run again
- * every minute. `--shared-services` runs on the shared test services instead, whose digest table and session lists
+ * server-wide each minute, the moved rows after the first read) emptied and then holding `--digests` application
+ * statement shapes in each of the five schemas (default 500; `--digests 2000` fills it, as on a busy production
+ * server), of which `--digests-running` (default 200) run again every minute: each MariaDB target sends its own
+ * schema's. `--shared-services` runs on the shared test services instead, whose digest table and session lists
  * hold whatever other suites left there. The real CLI (`logstag-agent run`) runs in its own process and sends to a
  * loopback HTTP sink that answers 202 like the server, so the figures are the agent's alone (the sink and this script live in another process).
  *
@@ -52,9 +53,10 @@ const { values: args } = parseArgs({
      */
     'shared-services': { type: 'boolean', default: false },
     /**
-     * Application statement shapes put in the own MariaDB's digest table before the agent starts (besides the agent's
-     * own statements). The agent reads the table whole, server-wide, every minute (at most its 2,000 slowest rows):
-     * `--digests 10000` fills it, as a busy production server's is (performance_schema_digests_size, below).
+     * Application statement shapes put in the own MariaDB's digest table before the agent starts, in each of the five
+     * schemas (besides the agent's own statements). Each MariaDB target reads the table server-wide every minute (at
+     * most its 2,000 slowest rows; after the first read the rows that moved) and sends its schema's: `--digests 2000`
+     * fills it, as a busy production server's is (performance_schema_digests_size, below).
      */
     digests: { type: 'string', default: String(DEFAULT_DIGESTS) },
     /**
@@ -173,8 +175,8 @@ async function main(): Promise<void> {
   log(`setting up 10 PostgreSQL databases, 5 MariaDB schemas, 5 Redis databases${own ? ' on servers of the bench\'s own' : ' on the shared test services'}`);
   const [pg, my, redis] = await Promise.all([setupPostgres(10, 'lt_bench'), setupMysql(5, 'lt_bench'), setupRedis(REDIS_DBS, 'ltbench')]);
   // The digest table as the agent will find it: emptied of the set-up's statements, then the application's shapes.
-  const digestRowsAtStart = own ? await own.fillDigests(Number(args.digests), my.schemas[0]!) : undefined;
-  if (own) log(`MariaDB statement digest table emptied, then ${args.digests} application statement shapes run: ${digestRowsAtStart} rows (at most ${own.digestsSize}); ${args['digests-running']} of them run again every minute`);
+  const digestRowsAtStart = own ? await own.fillDigests(Number(args.digests), my.schemas) : undefined;
+  if (own) log(`MariaDB statement digest table emptied, then ${args.digests} application statement shapes run in each of the ${my.schemas.length} schemas: ${digestRowsAtStart} rows (at most ${own.digestsSize}); ${args['digests-running']} of them run again every minute in each`);
   // The sink: the tests' ingest server, which answers 202 like POST /v1/ingest (to a batch, a result per line) and
   // keeps what it got. Parsing stays out of the agent's process.
   const sink = await startIngestServer();
@@ -246,7 +248,7 @@ async function main(): Promise<void> {
   }
   // The application at work: every minute the same shapes run again (in a mariadb client process of their own).
   const running = Math.min(Number(args['digests-running']), Number(args.digests));
-  const application = own && running > 0 ? setInterval(() => void own.runDigests(running, my.schemas[0]!).catch((err: Error) => log(`application statements: ${err.message}`)), 60_000) : undefined;
+  const application = own && running > 0 ? setInterval(() => void own.runDigests(running, my.schemas).catch((err: Error) => log(`application statements: ${err.message}`)), 60_000) : undefined;
   log(`agent pid ${pid} started in ${((agentStartedAt - started) / 1000).toFixed(1)} s; measuring for ${minutes} min (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   const endAt = agentStartedAt + minutes * 60_000;
   // The first minute holds every target's first operational and schema collection (then every 10 min / 4 h) and the

@@ -27,12 +27,13 @@ export interface OwnServices {
   digestsSize: number;
   /**
    * Empties MariaDB's statement digest table, then runs `count` distinct statement shapes (an application's queries,
-   * 100 to 900 characters of digest text) so the table holds that many rows besides the agent's own; then the rows it
-   * holds. With `count` at least digestsSize the table is full, as a busy production server's is.
+   * 100 to 900 characters of digest text) in each of `schemas` (a digest is per schema, and a target sends those of
+   * its own schemas), so the table holds that many rows per schema besides the agent's own; then the rows it holds.
+   * With `count` times the schemas at least digestsSize the table is full, as a busy production server's is.
    */
-  fillDigests(count: number, schema: string): Promise<number>;
-  /** Runs the first `count` of those statement shapes once more (an application at work: their digests change). */
-  runDigests(count: number, schema: string): Promise<void>;
+  fillDigests(count: number, schemas: readonly string[]): Promise<number>;
+  /** Runs the first `count` of those statement shapes once more in each schema (an application at work). */
+  runDigests(count: number, schemas: readonly string[]): Promise<void>;
   /** Rows in MariaDB's statement digest table now (with a digest). */
   digestRows(): Promise<number>;
   stop(): Promise<void>;
@@ -209,17 +210,19 @@ export async function startOwnServices(options: { digestsSize: number; log: (msg
     },
     digestsSize: options.digestsSize,
     digestRows,
-    fillDigests: async (count, schema) => {
+    fillDigests: async (count, schemas) => {
       const c = await admin();
       try {
         await c.query('TRUNCATE TABLE performance_schema.events_statements_summary_by_digest');
       } finally {
         await c.end();
       }
-      await runShapes(0, count, schema);
+      for (const schema of schemas) await runShapes(0, count, schema);
       return digestRows();
     },
-    runDigests: (count, schema) => runShapes(0, count, schema),
+    runDigests: async (count, schemas) => {
+      for (const schema of schemas) await runShapes(0, count, schema);
+    },
     stop: async () => {
       await Promise.all(
         children.map(
