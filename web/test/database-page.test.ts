@@ -198,6 +198,18 @@ const captionOf = (title: string) => page.locator('figure.chart', { has: page.lo
 
 describe('the Database page', () => {
   it('PostgreSQL: charts tuples, temporary files, block time, checkpoints, buffers, WAL, XID age and sizes, in PostgreSQL’s words', async () => {
+    // The size cell is the size as last collected (operational collection every 5 s), while beforeAll's writes grew the
+    // database until the charts had data: the page is read once a collection has seen the database as it is now.
+    await waitFor(
+      async () => {
+        const now = Number((await admin.query<{ n: string }>('select pg_database_size($1)::text as n', [DATABASE])).rows[0]!.n);
+        const series = await get<{ items: Array<{ labels: Record<string, string>; lastValue: number }> }>('/api/explorer/databases/pg-local/metrics?prefix=databases.size_bytes');
+        const collected = series.items.find((s) => s.labels.datname === DATABASE)?.lastValue;
+        return collected !== undefined && Math.abs(collected - now) / now < 0.02;
+      },
+      30_000,
+      'a collection of the database size after the writes',
+    );
     await open('/databases/pg-local', 'database-page-postgresql');
     const shown = await titles();
     expect(shown).toEqual(
