@@ -232,6 +232,20 @@ describe('Scheduler groups (real timers)', () => {
     expect(span('c').end).toBeLessThan(span('slow').end);
   });
 
+  it('does not hold the next member for a member that skips its tick', async () => {
+    const starts: number[] = [];
+    const t0 = performance.now();
+    scheduler = new Scheduler({ maxInitialDelayMs: 0, groupHandOffMs: 200 });
+    scheduler.add({ name: 'hung/runtime', group: 'runtime', intervalMs: 300, run: () => sleep(2_000) });
+    scheduler.add({ name: 'ok/runtime', group: 'runtime', intervalMs: 300, run: async () => void starts.push(performance.now() - t0) });
+    await sleep(1_000);
+    // The first tick holds it for the hand-off (200 ms); at the next ticks the hung member is still running and skips,
+    // so it starts with its tick: about 100 ms after its first start, and 300 ms apart from then on.
+    expect(starts.length).toBeGreaterThanOrEqual(3);
+    expect(starts[0]!).toBeGreaterThanOrEqual(190);
+    expect(starts[1]! - starts[0]!).toBeLessThan(180);
+  });
+
   it('refuses a member whose interval is not its group’s, and stops the group’s ticks on stop', async () => {
     let runs = 0;
     scheduler = new Scheduler({ maxInitialDelayMs: 0 });

@@ -177,22 +177,24 @@ export class Scheduler {
   private async runMembers(group: GroupState): Promise<void> {
     for (const state of group.members) {
       if (this.stopped) return;
-      this.startOrSkip(state);
-      const running = state.running?.promise;
-      if (!running) continue;
+      // A member still running from an earlier tick skips this one, and the next member starts at once.
+      if (!this.startOrSkip(state)) continue;
+      const running = state.running!.promise;
       let handOff: NodeJS.Timeout | undefined;
       await Promise.race([running, new Promise<void>((resolve) => (handOff = setTimeout(resolve, this.groupHandOffMs)))]);
       clearTimeout(handOff);
     }
   }
 
-  private startOrSkip(state: JobState): void {
+  /** Starts the job's run, or counts the tick as skipped when its previous run is still going. True if it started. */
+  private startOrSkip(state: JobState): boolean {
     if (state.running) {
       state.stats.skipped++;
       this.options.logger?.warn({ job: state.job.name, skipped: state.stats.skipped }, 'previous collection still running: tick skipped');
-      return;
+      return false;
     }
     this.start(state);
+    return true;
   }
 
   private start(state: JobState): void {
