@@ -211,7 +211,7 @@ describe('DigestReader', () => {
       const glob = await serverRows([`${schema}*`]);
       expect([glob.has(schema), glob.has(other)]).toEqual([true, true]);
       expect((await serverRows([schema.replaceAll('_', '?')])).has(schema)).toBe(true);
-      expect(digestScope({ include: ['app_*', 'a%b\\c'], exclude: [] }).params).toEqual(['app\\_%', 'a\\%b\\\\c']);
+      expect(digestScope({ include: ['app_*', 'a%b\\c', 'x?\\%'], exclude: [] }).params).toEqual(['a%b\\c', 'app\\_%', 'x_\\\\\\%']);
       // Without the filter the other schema's statements are there: the check above is not vacuous.
       const all = await connections.withConnection((conn) => collectDigests(conn, target, everySchema));
       expect(all.some((r) => r.schemaName === other)).toBe(true);

@@ -1,3 +1,4 @@
+import { namesSql } from '../databases-filter';
 import type { TargetSpec } from '../types';
 import type { MysqlConn } from './connection';
 import { num, statementText, str } from './text';
@@ -54,15 +55,14 @@ interface DigestScope {
 }
 
 /**
- * The server's share of the schema filter: with an include list, only rows of those schemas (globs as LIKE patterns)
- * or of none, so five targets on one server each read their own rows and not all five's. A superset of what
+ * The server's share of the schema filter: with an include list, only rows of those schemas (namesSql) or of none, so five targets on one server each read their own rows and not all five's. A superset of what
  * includeSchema keeps (LIKE may ignore case where the schema's name does not; exclusions are left to includeSchema for
  * the same reason), which decides. Names go as parameters.
  */
 export function digestScope(databases: TargetSpec['databases']): DigestScope {
   if (databases.include.length === 0) return { sql: '', params: [] };
-  const params = databases.include.map((glob) => glob.replace(/[\\%_]/g, '\\$&').replaceAll('*', '%').replaceAll('?', '_'));
-  return { sql: ` AND (SCHEMA_NAME IS NULL OR ${params.map(() => 'SCHEMA_NAME LIKE ?').join(' OR ')})`, params };
+  const names = namesSql('SCHEMA_NAME', databases.include);
+  return { sql: ` AND (SCHEMA_NAME IS NULL OR ${names.sql})`, params: names.params };
 }
 
 /** A digest statement with the scope's condition after its `WHERE DIGEST IS NOT NULL` (its parameters come first). */

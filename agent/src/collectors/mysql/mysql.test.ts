@@ -174,6 +174,19 @@ describe('MariaDB collector with the least-privilege user from agent/setup/mysql
     }
   });
 
+  it('takes globs in the databases list for the catalog too, as PostgreSQL does', async () => {
+    const tables = async (databases: { include: string[]; exclude: string[] }) =>
+      ((await collector({ databases }).collect('schema', AbortSignal.timeout(30_000))).data['tables'] as Array<{ schema: string; name: string }>)
+        .filter((t) => t.schema === schema)
+        .map((t) => t.name)
+        .sort();
+    expect(await tables({ include: [`${schema.slice(0, -3)}*`], exclude: [] })).toEqual(['accounts', 'events_nopk']);
+    expect(await tables({ include: [schema.replaceAll('_', '?')], exclude: [] })).toEqual(['accounts', 'events_nopk']);
+    expect(await tables({ include: [`${schema.replaceAll('_', 'X')}*`], exclude: [] })).toEqual([]);
+    expect(await tables({ include: [], exclude: [`${schema.slice(0, -3)}*`] })).toEqual([]);
+    expect(await tables({ include: [schema], exclude: [] })).toEqual(['accounts', 'events_nopk']);
+  });
+
   it('counts a statement executed N times as +N calls in the next workload delta', async () => {
     const c = collector();
     const first = await c.collect('workload', AbortSignal.timeout(10_000));

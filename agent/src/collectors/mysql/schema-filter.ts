@@ -1,21 +1,24 @@
 import type { TargetSpec } from '../types';
+import { namesSql } from '../databases-filter';
 import { SYSTEM_SCHEMAS } from './connection';
 
 /**
  * The WHERE clause for a catalog query's schema column: never the system schemas, then the target's include/exclude
- * lists. Names travel as parameters, never spliced into SQL.
+ * lists (exact names or globs, as on PostgreSQL). Names travel as parameters, never spliced into SQL.
  */
 export function schemaFilter(column: string, target: TargetSpec): { sql: string; params: string[] } {
   const params: string[] = [...SYSTEM_SCHEMAS];
   let sql = `${column} NOT IN (${SYSTEM_SCHEMAS.map(() => '?').join(', ')})`;
   const { include, exclude } = target.databases;
   if (include.length) {
-    sql += ` AND ${column} IN (${include.map(() => '?').join(', ')})`;
-    params.push(...include);
+    const names = namesSql(column, include);
+    sql += ` AND ${names.sql}`;
+    params.push(...names.params);
   }
   if (exclude.length) {
-    sql += ` AND ${column} NOT IN (${exclude.map(() => '?').join(', ')})`;
-    params.push(...exclude);
+    const names = namesSql(column, exclude);
+    sql += ` AND NOT ${names.sql}`;
+    params.push(...names.params);
   }
   return { sql, params };
 }
