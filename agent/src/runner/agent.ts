@@ -1,5 +1,5 @@
-import { CATEGORIES, type Engine } from '@logstag/schema/core';
-import type { AgentConfig } from '../config/types';
+import { CATEGORIES, type Category, type Engine } from '@logstag/schema/core';
+import type { AgentConfig, TargetConfig } from '../config/types';
 import type { CollectorFactory } from '../collectors/types';
 import { buildHeartbeat } from '../host/heartbeat';
 import type { Logger } from '../log/logger';
@@ -10,6 +10,10 @@ import { collectOnce } from './collect-once';
 import { openSender } from './open-sender';
 import { SchemaChangeTrigger } from './schema-trigger';
 import { closeAll, createTargetCollectors } from './target-collectors';
+
+/** Runtime collections, and workload ones whose interval is a whole number of runtime intervals. */
+const grouped = (target: TargetConfig, category: Category) =>
+  category === 'runtime' || (category === 'workload' && target.intervalSeconds.workload % target.intervalSeconds.runtime === 0);
 
 export interface RunningAgent {
   /** Stops cleanly: collections in flight finish (or are aborted after a grace period), unsent payloads are spooled. */
@@ -50,10 +54,11 @@ export async function startAgent(
       scheduler.add({
         name: `${target.spec.name}/${category}`,
         intervalMs: target.intervalSeconds[category] * 1000,
-        // Every target's runtime collections share their ticks, one after the other (see Scheduler): they are six in
-        // seven of all collections and the lightest. The others keep phases of their own: back to back, twenty targets'
-        // workload payloads (statements, digests) sat in the sender together, 3-4 MB more at the peak (bench:agent).
-        ...(category === 'runtime' ? { group: `runtime/${target.intervalSeconds.runtime}` } : {}),
+        // Every target's runtime collections share their ticks, one after the other (see Scheduler), and its workload
+        // ones ride them (every sixth tick by default, a few targets' at each). Operational and schema collections keep
+        // timers of their own, so their first runs still come within 30 s of start. Twenty workload collections in one
+        // tick were 3-4 MB more at the peak (their payloads sat in the sender together: bench:agent).
+        ...(grouped(target, category) ? { group: { name: `ticks/${target.intervalSeconds.runtime}`, tickMs: target.intervalSeconds.runtime * 1000 } } : {}),
         run: async (signal) => {
           const started = performance.now();
           const { payload, ok, timing } = await collectOnce({ agentId: config.agentId, target, collector, category, state, signal, secrets: config.secretValues });

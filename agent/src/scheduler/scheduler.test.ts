@@ -176,7 +176,7 @@ describe('Scheduler groups (real timers)', () => {
     scheduler = new Scheduler({ maxInitialDelayMs: 200, random: () => [0.1, 0.5, 0.9][r++ % 3]! });
     const t0 = performance.now();
     for (const name of ['a', 'b', 'c']) {
-      scheduler.add({ name: `${name}/runtime`, group: 'runtime/0.2', intervalMs: 200, run: async () => void starts[name]!.push(performance.now() - t0) });
+      scheduler.add({ name: `${name}/runtime`, group: { name: 'runtime', tickMs: 200 }, intervalMs: 200, run: async () => void starts[name]!.push(performance.now() - t0) });
     }
     await sleep(700);
     expect(starts.a!.length).toBeGreaterThanOrEqual(3);
@@ -193,8 +193,8 @@ describe('Scheduler groups (real timers)', () => {
     const hung = slowCollector(2_000);
     const fast = slowCollector(1);
     scheduler = new Scheduler({ maxInitialDelayMs: 0, groupHandOffMs: 5 });
-    scheduler.add({ name: 'dead/runtime', group: 'runtime', intervalMs: 30, run: async (s) => void (await hung.collect('runtime', s)) });
-    scheduler.add({ name: 'ok/runtime', group: 'runtime', intervalMs: 30, run: async (s) => void (await fast.collect('runtime', s)) });
+    scheduler.add({ name: 'dead/runtime', group: { name: 'runtime', tickMs: 30 }, intervalMs: 30, run: async (s) => void (await hung.collect('runtime', s)) });
+    scheduler.add({ name: 'ok/runtime', group: { name: 'runtime', tickMs: 30 }, intervalMs: 30, run: async (s) => void (await fast.collect('runtime', s)) });
     await sleep(400);
     expect(fast.calls).toBeGreaterThanOrEqual(8);
     expect(scheduler.stats('ok/runtime')!.skipped).toBe(0);
@@ -209,7 +209,7 @@ describe('Scheduler groups (real timers)', () => {
     const member = (name: string, ms: number) =>
       scheduler!.add({
         name: `${name}/runtime`,
-        group: 'runtime',
+        group: { name: 'runtime', tickMs: 10_000 },
         intervalMs: 10_000,
         run: async () => {
           const start = performance.now() - t0;
@@ -236,8 +236,8 @@ describe('Scheduler groups (real timers)', () => {
     const starts: number[] = [];
     const t0 = performance.now();
     scheduler = new Scheduler({ maxInitialDelayMs: 0, groupHandOffMs: 200 });
-    scheduler.add({ name: 'hung/runtime', group: 'runtime', intervalMs: 300, run: () => sleep(2_000) });
-    scheduler.add({ name: 'ok/runtime', group: 'runtime', intervalMs: 300, run: async () => void starts.push(performance.now() - t0) });
+    scheduler.add({ name: 'hung/runtime', group: { name: 'runtime', tickMs: 300 }, intervalMs: 300, run: () => sleep(2_000) });
+    scheduler.add({ name: 'ok/runtime', group: { name: 'runtime', tickMs: 300 }, intervalMs: 300, run: async () => void starts.push(performance.now() - t0) });
     await sleep(1_000);
     // The first tick holds it for the hand-off (200 ms); at the next ticks the hung member is still running and skips,
     // so it starts with its tick: about 100 ms after its first start, and 300 ms apart from then on.
@@ -246,12 +246,46 @@ describe('Scheduler groups (real timers)', () => {
     expect(starts[1]! - starts[0]!).toBeLessThan(180);
   });
 
+  it('runs a member of k ticks every kth tick, the members of one k taking the k ticks in turn', async () => {
+    const ticks: Record<string, number> = {};
+    const byTick: string[][] = [];
+    let tick = -1;
+    scheduler = new Scheduler({ maxInitialDelayMs: 0, jitterFraction: 0 });
+    const add = (name: string, intervalMs: number) =>
+      scheduler!.add({
+        name,
+        group: { name: 'ticks', tickMs: 100 },
+        intervalMs,
+        run: async () => {
+          if (name === 'a/runtime') byTick[++tick] = [];
+          byTick[tick]!.push(name);
+          ticks[name] = (ticks[name] ?? 0) + 1;
+        },
+      });
+    add('a/runtime', 100);
+    for (const t of ['a', 'b', 'c', 'd']) add(`${t}/workload`, 300);
+    await sleep(650);
+    // Ticks 0..5: a/runtime at each; the four workload members at ticks 0,1,2,0 modulo 3, so each runs every third tick.
+    expect(byTick.slice(0, 6)).toEqual([
+      ['a/runtime', 'a/workload', 'd/workload'],
+      ['a/runtime', 'b/workload'],
+      ['a/runtime', 'c/workload'],
+      ['a/runtime', 'a/workload', 'd/workload'],
+      ['a/runtime', 'b/workload'],
+      ['a/runtime', 'c/workload'],
+    ]);
+  });
+
   it('refuses a member whose interval is not its group’s, and stops the group’s ticks on stop', async () => {
     let runs = 0;
     scheduler = new Scheduler({ maxInitialDelayMs: 0 });
-    scheduler.add({ name: 'a/runtime', group: 'runtime', intervalMs: 30, run: async () => void runs++ });
-    expect(() => scheduler!.add({ name: 'b/runtime', group: 'runtime', intervalMs: 60, run: async () => {} })).toThrow(/every 60 ms, its group runtime every 30 ms/);
-    expect(scheduler.stats('b/runtime')).toBeUndefined();
+    scheduler.add({ name: 'a/runtime', group: { name: 'runtime', tickMs: 30 }, intervalMs: 30, run: async () => void runs++ });
+    expect(() => scheduler!.add({ name: 'b/workload', group: { name: 'runtime', tickMs: 30 }, intervalMs: 45, run: async () => {} })).toThrow(
+      /runs every 45 ms: not a whole number of its group runtime's ticks of 30 ms/,
+    );
+    expect(() => scheduler!.add({ name: 'c/runtime', group: { name: 'runtime', tickMs: 40 }, intervalMs: 40, run: async () => {} })).toThrow(/ticks of 30 ms/);
+    expect(scheduler.stats('b/workload')).toBeUndefined();
+    expect(scheduler.stats('c/runtime')).toBeUndefined();
     await sleep(100);
     await scheduler.stop(0, 0);
     const after = runs;

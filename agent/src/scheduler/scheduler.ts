@@ -6,11 +6,12 @@ export interface ScheduledJob {
   name: string;
   intervalMs: number;
   /**
-   * Jobs of one group (same interval) share their ticks: one timer, one phase, one jitter, and at each tick the members
-   * run one after the other (see runMembers). A member never waits long for another, and a member still running skips
-   * that tick alone. See Scheduler for why.
+   * Jobs of one group share its ticks, every `tickMs`: one timer, one phase, one jitter, and at each tick the members
+   * that are due run one after the other (see runMembers). A member whose interval is k ticks runs every kth tick, the
+   * members of one k spread over the k ticks. A member never waits long for another, and a member still running skips
+   * its tick alone. See Scheduler for why.
    */
-  group?: string;
+  group?: { name: string; tickMs: number };
   /** One run. The signal fires at the deadline (or at shutdown); a run that ignores it still never overlaps itself. */
   run(signal: AbortSignal): Promise<void>;
 }
@@ -48,9 +49,17 @@ interface JobState {
   running?: { promise: Promise<void>; controller: AbortController };
 }
 
+interface GroupMember {
+  state: JobState;
+  /** Runs at the ticks whose number is `offset` modulo `every`. */
+  every: number;
+  offset: number;
+}
+
 interface GroupState {
-  intervalMs: number;
-  members: JobState[];
+  tickMs: number;
+  members: GroupMember[];
+  ticks: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -59,8 +68,8 @@ interface GroupState {
  * because no job awaits any other. Ticks are planned from the previous planned time (plus jitter), not from when a run
  * ended, so a job's cadence does not drift with its duration.
  *
- * Groups: the agent's frequent collections (every target's runtime one, every 10 s) share ticks. Spread over the
- * interval, each was a wake-up of its own, about two a second for 20 targets, and each paid for caches and code gone
+ * Groups: the agent's frequent collections (every target's runtime one, every 10 s, and its workload one every sixth
+ * tick) share ticks. Spread over the interval, each was a wake-up of its own, about two a second for 20 targets, and each paid for caches and code gone
  * cold in between: the same collections cost about twice the CPU 420 ms apart as back to back (agent-cycles.ts
  * --gap-ms, docs/benchmarks.md "Session 10"). Back to back they run warm, and their payloads leave in one request.
  */
@@ -90,18 +99,22 @@ export class Scheduler {
       if (!this.stopped) this.plan(state, Date.now() + initialDelay(job.intervalMs, this.maxInitialDelayMs, this.random));
       return;
     }
-    const group = this.groups.get(job.group);
-    if (group) {
-      if (group.intervalMs !== job.intervalMs) {
-        this.jobs.delete(job.name);
-        throw new Error(`job ${job.name} runs every ${job.intervalMs} ms, its group ${job.group} every ${group.intervalMs} ms`);
-      }
-      group.members.push(state);
-      return;
+    const { name, tickMs } = job.group;
+    const every = job.intervalMs / tickMs;
+    let group = this.groups.get(name);
+    if (!Number.isInteger(every) || every < 1 || (group && group.tickMs !== tickMs)) {
+      this.jobs.delete(job.name);
+      throw new Error(`job ${job.name} runs every ${job.intervalMs} ms: not a whole number of its group ${name}'s ticks of ${group?.tickMs ?? tickMs} ms`);
     }
-    const created: GroupState = { intervalMs: job.intervalMs, members: [state] };
-    this.groups.set(job.group, created);
-    if (!this.stopped) this.planGroup(created, Date.now() + initialDelay(job.intervalMs, this.maxInitialDelayMs, this.random));
+    if (!group) {
+      group = { tickMs, members: [], ticks: 0 };
+      this.groups.set(name, group);
+      if (!this.stopped) this.planGroup(group, Date.now() + initialDelay(tickMs, this.maxInitialDelayMs, this.random));
+    }
+    // The members of one interval take the k ticks in turn: twenty workload collections every six runtime ticks come
+    // three or four a tick, not twenty at once.
+    const offset = group.members.filter((m) => m.every === every).length % every;
+    group.members.push({ state, every, offset });
   }
 
   /**
@@ -164,8 +177,8 @@ export class Scheduler {
 
   private tickGroup(group: GroupState, plannedAt: number): void {
     if (this.stopped) return;
-    this.planGroup(group, this.nextTick(group.intervalMs, plannedAt));
-    void this.runMembers(group);
+    this.planGroup(group, this.nextTick(group.tickMs, plannedAt));
+    void this.runMembers(group, group.ticks++);
   }
 
   /**
@@ -174,9 +187,10 @@ export class Scheduler {
    * the event loop (each one's database time stays its own), only one payload is being built at a time, and a slow or
    * hung member delays the ones after it by the hand-off time at most.
    */
-  private async runMembers(group: GroupState): Promise<void> {
-    for (const state of group.members) {
+  private async runMembers(group: GroupState, tick: number): Promise<void> {
+    for (const { state, every, offset } of group.members) {
       if (this.stopped) return;
+      if (tick % every !== offset) continue;
       // A member still running from an earlier tick skips this one, and the next member starts at once.
       if (!this.startOrSkip(state)) continue;
       const running = state.running!.promise;
