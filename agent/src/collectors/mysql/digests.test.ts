@@ -4,8 +4,8 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSince, type CounterSnapshot } from '../../state/diff';
 import { testTarget } from '../../../test/target-spec';
-import { databaseMatcher } from '../databases-filter';
 import { MysqlConnections, type MysqlConn } from './connection';
+import { schemaScope } from './schema-filter';
 import { DIGEST_COUNTERS, DIGEST_KEY, DigestReader, collectDigests, digestScope, digestsSql, type DigestRow } from './digests';
 
 /**
@@ -25,7 +25,7 @@ const target = testTarget({
   password: decodeURIComponent(url.password),
 });
 /** The target's `databases`: none listed, so every schema. */
-const everySchema = databaseMatcher(target.databases);
+const everySchema = schemaScope(target.databases);
 const spec = { statement_digests: { key: DIGEST_KEY, counters: DIGEST_COUNTERS, omitIdleBy: 'calls' } };
 
 let app: Connection;
@@ -174,7 +174,7 @@ describe('DigestReader', () => {
       await app.query(`CREATE DATABASE ${other}`);
       await app.query(`CREATE TABLE ${other}.tx (id INT PRIMARY KEY)`);
       await app.query('CREATE TABLE te (id INT PRIMARY KEY)');
-      const only = databaseMatcher({ include: [schema], exclude: [] });
+      const only = schemaScope({ include: [schema], exclude: [] });
       const reader = new DigestReader(target, only);
       const shapes = async () => {
         await app.query('SELECT id FROM te WHERE id = 1');

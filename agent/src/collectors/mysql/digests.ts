@@ -1,6 +1,7 @@
 import { namesSql } from '../databases-filter';
 import type { TargetSpec } from '../types';
 import type { MysqlConn } from './connection';
+import type { SchemaScope } from './schema-filter';
 import { num, statementText, str } from './text';
 
 /**
@@ -38,15 +39,11 @@ export type DigestRow = {
   lastSeen: string | null;
 } & Record<(typeof DIGEST_COUNTERS)[number], number>;
 
-/**
- * The digests of the target's schemas (`includeSchema`, its `databases`), and those of statements run without a
- * default schema (SCHEMA_NAME NULL), which belong to none in particular. The top 2,000 are the server's, taken before
- * that filter.
- */
-export async function collectDigests(conn: MysqlConn, target: TargetSpec, includeSchema: (name: string) => boolean): Promise<DigestRow[]> {
+/** The digests of the target's schemas (`SCHEMA_NAME`; see SchemaScope), the top 2,000 of them by total time. */
+export async function collectDigests(conn: MysqlConn, target: TargetSpec, inScope: SchemaScope): Promise<DigestRow[]> {
   const scope = digestScope(target.databases);
   const rows = await conn.query(scoped(digestsSql, scope), scope.params);
-  return rows.filter((r) => inScope(r, includeSchema)).map((r) => digestRow(r, statementText(target, r['digest_text'])));
+  return rows.filter((r) => inScope(str(r['schema_name']))).map((r) => digestRow(r, statementText(target, r['digest_text'])));
 }
 
 interface DigestScope {
@@ -55,9 +52,10 @@ interface DigestScope {
 }
 
 /**
- * The server's share of the schema filter: with an include list, only rows of those schemas (namesSql) or of none, so five targets on one server each read their own rows and not all five's. A superset of what
- * includeSchema keeps (LIKE may ignore case where the schema's name does not; exclusions are left to includeSchema for
- * the same reason), which decides. Names go as parameters.
+ * The server's share of the schema filter: with an include list, only rows of those schemas (namesSql) or of none, so
+ * five targets on one server each read their own rows and not all five's. A superset of what the SchemaScope keeps (the
+ * server may ignore case where the schema's name does not; exclusions are left to the SchemaScope for the same reason),
+ * which decides. Names go as parameters.
  */
 export function digestScope(databases: TargetSpec['databases']): DigestScope {
   if (databases.include.length === 0) return { sql: '', params: [] };
@@ -68,10 +66,6 @@ export function digestScope(databases: TargetSpec['databases']): DigestScope {
 /** A digest statement with the scope's condition after its `WHERE DIGEST IS NOT NULL` (its parameters come first). */
 const scoped = (sql: string, scope: DigestScope) => (scope.sql === '' ? sql : sql.replace('WHERE DIGEST IS NOT NULL', `WHERE DIGEST IS NOT NULL${scope.sql}`));
 
-function inScope(r: Record<string, unknown>, includeSchema: (name: string) => boolean): boolean {
-  const schema = str(r['schema_name']);
-  return schema === null || includeSchema(schema);
-}
 
 function digestRow(r: Record<string, unknown>, digestText: string | null): DigestRow {
   return {
@@ -161,7 +155,7 @@ export class DigestReader {
 
   constructor(
     private readonly target: TargetSpec,
-    private readonly includeSchema: (name: string) => boolean,
+    private readonly inScope: SchemaScope,
   ) {
     this.#scope = digestScope(target.databases);
     this.#countersSql = scoped(countersSql, this.#scope);
@@ -184,10 +178,10 @@ export class DigestReader {
         : undefined;
     let result = rows;
     if (!result && !this.#everRead) {
-      result = (await conn.query(this.#countersSql, this.#scope.params)).filter((r) => inScope(r, this.includeSchema)).map((r) => digestRow(r, null));
+      result = (await conn.query(this.#countersSql, this.#scope.params)).filter((r) => this.inScope(str(r['schema_name']))).map((r) => digestRow(r, null));
       for (const row of result) this.#textless.add(keyOf(row.schemaName, row.digest));
     } else if (!result) {
-      result = await collectDigests(conn, this.target, this.includeSchema);
+      result = await collectDigests(conn, this.target, this.inScope);
       this.#textless.clear();
     }
     this.#everRead = true;
@@ -199,7 +193,7 @@ export class DigestReader {
 
   /** The previous rows with the moved ones replaced; undefined when a full read is needed after all. */
   async #readMoved(conn: MysqlConn, previous: DigestRow[], since: number): Promise<DigestRow[] | undefined> {
-    const moved = (await conn.query(this.#movedSql, [...this.#scope.params, since - LAST_SEEN_MARGIN_S])).filter((r) => inScope(r, this.includeSchema));
+    const moved = (await conn.query(this.#movedSql, [...this.#scope.params, since - LAST_SEEN_MARGIN_S])).filter((r) => this.inScope(str(r['schema_name'])));
     if (moved.length === 0) return previous;
     const byKey = new Map<string, DigestRow>();
     for (const row of previous) byKey.set(keyOf(row.schemaName, row.digest), row);

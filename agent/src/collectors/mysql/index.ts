@@ -1,11 +1,11 @@
 import type { Category } from '@logstag/schema/core';
 import { Collection } from '../collection';
-import { databaseMatcher } from '../databases-filter';
 import type { CollectionResultWithCounters, CollectorFactory, CollectorLogger, EngineCollector, TargetSpec } from '../types';
 import { checkMysql } from './check';
 import { MysqlConnections } from './connection';
 import { DigestReader } from './digests';
 import { readMysqlFailure } from './errors';
+import { schemaScope, type SchemaScope } from './schema-filter';
 import { MYSQL_STEPS } from './steps';
 
 /**
@@ -18,15 +18,15 @@ class MysqlCollector implements EngineCollector {
   readonly engine = 'mysql' as const;
   private readonly connections: MysqlConnections;
   private readonly digests: DigestReader;
-  private readonly includeSchema: (name: string) => boolean;
+  private readonly inScope: SchemaScope;
 
   constructor(
     private readonly target: TargetSpec,
     private readonly logger: CollectorLogger,
   ) {
     this.connections = new MysqlConnections(target);
-    this.includeSchema = databaseMatcher(target.databases);
-    this.digests = new DigestReader(target, this.includeSchema);
+    this.inScope = schemaScope(target.databases);
+    this.digests = new DigestReader(target, this.inScope);
   }
 
   check() {
@@ -40,7 +40,7 @@ class MysqlCollector implements EngineCollector {
     return collection.collect(() =>
       this.connections.withConnection(async (conn) => {
         collection.data['server'] = { flavour: conn.flavour.kind, version: conn.flavour.version };
-        await collection.runSteps(MYSQL_STEPS, { conn, target, digests: this.digests, includeSchema: this.includeSchema });
+        await collection.runSteps(MYSQL_STEPS, { conn, target, digests: this.digests, inScope: this.inScope });
       }, collection.clock),
     );
   }

@@ -1,5 +1,6 @@
 import type { TargetSpec } from '../types';
 import type { MysqlConn } from './connection';
+import type { SchemaScope } from './schema-filter';
 import { num, statementText, str } from './text';
 
 /**
@@ -30,15 +31,9 @@ export interface SessionRow {
   query: string | null;
 }
 
-/**
- * The processlist's sessions in the target's schemas, and those without a default schema (`DB` NULL: they belong to
- * no schema in particular, as PostgreSQL's background processes belong to no database).
- */
-export async function collectSessions(conn: MysqlConn, target: TargetSpec, includeSchema: (name: string) => boolean): Promise<SessionRow[]> {
-  const rows = (await conn.query(processlistSql(conn.flavour.kind === 'mariadb'))).filter((r) => {
-    const db = str(r['db']);
-    return db === null || includeSchema(db);
-  });
+/** The processlist's sessions in the target's schemas (`DB`; see SchemaScope). */
+export async function collectSessions(conn: MysqlConn, target: TargetSpec, inScope: SchemaScope): Promise<SessionRow[]> {
+  const rows = (await conn.query(processlistSql(conn.flavour.kind === 'mariadb'))).filter((r) => inScope(str(r['db'])));
   return rows.map((r) => ({
     id: Number(r['id']),
     user: str(r['user']),

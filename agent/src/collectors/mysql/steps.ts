@@ -11,6 +11,7 @@ import { collectGrants } from './grants';
 import { collectIndexes } from './indexes';
 import { collectLockWaits } from './lock-waits';
 import { collectReplicaStatus } from './replica';
+import type { SchemaScope } from './schema-filter';
 import { collectSessions } from './sessions';
 import { collectSchemaFingerprint } from './schema-fingerprint';
 import { collectSchemas, collectTables, tablesWithoutPrimaryKey } from './tables';
@@ -21,8 +22,8 @@ export interface MysqlContext {
   target: TargetSpec;
   /** The target's statement digests as last read: each workload collection reads only the rows that moved. */
   digests: DigestReader;
-  /** Whether a schema is monitored (the target's `databases`): sessions and digests of others are not sent. */
-  includeSchema: (name: string) => boolean;
+  /** Whether a session's or digest's schema is monitored (the target's `databases`). */
+  inScope: SchemaScope;
 }
 
 const WHO = "'<monitoring user>'@'<host>'";
@@ -40,8 +41,8 @@ export const MYSQL_STEPS: ReadonlyArray<CollectorStep<MysqlContext, void, MysqlD
     category: 'runtime',
     required: true,
     ...grant('PROCESS', '*.*'),
-    run: async ({ conn, target, includeSchema }, out) => {
-      out.data.sessions = await collectSessions(conn, target, includeSchema);
+    run: async ({ conn, target, inScope }, out) => {
+      out.data.sessions = await collectSessions(conn, target, inScope);
     },
   },
   {
