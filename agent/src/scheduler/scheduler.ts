@@ -69,9 +69,10 @@ interface GroupState {
  * ended, so a job's cadence does not drift with its duration.
  *
  * Groups: the agent's frequent collections (every target's runtime one, every 10 s, and its workload one every sixth
- * tick) share ticks. Spread over the interval, each was a wake-up of its own, about two a second for 20 targets, and each paid for caches and code gone
- * cold in between: the same collections cost about twice the CPU 420 ms apart as back to back (agent-cycles.ts
- * --gap-ms, docs/benchmarks.md "Session 10"). Back to back they run warm, and their payloads leave in one request.
+ * tick) share ticks. Spread over the interval, each was a wake-up of its own, about two a second for 20 targets, and
+ * each paid for caches and code gone cold in between: the same collections cost about twice the CPU 420 ms apart as
+ * back to back (agent-cycles.ts --gap-ms, docs/benchmarks.md "Session 10"). Back to back they run warm, and their
+ * payloads leave in one request.
  */
 export class Scheduler {
   private readonly jobs = new Map<string, JobState>();
@@ -93,6 +94,11 @@ export class Scheduler {
 
   add(job: ScheduledJob): void {
     if (this.jobs.has(job.name)) throw new Error(`job ${job.name} is already scheduled`);
+    let group = job.group && this.groups.get(job.group.name);
+    const every = job.group ? job.intervalMs / job.group.tickMs : 1;
+    if (job.group && (!Number.isInteger(every) || every < 1 || (group && group.tickMs !== job.group.tickMs))) {
+      throw new Error(`job ${job.name} runs every ${job.intervalMs} ms: not a whole number of its group ${job.group.name}'s ticks of ${group?.tickMs ?? job.group.tickMs} ms`);
+    }
     const state: JobState = { job, stats: { started: 0, succeeded: 0, failed: 0, skipped: 0, timedOut: 0 } };
     this.jobs.set(job.name, state);
     if (job.group === undefined) {
@@ -100,12 +106,6 @@ export class Scheduler {
       return;
     }
     const { name, tickMs } = job.group;
-    const every = job.intervalMs / tickMs;
-    let group = this.groups.get(name);
-    if (!Number.isInteger(every) || every < 1 || (group && group.tickMs !== tickMs)) {
-      this.jobs.delete(job.name);
-      throw new Error(`job ${job.name} runs every ${job.intervalMs} ms: not a whole number of its group ${name}'s ticks of ${group?.tickMs ?? tickMs} ms`);
-    }
     if (!group) {
       group = { tickMs, members: [], ticks: 0 };
       this.groups.set(name, group);
